@@ -1,0 +1,1 @@
+"""The HTTP layer (aiohttp lives only here): parameters, errors, rendering, routes, the app."""

@@ -1,0 +1,100 @@
+"""Query string -> typed query, or a Daily-shaped 400 naming the parameter (contract §2, §4)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from multidict import MultiMapping
+
+from ..domain.query import MAX_LIMIT, MeetingsQuery, ParticipantsQuery
+from ..domain.times import MAX_TIMESTAMP
+from .errors import invalid
+
+MEETINGS_PARAMS = (
+    "room",
+    "timeframe_start",
+    "timeframe_end",
+    "ongoing",
+    "no_participants",
+    "limit",
+    "starting_after",
+    "ending_before",
+)
+PARTICIPANTS_PARAMS = ("limit", "joined_after", "joined_before")
+_DIGITS = re.compile(r"[0-9]{1,20}")
+
+
+def meetings_query(query: MultiMapping[str], *, strict_limit: bool) -> tuple[MeetingsQuery, bool]:
+    """The typed list query and whether participants are left out (``no_participants``)."""
+    _once(query, MEETINGS_PARAMS)
+    starting_after = query.get("starting_after")
+    ending_before = query.get("ending_before")
+    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    q = MeetingsQuery(
+        room=query.get("room"),
+        timeframe_start=_timestamp(query, "timeframe_start"),
+        timeframe_end=_timestamp(query, "timeframe_end"),
+        ongoing=_boolean(query, "ongoing"),
+        limit=_limit(query, strict_limit),
+        starting_after=starting_after,
+        ending_before=ending_before,
+    )
+    return q, bool(_boolean(query, "no_participants"))
+
+
+def participants_query(query: MultiMapping[str], *, strict_limit: bool) -> ParticipantsQuery:
+    _once(query, PARTICIPANTS_PARAMS)
+    joined_after = query.get("joined_after")
+    joined_before = query.get("joined_before")
+    _not_both(joined_after, joined_before, "joined_after", "joined_before")
+    return ParticipantsQuery(_limit(query, strict_limit), joined_after, joined_before)
+
+
+def _once(query: MultiMapping[str], known: Iterable[str]) -> None:
+    for name in known:
+        count = len(query.getall(name, ()))
+        if count > 1:
+            raise invalid(f"{name}: given {count} times; give it at most once")
+
+
+def _not_both(a: str | None, b: str | None, name_a: str, name_b: str) -> None:
+    if a is not None and b is not None:
+        raise invalid(f"{name_a} and {name_b} cannot be used together; give one cursor")
+
+
+def _integer(query: MultiMapping[str], name: str, what: str) -> int | None:
+    raw = query.get(name)
+    if raw is None:
+        return None
+    if not _DIGITS.fullmatch(raw):
+        raise invalid(f"{name}: must be {what}; got {raw!r}")
+    return int(raw)
+
+
+def _timestamp(query: MultiMapping[str], name: str) -> int | None:
+    what = "an integer unix timestamp in seconds (0 or more)"
+    value = _integer(query, name, what)
+    if value is not None and value >= MAX_TIMESTAMP:
+        raise invalid(f"{name}: must be {what}; {value} is out of range")
+    return value
+
+
+def _limit(query: MultiMapping[str], strict: bool) -> int:
+    what = f"an integer between 1 and {MAX_LIMIT}"
+    value = _integer(query, "limit", what)
+    if value is None:
+        return MAX_LIMIT
+    if value < 1 or (strict and value > MAX_LIMIT):
+        raise invalid(f"limit: must be {what}; got {value}")
+    return min(value, MAX_LIMIT)
+
+
+def _boolean(query: MultiMapping[str], name: str) -> bool | None:
+    raw = query.get(name)
+    if raw is None:
+        return None
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
+        raise invalid(f"{name}: must be true or false; got {raw!r}")
+    return lowered == "true"

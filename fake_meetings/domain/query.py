@@ -1,0 +1,127 @@
+"""The query engine of contract §2 and §4: filters, the total order, keyset cursors, total_count.
+
+It takes already-typed queries (parsing and its errors belong to the HTTP layer) and a
+:class:`~fake_meetings.domain.store.Store`, and returns sessions in API order (newest first).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import Participant, Session
+from .store import Store
+
+MAX_LIMIT = 100
+OLDEST = "OLDEST"  # the ending_before value that asks for the oldest page
+
+UnknownCursorMode = Literal["error", "empty"]
+
+
+class UnknownCursor(LookupError):
+    """A cursor names no session (or no participant of the session)."""
+
+    def __init__(self, param: str, value: str):
+        super().__init__(f"{param}: no record with id {value!r}")
+        self.param = param
+        self.value = value
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingsQuery:
+    room: str | None = None
+    timeframe_start: int | None = None  # inclusive
+    timeframe_end: int | None = None  # exclusive
+    ongoing: bool | None = None
+    limit: int = MAX_LIMIT
+    starting_after: str | None = None
+    ending_before: str | None = None  # a session id, or OLDEST
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingsPage:
+    total_count: int
+    sessions: list[Session]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantsQuery:
+    limit: int = MAX_LIMIT
+    joined_after: str | None = None
+    joined_before: str | None = None
+
+
+def list_meetings(
+    store: Store, q: MeetingsQuery, unknown_cursor: UnknownCursorMode = "error"
+) -> MeetingsPage:
+    index = store.ranks(q.room, q.ongoing)
+    # The timeframe is a contiguous range of ranks, because ranks follow start_time.
+    lo_rank = 0 if q.timeframe_start is None else bisect_left(store.starts, q.timeframe_start)
+    hi_rank = len(store) if q.timeframe_end is None else bisect_left(store.starts, q.timeframe_end)
+    lo, hi = bisect_left(index, lo_rank), bisect_left(index, max(lo_rank, hi_rank))
+    total = hi - lo
+
+    if q.starting_after is not None:
+        cursor = store.rank.get(q.starting_after)
+        if cursor is None:
+            return _unknown("starting_after", q.starting_after, total, unknown_cursor)
+        # Older than the cursor: ranks below it, the closest ones first.
+        end = min(hi, bisect_left(index, cursor, lo, hi))
+        return MeetingsPage(total, _descending(store, index, max(lo, end - q.limit), end))
+
+    if q.ending_before == OLDEST:
+        return MeetingsPage(total, _descending(store, index, lo, min(hi, lo + q.limit)))
+
+    if q.ending_before is not None:
+        cursor = store.rank.get(q.ending_before)
+        if cursor is None:
+            return _unknown("ending_before", q.ending_before, total, unknown_cursor)
+        # Newer than the cursor: ranks above it, the closest `limit` of them, still newest first.
+        start = max(lo, bisect_right(index, cursor, lo, hi))
+        return MeetingsPage(total, _descending(store, index, start, min(hi, start + q.limit)))
+
+    return MeetingsPage(total, _descending(store, index, max(lo, hi - q.limit), hi))
+
+
+def list_participants(
+    session: Session, q: ParticipantsQuery, unknown_cursor: UnknownCursorMode = "error"
+) -> list[Participant]:
+    """Participant records in join order. An empty list means "no records remain" (a 404)."""
+    records = session.participants
+    if q.joined_after is not None:
+        pos = _participant_pos(records, q.joined_after)
+        if pos is None:
+            return _unknown_participants("joined_after", q.joined_after, unknown_cursor)
+        return list(records[pos + 1 : pos + 1 + q.limit])
+    if q.joined_before is not None:
+        pos = _participant_pos(records, q.joined_before)
+        if pos is None:
+            return _unknown_participants("joined_before", q.joined_before, unknown_cursor)
+        return list(records[max(0, pos - q.limit) : pos])
+    return list(records[: q.limit])
+
+
+def _descending(store: Store, index: Sequence[int], start: int, end: int) -> list[Session]:
+    sessions = store.sessions
+    return [sessions[index[i]] for i in range(end - 1, start - 1, -1)]
+
+
+def _unknown(param: str, value: str, total: int, mode: UnknownCursorMode) -> MeetingsPage:
+    if mode == "error":
+        raise UnknownCursor(param, value)
+    return MeetingsPage(total, [])
+
+
+def _participant_pos(records: Sequence[Participant], participant_id: str) -> int | None:
+    for i, p in enumerate(records):
+        if p.participant_id == participant_id:
+            return i
+    return None
+
+
+def _unknown_participants(param: str, value: str, mode: UnknownCursorMode) -> list[Participant]:
+    if mode == "error":
+        raise UnknownCursor(param, value)
+    return []

@@ -1,0 +1,254 @@
+"""Scenario files (YAML) -> sessions, with validation errors that name file, path and line.
+
+The format (keys exactly these)::
+
+    now: 1717243200            # optional: freezes the server clock (unix int or ISO 8601)
+    sessions:
+      - id: 3f0c...            # optional; generated (stable for the same file) when absent
+        room: standup          # required
+        start_time: -2h        # required: unix int | ISO 8601 | relative to now
+        ongoing: false         # optional, default false
+        duration: 1800         # optional when ended (derived); must be omitted when ongoing
+        max_participants: 3    # optional: derived as the peak overlap of participants
+        participants:          # required, at least one
+          - participant_id: .. # optional; generated when absent
+            user_id: null      # optional
+            user_name: Alice   # optional
+            join_time: -2h     # required
+            duration: 1800     # required, except for someone still in an ongoing session
+
+Loading is all or nothing: every problem is collected, and any problem raises
+:class:`ScenarioError` before a single session is handed out.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any
+
+from .model import Participant, Session, derived_duration, peak_overlap
+from .validate import Checker, Problem
+from .yamldoc import Document, YamlSyntaxError, read_yaml
+
+ID_NAMESPACE = uuid.UUID("6f1d7c0e-93b4-4a55-9a53-2f0b7d0c5e11")
+TOP_KEYS = ("now", "sessions")
+SESSION_KEYS = (
+    "id",
+    "room",
+    "start_time",
+    "ongoing",
+    "duration",
+    "max_participants",
+    "participants",
+)
+PARTICIPANT_KEYS = ("participant_id", "user_id", "user_name", "join_time", "duration")
+_ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+
+
+class ScenarioError(ValueError):
+    """One or more problems in scenario input; ``str()`` lists them one per line."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        shown = [str(p) for p in self.problems[:50]]
+        if len(self.problems) > 50:
+            shown.append(f"... and {len(self.problems) - 50} more problems")
+        super().__init__("\n".join(shown))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    sessions: tuple[Session, ...]
+    now: int | None  # the file's `now:`, which freezes the clock
+    source: str
+
+
+def load_file(path: str | FsPath, *, now: int | None = None, wall_now: int = 0) -> Scenario:
+    """Load one scenario file. ``now`` (e.g. from ``--now``) beats the file's own ``now:`` as
+    the base of relative times; ``wall_now`` is the base when neither is given."""
+    source = str(path)
+    try:
+        text = FsPath(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(source, None, (), f"cannot read file: {exc}")]) from None
+    return load_text(text, source, now=now, wall_now=wall_now)
+
+
+def load_text(text: str, source: str, *, now: int | None = None, wall_now: int = 0) -> Scenario:
+    try:
+        doc = read_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ScenarioError([Problem(source, exc.line, (), str(exc))]) from None
+    return build(doc, source, now=now, wall_now=wall_now)
+
+
+def load_data(
+    data: Any, source: str = "<data>", *, now: int | None = None, wall_now: int = 0
+) -> Scenario:
+    """Load a scenario already parsed into Python values (no line numbers then)."""
+    return build(Document(data), source, now=now, wall_now=wall_now)
+
+
+def merge(scenarios: Iterable[Scenario]) -> tuple[list[Session], int | None]:
+    """All sessions of several scenarios, and the one `now:` they agree on (None if none)."""
+    problems: list[Problem] = []
+    sessions: list[Session] = []
+    owner: dict[str, str] = {}
+    now: int | None = None
+    now_source = ""
+    for sc in scenarios:
+        if sc.now is not None:
+            if now is not None and sc.now != now:
+                problems.append(
+                    Problem(
+                        sc.source,
+                        None,
+                        ("now",),
+                        f"{sc.now} disagrees with now: {now} of {now_source}; "
+                        "keep one `now:` or override both with --now",
+                    )
+                )
+            now, now_source = sc.now, sc.source
+        for s in sc.sessions:
+            if s.id in owner:
+                problems.append(
+                    Problem(
+                        sc.source,
+                        None,
+                        ("sessions",),
+                        f"session id {s.id!r} is also defined in {owner[s.id]}",
+                    )
+                )
+            owner.setdefault(s.id, sc.source)
+            sessions.append(s)
+    if problems:
+        raise ScenarioError(problems)
+    return sessions, now
+
+
+def build(doc: Document, source: str, *, now: int | None, wall_now: int) -> Scenario:
+    c = Checker(doc, source)
+    top = c.mapping((), TOP_KEYS, required=("sessions",))
+    file_now = None
+    if top is not None and top.get("now") is not None:
+        file_now = c.instant(("now",), None)
+    base = now if now is not None else file_now if file_now is not None else wall_now
+    sessions: list[Session] = []
+    raw_sessions = c.sequence(("sessions",)) if top is not None else None
+    seen: dict[str, str] = {}
+    label = FsPath(source).name
+    for i in range(len(raw_sessions or ())):
+        session = _session(c, ("sessions", i), base, f"{label}#{i}")
+        session_id = session.id if session is not None else c.get(("sessions", i, "id"))
+        if isinstance(session_id, str) and session_id in seen:
+            c.problem(
+                ("sessions", i, "id"),
+                f"duplicate session id {session_id!r} (first at {seen[session_id]})",
+            )
+        elif isinstance(session_id, str):
+            seen[session_id] = f"sessions[{i}]"
+        if session is not None:
+            sessions.append(session)
+    c.raise_if_any(ScenarioError)
+    return Scenario(tuple(sessions), file_now, source)
+
+
+def _session(c: Checker, path: tuple[str | int, ...], now: int, seed: str) -> Session | None:
+    raw = c.mapping(path, SESSION_KEYS, required=("room", "start_time", "participants"))
+    if raw is None:
+        return None
+    errors_before = c.count
+    room = c.string((*path, "room"))
+    start = c.instant((*path, "start_time"), now)
+    ongoing = c.boolean((*path, "ongoing"), default=False)
+    session_id = c.identifier((*path, "id"), _ID_RE) or str(
+        uuid.uuid5(ID_NAMESPACE, f"{seed}|{raw.get('room')}|{raw.get('start_time')}")
+    )
+    participants = _participants(c, path, session_id, ongoing, now)
+    duration = None
+    if "duration" in raw:
+        if ongoing:
+            c.problem(
+                (*path, "duration"),
+                "must be omitted when ongoing is true "
+                "(an ongoing session's duration is live: now - start_time)",
+            )
+        else:
+            duration = c.non_negative((*path, "duration"))
+    max_participants = (
+        c.positive((*path, "max_participants")) if "max_participants" in raw else None
+    )
+    if c.count > errors_before or room is None or start is None or ongoing is None:
+        return None
+    if ongoing and all(p.duration is not None for p in participants):
+        c.problem(
+            (*path, "ongoing"),
+            "an ongoing session needs someone still in the room: "
+            "leave out `duration` for at least one participant",
+        )
+        return None
+    if not ongoing:
+        expected = derived_duration(start, participants)
+        if expected < 0:
+            c.problem((*path, "start_time"), "is after every participant has left")
+            return None
+        if duration is not None and duration != expected:
+            c.problem(
+                (*path, "duration"),
+                f"{duration} contradicts the participants: "
+                f"start_time + duration must equal the latest join_time + duration, "
+                f"so duration must be {expected} (or omitted)",
+            )
+            return None
+        duration = expected
+    return Session(
+        id=session_id,
+        room=room,
+        start_time=start,
+        ongoing=ongoing,
+        duration=duration,
+        max_participants=max_participants or max(1, peak_overlap(participants)),
+        participants=tuple(sorted(participants, key=lambda p: p.sort_key)),
+    )
+
+
+def _participants(
+    c: Checker, path: tuple[str | int, ...], session_id: str, ongoing: bool | None, now: int
+) -> list[Participant]:
+    path = (*path, "participants")
+    raw_list = c.sequence(path, required=True, non_empty=True)
+    out: list[Participant] = []
+    seen: dict[str, int] = {}
+    for j in range(len(raw_list or ())):
+        p_path = (*path, j)
+        raw = c.mapping(p_path, PARTICIPANT_KEYS, required=("join_time",))
+        if raw is None:
+            continue
+        pid = c.identifier((*p_path, "participant_id"), _ID_RE) or str(
+            uuid.uuid5(ID_NAMESPACE, f"{session_id}|participant|{j}")
+        )
+        if pid in seen:
+            c.problem(
+                (*p_path, "participant_id"),
+                f"duplicate participant id {pid!r} (first at participants[{seen[pid]}])",
+            )
+        seen.setdefault(pid, j)
+        join = c.instant((*p_path, "join_time"), now)
+        duration = None
+        if raw.get("duration") is not None:
+            duration = c.non_negative((*p_path, "duration"))
+        elif not ongoing:
+            c.problem(
+                (*p_path, "duration"),
+                "is required: only someone still in the room "
+                "of an ongoing session may leave it out",
+            )
+        user_id = c.optional_string((*p_path, "user_id"))
+        user_name = c.optional_string((*p_path, "user_name"))
+        if join is not None:
+            out.append(Participant(pid, user_id, user_name, join, duration))
+    return out

@@ -1,0 +1,81 @@
+"""From what a user names (a path or a bundled scenario name) to the sessions and clock to serve."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .domain.clock import Clock
+from .domain.model import Session
+from .domain.scenario import ScenarioError, load_file, merge
+from .domain.validate import Problem
+from .domain.world import World
+
+DEFAULT_SCENARIO = "default"
+
+
+def fixtures_dir() -> Path:
+    """The bundled scenarios: inside the installed wheel, or ``fixtures/`` of a source checkout."""
+    packaged = Path(str(resources.files("fake_meetings"))) / "fixtures"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in fixtures_dir().glob("*.yaml"))
+
+
+def resolve(spec: str) -> Path:
+    """A scenario given as a file path, or as the name of a bundled scenario (``ties``)."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    bundled = fixtures_dir() / f"{spec}.yaml"
+    if "/" not in spec and bundled.is_file():
+        return bundled
+    names = ", ".join(bundled_names()) or "(none found)"
+    raise ScenarioError(
+        [
+            Problem(
+                spec,
+                None,
+                (),
+                f"no such file, and no bundled scenario of that name; bundled scenarios: {names}",
+            )
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    sessions: list[Session]
+    now: int | None  # the instant the clock is frozen at, if any
+    sources: list[Path]
+
+    def world(self) -> World:
+        return World(self.sessions, Clock(self.now))
+
+
+def load(specs: Sequence[str], *, now: int | None = None) -> Loaded:
+    """Load and merge scenarios (the bundled default when ``specs`` is empty).
+
+    ``now`` (``--now``) freezes the clock and is the base of relative times; otherwise a file's
+    ``now:`` does both; otherwise relative times count from the wall clock at load time and the
+    clock runs in real time. Raises :class:`ScenarioError` with every problem found.
+    """
+    paths = [resolve(s) for s in (specs or [DEFAULT_SCENARIO])]
+    wall_now = int(time.time())
+    scenarios, problems = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_file(path, now=now, wall_now=wall_now))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    sessions, file_now = merge(scenarios)
+    return Loaded(sessions, now if now is not None else file_now, paths)
