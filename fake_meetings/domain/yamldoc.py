@@ -16,7 +16,11 @@ import yaml
 Path = tuple[str | int, ...]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_ALIAS_EXPANSION = 100_000  # values copied through aliases, in total
+MAX_ALIAS_EXPANSION = 100_000
+_PLAIN_TAGS = (
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+)  # values copied through aliases, in total
 
 
 class YamlSyntaxError(ValueError):
@@ -88,6 +92,11 @@ class _Converter:
         return value
 
     def _convert(self, node: yaml.Node, path: Path) -> Any:
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+            raise yaml.MarkedYAMLError(
+                problem=f"tag {node.tag!r} is not allowed (plain YAML only)",
+                problem_mark=node.start_mark,
+            )
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)  # applies "<<" merge keys
             out: dict[Any, Any] = {}
@@ -108,4 +117,9 @@ class _Converter:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node)
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, OverflowError) as exc:  # e.g. a timestamp with month 13
+            raise yaml.MarkedYAMLError(
+                problem=f"{node.value!r} cannot be read: {exc}", problem_mark=node.start_mark
+            ) from None
