@@ -9,8 +9,10 @@ from importlib import resources
 from pathlib import Path
 
 from .domain.clock import Clock
+from .domain.generate import GenerateSpec
+from .domain.generate import generate as generate_sessions
 from .domain.model import Session
-from .domain.scenario import ScenarioError, load_file, merge
+from .domain.scenario import Scenario, ScenarioError, load_file, merge
 from .domain.validate import Problem
 from .domain.world import World
 
@@ -54,20 +56,23 @@ def resolve(spec: str) -> Path:
 class Loaded:
     sessions: list[Session]
     now: int | None  # the instant the clock is frozen at, if any
-    sources: list[Path]
+    sources: list[str]
 
     def world(self) -> World:
         return World(self.sessions, Clock(self.now))
 
 
-def load(specs: Sequence[str], *, now: int | None = None) -> Loaded:
-    """Load and merge scenarios (the bundled default when ``specs`` is empty).
+def load(
+    specs: Sequence[str], *, now: int | None = None, generate: GenerateSpec | None = None
+) -> Loaded:
+    """Load and merge scenarios (the bundled default when ``specs`` is empty and nothing is
+    generated), plus ``generate``'s sessions.
 
     ``now`` (``--now``) freezes the clock and is the base of relative times; otherwise a file's
     ``now:`` does both; otherwise relative times count from the wall clock at load time and the
     clock runs in real time. Raises :class:`ScenarioError` with every problem found.
     """
-    paths = [resolve(s) for s in (specs or [DEFAULT_SCENARIO])]
+    paths = [resolve(s) for s in (specs or ([] if generate else [DEFAULT_SCENARIO]))]
     wall_now = int(time.time())
     scenarios, problems = [], []
     for path in paths:
@@ -77,5 +82,10 @@ def load(specs: Sequence[str], *, now: int | None = None) -> Loaded:
             problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
+    sources = [str(p) for p in paths]
+    if generate is not None:
+        base = now if now is not None else wall_now
+        scenarios.append(Scenario(tuple(generate_sessions(generate, base)), None, "--generate"))
+        sources.append(f"{generate.sessions} generated (seed {generate.seed})")
     sessions, file_now = merge(scenarios)
-    return Loaded(sessions, now if now is not None else file_now, paths)
+    return Loaded(sessions, now if now is not None else file_now, sources)

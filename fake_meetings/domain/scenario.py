@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
+from .genblock import generate_spec
+from .generate import generate
 from .model import Participant, Session, derived_duration, peak_overlap
 from .validate import Checker, Problem
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
 ID_NAMESPACE = uuid.UUID("6f1d7c0e-93b4-4a55-9a53-2f0b7d0c5e11")
-TOP_KEYS = ("now", "sessions")
+TOP_KEYS = ("now", "sessions", "generate")
 SESSION_KEYS = (
     "id",
     "room",
@@ -132,13 +134,15 @@ def merge(scenarios: Iterable[Scenario]) -> tuple[list[Session], int | None]:
 
 def build(doc: Document, source: str, *, now: int | None, wall_now: int) -> Scenario:
     c = Checker(doc, source)
-    top = c.mapping((), TOP_KEYS, required=("sessions",))
+    top = c.mapping((), TOP_KEYS)
+    if top is not None and "sessions" not in top and "generate" not in top:
+        c.problem((), "missing required key 'sessions' (or a 'generate' block)")
     file_now = None
     if top is not None and top.get("now") is not None:
         file_now = c.instant(("now",), None)
     base = now if now is not None else file_now if file_now is not None else wall_now
     sessions: list[Session] = []
-    raw_sessions = c.sequence(("sessions",)) if top is not None else None
+    raw_sessions = c.sequence(("sessions",), required=False) if top is not None else None
     seen: dict[str, str] = {}
     label = FsPath(source).name
     for i in range(len(raw_sessions or ())):
@@ -153,7 +157,10 @@ def build(doc: Document, source: str, *, now: int | None, wall_now: int) -> Scen
             seen[session_id] = f"sessions[{i}]"
         if session is not None:
             sessions.append(session)
+    spec = generate_spec(c, base) if top is not None and "generate" in top else None
     c.raise_if_any(ScenarioError)
+    if spec is not None:
+        sessions.extend(generate(spec, base))
     return Scenario(tuple(sessions), file_now, source)
 
 

@@ -1,0 +1,57 @@
+"""The ``generate:`` block of a scenario file: generated sessions added to the hand-written ones.
+
+generate:
+  sessions: 500        # required: how many
+  rooms: 8             # optional, default 8
+  seed: 7              # optional, default 0
+  start: -30d          # optional: window start (any time form), default end - 30 days
+  end: now             # optional: window end, default (and at most) now
+  locale: en_US        # optional: Faker locale of the names
+  tz: Europe/Berlin    # optional: time zone of the working hours, default UTC
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .generate import GenerateSpec
+from .validate import Checker
+
+GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "locale", "tz")
+MAX_GENERATED = 5_000_000
+
+
+def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
+    """The block's spec, or None (with problems recorded) when it is invalid."""
+    path = ("generate",)
+    if c.mapping(path, GENERATE_KEYS, required=("sessions",)) is None:
+        return None
+    before = c.count
+    count = c.non_negative((*path, "sessions"))
+    if count is not None and count > MAX_GENERATED:
+        c.problem((*path, "sessions"), f"at most {MAX_GENERATED:,} sessions can be generated")
+    rooms = c.positive((*path, "rooms"))
+    seed = c.non_negative((*path, "seed"))
+    start = c.instant((*path, "start"), now)
+    end = c.instant((*path, "end"), now)
+    locale = c.string((*path, "locale")) or "en_US"
+    tz = c.string((*path, "tz")) or "UTC"
+    problem = check_locale_and_tz(locale, tz)
+    if problem is not None:
+        c.problem((*path, problem[0]), problem[1])
+    if c.count > before or count is None:
+        return None
+    return GenerateSpec(count, rooms or 8, seed or 0, start, end, locale, tz)
+
+
+def check_locale_and_tz(locale: str, tz: str) -> tuple[str, str] | None:
+    """(key, message) of the first of locale / tz that is not usable, or None."""
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "tz", f"unknown time zone {tz!r}; use an IANA name such as UTC or Europe/Berlin"
+    from faker.config import AVAILABLE_LOCALES
+
+    if locale not in AVAILABLE_LOCALES:
+        return "locale", f"unknown Faker locale {locale!r}; e.g. en_US, de_DE, fr_FR, ja_JP"
+    return None

@@ -1,0 +1,217 @@
+"""Seeded generator of realistic, coherent meeting sessions (contract §1 invariants).
+
+Every generated session satisfies: integer times; ``start_time + duration ==
+max(join_time + duration)``; ``max_participants`` is the peak overlap; at least one participant;
+nobody stays under 10 s; a join may precede ``start_time`` by at most 30 s (rare). Sessions that
+straddle ``now`` are ``ongoing``: who is still in the room has no stored duration, and the server
+clock drives both durations from then on.
+
+Determinism: the same :class:`GenerateSpec` and ``now`` give the same sessions, for a given Faker
+version (names come from Faker; the range this package accepts is pinned in pyproject.toml).
+Names come from a seeded pool drawn once, because ``Faker.name()`` costs ~60 µs per call.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from bisect import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import accumulate
+from zoneinfo import ZoneInfo
+
+from .model import Participant, Session, peak_overlap
+
+MIN_STAY = 10  # Daily records nobody who stayed under 10 s
+EARLY_JOIN_MAX = 30  # a join may precede the session start by up to 30 s
+DEFAULT_DAYS = 30
+
+_ROOM_WORDS = (
+    "daily-standup", "sales-demo", "design-review", "support", "office-hours", "all-hands",
+    "1on1", "eng-interview", "sprint-planning", "retro", "onboarding", "webinar",
+    "customer-call", "team-sync", "product-review", "tutoring", "telehealth", "coffee-chat",
+)  # fmt: skip
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+_MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+# participants per session: (count range, weight); most meetings are small, a few are large
+_HEADCOUNT = (((1, 1), 8), ((2, 2), 30), ((3, 3), 18), ((4, 4), 13), ((5, 5), 9),
+              ((6, 8), 12), ((9, 12), 7), ((13, 25), 3))  # fmt: skip
+_HOUR_WEIGHTS = (0, 0, 0, 0, 0, 0, 1, 3, 8, 12, 12, 11, 7, 10, 12, 11, 9, 5, 2, 1, 1, 1, 0, 0)
+
+
+@dataclass(frozen=True)
+class GenerateSpec:
+    sessions: int = 500
+    rooms: int = 8
+    seed: int = 0
+    start: int | None = None  # unix seconds; default: end - 30 days
+    end: int | None = None  # unix seconds; default (and at most): now
+    locale: str = "en_US"
+    tz: str = "UTC"
+
+    def window(self, now: int) -> tuple[int, int]:
+        end = min(self.end if self.end is not None else now, now)
+        start = self.start if self.start is not None else end - DEFAULT_DAYS * 86400
+        return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    user_id: str | None
+    user_name: str | None
+
+
+def generate(
+    spec: GenerateSpec, now: int, progress: Callable[[int], None] | None = None
+) -> list[Session]:
+    """``spec.sessions`` sessions starting within the spec's window (which ends at most at now).
+
+    ``progress`` is called with the number generated so far, every 10,000 sessions.
+    """
+    rng = random.Random(spec.seed)
+    start, end = spec.window(now)
+    if spec.sessions <= 0 or end <= start:
+        return []
+    days = _Days(start, end, ZoneInfo(spec.tz))
+    people = _people(rng, spec)
+    rooms = _rooms(rng, spec.rooms)
+    rosters = [rng.sample(people, min(len(people), rng.randint(3, 40))) for _ in rooms]
+    room_weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(len(rooms))))
+    head_weights = list(accumulate(w for _, w in _HEADCOUNT))
+    out: list[Session] = []
+    while len(out) < spec.sessions:
+        r = bisect(room_weights, rng.random() * room_weights[-1])
+        session_start = days.pick(rng)
+        lo, hi = _HEADCOUNT[bisect(head_weights, rng.random() * head_weights[-1])][0]
+        session = _session(
+            rng, rooms[r], rosters[r], people, session_start, rng.randint(lo, hi), now
+        )
+        if session is not None:
+            out.append(session)
+            if progress is not None and len(out) % 10_000 == 0:
+                progress(len(out))
+    return out
+
+
+def _session(
+    rng: random.Random,
+    room: str,
+    roster: list[_Person],
+    people: list[_Person],
+    start: int,
+    headcount: int,
+    now: int,
+) -> Session | None:
+    target = int(min(8 * 3600, max(60, math.exp(rng.gauss(math.log(1500), 0.8)))))
+    pool = roster if len(roster) >= headcount else people
+    attendees = rng.sample(pool, headcount)
+    stays: list[tuple[_Person, int, int]] = []  # (person, join, leave) as absolute times
+    for i, person in enumerate(attendees):
+        if i == 0:
+            join = start - (rng.randint(1, EARLY_JOIN_MAX) if rng.random() < 0.02 else 0)
+        else:
+            u = rng.random()
+            late = 120 if u < 0.6 else target * 0.6 if u < 0.9 else target - MIN_STAY
+            join = start + int(rng.random() * late)
+        leave_at_end = rng.random() < 0.7
+        leave = (
+            start + target - rng.randint(0, 20)
+            if leave_at_end
+            else join + MIN_STAY + int(rng.random() * max(0, start + target - join - MIN_STAY))
+        )
+        leave = max(leave, join + MIN_STAY)
+        stays.append((person, join, leave))
+        if not leave_at_end and rng.random() < 0.1 and leave + 30 < start + target:
+            rejoin = leave + rng.randint(15, 300)  # dropped and came back: a new record
+            if rejoin + MIN_STAY <= start + target:
+                stays.append((person, rejoin, start + target - rng.randint(0, 20)))
+    stays = [(p, j, max(lv, j + MIN_STAY)) for p, j, lv in stays if j + MIN_STAY <= now]
+    if not stays:
+        return None
+    ongoing = any(leave > now for _, _, leave in stays)
+    participants = tuple(
+        sorted(
+            (
+                Participant(
+                    _uuid(rng), p.user_id, p.user_name, join, None if leave > now else leave - join
+                )
+                for p, join, leave in stays
+            ),
+            key=lambda p: p.sort_key,
+        )
+    )
+    return Session(
+        id=_uuid(rng),
+        room=room,
+        start_time=start,
+        ongoing=ongoing,
+        duration=None if ongoing else max(leave for _, _, leave in stays) - start,
+        max_participants=peak_overlap(participants),
+        participants=participants,
+    )
+
+
+class _Days:
+    """Start times weighted to working hours and weekdays, in a time zone."""
+
+    def __init__(self, start: int, end: int, tz: ZoneInfo):
+        self.start, self.end = start, end
+        first = datetime.fromtimestamp(start, tz).replace(hour=0, minute=0, second=0)
+        self.days: list[tuple[int, bool]] = []  # (local midnight as unix seconds, is weekday)
+        day = first
+        while int(day.timestamp()) < end:
+            self.days.append((int(day.timestamp()), day.weekday() < 5))
+            day = (day + timedelta(days=1, hours=2)).replace(hour=0, tzinfo=tz)  # DST-proof
+        self.hours = list(accumulate(_HOUR_WEIGHTS))
+
+    def pick(self, rng: random.Random) -> int:
+        for _ in range(64):
+            midnight, weekday = self.days[rng.randrange(len(self.days))]
+            if not weekday and rng.random() < 0.85:
+                continue
+            hour = bisect(self.hours, rng.random() * self.hours[-1])
+            t = midnight + hour * 3600 + rng.randrange(3600)
+            if self.start <= t < self.end:
+                return t
+        return self.start + rng.randrange(max(1, self.end - self.start))
+
+
+def _people(rng: random.Random, spec: GenerateSpec) -> list[_Person]:
+    from faker import Faker  # imported here: only generating needs it
+
+    fake = Faker(spec.locale)
+    fake.seed_instance(spec.seed)
+    count = max(40, min(3000, spec.sessions // 3 + 40))
+    names = [fake.name() for _ in range(min(count, 800))]
+    people = []
+    for i in range(count):
+        user_id = None if rng.random() < 0.3 else f"user_{_token(rng, _ALNUM, 10)}"
+        user_name = None if rng.random() < 0.08 else names[i % len(names)]
+        people.append(_Person(user_id, user_name))
+    return people
+
+
+def _rooms(rng: random.Random, count: int) -> list[str]:
+    names: list[str] = []
+    while len(names) < max(1, count):
+        u = rng.random()
+        if u < 0.1:  # Daily's generated room names
+            name = _token(rng, _MIXED, 20)
+        elif u < 0.4 and len(names) < len(_ROOM_WORDS):
+            name = _ROOM_WORDS[len(names) % len(_ROOM_WORDS)]
+        else:
+            name = f"{rng.choice(_ROOM_WORDS)}-{_token(rng, _ALNUM, 4)}"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _token(rng: random.Random, alphabet: str, size: int) -> str:
+    return "".join(rng.choices(alphabet, k=size))
+
+
+def _uuid(rng: random.Random) -> str:
+    h = f"{rng.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
