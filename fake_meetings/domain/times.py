@@ -46,9 +46,10 @@ def parse_instant(value: object, *, now: int | None = None) -> int:
             amount = sum(int(n) * _SECONDS[u] for n, u in _UNIT.findall(relative.group(2)))
             return _check_range(now + sign * amount)
         try:
-            return _check_range(_from_datetime(datetime.fromisoformat(text)))
+            parsed = datetime.fromisoformat(text)
         except ValueError:
-            pass
+            raise ValueError(_expected(value, now)) from None
+        return _check_range(_from_datetime(parsed))
     raise ValueError(_expected(value, now))
 
 

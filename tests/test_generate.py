@@ -1,0 +1,156 @@
+"""The generator: contract §1 invariants over thousands of sessions; determinism; round trip."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fake_meetings.domain.dump import dump_scenario
+from fake_meetings.domain.generate import GenerateSpec, generate
+from fake_meetings.domain.model import Session
+from fake_meetings.domain.scenario import load_text
+
+NOW = 1_717_243_200  # 2024-06-01T12:00:00Z
+
+
+def brute_force_peak(s: Session, now: int) -> int:
+    """Peak simultaneous presence, counted second by second (independent of the model's sweep)."""
+    stays = [(p.join_time, p.join_time + p.duration_at(now)) for p in s.participants]
+    lo, hi = min(a for a, _ in stays), max(b for _, b in stays)
+    return max(sum(a <= t < b for a, b in stays) for t in range(lo, max(hi, lo + 1)))
+
+
+def check_invariants(s: Session, now: int, window: tuple[int, int]) -> None:
+    assert isinstance(s.start_time, int) and window[0] <= s.start_time < window[1]
+    assert s.participants, "at least one participant"
+    ids = [p.participant_id for p in s.participants]
+    assert len(set(ids)) == len(ids)
+    assert [(p.join_time, p.participant_id) for p in s.participants] == sorted(
+        (p.join_time, p.participant_id) for p in s.participants
+    )
+    for p in s.participants:
+        assert isinstance(p.join_time, int)
+        assert p.join_time >= s.start_time - 30, "a join precedes the start by 30 s at most"
+        assert p.join_time <= now
+        stay = p.duration_at(now)
+        assert stay >= 10, "nobody staying under 10 s is recorded"
+        if p.duration is None:
+            assert s.ongoing, "only an ongoing session has people still present"
+    if s.ongoing:
+        assert s.duration is None
+        assert any(p.duration is None for p in s.participants)
+        assert s.start_time + s.duration_at(now) == now
+    else:
+        assert s.duration is not None
+        ends = [p.join_time + p.duration for p in s.participants if p.duration is not None]
+        assert s.start_time + s.duration == max(ends)
+        assert s.start_time + s.duration <= now
+    # a person's records never overlap themselves (a rejoin is a new record after leaving)
+    assert s.max_participants == brute_force_peak(s, now)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32),
+    rooms=st.integers(1, 30),
+    days=st.integers(1, 60),
+    tz=st.sampled_from(["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"]),
+)
+def test_invariants_hold_over_seeds_and_options(seed: int, rooms: int, days: int, tz: str) -> None:
+    spec = GenerateSpec(sessions=160, rooms=rooms, seed=seed, start=NOW - days * 86400, tz=tz)
+    sessions = generate(spec, NOW)
+    assert len(sessions) == 160
+    assert len({s.id for s in sessions}) == 160
+    assert len({s.room for s in sessions}) <= rooms
+    for s in sessions:
+        check_invariants(s, NOW, spec.window(NOW))
+
+
+def test_invariants_over_thousands_with_a_window_ending_now() -> None:
+    # A 2-day window ending at now makes ongoing sessions (straddling now) common enough to test.
+    spec = GenerateSpec(sessions=4000, rooms=12, seed=11, start=NOW - 2 * 86400)
+    sessions = generate(spec, NOW)
+    for s in sessions:
+        check_invariants(s, NOW, spec.window(NOW))
+    assert any(s.ongoing for s in sessions)
+
+
+def test_shapes_are_realistic() -> None:
+    spec = GenerateSpec(sessions=5000, rooms=8, seed=3, tz="Europe/Berlin")
+    sessions = generate(spec, NOW)
+    tz = ZoneInfo("Europe/Berlin")
+    local = [datetime.fromtimestamp(s.start_time, tz) for s in sessions]
+    weekday_share = sum(d.weekday() < 5 for d in local) / len(local)
+    working_share = sum(8 <= d.hour < 18 for d in local) / len(local)
+    assert weekday_share > 0.85 and working_share > 0.7
+    ended = sorted(s.duration for s in sessions if s.duration is not None)
+    in_5_to_60 = sum(300 <= d <= 3600 for d in ended) / len(ended)
+    assert in_5_to_60 > 0.6 and ended[-1] > 3 * 3600  # most 5-60 min, a tail of hours
+    heads = Counter(len(s.participants) for s in sessions)
+    assert heads[1] > 0 and max(heads) >= 12
+    people = [p for s in sessions for p in s.participants]
+    assert any(p.user_id is None for p in people) and any(p.user_name is None for p in people)
+    assert sum(p.user_id is None for p in people) < len(people) / 2
+    late = [p for s in sessions for p in s.participants if p.join_time > s.start_time + 60]
+    assert len(late) > len(people) / 10
+    early = [s for s in sessions if s.participants[0].join_time < s.start_time]
+    assert 0 < len(early) < len(sessions) * 0.05  # the 30 s rule: present but rare
+
+
+def test_same_seed_same_sessions_different_seed_different() -> None:
+    spec = GenerateSpec(sessions=300, seed=42, locale="de_DE")
+    assert generate(spec, NOW) == generate(spec, NOW)
+    other = generate(GenerateSpec(sessions=300, seed=43, locale="de_DE"), NOW)
+    assert {s.id for s in other}.isdisjoint({s.id for s in generate(spec, NOW)})
+
+
+@pytest.mark.parametrize("locale", ["en_US", "ja_JP"])
+def test_written_scenario_loads_back_identically(locale: str) -> None:
+    spec = GenerateSpec(sessions=400, seed=5, start=NOW - 86400, locale=locale)
+    sessions = generate(spec, NOW)
+    out = io.StringIO()
+    assert dump_scenario(sessions, out, now=NOW, header="test") == 400
+    loaded = load_text(out.getvalue(), "generated.yaml")
+    assert loaded.now == NOW
+    assert sorted(loaded.sessions, key=lambda s: s.id) == sorted(sessions, key=lambda s: s.id)
+
+
+def test_generate_block_in_a_scenario_adds_to_hand_written_sessions() -> None:
+    text = """\
+now: 2024-06-01T12:00:00Z
+generate: {sessions: 50, rooms: 3, seed: 9, start: -7d}
+sessions:
+  - room: by-hand
+    start_time: -1h
+    participants: [{join_time: -1h, duration: 600}]
+"""
+    scenario = load_text(text, "mixed.yaml")
+    assert len(scenario.sessions) == 51
+    expected = generate(GenerateSpec(50, 3, 9, NOW - 7 * 86400, None), NOW)
+    assert list(scenario.sessions[1:]) == expected
+
+
+@pytest.mark.parametrize(
+    ("block", "path", "message"),
+    [
+        ("{rooms: 3}", "generate", "missing required key 'sessions'"),
+        ("{sessions: -1}", "generate.sessions", "0 or more"),
+        ("{sessions: 5, tz: Mars/Base}", "generate.tz", "unknown time zone"),
+        ("{sessions: 5, locale: xx_XX}", "generate.locale", "unknown Faker locale"),
+        ("{sessions: 5, start: yesterday}", "generate.start", "is not a time"),
+        ("{sessions: 5, colour: red}", "generate.colour", "unknown key"),
+    ],
+)
+def test_bad_generate_block(block: str, path: str, message: str) -> None:
+    from fake_meetings.domain.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as info:
+        load_text(f"now: 1717243200\ngenerate: {block}\n", "g.yaml")
+    text = str(info.value)
+    assert text.startswith(f"g.yaml:2: {path}: ") and message in text
