@@ -69,11 +69,30 @@ def load(
     generated), plus ``generate``'s sessions.
 
     ``now`` (``--now``) freezes the clock and is the base of relative times; otherwise a file's
-    ``now:`` does both; otherwise relative times count from the wall clock at load time and the
-    clock runs in real time. Raises :class:`ScenarioError` with every problem found.
+    ``now:`` does both, for every file (files without ``now:`` are read against it too);
+    otherwise relative times count from the wall clock at load time and the clock runs in real
+    time. Raises :class:`ScenarioError` with every problem found; nothing is half-loaded.
     """
     paths = [resolve(s) for s in (specs or ([] if generate else [DEFAULT_SCENARIO]))]
-    wall_now = int(time.time())
+    scenarios = _load_files(paths, now, int(time.time()))
+    _, file_now = merge(scenarios)
+    if now is None and file_now is not None:
+        # relative times of files without their own `now:` count from the frozen instant
+        again = [i for i, sc in enumerate(scenarios) if sc.now is None]
+        reloaded = _load_files([paths[i] for i in again], file_now, file_now)
+        for i, sc in zip(again, reloaded, strict=True):
+            scenarios[i] = sc
+    base = now if now is not None else file_now
+    sources = [str(p) for p in paths]
+    if generate is not None:
+        sessions = generate_sessions(generate, base if base is not None else int(time.time()))
+        scenarios.append(Scenario(tuple(sessions), None, "--generate"))
+        sources.append(f"{generate.sessions} generated (seed {generate.seed})")
+    sessions, _ = merge(scenarios)
+    return Loaded(sessions, base, sources)
+
+
+def _load_files(paths: Sequence[Path], now: int | None, wall_now: int) -> list[Scenario]:
     scenarios, problems = [], []
     for path in paths:
         try:
@@ -82,10 +101,4 @@ def load(
             problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
-    sources = [str(p) for p in paths]
-    if generate is not None:
-        base = now if now is not None else wall_now
-        scenarios.append(Scenario(tuple(generate_sessions(generate, base)), None, "--generate"))
-        sources.append(f"{generate.sessions} generated (seed {generate.seed})")
-    sessions, file_now = merge(scenarios)
-    return Loaded(sessions, now if now is not None else file_now, sources)
+    return scenarios

@@ -422,3 +422,13 @@ def test_load_data_without_lines_still_names_the_path() -> None:
     with pytest.raises(ScenarioError) as info:
         load_data({"sessions": [{"room": "a", "start_time": 1, "participants": "x"}]}, "<dict>")
     assert str(info.value) == "<dict>: sessions[0].participants: expected a list; got str 'x'"
+
+
+def test_files_without_now_count_from_another_file_s_frozen_now(tmp_path: Path) -> None:
+    relative = write(tmp_path, "sessions:\n" + GOOD_SESSION.replace("1000", "-1h"), "rel.yaml")
+    frozen = write(tmp_path, "now: 500000\nsessions: []\n", "frozen.yaml")
+    loaded = load([str(relative), str(frozen)])
+    assert loaded.now == 500_000
+    assert [s.start_time for s in loaded.sessions] == [500_000 - 3600]
+    # --now beats both
+    assert load([str(relative), str(frozen)], now=9000).sessions[0].start_time == 9000 - 3600

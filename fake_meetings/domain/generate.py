@@ -38,6 +38,8 @@ _MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 # participants per session: (count range, weight); most meetings are small, a few are large
 _HEADCOUNT = (((1, 1), 8), ((2, 2), 30), ((3, 3), 18), ((4, 4), 13), ((5, 5), 9),
               ((6, 8), 12), ((9, 12), 7), ((13, 25), 3))  # fmt: skip
+_UUID_KEEP = 0xFFFFFFFF_FFFF_0FFF_3FFF_FFFFFFFFFFFF  # clear the version and variant bits
+_UUID_SET = 0x00000000_0000_4000_8000_000000000000  # version 4, RFC 4122 variant
 _HOUR_WEIGHTS = (0, 0, 0, 0, 0, 0, 1, 3, 8, 12, 12, 11, 7, 10, 12, 11, 9, 5, 2, 1, 1, 1, 0, 0)
 
 
@@ -117,7 +119,7 @@ def _session(
             join = start + int(rng.random() * late)
         leave_at_end = rng.random() < 0.7
         leave = (
-            start + target - rng.randint(0, 20)
+            start + target - int(rng.random() * 21)
             if leave_at_end
             else join + MIN_STAY + int(rng.random() * max(0, start + target - join - MIN_STAY))
         )
@@ -126,7 +128,7 @@ def _session(
         if not leave_at_end and rng.random() < 0.1 and leave + 30 < start + target:
             rejoin = leave + rng.randint(15, 300)  # dropped and came back: a new record
             if rejoin + MIN_STAY <= start + target:
-                stays.append((person, rejoin, start + target - rng.randint(0, 20)))
+                stays.append((person, rejoin, start + target - int(rng.random() * 21)))
     stays = [(p, j, max(lv, j + MIN_STAY)) for p, j, lv in stays if j + MIN_STAY <= now]
     if not stays:
         return None
@@ -213,5 +215,7 @@ def _token(rng: random.Random, alphabet: str, size: int) -> str:
 
 
 def _uuid(rng: random.Random) -> str:
-    h = f"{rng.getrandbits(128):032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+    """A version-4-shaped UUID from the seeded generator (uuid.uuid4() is not seedable)."""
+    x = (rng.getrandbits(128) & _UUID_KEEP) | _UUID_SET
+    h = f"{x:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
