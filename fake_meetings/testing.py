@@ -15,6 +15,7 @@ from types import TracebackType
 from aiohttp import web
 
 from .api.app import create_app
+from .api.runner import Runner
 from .config import ServerConfig
 from .domain.world import World
 
@@ -72,7 +73,7 @@ class ServerThread:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        runner = web.AppRunner(create_app(self.world, self.config), access_log=None)
+        runner = Runner(create_app(self.world, self.config), access_log=None)
         try:
             await runner.setup()
             site = web.TCPSite(runner, self.config.host, self.config.port)

@@ -22,7 +22,8 @@ MEETINGS_PARAMS = (
     "ending_before",
 )
 PARTICIPANTS_PARAMS = ("limit", "joined_after", "joined_before")
-_DIGITS = re.compile(r"[0-9]{1,20}")
+_DIGITS = re.compile(r"[0-9]+")
+_HUGE = 10**30  # stands for any longer number: still an integer, just out of every range
 
 
 def meetings_query(query: MultiMapping[str], *, strict_limit: bool) -> tuple[MeetingsQuery, bool]:
@@ -69,7 +70,7 @@ def _integer(query: MultiMapping[str], name: str, what: str) -> int | None:
         return None
     if not _DIGITS.fullmatch(raw):
         raise invalid(f"{name}: must be {what}; got {raw!r}")
-    return int(raw)
+    return int(raw) if len(raw) < 30 else _HUGE
 
 
 def _timestamp(query: MultiMapping[str], name: str) -> int | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from aiohttp import web
 
 from ..api.app import create_app
+from ..api.runner import Runner
 from ..config import ServerConfig
 from ..domain.dump import dump_scenario
 from ..domain.generate import generate
@@ -53,7 +54,7 @@ def _summary(loaded: Loaded, config: ServerConfig) -> str:
 
 async def _serve(app: web.Application, config: ServerConfig, summary: str) -> None:
     access = logging.getLogger("aiohttp.access") if config.access_log else None
-    runner = web.AppRunner(app, access_log=access)
+    runner = Runner(app, access_log=access)
     await runner.setup()
     try:
         site = web.TCPSite(runner, config.host, config.port)
