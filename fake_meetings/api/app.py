@@ -13,7 +13,8 @@ from ..config import ServerConfig
 from ..domain.world import World
 from . import meetings, render
 from .errors import ERROR_NAMES, ApiError, error_response
-from .state import CONFIG, WORLD
+from .journal import Entry, Journal
+from .state import CONFIG, JOURNAL, WORLD
 
 log = logging.getLogger("fake_meetings")
 FAKE_PREFIX = "/_fake/"  # the reserved prefix of the fake's own endpoints (no auth)
@@ -78,10 +79,31 @@ async def health(request: web.Request) -> web.Response:
     return web.Response(body=render.json_body(body), content_type="application/json")
 
 
-def create_app(world: World, config: ServerConfig | None = None) -> web.Application:
-    app = web.Application(middlewares=[envelope_middleware, auth_middleware])
+@web.middleware
+async def journal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Record every request to the API routes (not the fake's own /_fake/ endpoints)."""
+    response = await handler(request)
+    if not request.path.startswith(FAKE_PREFIX):
+        request.app[JOURNAL].record(
+            Entry(
+                method=request.method,
+                path=request.path,
+                query={k: request.query.getall(k) for k in request.query},
+                headers=dict(request.headers),
+                status=response.status,
+            )
+        )
+    return response
+
+
+def create_app(
+    world: World, config: ServerConfig | None = None, journal: Journal | None = None
+) -> web.Application:
+    # outermost first: the journal sees the final status, including enveloped errors
+    app = web.Application(middlewares=[journal_middleware, envelope_middleware, auth_middleware])
     app[WORLD] = world
     app[CONFIG] = config or ServerConfig()
+    app[JOURNAL] = journal if journal is not None else Journal()
     app.router.add_get(FAKE_PREFIX + "health", health)
     meetings.add_routes(app)
     return app

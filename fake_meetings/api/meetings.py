@@ -7,7 +7,7 @@ from aiohttp import web
 from ..domain.query import UnknownCursor, list_meetings, list_participants
 from . import params, render
 from .errors import invalid, not_found
-from .state import CONFIG, WORLD
+from .state import CONFIG, world_of
 
 
 def _json(body: bytes) -> web.Response:
@@ -15,7 +15,7 @@ def _json(body: bytes) -> web.Response:
 
 
 async def list_sessions(request: web.Request) -> web.Response:
-    config, world = request.app[CONFIG], request.app[WORLD]
+    config, world = request.app[CONFIG], world_of(request)
     query, no_participants = params.meetings_query(request.query, strict_limit=config.strict_limit)
     store, now = world.store, world.clock.now()  # one snapshot, one instant per request
     try:
@@ -28,7 +28,7 @@ async def list_sessions(request: web.Request) -> web.Response:
 
 
 async def get_session(request: web.Request) -> web.Response:
-    world = request.app[WORLD]
+    world = world_of(request)
     meeting_id = request.match_info["meeting"]
     session = world.store.get(meeting_id)
     if session is None:
@@ -37,7 +37,7 @@ async def get_session(request: web.Request) -> web.Response:
 
 
 async def get_participants(request: web.Request) -> web.Response:
-    config, world = request.app[CONFIG], request.app[WORLD]
+    config, world = request.app[CONFIG], world_of(request)
     meeting_id = request.match_info["meeting"]
     session = world.store.get(meeting_id)
     if session is None:
