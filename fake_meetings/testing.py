@@ -3,29 +3,49 @@
     with ServerThread(world, ServerConfig(auth=False)) as server:
         requests.get(server.url + "/meetings")
 
-``url`` ends in ``/v1``, like Daily's base URL.
+    with serve("ties") as server:          # the same, from scenario names or files
+        fake = server.handle()             # the handle the pytest fixture returns
+        fake.clock.advance(60)
+
+``url`` ends in ``/v1``, like Daily's base URL. The server answers from its own thread, so code
+under test may use a sync client (requests, httpx, urllib) or an async one on any event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
+from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
 from .api.app import create_app
+from .api.journal import Journal
 from .api.runner import Runner
 from .config import ServerConfig
 from .domain.world import World
 
+if TYPE_CHECKING:
+    from .handle import FakeMeetings
+
+T = TypeVar("T")
+
 
 class ServerThread:
     def __init__(
-        self, world: World, config: ServerConfig | None = None, *, ready_timeout: float = 10
+        self,
+        world: World,
+        config: ServerConfig | None = None,
+        *,
+        journal: Journal | None = None,
+        ready_timeout: float = 10,
     ):
         self.world = world
         self.config = config or ServerConfig(port=0)
+        self.journal = journal if journal is not None else Journal()
         self.host = self.config.host
         self.port = 0
         self._ready_timeout = ready_timeout
@@ -43,6 +63,10 @@ class ServerThread:
     def url(self) -> str:
         return self.base_url + "/v1"
 
+    @property
+    def running(self) -> bool:
+        return self._ready.is_set() and self._error is None and self._thread.is_alive()
+
     def start(self) -> ServerThread:
         self._thread.start()
         if not self._ready.wait(self._ready_timeout):
@@ -55,6 +79,39 @@ class ServerThread:
         if self._loop is not None and self._stop is not None and self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(timeout=10)
+
+    def call(self, fn: Callable[..., T], *args: Any, timeout: float = 10) -> T:
+        """Run ``fn(*args)`` on the server's event loop, between two requests, and return its
+        result (or raise its exception). Use it for changes made of several steps (a new store
+        *and* a new clock) that no request may see half done. Runs ``fn`` directly when the
+        server is not running."""
+        loop = self._loop
+        if (
+            loop is None
+            or not self.running
+            or loop.is_closed()
+            or threading.current_thread() is self._thread
+        ):
+            return fn(*args)
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        loop.call_soon_threadsafe(run)
+        return future.result(timeout)
+
+    def handle(self, api_key: str = "fake-meetings") -> FakeMeetings:
+        """The same handle as the pytest fixture's (``load``, ``add_session``, ``clock``,
+        ``requests``, ``reset``), acting on this server's world and journal directly."""
+        from .handle import FakeMeetings, LocalBackend
+
+        return FakeMeetings(LocalBackend(self.world, self.journal, self.call), self.url, api_key)
 
     def __enter__(self) -> ServerThread:
         return self.start()
@@ -73,7 +130,7 @@ class ServerThread:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        runner = Runner(create_app(self.world, self.config), access_log=None)
+        runner = Runner(create_app(self.world, self.config, self.journal), access_log=None)
         try:
             await runner.setup()
             site = web.TCPSite(runner, self.config.host, self.config.port)
@@ -89,3 +146,81 @@ class ServerThread:
             await self._stop.wait()
         finally:
             await runner.cleanup()
+
+
+class AsyncServer:
+    """The real server on the *running* event loop, without a thread, for async code and tests:
+
+        async with AsyncServer(world) as server:
+            async with session.get(server.url + "/meetings", headers=...) as response: ...
+
+    Requests are answered only while the loop runs, so the client must be async (on the same
+    loop); for sync clients use :class:`ServerThread`.
+    """
+
+    def __init__(
+        self, world: World, config: ServerConfig | None = None, *, journal: Journal | None = None
+    ):
+        self.world = world
+        self.config = config or ServerConfig(port=0)
+        self.journal = journal if journal is not None else Journal()
+        self.host = self.config.host
+        self.port = 0
+        self._runner: Runner | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url + "/v1"
+
+    async def start(self) -> AsyncServer:
+        runner = Runner(create_app(self.world, self.config, self.journal), access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.config.host, self.config.port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self.port = runner.addresses[0][1]
+        self._runner = runner
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    def handle(self, api_key: str = "fake-meetings") -> FakeMeetings:
+        """The pytest fixture's handle, acting on this server's world and journal directly."""
+        from .handle import FakeMeetings, LocalBackend
+
+        return FakeMeetings(LocalBackend(self.world, self.journal), self.url, api_key)
+
+    async def __aenter__(self) -> AsyncServer:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+def serve(*scenarios: str, now: int | str | None = None, **options: Any) -> ServerThread:
+    """A :class:`ServerThread` (not started yet: use it in ``with``) serving ``scenarios``
+    (files or bundled names, merged; none: no sessions) on a free port. ``now`` freezes the
+    clock; ``options`` are :class:`ServerConfig` fields (``api_key=``, ``auth=False``, ...)."""
+    from .domain.clock import Clock
+    from .domain.times import parse_instant
+    from .loading import load
+
+    frozen = parse_instant(now) if now is not None else None
+    world = load(list(scenarios), now=frozen).world() if scenarios else World((), Clock(frozen))
+    options.setdefault("port", 0)
+    return ServerThread(world, ServerConfig(**options))
