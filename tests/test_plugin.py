@@ -1,0 +1,673 @@
+"""The pytest plugin, tested as its users meet it: test files run by an inner pytest (pytester).
+
+The plugin is not named anywhere (no ``-p``, no ``pytest_plugins``): the inner runs get it from
+the package's ``pytest11`` entry point, as an installed user would. Expected values are written
+in the inner tests from the data they declare, never read back from the package.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import socket
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+SETTINGS_ENV = (
+    "FAKE_MEETINGS_URL",
+    "FAKE_MEETINGS_API_KEY",
+    "FAKE_MEETINGS_ADMIN_TOKEN",
+    "FAKE_MEETINGS_CONNECT_TIMEOUT",
+    "PYTEST_XDIST_WORKER",
+    "PYTEST_XDIST_WORKER_COUNT",
+)
+
+# Imported by every inner test file: a real client, no proxies, bounded waits.
+PRELUDE = """
+import time, threading
+import pytest, requests
+
+TIMEOUT = 10
+
+def get(fake, path, **params):
+    with requests.Session() as s:
+        s.trust_env = False
+        return s.get(fake.url + path, params=params, headers=fake.headers, timeout=TIMEOUT)
+"""
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A pytester directory whose runs see none of the plugin's settings from this process."""
+    for name in SETTINGS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    pytester.makeini(
+        """
+        [pytest]
+        asyncio_mode = strict
+        asyncio_default_fixture_loop_scope = function
+        """
+    )
+    return pytester
+
+
+def write(pytester: pytest.Pytester, body: str, name: str = "test_inner") -> None:
+    pytester.makepyfile(**{name: PRELUDE + textwrap.dedent(body)})
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest("-p", "no:cacheprovider", *args)
+
+
+@pytest.fixture
+def control_plane() -> Iterator[Any]:
+    """A real fake-meetings (in a thread of this process) for the external-server mode."""
+    from fake_meetings.config import ServerConfig
+    from fake_meetings.domain.world import World
+    from fake_meetings.testing import ServerThread
+
+    with ServerThread(World(), ServerConfig(port=0)) as server:
+        require_control_plane(server.base_url)
+        yield server
+
+
+def require_control_plane(base_url: str) -> None:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        opener.open(base_url + "/_fake/clock", timeout=10).close()
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:
+            raise
+        pytest.skip("this tree's server has no control plane (/_fake/clock answers 404) yet")
+
+
+@pytest.fixture(params=["in-process", "external"])
+def mode(request: pytest.FixtureRequest) -> list[str]:
+    """Runs a test twice: with the plugin's own server, and with an external one (the same
+    inner tests must pass against both)."""
+    if request.param == "in-process":
+        return []
+    server = request.getfixturevalue("control_plane")
+    return [f"--fake-meetings-url={server.url}"]
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def test_the_plugin_is_registered_by_entry_point() -> None:
+    points = importlib.metadata.entry_points(group="pytest11")
+    assert [p.value for p in points if p.name == "fake_meetings"] == ["fake_meetings.pytest_plugin"]
+
+
+def test_inert_unless_used(inner: pytest.Pytester) -> None:
+    """A session that never asks for the fixture starts no server and imports no server code."""
+    write(
+        inner,
+        """
+        import sys
+
+        def test_plain():
+            assert "fake_meetings.testing" not in sys.modules
+            assert "fake_meetings.handle" not in sys.modules
+            assert not [t for t in threading.enumerate() if t.name == "fake-meetings"]
+        """,
+    )
+    result = inner.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_help_lists_the_options(inner: pytest.Pytester) -> None:
+    result = run(inner, "--help")
+    out = result.stdout.str()
+    for flag in (
+        "--fake-meetings-url",
+        "--fake-meetings-api-key",
+        "--fake-meetings-admin-token",
+        "--fake-meetings-connect-timeout",
+    ):
+        assert flag in out
+    assert "fake_meetings_url" in out  # the ini setting
+
+
+# --------------------------------------------------------------------------- the fixture
+
+
+def test_fixture_serves_an_empty_api(inner: pytest.Pytester, mode: list[str]) -> None:
+    write(
+        inner,
+        """
+        def test_empty(fake_meetings):
+            assert fake_meetings.url.startswith("http://127.0.0.1:")
+            assert fake_meetings.url.endswith("/v1")
+            assert fake_meetings.api_key == "fake-meetings"
+            assert fake_meetings.headers == {"Authorization": "Bearer fake-meetings"}
+            r = get(fake_meetings, "/meetings")
+            assert r.status_code == 200
+            assert r.json() == {"total_count": 0, "data": []}
+            assert not fake_meetings.clock.frozen
+            assert abs(fake_meetings.clock.now() - time.time()) < 5
+
+        def test_served_at_the_root_too(fake_meetings):
+            with requests.Session() as s:
+                s.trust_env = False
+                r = s.get(fake_meetings.base_url + "/meetings", headers=fake_meetings.headers,
+                          timeout=TIMEOUT)
+            assert r.json() == {"total_count": 0, "data": []}
+
+        def test_one_server_per_session(fake_meetings, request):
+            urls = request.config.stash.setdefault(URLS, set())
+            urls.add(fake_meetings.url)
+            assert len(urls) == 1
+
+        def test_one_server_per_session_again(fake_meetings, request):
+            urls = request.config.stash.setdefault(URLS, set())
+            urls.add(fake_meetings.url)
+            assert len(urls) == 1
+
+        URLS = pytest.StashKey()
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=4)
+
+
+def test_reset_isolates_tests(inner: pytest.Pytester, mode: list[str]) -> None:
+    """Whatever one test loads, freezes or requests, the next one starts from nothing."""
+    write(
+        inner,
+        """
+        @pytest.fixture(params=range(3))
+        def round(request):
+            return request.param
+
+        def test_dirty(fake_meetings, round):
+            fake_meetings.add_session(room="left-over", start_time=1_700_000_000, duration=60)
+            fake_meetings.load("single", mode="append")
+            fake_meetings.clock.set(1_000_000)
+            get(fake_meetings, "/meetings")
+            assert get(fake_meetings, "/meetings").json()["total_count"] == 2
+
+        def test_clean(fake_meetings, round):
+            assert fake_meetings.requests == []
+            assert not fake_meetings.clock.frozen
+            assert abs(fake_meetings.clock.now() - time.time()) < 5
+            assert get(fake_meetings, "/meetings").json() == {"total_count": 0, "data": []}
+            assert len(fake_meetings.requests) == 1
+        """,
+    )
+    # test_dirty's rounds all run before test_clean's, and each dirty round starts clean too
+    run(inner, "-v", *mode).assert_outcomes(passed=6)
+
+
+def test_marker_loads_data(inner: pytest.Pytester, mode: list[str]) -> None:
+    write(
+        inner,
+        """
+        SINGLE = "4b1e9a72-3c5d-4f08-9e6a-1d2c3b4a5f60"
+        TIES_FIRST = ["0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                      "f03b6a94-2d7e-4b1c-9e58-7c0a3f1d6b22"]
+
+        @pytest.mark.fake_meetings(scenario="ties")
+        def test_bundled_name(fake_meetings):
+            body = get(fake_meetings, "/meetings", limit=2).json()
+            assert body["total_count"] == 9
+            assert [s["id"] for s in body["data"]] == TIES_FIRST
+            assert fake_meetings.clock.frozen and fake_meetings.clock.now() == 1717243200
+
+        @pytest.mark.fake_meetings("single", "ties")
+        def test_several_are_merged(fake_meetings):
+            assert get(fake_meetings, "/meetings").json()["total_count"] == 10
+            assert get(fake_meetings, "/meetings/" + SINGLE).status_code == 200
+
+        @pytest.mark.fake_meetings(scenario="ongoing", now="2024-06-01T13:00:00Z")
+        def test_now_beats_the_scenario_now(fake_meetings):
+            assert fake_meetings.clock.now() == 1717246800
+            # relative times count from `now`: eng-pairing started 2h10m before it
+            body = get(fake_meetings, "/meetings", room="eng-pairing-9vd").json()
+            (session,) = body["data"]
+            assert session["start_time"] == 1717246800 - 7800
+            assert session["duration"] == 7800
+
+        @pytest.mark.fake_meetings(now=1_600_000_000)
+        def test_now_alone_freezes_the_clock(fake_meetings):
+            assert fake_meetings.clock.frozen and fake_meetings.clock.now() == 1_600_000_000
+            assert get(fake_meetings, "/meetings").json()["total_count"] == 0
+
+        @pytest.mark.fake_meetings(scenario={"sessions": [
+            {"id": "m-1", "room": "r", "start_time": 1_700_000_000,
+             "participants": [{"join_time": 1_700_000_000, "duration": 90}]}]})
+        def test_a_dict(fake_meetings):
+            assert get(fake_meetings, "/meetings/m-1").json()["duration"] == 90
+
+        @pytest.mark.fake_meetings(scenario="single")
+        class TestOnAClass:
+            def test_one(self, fake_meetings):
+                assert get(fake_meetings, "/meetings").json()["total_count"] == 1
+
+            @pytest.mark.fake_meetings(scenario="ties")
+            def test_closest_wins(self, fake_meetings):
+                assert get(fake_meetings, "/meetings").json()["total_count"] == 9
+
+        def test_no_marker_after_markers(fake_meetings):
+            assert get(fake_meetings, "/meetings").json()["total_count"] == 0
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=8)
+
+
+def test_marker_mistakes_fail_clearly(inner: pytest.Pytester, mode: list[str]) -> None:
+    inner.makefile(
+        ".yaml",
+        broken="sessions:\n  - room: r\n    start_time: yesterday\n    participants: []\n",
+    )
+    write(
+        inner,
+        """
+        @pytest.mark.fake_meetings(scenario="broken.yaml")
+        def test_broken_file(fake_meetings):
+            pass
+
+        @pytest.mark.fake_meetings(scenario="no-such-thing")
+        def test_unknown_name(fake_meetings):
+            pass
+
+        @pytest.mark.fake_meetings(scenarios="ties")
+        def test_unknown_argument(fake_meetings):
+            pass
+        """,
+    )
+    result = run(inner, *mode)
+    result.assert_outcomes(errors=3)
+    out = result.stdout.str()
+    assert "broken.yaml:3: sessions[0].start_time: 'yesterday' is not a time" in out
+    assert "broken.yaml:4: sessions[0].participants" in out
+    assert "no-such-thing: (top level): no such file, and no bundled scenario" in out
+    assert "Traceback" not in out and "handle.py" not in out
+    assert "unknown argument(s) scenarios" in out
+
+
+def test_load_and_add_session(inner: pytest.Pytester, mode: list[str]) -> None:
+    inner.makefile(
+        ".yaml",
+        mine="""
+        now: 2024-01-01T00:00:00Z
+        sessions:
+          - id: from-file
+            room: r
+            start_time: -1h
+            participants: [{join_time: -1h, duration: 600}]
+        """,
+    )
+    write(
+        inner,
+        """
+        from fake_meetings.domain.scenario import ScenarioError
+
+        def test_file_then_append(fake_meetings):
+            fake_meetings.load("mine.yaml")
+            assert fake_meetings.clock.now() == 1704067200
+            s = get(fake_meetings, "/meetings/from-file").json()
+            assert (s["start_time"], s["duration"]) == (1704067200 - 3600, 600)
+            sid = fake_meetings.add_session(room="extra", start_time="-30m", duration=120)
+            s = get(fake_meetings, "/meetings/" + sid).json()
+            assert (s["room"], s["start_time"], s["duration"]) == ("extra", 1704067200 - 1800, 120)
+            assert s["max_participants"] == 1 and s["ongoing"] is False
+            assert get(fake_meetings, "/meetings").json()["total_count"] == 2
+            fake_meetings.load("mine.yaml")  # replace: the added session is gone
+            assert get(fake_meetings, "/meetings").json()["total_count"] == 1
+
+        def test_yaml_text_and_append(fake_meetings):
+            fake_meetings.clock.set("2024-06-01T12:00:00Z")
+            fake_meetings.load("sessions:\\n  - {id: t1, room: a, start_time: -10m, "
+                               "participants: [{join_time: -10m, duration: 60}]}\\n")
+            fake_meetings.load({"sessions": [{"id": "t2", "room": "b", "start_time": "-5m",
+                                "participants": [{"join_time": "-5m", "duration": 30}]}]},
+                               mode="append")
+            body = get(fake_meetings, "/meetings").json()
+            assert [(s["id"], s["start_time"]) for s in body["data"]] == [
+                ("t2", 1717243200 - 300), ("t1", 1717243200 - 600)]
+
+        def test_invalid_input_changes_nothing(fake_meetings):
+            fake_meetings.add_session(id="keep", room="r")
+            with pytest.raises(ScenarioError, match=r"sessions\\[0\\]: missing required key"):
+                fake_meetings.load({"sessions": [{"room": "r"}]})
+            with pytest.raises(ScenarioError, match="'keep' is already served"):
+                fake_meetings.add_session(id="keep", room="r")
+            with pytest.raises(ScenarioError, match="must be omitted when ongoing"):
+                fake_meetings.add_session(room="r", ongoing=True, duration=5)
+            with pytest.raises(ValueError, match="mode="):
+                fake_meetings.load("single", mode="merge")
+            assert [s["id"] for s in get(fake_meetings, "/meetings").json()["data"]] == ["keep"]
+
+        def test_add_session_with_participants(fake_meetings):
+            fake_meetings.clock.set(10_000)
+            sid = fake_meetings.add_session(room="r", start_time=5_000, participants=[
+                {"participant_id": "a", "join_time": 5_000, "duration": 100, "user_name": "A"},
+                {"participant_id": "b", "join_time": 5_050, "duration": 100},
+            ])
+            s = get(fake_meetings, "/meetings/" + sid).json()
+            assert (s["duration"], s["max_participants"]) == (150, 2)
+            ids = [p["participant_id"] for p in s["participants"]]
+            assert ids == ["a", "b"]
+
+        def test_generated_ids_are_distinct_and_stable(fake_meetings):
+            first = fake_meetings.add_session(room="r", start_time=1_000)
+            second = fake_meetings.add_session(room="r", start_time=1_000)
+            assert first != second
+            fake_meetings.reset()
+            assert fake_meetings.add_session(room="r", start_time=1_000) == first
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=5)
+
+
+def test_journal_records_requests(inner: pytest.Pytester, mode: list[str]) -> None:
+    write(
+        inner,
+        """
+        def test_journal(fake_meetings):
+            fake_meetings.load("ties")
+            get(fake_meetings, "/meetings", room="team-sync", limit=2)
+            with requests.Session() as s:
+                s.trust_env = False
+                s.get(fake_meetings.url + "/meetings/nope", timeout=TIMEOUT)  # no auth header
+            first, second = fake_meetings.requests
+            assert (first.method, first.path, first.status) == ("GET", "/v1/meetings", 200)
+            assert first.query == {"room": ["team-sync"], "limit": ["2"]}
+            assert first.param("limit") == "2" and first.param("missing") is None
+            assert first.header("authorization") == "Bearer fake-meetings"
+            assert first.headers["Authorization"] == "Bearer fake-meetings"
+            assert abs(first.time - time.time()) < 10
+            assert (second.path, second.status) == ("/v1/meetings/nope", 400)
+            assert second.header("Authorization") is None
+            fake_meetings.clear_requests()
+            assert fake_meetings.requests == []
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=1)
+
+
+def test_clock_moves_ongoing_durations(inner: pytest.Pytester, mode: list[str]) -> None:
+    write(
+        inner,
+        """
+        from datetime import datetime, timedelta, timezone
+
+        def test_frozen_then_advanced(fake_meetings):
+            fake_meetings.clock.set(datetime(2024, 6, 1, 12, tzinfo=timezone.utc))
+            sid = fake_meetings.add_session(room="live", start_time="-10m", participants=[
+                {"participant_id": "stays", "join_time": "-10m"},
+                {"participant_id": "left", "join_time": "-9m", "duration": 60},
+            ], ongoing=True)
+            s = get(fake_meetings, "/meetings/" + sid).json()
+            assert (s["ongoing"], s["duration"]) == (True, 600)
+            assert [p["duration"] for p in s["participants"]] == [600, 60]
+            fake_meetings.clock.advance(120)
+            fake_meetings.clock.advance(timedelta(minutes=1))
+            assert fake_meetings.clock.now() == 1717243200 + 180
+            s = get(fake_meetings, "/meetings/" + sid).json()
+            assert s["duration"] == 780
+            assert [p["duration"] for p in s["participants"]] == [780, 60]
+            assert get(fake_meetings, "/meetings", ongoing="true").json()["total_count"] == 1
+
+        def test_real_clock_with_offset(fake_meetings):
+            sid = fake_meetings.add_session(room="live", start_time="-1h", ongoing=True)
+            before = get(fake_meetings, "/meetings/" + sid).json()["duration"]
+            assert 3600 <= before <= 3605
+            fake_meetings.clock.advance(3600)
+            assert not fake_meetings.clock.frozen
+            after = get(fake_meetings, "/meetings/" + sid).json()["duration"]
+            assert 7200 <= after <= 7205
+            fake_meetings.clock.set(0)
+            fake_meetings.clock.real()
+            assert not fake_meetings.clock.frozen
+            assert abs(fake_meetings.clock.now() - time.time()) < 5
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=2)
+
+
+def test_api_key_option_makes_the_key_exact(inner: pytest.Pytester) -> None:
+    write(
+        inner,
+        """
+        def test_key(fake_meetings):
+            assert fake_meetings.api_key == "secret-main"
+            assert get(fake_meetings, "/meetings").status_code == 200
+            with requests.Session() as s:
+                s.trust_env = False
+                r = s.get(fake_meetings.url + "/meetings",
+                          headers={"Authorization": "Bearer other"}, timeout=TIMEOUT)
+            assert r.status_code == 401
+        """,
+    )
+    run(inner, "--fake-meetings-api-key=secret-{worker}").assert_outcomes(passed=1)
+
+
+# --------------------------------------------------------------------------- async variant
+
+
+def test_async_fixture_runs_on_the_test_loop(inner: pytest.Pytester) -> None:
+    write(
+        inner,
+        """
+        import asyncio
+        import aiohttp
+
+        async def fetch(fake, path):
+            async with aiohttp.ClientSession(trust_env=False) as s:
+                async with s.get(fake.url + path, headers=fake.headers,
+                                 timeout=aiohttp.ClientTimeout(total=TIMEOUT)) as r:
+                    return r.status, await r.json()
+
+        @pytest.mark.asyncio
+        @pytest.mark.fake_meetings(scenario="ties")
+        async def test_no_thread(fake_meetings_async):
+            assert not [t for t in threading.enumerate() if t.name == "fake-meetings"]
+            status, body = await fetch(fake_meetings_async, "/meetings")
+            assert (status, body["total_count"]) == (200, 9)
+            assert fake_meetings_async.requests[0].path == "/v1/meetings"
+
+        @pytest.mark.asyncio
+        async def test_fresh_each_test(fake_meetings_async):
+            status, body = await fetch(fake_meetings_async, "/meetings")
+            assert body == {"total_count": 0, "data": []}
+            fake_meetings_async.clock.set(5_000)
+            sid = fake_meetings_async.add_session(start_time=4_000, ongoing=True)
+            fake_meetings_async.clock.advance(10)
+            status, body = await fetch(fake_meetings_async, "/meetings/" + sid)
+            assert body["duration"] == 1010
+
+        @pytest.mark.asyncio
+        async def test_sync_fixture_from_async_code(fake_meetings):
+            fake_meetings.add_session(room="r")
+            status, body = await fetch(fake_meetings, "/meetings")
+            assert body["total_count"] == 1
+        """,
+    )
+    run(inner).assert_outcomes(passed=3)
+
+
+# --------------------------------------------------------------------------- xdist
+
+
+def test_xdist_workers_are_isolated(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker has its own server and key; tests on both workers run interleaved, each
+    seeing only its own data."""
+    write(
+        inner,
+        """
+        import os, json, pathlib
+
+        @pytest.mark.parametrize("i", range(12))
+        def test_isolated(fake_meetings, i):
+            worker = os.environ["PYTEST_XDIST_WORKER"]
+            assert fake_meetings.api_key == "fake-meetings-" + worker
+            sid = fake_meetings.add_session(id=f"s-{i}", room=f"room-{i}")
+            time.sleep(0.02)  # the other worker writes meanwhile
+            body = get(fake_meetings, "/meetings").json()
+            assert [s["id"] for s in body["data"]] == [sid]
+            out = pathlib.Path(os.environ["SEEN_DIR"]) / f"{i}.json"
+            out.write_text(json.dumps([worker, fake_meetings.url]))
+        """,
+    )
+    seen = inner.mkdir("seen")
+    monkeypatch.setenv("SEEN_DIR", str(seen))
+    result = inner.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", timeout=120)
+    result.assert_outcomes(passed=12)
+    records = [json.loads(p.read_text()) for p in seen.iterdir()]
+    assert len(records) == 12
+    workers = {w for w, _ in records}
+    assert workers == {"gw0", "gw1"}
+    # one server per worker: exactly one URL per worker, and the two differ
+    url_of = {w: {u for w2, u in records if w2 == w} for w in workers}
+    assert all(len(urls) == 1 for urls in url_of.values())
+    assert url_of["gw0"] != url_of["gw1"]
+
+
+# --------------------------------------------------------------------------- external mode
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_external_unreachable_fails_clearly(inner: pytest.Pytester) -> None:
+    write(
+        inner,
+        """
+        def test_a(fake_meetings):
+            pass
+
+        def test_b(fake_meetings):
+            pass
+
+        def test_without_fixture():
+            pass
+        """,
+    )
+    port = closed_port()
+    started = time.monotonic()
+    result = run(
+        inner,
+        f"--fake-meetings-url=http://127.0.0.1:{port}/v1",
+        "--fake-meetings-connect-timeout=0.6",
+    )
+    elapsed = time.monotonic() - started
+    result.assert_outcomes(passed=1, errors=2)
+    out = result.stdout.str()
+    assert "the external server given by --fake-meetings-url" in out
+    assert f"cannot reach fake-meetings at http://127.0.0.1:{port}" in out
+    assert "waited 0.6 s" in out
+    assert elapsed < 8  # one wait for the session, not one per test
+
+
+def test_external_url_must_be_http(inner: pytest.Pytester) -> None:
+    write(inner, "def test_a(fake_meetings):\n    pass\n")
+    result = run(inner, "--fake-meetings-url=localhost:8080")
+    result.assert_outcomes(errors=1)
+    assert "'localhost:8080' is not an http:// or https:// URL" in result.stdout.str()
+
+
+@pytest.fixture
+def health_only_server() -> Iterator[Any]:
+    """A server answering only GET /_fake/health, as fake-meetings did before its control
+    plane; it records the headers of every request it gets."""
+    from aiohttp import web
+
+    from fake_meetings.testing import ServerThread
+
+    seen: list[tuple[str, str, dict[str, str]]] = []
+
+    @web.middleware
+    async def record(request: web.Request, handler):  # type: ignore[no-untyped-def]
+        seen.append((request.method, request.path, dict(request.headers)))
+        return await handler(request)
+
+    async def health(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "version": "0.0.1", "sessions": 0})
+
+    class Stub(ServerThread):
+        async def _main(self) -> None:
+            import asyncio
+
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            app = web.Application(middlewares=[record])
+            app.router.add_get("/_fake/health", health)
+            runner = web.AppRunner(app)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            self.port = runner.addresses[0][1]
+            self._ready.set()
+            try:
+                await self._stop.wait()
+            finally:
+                await runner.cleanup()
+
+    from fake_meetings.domain.world import World
+
+    with Stub(World()) as stub:
+        stub.seen = seen
+        yield stub
+
+
+def test_external_without_control_plane_names_it(
+    inner: pytest.Pytester, health_only_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings: the command line beats the environment, which beats the ini file; the
+    control-plane calls carry the API key and the admin token."""
+    server = health_only_server
+    inner.makeini(
+        f"""
+        [pytest]
+        fake_meetings_url = http://127.0.0.1:{closed_port()}
+        fake_meetings_admin_token = from-ini
+        asyncio_default_fixture_loop_scope = function
+        """
+    )
+    monkeypatch.setenv("FAKE_MEETINGS_URL", server.base_url)
+    monkeypatch.setenv("FAKE_MEETINGS_ADMIN_TOKEN", "from-env")
+    write(inner, "def test_a(fake_meetings):\n    pass\n")
+    result = run(inner, "--fake-meetings-admin-token=from-cli", "--fake-meetings-api-key=k1")
+    result.assert_outcomes(errors=1)
+    out = result.stdout.str()
+    assert "cannot reset the server before the test" in out
+    assert f"the fake-meetings server at {server.base_url} has no control plane" in out
+    assert "POST " in out and "/_fake/reset answered 404" in out
+    seen = server.seen
+    assert [(m, p) for m, p, _ in seen] == [("GET", "/_fake/health"), ("POST", "/_fake/reset")]
+    for _, _, headers in seen:
+        assert headers["Authorization"] == "Bearer k1"
+        assert headers["X-Fake-Admin-Token"] == "from-cli"
+
+
+def test_external_ini_setting_is_read(inner: pytest.Pytester, health_only_server: Any) -> None:
+    server = health_only_server
+    inner.makeini(
+        f"""
+        [pytest]
+        fake_meetings_url = {server.base_url}/v1/
+        asyncio_default_fixture_loop_scope = function
+        """
+    )
+    write(inner, "def test_a(fake_meetings):\n    pass\n")
+    result = run(inner)
+    result.assert_outcomes(errors=1)
+    assert "has no control plane" in result.stdout.str()
+    seen = server.seen
+    assert seen[0][1] == "/_fake/health"
+    assert seen[0][2]["Authorization"] == "Bearer fake-meetings"
+    assert "X-Fake-Admin-Token" not in seen[0][2]
