@@ -534,6 +534,90 @@ def test_xdist_workers_are_isolated(
     assert url_of["gw0"] != url_of["gw1"]
 
 
+BARRIER_TEST = """
+import json, os, pathlib
+
+def test_both_workers_at_once(fake_meetings):
+    # --dist each: this one test runs on both workers; each adds its session, waits until the
+    # other has added its own, then records what it sees
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    out = pathlib.Path(os.environ["SEEN_DIR"])
+    fake_meetings.add_session(id="s-" + worker, room=worker)
+    (out / (worker + ".ready")).write_text("")
+    deadline = time.monotonic() + 30
+    while len(list(out.glob("*.ready"))) < 2:
+        assert time.monotonic() < deadline, "the other worker never got here"
+        time.sleep(0.01)
+    ids = [s["id"] for s in get(fake_meetings, "/meetings").json()["data"]]
+    journal = [r.path for r in fake_meetings.requests]
+    record = {"key": fake_meetings.api_key, "url": fake_meetings.url, "ids": ids,
+              "journal": journal}
+    (out / (worker + ".json")).write_text(json.dumps(record))
+"""
+
+
+def run_both_workers_at_once(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> dict[str, dict[str, Any]]:
+    write(inner, BARRIER_TEST, name="test_barrier")
+    seen = inner.mkdir("seen")
+    monkeypatch.setenv("SEEN_DIR", str(seen))
+    result = inner.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-n", "2", "--dist", "each", *args, timeout=120
+    )
+    result.assert_outcomes(passed=2)
+    return {p.stem: json.loads(p.read_text()) for p in seen.glob("*.json")}
+
+
+def test_xdist_in_process_servers_isolate_workers_running_at_once(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = run_both_workers_at_once(inner, monkeypatch)
+    assert set(seen) == {"gw0", "gw1"}
+    for worker, record in seen.items():
+        assert record["key"] == f"fake-meetings-{worker}"
+        assert record["ids"] == [f"s-{worker}"]
+        assert record["journal"] == ["/v1/meetings"]
+    assert seen["gw0"]["url"] != seen["gw1"]["url"]
+
+
+def external_server(**options: Any) -> Any:
+    from fake_meetings.config import ServerConfig
+    from fake_meetings.domain.world import World
+    from fake_meetings.testing import ServerThread
+
+    if "namespaces" in options and "namespaces" not in ServerConfig.__dataclass_fields__:
+        pytest.skip("this tree's server has no --namespaces yet")
+    return ServerThread(World(), ServerConfig(port=0, **options))
+
+
+def test_xdist_one_external_server_with_namespaces_isolates_workers(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documented set-up for xdist against one service container: per-worker keys (the
+    default) and a server started with --namespaces."""
+    with external_server(namespaces=True) as server:
+        require_control_plane(server.base_url)
+        seen = run_both_workers_at_once(inner, monkeypatch, f"--fake-meetings-url={server.url}")
+    assert set(seen) == {"gw0", "gw1"}
+    for worker, record in seen.items():
+        assert record["key"] == f"fake-meetings-{worker}"
+        assert record["url"] == server.url
+        assert record["ids"] == [f"s-{worker}"]
+        assert record["journal"] == ["/v1/meetings"]
+
+
+def test_xdist_one_external_server_without_namespaces_is_shared(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control of the test above: without --namespaces the workers do see each other."""
+    with external_server() as server:
+        require_control_plane(server.base_url)
+        seen = run_both_workers_at_once(inner, monkeypatch, f"--fake-meetings-url={server.url}")
+    assert set(seen) == {"gw0", "gw1"}
+    assert any(record["ids"] != [f"s-{worker}"] for worker, record in seen.items())
+
+
 # --------------------------------------------------------------------------- external mode
 
 
