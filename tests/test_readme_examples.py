@@ -1,0 +1,77 @@
+"""The README's pytest examples, run as a new user would: its files copied into an empty
+directory, then ``pytest`` there (the plugin comes from the entry point; no ini, no conftest).
+
+A fenced block belongs to an example when the line before it is
+``<!-- example: NAME FILE -->``; the blocks of one NAME are written as FILE side by side.
+An example with test files is run with pytest and every test in it must pass; one without
+(a script) is run with python and must exit 0. So the docs cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+# Until the "Using it from pytest" section is merged into README.md, its draft is read instead.
+DRAFT = Path(os.environ.get("FAKE_MEETINGS_README_DRAFT", "/tmp/readme-pytest.md"))
+EXPECTED = ("requests", "aiohttp", "pagination", "outside-pytest")
+BLOCK = re.compile(
+    r"^<!-- example: (?P<name>[\w-]+) (?P<file>[\w./-]+\.py) -->\n```python\n(?P<code>.*?)^```$",
+    re.MULTILINE | re.DOTALL,
+)
+TEST_FUNCTION = re.compile(r"^(?:async )?def test_", re.MULTILINE)
+SETTINGS_ENV = ("FAKE_MEETINGS_URL", "FAKE_MEETINGS_API_KEY", "PYTEST_XDIST_WORKER")
+
+
+def examples(text: str) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for match in BLOCK.finditer(text):
+        found[match["name"]][match["file"]] = match["code"]
+    return dict(found)
+
+
+def source() -> tuple[Path, dict[str, dict[str, str]]]:
+    found = examples(README.read_text(encoding="utf-8"))
+    if not found and DRAFT.is_file():
+        return DRAFT, examples(DRAFT.read_text(encoding="utf-8"))
+    return README, found
+
+
+def test_the_block_pattern_finds_marked_blocks_only() -> None:
+    text = (
+        "<!-- example: demo a.py -->\n```python\nx = 1\n```\n"
+        "```python\nnot marked\n```\n"
+        "<!-- example: demo test_a.py -->\n```python\ndef test_x():\n    pass\n```\n"
+    )
+    assert examples(text) == {"demo": {"a.py": "x = 1\n", "test_a.py": "def test_x():\n    pass\n"}}
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_readme_example(name: str, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
+    path, found = source()
+    if name not in found:
+        pytest.fail(
+            f"{path} has no example {name!r}: expected fenced ```python blocks each preceded by "
+            f"a line '<!-- example: {name} FILE.py -->' (in the section 'Using it from pytest')",
+            pytrace=False,
+        )
+    for variable in SETTINGS_ENV:
+        monkeypatch.delenv(variable, raising=False)
+    files = found[name]
+    pytester.makepyfile(**{Path(f).stem: code for f, code in files.items()})
+    tests = sum(len(TEST_FUNCTION.findall(code)) for f, code in files.items() if "test_" in f)
+    if tests:
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+        result.assert_outcomes(passed=tests)
+        return
+    for f in files:
+        ran = pytester.runpython(pytester.path / f)
+        assert ran.ret == 0, ran.stderr.str()
