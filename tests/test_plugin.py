@@ -755,3 +755,24 @@ def test_external_ini_setting_is_read(inner: pytest.Pytester, health_only_server
     assert seen[0][1] == "/_fake/health"
     assert seen[0][2]["Authorization"] == "Bearer fake-meetings"
     assert "X-Fake-Admin-Token" not in seen[0][2]
+
+
+def test_async_fixture_with_an_external_server(inner: pytest.Pytester, control_plane: Any) -> None:
+    """With an external server, ``fake_meetings_async`` is the same reset handle on it."""
+    write(
+        inner,
+        f"""
+        import aiohttp
+
+        @pytest.mark.asyncio
+        @pytest.mark.fake_meetings(scenario="single")
+        async def test_external(fake_meetings_async):
+            assert fake_meetings_async.url == "{control_plane.url}"
+            fake_meetings_async.add_session(room="extra")
+            async with aiohttp.ClientSession(trust_env=False) as s:
+                async with s.get(fake_meetings_async.url + "/meetings",
+                                 headers=fake_meetings_async.headers) as r:
+                    assert (await r.json())["total_count"] == 2
+        """,
+    )
+    run(inner, f"--fake-meetings-url={control_plane.url}").assert_outcomes(passed=1)
