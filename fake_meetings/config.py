@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from .domain.query import UnknownCursorMode
 
+DEFAULT_MAX_BODY = 1024 * 1024
+DEFAULT_JOURNAL_CAP = 1000
+
 
 @dataclass(frozen=True)
 class ServerConfig:
@@ -16,3 +19,10 @@ class ServerConfig:
     strict_limit: bool = False  # limit > 100: clamp (False) or 400 (True)
     unknown_cursor: UnknownCursorMode = "error"  # a cursor naming no record: 400 or empty page
     access_log: bool = False
+    # the control plane (/_fake/) and its hardening
+    admin: bool = True  # False (--no-admin): every /_fake/ route but health answers 404
+    admin_token: str | None = None  # when set, /_fake/ calls must send X-Fake-Admin-Token
+    max_body: int = DEFAULT_MAX_BODY  # bytes; a larger request body answers 413
+    journal_cap: int = DEFAULT_JOURNAL_CAP  # requests kept per journal; the oldest go first
+    namespaces: bool = False  # each Bearer key gets its own sessions, clock, faults and journal
+    rate_limit: bool = False  # Daily's documented limits: 20 requests/s and 100 per 5 s
