@@ -1,7 +1,13 @@
-"""The app factory: routes and the middlewares every request passes (envelope, then auth)."""
+"""The app factory: routes and the middlewares every request passes.
+
+Outermost first: ``traffic`` (version header; for the Daily routes the rate limit, injected
+faults and the journal), ``envelope`` (every error as Daily's ``{"error", "info"}``), ``auth``.
+With no fault and no rate limit configured, a Daily request pays only a few attribute reads.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 
@@ -11,13 +17,70 @@ from aiohttp.typedefs import Handler
 from .. import __version__
 from ..config import ServerConfig
 from ..domain.world import World
-from . import meetings, render
-from .errors import ERROR_NAMES, ApiError, error_response
+from . import admin, meetings
+from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
+from .faults import RATE_LIMIT_INFO, Fault, RateLimiter
 from .journal import Entry, Journal
-from .state import CONFIG, JOURNAL, WORLD
+from .namespaces import Namespace, Namespaces, bearer_key
+from .state import CONFIG, JOURNAL, LIMITER, NAMESPACES, WORLD, namespace_of
 
 log = logging.getLogger("fake_meetings")
-FAKE_PREFIX = "/_fake/"  # the reserved prefix of the fake's own endpoints (no auth)
+FAKE_PREFIX = admin.PREFIX  # the reserved prefix of the fake's own endpoints (no API auth)
+
+
+@web.middleware
+async def traffic_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The version header on every answer; for the Daily routes (not /_fake/), the rate limit,
+    injected faults and the namespace's journal."""
+    if request.path.startswith(FAKE_PREFIX):
+        answer = await handler(request)
+        answer.headers[VERSION_HEADER] = __version__
+        return answer
+    space = namespace_of(request)
+    limiter = request.app[LIMITER]
+    fault: Fault | None = None
+    if limiter is not None or space.faults:
+        key = bearer_key(request.headers.get("Authorization"))
+        if limiter is not None and not limiter.allow(key):
+            response: web.StreamResponse = error_response(429, "rate-limit-error", RATE_LIMIT_INFO)
+        elif space.faults and (fault := space.faults.pick(request.method, request.path, key)):
+            if fault.delay_ms:
+                await asyncio.sleep(fault.delay_ms / 1000)
+            if fault.drop:
+                return _drop(request, space, fault)
+            if fault.status is not None:
+                response = error_response(fault.status, fault.error_name, fault.error_info)
+            else:  # a delay alone
+                response = await handler(request)
+        else:
+            response = await handler(request)
+    else:
+        response = await handler(request)
+    response.headers[VERSION_HEADER] = __version__
+    _record(request, space, response.status, fault)
+    return response
+
+
+def _drop(request: web.Request, space: Namespace, fault: Fault) -> web.StreamResponse:
+    """Close the connection without an answer (recorded with status 0). aiohttp then fails
+    quietly to write the returned placeholder: the transport is closed."""
+    _record(request, space, 0, fault)
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=204)
+
+
+def _record(request: web.Request, space: Namespace, status: int, fault: Fault | None) -> None:
+    space.journal.record(
+        Entry(
+            request.method,
+            request.path,
+            request.query,
+            request.headers,
+            status,
+            fault=fault.id if fault is not None else None,
+        )
+    )
 
 
 @web.middleware
@@ -42,7 +105,8 @@ def _http_info(request: web.Request, exc: web.HTTPException) -> str:
     if exc.status == 404:
         return f"no route {request.method} {request.path}"
     if exc.status == 405:
-        return f"method {request.method} is not allowed on {request.path}; use GET"
+        allowed = ", ".join(m for m in exc.headers.get("Allow", "GET").split(",") if m != "HEAD")
+        return f"method {request.method} is not allowed on {request.path}; use {allowed}"
     return exc.reason
 
 
@@ -58,52 +122,38 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 "missing Authorization header; send 'Authorization: Bearer <API key>'",
                 "authorization-header-error",
             )
-        scheme, _, key = header.strip().partition(" ")
-        if scheme.lower() != "bearer" or not key.strip():
+        key = bearer_key(header)
+        if key is None:
             raise ApiError(
                 400,
                 "malformed Authorization header; expected 'Bearer <API key>'",
                 "authorization-header-error",
             )
         expected = config.api_key
-        if expected is not None and not hmac.compare_digest(
-            key.strip().encode(), expected.encode()
-        ):
+        if expected is not None and not hmac.compare_digest(key.encode(), expected.encode()):
             raise ApiError(401, "the API key is not valid", "authentication-error")
     return await handler(request)
-
-
-async def health(request: web.Request) -> web.Response:
-    world = request.app[WORLD]
-    body = {"status": "ok", "version": __version__, "sessions": len(world.store)}
-    return web.Response(body=render.json_body(body), content_type="application/json")
-
-
-@web.middleware
-async def journal_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Record every request to the API routes (not the fake's own /_fake/ endpoints)."""
-    response = await handler(request)
-    if not request.path.startswith(FAKE_PREFIX):
-        request.app[JOURNAL].record(
-            Entry(
-                method=request.method,
-                path=request.path,
-                query={k: request.query.getall(k) for k in request.query},
-                headers=dict(request.headers),
-                status=response.status,
-            )
-        )
-    return response
 
 
 def create_app(
     world: World, config: ServerConfig | None = None, journal: Journal | None = None
 ) -> web.Application:
-    # outermost first: the journal sees the final status, including enveloped errors
-    app = web.Application(middlewares=[journal_middleware, envelope_middleware, auth_middleware])
+    """The application serving ``world`` (the default namespace's) with ``config``.
+
+    ``journal`` receives the default namespace's requests (a new one, capped at
+    ``config.journal_cap``, when None).
+    """
+    config = config or ServerConfig()
+    app = web.Application(
+        middlewares=[traffic_middleware, envelope_middleware, auth_middleware],
+        client_max_size=config.max_body,
+    )
+    journal = journal if journal is not None else Journal(config.journal_cap)
     app[WORLD] = world
-    app[CONFIG] = config or ServerConfig()
-    app[JOURNAL] = journal if journal is not None else Journal()
-    app.router.add_get(FAKE_PREFIX + "health", health)
+    app[CONFIG] = config
+    app[JOURNAL] = journal
+    app[NAMESPACES] = Namespaces(world, per_key=config.namespaces, journal=journal)
+    app[LIMITER] = RateLimiter() if config.rate_limit else None
+    admin.add_routes(app, config)
     meetings.add_routes(app)
     return app

@@ -7,6 +7,10 @@ from collections.abc import Mapping
 import orjson
 from aiohttp import web
 
+from .. import __version__
+
+VERSION_HEADER = "X-Fake-Meetings-Version"  # on every response, errors included
+
 # contract §5: the stable error string of each status this fake answers with
 ERROR_NAMES: dict[int, str] = {
     400: "invalid-request-error",
@@ -41,10 +45,13 @@ def not_found(info: str) -> ApiError:
 def error_response(
     status: int, error: str, info: str, headers: Mapping[str, str] | None = None
 ) -> web.Response:
-    """The one function that writes an error body."""
-    return web.Response(
+    """The one function that writes an error body (also for requests that never reached the
+    app, which is why it sets the version header itself)."""
+    response = web.Response(
         status=status,
         body=orjson.dumps({"error": error, "info": info}),
         content_type="application/json",
         headers=headers,
     )
+    response.headers[VERSION_HEADER] = __version__
+    return response

@@ -1,0 +1,413 @@
+"""The control plane: the fake's own endpoints under the reserved prefix ``/_fake/``.
+
+JSON in and out; every error through :func:`errors.error_response` (raised as ``ApiError``).
+Each call acts on one namespace (see ``namespaces.py``), chosen by the same Bearer key as the
+API calls. Loading data is atomic: the new sessions are parsed and indexed off the event loop,
+then the store (and the clock, for a ``now:``) is swapped in one step, so an API request sees
+either the old data or the new, never a mix; a bad body changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+import orjson
+from aiohttp import web
+
+from .. import __version__
+from ..config import ServerConfig
+from ..domain.model import Session
+from ..domain.scenario import Scenario, ScenarioError, build
+from ..domain.store import Store
+from ..domain.times import MAX_TIMESTAMP, parse_instant
+from ..domain.validate import Problem
+from ..domain.yamldoc import Document, YamlSyntaxError, read_yaml
+from . import openapi, render
+from .errors import ApiError, invalid, not_found
+from .faults import parse_fault
+from .namespaces import Namespace, bearer_key
+from .state import CONFIG, NAMESPACES, namespace_of
+
+PREFIX = "/_fake/"
+ADMIN_TOKEN_HEADER = "X-Fake-Admin-Token"
+SOURCE = "<request body>"  # how scenario errors name a request body, like a file name
+MAX_GENERATED_HERE = 100_000  # a generate: block over HTTP; bigger sets: --generate at start-up
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+T = TypeVar("T")
+
+
+def _json(body: Any, status: int = 200) -> web.Response:
+    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
+
+
+def _space(request: web.Request) -> Namespace:
+    """The namespace a control-plane call acts on (a malformed key is refused, not ignored)."""
+    spaces = request.app[NAMESPACES]
+    header = request.headers.get("Authorization")
+    if spaces.per_key and header is not None and bearer_key(header) is None:
+        raise ApiError(
+            400,
+            "malformed Authorization header; to choose a namespace send "
+            "'Authorization: Bearer <API key>', or no header for the default namespace",
+            "authorization-header-error",
+        )
+    return namespace_of(request)
+
+
+def _clock_state(space: Namespace) -> dict[str, Any]:
+    clock = space.world.clock
+    return {"now": clock.now(), "frozen": clock.frozen}
+
+
+async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
+    """Run CPU-bound work (parsing, indexing) in a thread so API requests keep flowing."""
+    return await asyncio.get_running_loop().run_in_executor(None, partial(fn, *args))
+
+
+# ----------------------------------------------------------------------------- bodies
+
+
+async def _body(request: web.Request) -> bytes:
+    limit = request.app[CONFIG].max_body
+    too_big = ApiError(
+        413,
+        f"request body over the {limit:,}-byte limit; send less (or start the server with a "
+        "larger --max-body)",
+        "invalid-request-error",
+    )
+    if request.content_length is not None and request.content_length > limit:
+        raise too_big
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise too_big from None
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise invalid(f"body: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+async def _json_object(request: web.Request, example: str) -> dict[str, Any]:
+    raw = await _body(request)
+    if not raw.strip():
+        raise invalid(f"body: empty; send a JSON object like {example}")
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise invalid(f"body: not valid JSON ({exc}); send a JSON object like {example}") from None
+    if not isinstance(value, dict):
+        raise invalid(f"body: expected a JSON object like {example}; got {_kind(value)}")
+    return value
+
+
+def _kind(value: object) -> str:
+    names = {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _problem(path: tuple[str | int, ...], message: str, doc: Document | None = None) -> Problem:
+    return Problem(SOURCE, doc.line_of(path) if doc is not None else None, path, message)
+
+
+def _read(text: str) -> Document:
+    try:
+        return read_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ScenarioError([Problem(SOURCE, exc.line, (), str(exc))]) from None
+
+
+def _parse_scenario(text: str, wall_now: int, *, sessions_only: bool) -> tuple[Scenario, Document]:
+    """A request body in the scenario file format (YAML or JSON) -> its sessions.
+
+    ``sessions_only``: the body is a list of sessions, or ``{"sessions": [...]}``.
+    Raises ScenarioError with every problem, lines counted in the body.
+    """
+    try:
+        doc = _read(text)
+        if sessions_only:
+            doc = _as_sessions_document(doc)
+        _check_generate_size(doc)
+        return build(doc, SOURCE, now=None, wall_now=wall_now), doc
+    except RecursionError:
+        raise ScenarioError(
+            [_problem((), "nested too deeply; a scenario needs only a few levels")]
+        ) from None
+
+
+def _as_sessions_document(doc: Document) -> Document:
+    if isinstance(doc.data, list):
+        lines = {("sessions", *path): line for path, line in doc.lines.items()}
+        lines[()] = doc.lines.get((), 1)
+        return Document({"sessions": doc.data}, lines)
+    if isinstance(doc.data, dict):
+        extra = [key for key in doc.data if key != "sessions"]
+        if extra:
+            raise ScenarioError(
+                [
+                    _problem(
+                        (extra[0],),
+                        f"unknown key {extra[0]!r}; send a list of sessions or "
+                        "{sessions: [...]} (POST /_fake/scenario takes now: and generate:)",
+                        doc,
+                    )
+                ]
+            )
+        if "sessions" in doc.data:
+            return doc
+    raise ScenarioError(
+        [_problem((), "expected a list of sessions, or a mapping {sessions: [...]}", doc)]
+    )
+
+
+def _check_generate_size(doc: Document) -> None:
+    block = doc.data.get("generate") if isinstance(doc.data, dict) else None
+    count = block.get("sessions") if isinstance(block, dict) else None
+    if type(count) is int and count > MAX_GENERATED_HERE:
+        raise ScenarioError(
+            [
+                _problem(
+                    ("generate", "sessions"),
+                    f"at most {MAX_GENERATED_HERE:,} sessions can be generated through the "
+                    "control plane; serve more with --generate at start-up",
+                    doc,
+                )
+            ]
+        )
+
+
+def _clashes(new: Sequence[Session], store: Store, doc: Document) -> list[Problem]:
+    """Sessions of a body that would append an id the namespace already serves."""
+    written = doc.data.get("sessions") if isinstance(doc.data, dict) else None
+    count = len(written) if isinstance(written, list) else 0
+    problems = []
+    for i, session in enumerate(new):
+        if store.get(session.id) is not None:
+            path: tuple[str | int, ...] = ("sessions", i, "id") if i < count else ("generate",)
+            problems.append(
+                _problem(
+                    path,
+                    f"session id {session.id!r} is already served; give another id "
+                    "(sessions without an id get one derived from their content), or "
+                    "load with mode=replace",
+                    doc,
+                )
+            )
+    return problems
+
+
+async def _load(
+    request: web.Request, *, append: bool, sessions_only: bool
+) -> tuple[Namespace, Store]:
+    text = _text(await _body(request))
+    space = _space(request)
+    async with space.lock:
+        world = space.world
+        try:
+            scenario, doc = await _off_loop(
+                partial(_parse_scenario, sessions_only=sessions_only), text, world.clock.now()
+            )
+        except ScenarioError as exc:
+            raise invalid(str(exc)) from None
+        current = world.store
+        if append:
+            problems = _clashes(scenario.sessions, current, doc)
+            if problems:
+                raise invalid(str(ScenarioError(problems)))
+            store = await _off_loop(Store, (*current.sessions, *scenario.sessions))
+        else:
+            store = await _off_loop(Store, scenario.sessions)
+        # one step, no await in between: a request sees the old store and clock or the new
+        world.store = store
+        if scenario.now is not None:
+            world.clock.set(scenario.now)
+    return space, store
+
+
+# ----------------------------------------------------------------------------- handlers
+
+
+async def health(request: web.Request) -> web.Response:
+    space = namespace_of(request)
+    return _json({"status": "ok", "version": __version__, "sessions": len(space.world.store)})
+
+
+async def version(request: web.Request) -> web.Response:
+    return _json(
+        {
+            "version": __version__,
+            "emulates": openapi.EMULATES,
+            "routes": list(openapi.ROUTES),
+            "openapi": PREFIX + "openapi.json",
+            "namespaces": request.app[NAMESPACES].per_key,
+        }
+    )
+
+
+async def reset(request: web.Request) -> web.Response:
+    space = _space(request)
+    async with space.lock:
+        space.reset()
+        return _json({"sessions": len(space.world.store), **_clock_state(space)})
+
+
+async def load_scenario(request: web.Request) -> web.Response:
+    mode = request.query.get("mode", "replace")
+    if mode not in ("replace", "append"):
+        raise invalid(f"mode: must be replace or append; got {mode!r}")
+    space, store = await _load(request, append=mode == "append", sessions_only=False)
+    return _json({"sessions": len(store), **_clock_state(space)})
+
+
+async def add_sessions(request: web.Request) -> web.Response:
+    _, store = await _load(request, append=True, sessions_only=True)
+    return _json({"sessions": len(store)}, status=201)
+
+
+async def dump_sessions(request: web.Request) -> web.Response:
+    world = _space(request).world
+    store, now = world.store, world.clock.now()
+    body = render.meetings_page(len(store), reversed(store.sessions), now, participants=True)
+    return web.Response(body=body, content_type="application/json")
+
+
+CLOCK_EXAMPLE = '{"freeze_at": 1717243200}, {"advance": 60} or {"real": true}'
+
+
+async def get_clock(request: web.Request) -> web.Response:
+    return _json(_clock_state(_space(request)))
+
+
+async def set_clock(request: web.Request) -> web.Response:
+    body = await _json_object(request, CLOCK_EXAMPLE)
+    actions = [k for k in ("freeze_at", "advance", "real") if k in body]
+    unknown = [k for k in body if k not in ("freeze_at", "advance", "real")]
+    if unknown:
+        raise invalid(
+            f"unknown field {unknown[0]!r}; send exactly one of freeze_at, advance, real, "
+            f"like {CLOCK_EXAMPLE}"
+        )
+    if len(actions) != 1:
+        raise invalid(f"give exactly one of freeze_at, advance, real; like {CLOCK_EXAMPLE}")
+    space = _space(request)
+    async with space.lock:
+        clock = space.world.clock
+        action, value = actions[0], body[actions[0]]
+        if action == "freeze_at":
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise invalid(
+                    f"freeze_at: must be unix seconds or an ISO 8601 string; got {value!r}"
+                )
+            try:
+                clock.set(parse_instant(value))
+            except ValueError as exc:
+                raise invalid(f"freeze_at: {exc}") from None
+        elif action == "advance":
+            if type(value) is not int:
+                raise invalid(f"advance: must be a whole number of seconds; got {value!r}")
+            target = clock.now() + value
+            if not 0 <= target < MAX_TIMESTAMP:
+                raise invalid(
+                    f"advance: {value} would move the clock to {target}, out of range "
+                    "(unix seconds from 0 to 2**53)"
+                )
+            clock.advance(value)
+        elif value is not True:
+            raise invalid(f"real: must be true (to return to real time); got {value!r}")
+        else:
+            clock.unfreeze()
+        return _json(_clock_state(space))
+
+
+FAULT_EXAMPLE = '{"status": 429, "path": "/v1/meetings", "count": 3}'
+
+
+async def add_fault(request: web.Request) -> web.Response:
+    fault = parse_fault(await _json_object(request, FAULT_EXAMPLE))
+    _space(request).faults.add(fault)
+    return _json(fault.as_dict(), status=201)
+
+
+async def list_faults(request: web.Request) -> web.Response:
+    return _json({"data": [f.as_dict() for f in _space(request).faults.list()]})
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    return _json({"cleared": _space(request).faults.clear()})
+
+
+async def remove_fault(request: web.Request) -> web.Response:
+    fault_id = request.match_info["fault"]
+    if not _space(request).faults.remove(fault_id):
+        raise not_found(f"no fault with id {fault_id!r} (GET /_fake/faults lists them)")
+    return _json({"cleared": 1})
+
+
+async def list_requests(request: web.Request) -> web.Response:
+    path, method = request.query.get("path") or None, request.query.get("method") or None
+    entries = _space(request).journal.select(path, method)
+    return _json({"data": [e.as_dict() for e in entries]})
+
+
+async def clear_requests(request: web.Request) -> web.Response:
+    return _json({"cleared": _space(request).journal.clear()})
+
+
+def _openapi(config: ServerConfig) -> Handler:
+    body = orjson.dumps(openapi.document(config))
+
+    async def serve_document(request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type="application/json")
+
+    return serve_document
+
+
+def _guarded(handler: Handler, token: str | None) -> Handler:
+    if token is None:
+        return handler
+    expected = token.encode()
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        sent = request.headers.get(ADMIN_TOKEN_HEADER)
+        if sent is None or not hmac.compare_digest(sent.encode(), expected):
+            raise ApiError(
+                401,
+                f"the control plane needs the admin token: send '{ADMIN_TOKEN_HEADER}: <token>' "
+                "(the value of --admin-token)"
+                + (" - the one sent is wrong" if sent is not None else ""),
+                "authentication-error",
+            )
+        return await handler(request)
+
+    return guarded
+
+
+def add_routes(app: web.Application, config: ServerConfig) -> None:
+    """Health always (readiness probes need no token); the rest unless ``--no-admin``."""
+    app.router.add_get(PREFIX + "health", health)
+    if not config.admin:
+        return
+    routes: list[tuple[str, str, Handler]] = [
+        ("GET", "version", version),
+        ("GET", "openapi.json", _openapi(config)),
+        ("POST", "reset", reset),
+        ("POST", "scenario", load_scenario),
+        ("GET", "sessions", dump_sessions),
+        ("POST", "sessions", add_sessions),
+        ("GET", "clock", get_clock),
+        ("POST", "clock", set_clock),
+        ("GET", "faults", list_faults),
+        ("POST", "faults", add_fault),
+        ("DELETE", "faults", clear_faults),
+        ("DELETE", "faults/{fault}", remove_fault),
+        ("GET", "requests", list_requests),
+        ("DELETE", "requests", clear_requests),
+    ]
+    for method, path, handler in routes:
+        app.router.add_route(method, PREFIX + path, _guarded(handler, config.admin_token))

@@ -1,0 +1,281 @@
+"""The OpenAPI 3.1 document of the Daily routes as this server serves them.
+
+It follows the running configuration (whether a Bearer key is required, whether ``limit`` over
+100 is refused), declares every parameter with the exact range the server accepts, every body
+with ``additionalProperties: false``, and every error status each route can answer. The test
+suite validates real responses against it and runs schemathesis on it, so it cannot drift from
+the behaviour unnoticed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..config import ServerConfig
+from ..domain.query import MAX_LIMIT
+from ..domain.times import MAX_TIMESTAMP
+from .errors import VERSION_HEADER
+
+EMULATES = "Daily REST API v1"
+ROUTES = (
+    "GET /v1/meetings",
+    "GET /v1/meetings/{meeting}",
+    "GET /v1/meetings/{meeting}/participants",
+)
+
+_ref = {
+    name: {"$ref": f"#/components/schemas/{name}"}
+    for name in ("Session", "Participant", "MeetingsPage", "ParticipantsPage")
+}
+_TIME = {"type": "integer", "minimum": 0, "maximum": MAX_TIMESTAMP - 1}
+
+
+def _error_schema(*names: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["error", "info"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {"type": "string", "enum": list(names)},
+            "info": {"type": "string", "minLength": 1},
+        },
+    }
+
+
+# status -> (description, error strings) of every error a Daily route can answer
+_ERRORS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "400": (
+        "Bad parameters (`invalid-request-error`, `info` names the parameter), or a missing or "
+        "malformed `Authorization` header (`authorization-header-error`).",
+        ("invalid-request-error", "authorization-header-error"),
+    ),
+    "401": ("The API key is not the configured one.", ("authentication-error",)),
+    "404": ("No such meeting session (or no participant records left).", ("not-found",)),
+    "429": (
+        "Too many requests (`--rate-limit`, or an injected fault).",
+        ("rate-limit-error",),
+    ),
+    "500": ("Unexpected failure (or an injected fault).", ("server-error",)),
+}
+
+
+def _header() -> dict[str, Any]:
+    return {
+        VERSION_HEADER: {
+            "description": "The fake-meetings version that answered.",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1},
+        }
+    }
+
+
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": _header(),
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
+def _responses(ok: dict[str, Any], statuses: tuple[str, ...]) -> dict[str, Any]:
+    out = {"200": ok}
+    for status in statuses:
+        description, names = _ERRORS[status]
+        out[status] = _json(description, _error_schema(*names))
+    return out
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def document(config: ServerConfig) -> dict[str, Any]:
+    limit: dict[str, Any] = {"type": "integer", "minimum": 1, "default": MAX_LIMIT}
+    if config.strict_limit:
+        limit["maximum"] = MAX_LIMIT
+    limit_doc = (
+        f"Page size, 1 to {MAX_LIMIT}."
+        if config.strict_limit
+        else f"Page size, 1 or more; values over {MAX_LIMIT} are clamped to {MAX_LIMIT}."
+    )
+    cursor_doc = (
+        "a 400 when it names no record"
+        if config.unknown_cursor == "error"
+        else "an empty page when it names no record"
+    )
+    meeting = {
+        "name": "meeting",
+        "in": "path",
+        "required": True,
+        "description": "A meeting session id.",
+        "schema": {"type": "string", "minLength": 1},
+    }
+    errors = ("400", "401", "429", "500") if config.auth else ("400", "429", "500")
+    one = tuple(sorted((*errors, "404")))
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "fake-meetings: Daily meeting sessions",
+            "version": __version__,
+            "description": (
+                f"The {EMULATES} meeting-session routes as served by fake-meetings "
+                f"{__version__}. Every route is also served without the /v1 prefix. Any other "
+                "method answers 405 `method-not-allowed` with the same error envelope."
+            ),
+        },
+        "servers": [
+            {"url": "/v1"},
+            {"url": "/", "description": "the same routes without the /v1 prefix"},
+        ],
+        "paths": {
+            "/meetings": {
+                "get": {
+                    "operationId": "listMeetings",
+                    "summary": "List meeting sessions, newest first",
+                    "parameters": [
+                        _query("room", "Only sessions of this room (exact).", {"type": "string"}),
+                        _query("timeframe_start", "start_time >= this (unix s).", _TIME),
+                        _query("timeframe_end", "start_time < this (unix s).", _TIME),
+                        _query(
+                            "ongoing",
+                            "true: only ongoing sessions; false: only ended ones.",
+                            {"type": "boolean"},
+                        ),
+                        _query(
+                            "no_participants",
+                            "true: leave out each session's participants.",
+                            {"type": "boolean"},
+                        ),
+                        _query("limit", limit_doc, limit),
+                        _query(
+                            "starting_after",
+                            f"Session id cursor: the page after it (older); {cursor_doc}. "
+                            "Not together with ending_before.",
+                            {"type": "string"},
+                        ),
+                        _query(
+                            "ending_before",
+                            f"Session id cursor (or OLDEST): the page before it (newer); "
+                            f"{cursor_doc}. Not together with starting_after.",
+                            {"type": "string"},
+                        ),
+                    ],
+                    "responses": _responses(
+                        _json(
+                            "A page of sessions; the count of all matches.", _ref["MeetingsPage"]
+                        ),
+                        errors,
+                    ),
+                }
+            },
+            "/meetings/{meeting}": {
+                "get": {
+                    "operationId": "getMeeting",
+                    "summary": "One meeting session",
+                    "parameters": [meeting],
+                    "responses": _responses(_json("The session.", _ref["Session"]), one),
+                }
+            },
+            "/meetings/{meeting}/participants": {
+                "get": {
+                    "operationId": "getMeetingParticipants",
+                    "summary": "Participant records of a session, by join_time",
+                    "parameters": [
+                        meeting,
+                        _query("limit", limit_doc, limit),
+                        _query(
+                            "joined_after",
+                            f"Participant id cursor: records after it; {cursor_doc}.",
+                            {"type": "string"},
+                        ),
+                        _query(
+                            "joined_before",
+                            f"Participant id cursor: records before it; {cursor_doc}.",
+                            {"type": "string"},
+                        ),
+                    ],
+                    "responses": _responses(
+                        _json("A page of participant records.", _ref["ParticipantsPage"]), one
+                    ),
+                }
+            },
+        },
+        "components": {"schemas": _schemas()},
+    }
+    if config.auth:
+        doc["components"]["securitySchemes"] = {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Authorization: Bearer <API key>"
+                + (" (this exact key)." if config.api_key else " (any non-empty key)."),
+            }
+        }
+        doc["security"] = [{"bearerAuth": []}]
+    return doc
+
+
+def _schemas() -> dict[str, Any]:
+    nullable_string = {"type": ["string", "null"]}
+    return {
+        "Participant": {
+            "type": "object",
+            "required": ["user_id", "participant_id", "user_name", "join_time", "duration"],
+            "additionalProperties": False,
+            "properties": {
+                "user_id": nullable_string,
+                "participant_id": {"type": "string", "minLength": 1},
+                "user_name": nullable_string,
+                "join_time": _TIME,
+                "duration": {"type": "integer", "minimum": 0},
+            },
+        },
+        "Session": {
+            "type": "object",
+            "required": ["id", "room", "start_time", "duration", "ongoing", "max_participants"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "minLength": 1},
+                "room": {"type": "string", "minLength": 1},
+                "start_time": _TIME,
+                "duration": {"type": "integer", "minimum": 0},
+                "ongoing": {"type": "boolean"},
+                "max_participants": {"type": "integer", "minimum": 1},
+                "participants": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": _ref["Participant"],
+                    "description": "Left out when no_participants=true.",
+                },
+            },
+        },
+        "MeetingsPage": {
+            "type": "object",
+            "required": ["total_count", "data"],
+            "additionalProperties": False,
+            "properties": {
+                "total_count": {"type": "integer", "minimum": 0},
+                "data": {"type": "array", "maxItems": MAX_LIMIT, "items": _ref["Session"]},
+            },
+        },
+        "ParticipantsPage": {
+            "type": "object",
+            "required": ["data"],
+            "additionalProperties": False,
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_LIMIT,
+                    "items": _ref["Participant"],
+                }
+            },
+        },
+    }
