@@ -11,7 +11,7 @@ from .. import __version__
 from ..domain.scenario import ScenarioError
 from ..loading import bundled_names
 from .commands import cmd_generate, cmd_serve, cmd_validate
-from .options import ENV_PREFIX, UsageError, add_generate_options
+from .options import ENV_PREFIX, UsageError, add_control_options, add_generate_options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"default scenario; env {ENV_PREFIX}GENERATE)",
     )
     add_generate_options(serve)
+    add_control_options(serve)
 
     validate = sub.add_parser(
         "validate",

@@ -46,9 +46,12 @@ def _summary(loaded: Loaded, config: ServerConfig) -> str:
     rooms = len({s.room for s in loaded.sessions})
     clock = f"frozen at {loaded.now}" if loaded.now is not None else "real time"
     auth = "off" if not config.auth else ("exact key" if config.api_key else "any Bearer key")
+    admin = "off" if not config.admin else ("token" if config.admin_token else "on")
+    extra = "; namespaces per key" * config.namespaces + "; rate limit" * config.rate_limit
     return (
         f"serving {len(loaded.sessions)} sessions in {rooms} room{'s' * (rooms != 1)} "
-        f"from {', '.join(loaded.sources)} (clock: {clock}; auth: {auth})"
+        f"from {', '.join(loaded.sources)} (clock: {clock}; auth: {auth}; "
+        f"control plane /_fake/: {admin}{extra})"
     )
 
 

@@ -6,7 +6,7 @@ import argparse
 import os
 import time
 
-from ..config import ServerConfig
+from ..config import DEFAULT_JOURNAL_CAP, DEFAULT_MAX_BODY, ServerConfig
 from ..domain.genblock import MAX_GENERATED, check_locale_and_tz
 from ..domain.generate import GenerateSpec
 from ..domain.times import parse_instant
@@ -67,6 +67,21 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
     unknown_cursor = args.unknown_cursor or env("UNKNOWN_CURSOR") or "error"
     if unknown_cursor not in ("error", "empty"):
         raise UsageError(f"{ENV_PREFIX}UNKNOWN_CURSOR={unknown_cursor!r}: expected error or empty")
+    admin = not (bool(args.no_admin) or env_flag("NO_ADMIN"))
+    admin_token = args.admin_token if args.admin_token is not None else env("ADMIN_TOKEN") or None
+    if admin_token is not None and not admin_token.strip():
+        raise UsageError("--admin-token: must not be empty")
+    if not admin and admin_token:
+        raise UsageError(
+            "--no-admin and --admin-token contradict each other (there is no control plane "
+            "to protect); give one"
+        )
+    max_body = _number(args.max_body, "MAX_BODY", "--max-body", DEFAULT_MAX_BODY)
+    assert max_body is not None
+    if max_body < 1:
+        raise UsageError("--max-body 0: expected a number of bytes, 1 or more")
+    journal_cap = _number(args.journal_cap, "JOURNAL_CAP", "--journal-cap", DEFAULT_JOURNAL_CAP)
+    assert journal_cap is not None
     return ServerConfig(
         host=args.host or env("HOST") or "127.0.0.1",
         port=port,
@@ -75,6 +90,56 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         strict_limit=bool(args.strict_limit) or env_flag("STRICT_LIMIT"),
         unknown_cursor="empty" if unknown_cursor == "empty" else "error",
         access_log=bool(args.access_log) or env_flag("ACCESS_LOG"),
+        admin=admin,
+        admin_token=admin_token,
+        max_body=max_body,
+        journal_cap=journal_cap,
+        namespaces=bool(args.namespaces) or env_flag("NAMESPACES"),
+        rate_limit=bool(args.rate_limit) or env_flag("RATE_LIMIT"),
+    )
+
+
+def add_control_options(parser: argparse.ArgumentParser) -> None:
+    """The control plane (/_fake/), namespaces, the rate limit and the hardening options."""
+    p = parser.add_argument
+    p(
+        "--namespaces",
+        action="store_true",
+        default=None,
+        help="each Bearer key gets its own sessions, clock, faults and journal, started from "
+        f"the start-up scenario (env {ENV_PREFIX}NAMESPACES=1)",
+    )
+    p(
+        "--rate-limit",
+        action="store_true",
+        default=None,
+        help="answer 429 beyond Daily's limit of 20 requests/s and 100 per 5 s per key "
+        f"(env {ENV_PREFIX}RATE_LIMIT=1)",
+    )
+    p(
+        "--no-admin",
+        action="store_true",
+        default=None,
+        help="disable the control plane: every /_fake/ route but /_fake/health answers 404 "
+        f"(env {ENV_PREFIX}NO_ADMIN=1)",
+    )
+    p(
+        "--admin-token",
+        metavar="TOKEN",
+        help="control-plane calls must send 'X-Fake-Admin-Token: TOKEN' "
+        f"(env {ENV_PREFIX}ADMIN_TOKEN)",
+    )
+    p(
+        "--max-body",
+        metavar="BYTES",
+        help=f"largest request body accepted; more is a 413 (default {DEFAULT_MAX_BODY}; "
+        f"env {ENV_PREFIX}MAX_BODY)",
+    )
+    p(
+        "--journal-cap",
+        metavar="N",
+        help="requests kept in the journal (per namespace), the oldest dropped first "
+        f"(default {DEFAULT_JOURNAL_CAP}; env {ENV_PREFIX}JOURNAL_CAP)",
     )
 
 
