@@ -1,0 +1,167 @@
+"""The OpenAPI document at /_fake/openapi.json: a valid OpenAPI 3.1 document, following the
+server's configuration, and real responses (successes and every kind of error, from requests
+and aiohttp) match the schema it declares for their route and status."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+import pytest
+from conftest import Resp, small_scenario
+from openapi_spec_validator import validate as validate_openapi
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+from test_admin_support import VERSION_HEADER, Http, ok
+
+from fake_meetings import __version__
+from fake_meetings.testing import ServerThread
+
+Serve = Callable[..., ServerThread]
+
+pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
+
+
+class Document:
+    """Validates a response against the OpenAPI document the server served."""
+
+    def __init__(self, doc: dict[str, Any]):
+        self.doc = doc
+        self.registry = Registry().with_resource("urn:doc", DRAFT202012.create_resource(doc))
+
+    def check(self, template: str, r: Resp) -> None:
+        responses = self.doc["paths"][template]["get"]["responses"]
+        assert str(r.status) in responses, (template, r.status, sorted(responses))
+        declared = responses[str(r.status)]
+        assert r.content_type in declared["content"], r.headers
+        for name, header in declared.get("headers", {}).items():
+            if header.get("required"):
+                assert r.headers.get(name.lower()), (name, r.headers)
+        schema = {"$ref": "urn:doc#/" + _pointer(template, r.status)}
+        validator = jsonschema.Draft202012Validator(schema, registry=self.registry)
+        validator.validate(r.json())
+
+
+def _pointer(template: str, status: int) -> str:
+    escaped = template.replace("~", "~0").replace("/", "~1")
+    return f"paths/{escaped}/get/responses/{status}/content/application~1json/schema"
+
+
+def served(c: Http) -> Document:
+    doc = ok(c.get("/_fake/openapi.json"))
+    validate_openapi(doc)  # raises on an invalid OpenAPI document
+    return Document(doc)
+
+
+def test_the_document_is_valid_openapi_31_and_lists_the_served_routes(
+    serve: Serve, http_client: Http
+) -> None:
+    c = http_client.at(serve(small_scenario().world()).base_url)
+    doc = served(c).doc
+    assert doc["openapi"] == "3.1.0"
+    assert doc["info"]["version"] == __version__
+    routes = ok(c.get("/_fake/version"))["routes"]
+    listed = [f"{m.upper()} /v1{p}" for p, ops in doc["paths"].items() for m in ops]
+    assert sorted(listed) == sorted(routes)
+    assert {s["url"] for s in doc["servers"]} == {"/v1", "/"}
+
+
+def test_real_responses_match_the_document(serve: Serve, http_client: Http) -> None:
+    small = small_scenario()
+    c = http_client.at(serve(small.world(), api_key="test-key").base_url)
+    doc = served(c)
+    meetings, one, parts = "/meetings", "/meetings/{meeting}", "/meetings/{meeting}/participants"
+    checked: dict[str, set[int]] = {meetings: set(), one: set(), parts: set()}
+
+    def check(template: str, r: Resp) -> None:
+        doc.check(template, r)
+        assert r.headers[VERSION_HEADER] == __version__
+        checked[template].add(r.status)
+
+    for params in (
+        {},
+        {"limit": "3"},
+        {"room": "standup", "no_participants": "true"},
+        {"ongoing": "true"},
+        {"ongoing": "false", "timeframe_start": "0", "timeframe_end": "99999999999"},
+        {"starting_after": "s-04a", "limit": "2"},
+        {"ending_before": "OLDEST"},
+        {"room": "nobody"},
+        {"limit": "500"},
+    ):
+        check(meetings, c.api("/v1/meetings", **params))
+    for bad in ({"limit": "x"}, {"ongoing": "maybe"}, {"starting_after": "nope"}):
+        check(meetings, c.api("/v1/meetings", **bad))
+    check(meetings, c.get("/v1/meetings"))  # no Authorization: 400
+    check(meetings, c.api("/v1/meetings", key="wrong"))  # 401
+    for s in small.sessions:
+        check(one, c.api(f"/v1/meetings/{s.id}"))
+        check(parts, c.api(f"/meetings/{s.id}/participants", limit="2"))
+    check(one, c.api("/v1/meetings/nope"))
+    check(parts, c.api("/v1/meetings/nope/participants"))
+    last = small.by_id["s-01"].sorted_participants()[-1].participant_id
+    check(parts, c.api("/v1/meetings/s-01/participants", joined_after=last))  # exhausted: 404
+    check(parts, c.api("/v1/meetings/s-01/participants", joined_after="zzz"))  # 400
+    for status in (429, 500):
+        ok(c.post("/_fake/faults", {"status": status, "count": 3}), 201)
+        for template, path in (
+            (meetings, "/v1/meetings"),
+            (one, "/v1/meetings/s-01"),
+            (parts, "/v1/meetings/s-01/participants"),
+        ):
+            check(template, c.api(path))
+    assert checked == {
+        meetings: {200, 400, 401, 429, 500},
+        one: {200, 404, 429, 500},
+        parts: {200, 400, 404, 429, 500},
+    }
+
+
+def test_a_schema_violation_would_be_caught(serve: Serve, http_client: Http) -> None:
+    """The validator is not vacuous: a tampered body fails against the served document."""
+    c = http_client.at(serve(small_scenario().world()).base_url)
+    doc = served(c)
+    r = c.api("/v1/meetings/s-01")
+    doc.check("/meetings/{meeting}", r)
+    for tamper in (
+        lambda b: b.update(duration=str(b["duration"])),
+        lambda b: b.update(extra=1),
+        lambda b: b.pop("room"),
+        lambda b: b["participants"][0].update(user_id=5),
+    ):
+        body = r.json()
+        tamper(body)
+        with pytest.raises(jsonschema.ValidationError):
+            doc.check("/meetings/{meeting}", Resp(r.status, r.headers, json.dumps(body).encode()))
+
+
+@pytest.mark.parametrize(
+    ("options", "limit_max", "secured", "has_401"),
+    [
+        ({}, None, True, True),
+        ({"strict_limit": True}, 100, True, True),
+        ({"auth": False}, None, False, False),
+    ],
+)
+def test_the_document_follows_the_configuration(
+    serve: Serve,
+    http_client: Http,
+    options: dict[str, Any],
+    limit_max: int | None,
+    secured: bool,
+    has_401: bool,
+) -> None:
+    c = http_client.at(serve(small_scenario().world(), **options).base_url)
+    doc = served(c).doc
+    limit = next(p for p in doc["paths"]["/meetings"]["get"]["parameters"] if p["name"] == "limit")
+    assert limit["schema"].get("maximum") == limit_max
+    assert ("security" in doc) is secured
+    assert ("401" in doc["paths"]["/meetings"]["get"]["responses"]) is has_401
+    if not secured:  # and the server indeed needs no key
+        assert ok(c.get("/v1/meetings", headers={}))["total_count"] == len(
+            small_scenario().sessions
+        )
+    else:
+        assert c.get("/v1/meetings").status == 400
