@@ -9,7 +9,6 @@ An example with test files is run with pytest and every test in it must pass; on
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -20,8 +19,6 @@ pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-# Until the "Using it from pytest" section is merged into README.md, its draft is read instead.
-DRAFT = Path(os.environ.get("FAKE_MEETINGS_README_DRAFT", "/tmp/readme-pytest.md"))
 EXPECTED = ("requests", "aiohttp", "pagination", "outside-pytest")
 BLOCK = re.compile(
     r"^<!-- example: (?P<name>[\w-]+) (?P<file>[\w./-]+\.py) -->\n```python\n(?P<code>.*?)^```$",
@@ -39,10 +36,7 @@ def examples(text: str) -> dict[str, dict[str, str]]:
 
 
 def source() -> tuple[Path, dict[str, dict[str, str]]]:
-    found = examples(README.read_text(encoding="utf-8"))
-    if not found and DRAFT.is_file():
-        return DRAFT, examples(DRAFT.read_text(encoding="utf-8"))
-    return README, found
+    return README, examples(README.read_text(encoding="utf-8"))
 
 
 def test_the_block_pattern_finds_marked_blocks_only() -> None:
