@@ -1,12 +1,20 @@
-"""The three Daily routes (contract §2-§4): parameters -> store -> render. Nothing else."""
+"""The three Daily routes (contract §2-§4): parameters -> store -> render. Nothing else.
+
+Bodies come from the snapshot's :mod:`render_cache` (same bytes as :mod:`render`, the reference
+renderer). A body is keyed by everything it depends on besides the snapshot and the clock: the
+raw query string and the options that change the answer. A request whose key is cached skips
+parsing and the query engine; the same query string always parses the same way, and an invalid
+one is never cached (it raises before anything is stored).
+"""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from ..domain.query import UnknownCursor, list_meetings, list_participants
-from . import params, render
+from . import params
 from .errors import invalid, not_found
+from .render_cache import cache_of
 from .state import CONFIG, world_of
 
 
@@ -16,42 +24,69 @@ def _json(body: bytes) -> web.Response:
 
 async def list_sessions(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
-    query, no_participants = params.meetings_query(request.query, strict_limit=config.strict_limit)
     store, now = world.store, world.clock.now()  # one snapshot, one instant per request
-    try:
-        page = list_meetings(store, query, config.unknown_cursor)
-    except UnknownCursor as exc:
-        raise invalid(f"{exc.param}: no meeting session with id {exc.value!r}") from None
-    return _json(
-        render.meetings_page(page.total_count, page.sessions, now, participants=not no_participants)
-    )
+    cache = cache_of(store)
+    key = ("list", request.rel_url.raw_query_string, config.strict_limit, config.unknown_cursor)
+    body = cache.body(key, now)
+    if body is None:
+        query, no_participants = params.meetings_query(
+            request.query, strict_limit=config.strict_limit
+        )
+        try:
+            page = list_meetings(store, query, config.unknown_cursor)
+        except UnknownCursor as exc:
+            raise invalid(f"{exc.param}: no meeting session with id {exc.value!r}") from None
+        entry = cache.meetings_page(
+            page.total_count, page.sessions, participants=not no_participants
+        )
+        body = cache.keep(key, entry, now)
+    return _json(body)
 
 
 async def get_session(request: web.Request) -> web.Response:
     world = world_of(request)
+    store, now = world.store, world.clock.now()
     meeting_id = request.match_info["meeting"]
-    session = world.store.get(meeting_id)
-    if session is None:
-        raise not_found(f"no meeting session with id {meeting_id!r}")
-    return _json(render.session_body(session, world.clock.now()))
+    cache = cache_of(store)
+    key = ("session", meeting_id)
+    body = cache.body(key, now)
+    if body is None:
+        session = store.get(meeting_id)
+        if session is None:
+            raise not_found(f"no meeting session with id {meeting_id!r}")
+        body = cache.keep(key, cache.session(session), now)
+    return _json(body)
 
 
 async def get_participants(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
+    store, now = world.store, world.clock.now()
     meeting_id = request.match_info["meeting"]
-    session = world.store.get(meeting_id)
-    if session is None:
-        raise not_found(f"no meeting session with id {meeting_id!r}")
-    query = params.participants_query(request.query, strict_limit=config.strict_limit)
-    try:
-        records = list_participants(session, query, config.unknown_cursor)
-    except UnknownCursor as exc:
-        raise invalid(
-            f"{exc.param}: no participant with id {exc.value!r} in meeting session {meeting_id!r}"
-        ) from None
-    if not records:
-        raise not_found(f"no more participant records in meeting session {meeting_id!r}")
-    return _json(render.participants_page(records, world.clock.now()))
+    cache = cache_of(store)
+    key = (
+        "participants",
+        meeting_id,
+        request.rel_url.raw_query_string,
+        config.strict_limit,
+        config.unknown_cursor,
+    )
+    body = cache.body(key, now)
+    if body is None:
+        session = store.get(meeting_id)
+        if session is None:
+            raise not_found(f"no meeting session with id {meeting_id!r}")
+        query = params.participants_query(request.query, strict_limit=config.strict_limit)
+        try:
+            records = list_participants(session, query, config.unknown_cursor)
+        except UnknownCursor as exc:
+            raise invalid(
+                f"{exc.param}: no participant with id {exc.value!r} "
+                f"in meeting session {meeting_id!r}"
+            ) from None
+        if not records:
+            raise not_found(f"no more participant records in meeting session {meeting_id!r}")
+        body = cache.keep(key, cache.participants_page(records), now)
+    return _json(body)
 
 
 def add_routes(app: web.Application) -> None:

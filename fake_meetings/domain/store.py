@@ -24,7 +24,17 @@ class DuplicateSessionId(ValueError):
 
 
 class Store:
-    __slots__ = ("_by_ongoing", "_by_room", "_by_room_ongoing", "rank", "sessions", "starts")
+    # __weakref__: layers above may keep data derived from one snapshot (the API's render cache)
+    # in weak-keyed maps, so it goes away with the snapshot.
+    __slots__ = (
+        "__weakref__",
+        "_by_ongoing",
+        "_by_room",
+        "_by_room_ongoing",
+        "rank",
+        "sessions",
+        "starts",
+    )
 
     def __init__(self, sessions: Iterable[Session] = ()):
         ordered = sorted(sessions, key=lambda s: s.sort_key)

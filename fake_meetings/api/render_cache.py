@@ -1,0 +1,242 @@
+"""Cached rendering: the bytes of :mod:`render`, produced once per store snapshot and reused.
+
+Nothing here decides what a response says; :mod:`render` (the reference, uncached renderer) does.
+This module only remembers its output, under two rules that keep it exact:
+
+* **Per snapshot.** A :class:`RenderCache` belongs to one :class:`~fake_meetings.domain.store.Store`
+  (held in a weak-keyed map, so it dies with the snapshot). A reload swaps the store, hence the
+  cache: nothing rendered from old data can be served for new data.
+* **Live sessions are never frozen.** A session whose output depends on the clock (``ongoing``:
+  its ``duration`` and that of everyone still present is ``now - start``) is *live*. A body that
+  contains live sessions is kept as fixed parts around *holes*; the holes are rendered again for
+  each new instant, and the assembled body is reused only for the very instant it was made at.
+
+Two bounded caches, each with a byte budget and first-in-first-out eviction (a hit costs one
+dict lookup and never reorders anything):
+
+* **fragments**: the JSON object of one ended session, with its participants (``full``) or
+  without (``head``, for ``no_participants=true``), as ``orjson`` writes it inside a page.
+  A page is ``{"total_count":N,"data":[`` + the fragments joined by ``,`` + ``]}``.
+* **bodies**: whole response bodies keyed by what determines them. The list route keys on the raw
+  query string plus the two options that change its answer (``strict_limit``,
+  ``unknown_cursor``), so a repeated request skips parsing, the query engine and assembly.
+  Only successful answers are stored; errors are computed every time.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
+
+import orjson
+
+from ..domain.model import Participant, Session
+from ..domain.store import Store
+from . import render
+
+FRAGMENT_BUDGET = 24 * 1024 * 1024  # bytes of session fragments kept per snapshot
+BODY_BUDGET = 16 * 1024 * 1024  # bytes of whole response bodies kept per snapshot
+_ENTRY_OVERHEAD = 120  # rough cost of a dict slot, a key and a bytes header, in bytes
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Bounded(Generic[K, V]):
+    """A dict with a byte budget: adding beyond it drops the oldest entries first (FIFO).
+
+    Reads take no lock and never reorder; writes are serialized, so servers on several threads
+    may share one world. A value costing more than the whole budget is simply not kept.
+    """
+
+    __slots__ = ("_cost", "_lock", "budget", "data", "size")
+
+    def __init__(self, budget: int, cost: Callable[[K, V], int]):
+        self.budget = budget
+        self.size = 0
+        self.data: dict[K, V] = {}
+        self._cost = cost
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        return self.data.get(key)
+
+    def put(self, key: K, value: V) -> V:
+        cost = self._cost(key, value)
+        if cost > self.budget:
+            return value
+        with self._lock:
+            old = self.data.pop(key, None)
+            if old is not None:
+                self.size -= self._cost(key, old)
+            while self.data and self.size + cost > self.budget:
+                oldest = next(iter(self.data))
+                self.size -= self._cost(oldest, self.data.pop(oldest))
+            self.data[key] = value
+            self.size += cost
+        return value
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def _bytes_cost(key: object, value: bytes) -> int:
+    return len(value) + _ENTRY_OVERHEAD
+
+
+class Body:
+    """A response body. ``fixed`` when it never changes; otherwise ``parts`` surround ``holes``
+    (live items, rendered by ``fill(hole, now)``), and ``last`` is the body of one instant."""
+
+    __slots__ = ("fill", "fixed", "holes", "last", "parts")
+
+    def __init__(
+        self,
+        parts: Sequence[bytes],
+        holes: Sequence[Any] = (),
+        fill: Callable[[Any, int], bytes] | None = None,
+    ):
+        self.parts = tuple(parts)  # len(parts) == len(holes) + 1
+        self.holes = tuple(holes)
+        self.fill = fill
+        self.fixed: bytes | None = self.parts[0] if not self.holes else None
+        self.last: tuple[int, bytes] | None = None
+
+    def at(self, now: int) -> bytes:
+        if self.fixed is not None:
+            return self.fixed
+        last = self.last
+        if last is not None and last[0] == now:
+            return last[1]
+        pieces = [self.parts[0]]
+        fill = self.fill
+        assert fill is not None
+        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+            pieces.append(fill(hole, now))
+            pieces.append(part)
+        body = b"".join(pieces)
+        self.last = (now, body)  # one assignment: a reader sees the old pair or the new one
+        return body
+
+    def cost(self) -> int:
+        kept = sum(len(p) for p in self.parts)
+        if self.fixed is None:
+            kept *= 2  # the last assembled body too
+        return kept + 64 * len(self.holes) + 2 * _ENTRY_OVERHEAD
+
+
+def _body_cost(key: Hashable, value: Body) -> int:
+    parts = key if isinstance(key, tuple) else (key,)
+    return value.cost() + sum(len(k) for k in parts if isinstance(k, str))
+
+
+def is_live(s: Session) -> bool:
+    """Whether the session's JSON depends on the clock (the reference renderer asks the clock
+    exactly for a missing duration, of the session or of a participant)."""
+    if s.duration is None:
+        return True
+    return any(p.duration is None for p in s.participants)
+
+
+def _exact(value: object) -> bytes:
+    """``orjson.dumps(value)`` in a bytes object of its own size: orjson's buffer starts at 4 KiB
+    and is not shrunk, which would make a kept 800-byte fragment cost 4 KiB."""
+    return memoryview(orjson.dumps(value)).tobytes()
+
+
+def _live_full(s: Session, now: int) -> bytes:
+    return orjson.dumps(render.session_dict(s, now))
+
+
+def _live_head(s: Session, now: int) -> bytes:
+    return orjson.dumps(render.session_dict(s, now, participants=False))
+
+
+class RenderCache:
+    """Everything rendered from one store snapshot. Obtain it with :func:`cache_of`."""
+
+    __slots__ = ("__weakref__", "bodies", "full", "head")
+
+    def __init__(self, fragment_budget: int = FRAGMENT_BUDGET, body_budget: int = BODY_BUDGET):
+        # full and head share the fragment budget half and half
+        self.full: Bounded[str, bytes] = Bounded(fragment_budget // 2, _bytes_cost)
+        self.head: Bounded[str, bytes] = Bounded(
+            fragment_budget - fragment_budget // 2, _bytes_cost
+        )
+        self.bodies: Bounded[Hashable, Body] = Bounded(body_budget, _body_cost)
+
+    # --- fragments ---------------------------------------------------------------------------
+
+    def fragment(self, s: Session, *, participants: bool) -> bytes | None:
+        """The JSON object of the session as inside a page, or None when it is live (then its
+        bytes depend on the clock: never cached). A cached fragment is never of a live session."""
+        cache = self.full if participants else self.head
+        frag = cache.data.get(s.id)
+        if frag is None and not is_live(s):
+            frag = cache.put(s.id, _exact(render.session_dict(s, 0, participants=participants)))
+        return frag
+
+    # --- bodies ------------------------------------------------------------------------------
+
+    def body(self, key: Hashable, now: int) -> bytes | None:
+        """The cached body for ``key`` at ``now``, or None (then compute it and :meth:`keep` it)."""
+        entry = self.bodies.get(key)
+        return None if entry is None else entry.at(now)
+
+    def keep(self, key: Hashable, entry: Body, now: int) -> bytes:
+        return self.bodies.put(key, entry).at(now)
+
+    def meetings_page(
+        self, total_count: int, sessions: Sequence[Session], *, participants: bool
+    ) -> Body:
+        """The body of :func:`render.meetings_page`: ended sessions from the fragment cache,
+        live ones as holes."""
+        parts: list[bytes] = []
+        holes: list[Session] = []
+        run = [b'{"total_count":%d,"data":[' % total_count]
+        cached = (self.full if participants else self.head).data.get
+        for i, s in enumerate(sessions):
+            if i:
+                run.append(b",")
+            frag = cached(s.id) or self.fragment(s, participants=participants)
+            if frag is None:  # live: a hole, filled at each instant
+                parts.append(b"".join(run))
+                holes.append(s)
+                run = []
+            else:
+                run.append(frag)
+        run.append(b"]}")
+        parts.append(b"".join(run))
+        return Body(parts, holes, _live_full if participants else _live_head)
+
+    def session(self, s: Session) -> Body:
+        """The body of :func:`render.session_body`."""
+        frag = self.fragment(s, participants=True)
+        if frag is None:
+            return Body((b"", b""), (s,), _live_full)
+        return Body((frag,))
+
+    @staticmethod
+    def participants_page(records: Sequence[Participant]) -> Body:
+        """The body of :func:`render.participants_page`: fixed, or one hole (the whole body)
+        when a record is of someone still present."""
+        if any(p.duration is None for p in records):
+            return Body((b"", b""), (tuple(records),), render.participants_page)
+        return Body((memoryview(render.participants_page(records, 0)).tobytes(),))
+
+
+_CACHES: weakref.WeakKeyDictionary[Store, RenderCache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def cache_of(store: Store) -> RenderCache:
+    """The render cache of this snapshot (created on first use; it dies with the snapshot)."""
+    cache = _CACHES.get(store)
+    if cache is None:
+        with _CACHES_LOCK:
+            cache = _CACHES.get(store)
+            if cache is None:
+                cache = _CACHES[store] = RenderCache()
+    return cache

@@ -1,0 +1,168 @@
+"""Over a real socket: what the server sends (through the render cache) is byte-for-byte what the
+uncached reference path produces for the same snapshot, query and instant.
+
+The reference path is the one the handlers used before the cache: parse the query string with
+``params``, run ``list_meetings`` / ``list_participants``, serialize with ``render`` (dicts and
+orjson, every time). Each answer is fetched twice (the second comes from the cache), after
+clock changes (frozen and running clocks) and after reloads of the world.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+
+import pytest
+import requests
+from conftest import AUTH, NOW, TIMEOUT, Scenario, big_scenario, small_scenario
+from multidict import MultiDict
+
+from fake_meetings.api import params, render
+from fake_meetings.domain.clock import Clock
+from fake_meetings.domain.query import list_meetings, list_participants
+from fake_meetings.domain.world import World
+from fake_meetings.testing import ServerThread
+
+Serve = Callable[..., ServerThread]
+
+
+def reference_list(world: World, query_string: str, **config: object) -> bytes:
+    query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
+    q, no_participants = params.meetings_query(query, strict_limit=False)
+    page = list_meetings(world.store, q, config.get("unknown_cursor", "error"))  # type: ignore[arg-type]
+    return render.meetings_page(
+        page.total_count, page.sessions, world.clock.now(), participants=not no_participants
+    )
+
+
+def reference_participants(world: World, meeting_id: str, query_string: str) -> bytes:
+    query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
+    session = world.store.get(meeting_id)
+    assert session is not None
+    records = list_participants(session, params.participants_query(query, strict_limit=False))
+    return render.participants_page(records, world.clock.now())
+
+
+def fetch(http: requests.Session, url: str) -> requests.Response:
+    return http.get(url, headers=AUTH, timeout=TIMEOUT)
+
+
+def list_queries(scenario: Scenario) -> list[str]:
+    ordered = scenario.ordered_ids()
+    return [
+        "",
+        "limit=100",
+        "limit=3",
+        "no_participants=true",
+        "no_participants=TRUE&limit=5",
+        "ongoing=true",
+        "ongoing=false&no_participants=true",
+        "room=standup",
+        "room=retro&limit=2&no_participants=false",
+        f"timeframe_start={NOW - 6 * 86_400}&timeframe_end={NOW}",
+        f"starting_after={ordered[1]}&limit=4",
+        f"starting_after={ordered[-3]}",
+        f"ending_before={ordered[-1]}&limit=3",
+        "ending_before=OLDEST&limit=2",
+        "limit=500&unknown=1",  # clamped, extra parameter ignored
+    ]
+
+
+def assert_all_match(http: requests.Session, server: ServerThread, world: World) -> list[bytes]:
+    """Every list query, every session and every participants page, each fetched twice."""
+    bodies = []
+    for qs in list_queries(small_scenario()):
+        for _ in range(2):
+            r = fetch(http, f"{server.url}/meetings?{qs}")
+            assert r.status_code == 200, (qs, r.content)
+            assert r.content == reference_list(world, qs), qs
+        bodies.append(r.content)
+    for session in world.store.sessions:
+        for _ in range(2):
+            r = fetch(http, f"{server.url}/meetings/{session.id}")
+            assert r.status_code == 200
+            assert r.content == render.session_body(session, world.clock.now())
+            r = fetch(http, f"{server.url}/meetings/{session.id}/participants?limit=2")
+            assert r.status_code == 200
+            assert r.content == reference_participants(world, session.id, "limit=2")
+        bodies.append(r.content)
+    return bodies
+
+
+def test_responses_equal_the_reference_before_and_after_the_clock_moves(
+    serve: Serve, http: requests.Session
+) -> None:
+    world = small_scenario().world()
+    server = serve(world)
+    before = assert_all_match(http, server, world)
+    world.clock.advance(90)
+    after = assert_all_match(http, server, world)
+    changed = sum(a != b for a, b in zip(before, after, strict=True))
+    assert changed > 0  # pages holding ongoing sessions moved with the clock
+    world.clock.set(NOW)  # back: the very first bytes again
+    assert assert_all_match(http, server, world) == before
+
+
+def test_a_running_clock_keeps_ongoing_sessions_live(serve: Serve, http: requests.Session) -> None:
+    wall = [float(NOW)]
+    scenario = small_scenario()
+    world = World(scenario.world().store.sessions, Clock(source=lambda: wall[0]))
+    server = serve(world)
+    first = fetch(http, f"{server.url}/meetings?ongoing=true").json()
+    wall[0] += 42.7
+    second = fetch(http, f"{server.url}/meetings?ongoing=true").json()
+    assert [s["duration"] for s in second["data"]] == [s["duration"] + 42 for s in first["data"]]
+    assert_all_match(http, server, world)
+
+
+def test_reloads_never_serve_bytes_of_the_previous_snapshot(
+    serve: Serve, http: requests.Session
+) -> None:
+    small, big = small_scenario(), big_scenario()
+    world = small.world()
+    server = serve(world)
+    assert_all_match(http, server, world)
+    old = fetch(http, f"{server.url}/meetings?limit=100").content
+
+    world.replace(big.world().store.sessions)
+    new = fetch(http, f"{server.url}/meetings?limit=100").content
+    assert new != old
+    assert new == reference_list(world, "limit=100")
+
+    world.append(small.world().store.sessions)
+    assert fetch(http, f"{server.url}/meetings?limit=100").content == reference_list(
+        world, "limit=100"
+    )
+    world.reset()
+    assert fetch(http, f"{server.url}/meetings?limit=100").content == old
+    assert_all_match(http, server, world)
+
+
+def test_errors_are_not_cached_and_options_are_part_of_the_key(
+    serve: Serve, http: requests.Session
+) -> None:
+    world = small_scenario().world()
+    strict = serve(world)  # two servers on one world share its cache
+    lenient = serve(world, unknown_cursor="empty", strict_limit=True)
+    for _ in range(2):
+        r = fetch(http, f"{strict.url}/meetings?starting_after=nobody")
+        assert r.status_code == 400
+        r = fetch(http, f"{lenient.url}/meetings?starting_after=nobody")
+        assert r.status_code == 200
+        assert r.content == reference_list(world, "starting_after=nobody", unknown_cursor="empty")
+        assert fetch(http, f"{strict.url}/meetings?limit=500").status_code == 200
+        assert fetch(http, f"{lenient.url}/meetings?limit=500").status_code == 400
+        assert fetch(http, f"{strict.url}/meetings?limit=abc").status_code == 400
+        assert fetch(http, f"{strict.url}/meetings/nobody").status_code == 404
+        assert fetch(http, f"{strict.url}/meetings/s-01/participants?limit=0").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/meetings?limit=100", "/meetings?no_participants=true"])
+def test_root_and_v1_routes_share_one_cached_answer(
+    serve: Serve, http: requests.Session, path: str
+) -> None:
+    world = small_scenario().world()
+    server = serve(world)
+    a = fetch(http, server.base_url + path).content
+    b = fetch(http, server.url + path).content
+    assert a == b == reference_list(world, path.split("?", 1)[1])
