@@ -83,12 +83,13 @@ def generate(
     room_weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(len(rooms))))
     head_weights = list(accumulate(w for _, w in _HEADCOUNT))
     out: list[Session] = []
+    ints: dict[int, int] = {}  # one object per distinct time or duration (see _session)
     while len(out) < spec.sessions:
         r = bisect(room_weights, rng.random() * room_weights[-1])
         session_start = days.pick(rng)
         lo, hi = _HEADCOUNT[bisect(head_weights, rng.random() * head_weights[-1])][0]
         session = _session(
-            rng, rooms[r], rosters[r], people, session_start, rng.randint(lo, hi), now
+            rng, rooms[r], rosters[r], people, session_start, rng.randint(lo, hi), now, ints
         )
         if session is not None:
             out.append(session)
@@ -105,7 +106,13 @@ def _session(
     start: int,
     headcount: int,
     now: int,
+    ints: dict[int, int],
 ) -> Session | None:
+    """One session, or None when nobody in it has stayed 10 s by ``now``.
+
+    Every time and duration goes through ``ints``, so equal values share one int object: at a
+    million sessions that is ~5M fewer objects (~250 bytes per session), and changes no value.
+    """
     target = int(min(8 * 3600, max(60, math.exp(rng.gauss(math.log(1500), 0.8)))))
     pool = roster if len(roster) >= headcount else people
     attendees = rng.sample(pool, headcount)
@@ -133,23 +140,29 @@ def _session(
     if not stays:
         return None
     ongoing = any(leave > now for _, _, leave in stays)
+    one = ints.setdefault
     participants = tuple(
         sorted(
             (
                 Participant(
-                    _uuid(rng), p.user_id, p.user_name, join, None if leave > now else leave - join
+                    _uuid(rng),
+                    p.user_id,
+                    p.user_name,
+                    one(join, join),
+                    None if leave > now else one(leave - join, leave - join),
                 )
                 for p, join, leave in stays
             ),
             key=lambda p: p.sort_key,
         )
     )
+    duration = None if ongoing else max(leave for _, _, leave in stays) - start
     return Session(
         id=_uuid(rng),
         room=room,
-        start_time=start,
+        start_time=one(start, start),
         ongoing=ongoing,
-        duration=None if ongoing else max(leave for _, _, leave in stays) - start,
+        duration=None if duration is None else one(duration, duration),
         max_participants=peak_overlap(participants),
         participants=participants,
     )
