@@ -3,6 +3,7 @@ the pytest plugin's external-server mode is written against."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -72,6 +73,22 @@ def test_every_response_carries_the_version_header(serve: Serve, http_client: Ht
     ]
     for r in answers:
         assert r.headers.get(VERSION_HEADER) == __version__, (r.status, r.body[:200])
+
+
+def test_a_request_too_broken_to_reach_the_app_still_gets_the_header(serve: Serve) -> None:
+    server = started(serve)
+    request = b"GET /v1/meetings HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n"
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer and len(answer) < 65536:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    head = answer.split(b"\r\n\r\n")[0].decode("latin-1").lower()
+    assert head.split()[1] == "400", head  # answered before any route or middleware ran
+    assert f"{VERSION_HEADER}: {__version__}" in head.splitlines(), head
 
 
 def test_405_on_the_control_plane_names_the_allowed_methods(serve: Serve, plain: Http) -> None:
