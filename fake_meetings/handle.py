@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .api.journal import Journal
 from .domain.scenario import (
@@ -40,6 +40,9 @@ from .domain.store import DuplicateSessionId, Store
 from .domain.times import parse_instant
 from .domain.validate import Problem
 from .domain.world import World
+
+if TYPE_CHECKING:
+    from .api.faults import Faults
 
 Source = Mapping[str, Any] | str | os.PathLike[str]
 Instant = int | str | datetime
@@ -282,9 +285,12 @@ class LocalBackend:
         world: World,
         journal: Journal,
         run: Callable[[Callable[[], None]], None] | None = None,
+        *,
+        faults: Faults | None = None,
     ):
         self.world = world
         self.journal = journal
+        self.faults = faults  # the server's injected faults, cleared on reset too
         self._run: Callable[[Callable[[], None]], None] = run or (lambda fn: fn())
         # scenarios that do not depend on the wall clock, parsed and indexed once per session
         self._cache: dict[tuple[str, int, int, int | None], tuple[Scenario, Store]] = {}
@@ -294,6 +300,8 @@ class LocalBackend:
             self.world.store = _EMPTY
             self.world.clock.unfreeze()
             self.journal.clear()
+            if self.faults is not None:
+                self.faults.clear()
 
         self._run(apply)
 

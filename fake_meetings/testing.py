@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiohttp import web
 
 from .api.app import create_app
+from .api.faults import Faults
 from .api.journal import Journal
 from .api.runner import Runner
+from .api.state import NAMESPACES
 from .config import ServerConfig
 from .domain.world import World
 
@@ -32,6 +34,10 @@ if TYPE_CHECKING:
     from .handle import FakeMeetings
 
 T = TypeVar("T")
+
+
+def _default_faults(app: web.Application) -> Faults:
+    return app[NAMESPACES].default.faults
 
 
 class ServerThread:
@@ -45,7 +51,8 @@ class ServerThread:
     ):
         self.world = world
         self.config = config or ServerConfig(port=0)
-        self.journal = journal if journal is not None else Journal()
+        self.journal = journal if journal is not None else Journal(self.config.journal_cap)
+        self.app = create_app(self.world, self.config, self.journal)
         self.host = self.config.host
         self.port = 0
         self._ready_timeout = ready_timeout
@@ -111,7 +118,11 @@ class ServerThread:
         ``requests``, ``reset``), acting on this server's world and journal directly."""
         from .handle import FakeMeetings, LocalBackend
 
-        return FakeMeetings(LocalBackend(self.world, self.journal, self.call), self.url, api_key)
+        return FakeMeetings(
+            LocalBackend(self.world, self.journal, self.call, faults=_default_faults(self.app)),
+            self.url,
+            api_key,
+        )
 
     def __enter__(self) -> ServerThread:
         return self.start()
@@ -130,7 +141,7 @@ class ServerThread:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        runner = Runner(create_app(self.world, self.config, self.journal), access_log=None)
+        runner = Runner(self.app, access_log=None)
         try:
             await runner.setup()
             site = web.TCPSite(runner, self.config.host, self.config.port)
@@ -163,7 +174,8 @@ class AsyncServer:
     ):
         self.world = world
         self.config = config or ServerConfig(port=0)
-        self.journal = journal if journal is not None else Journal()
+        self.journal = journal if journal is not None else Journal(self.config.journal_cap)
+        self.app = create_app(self.world, self.config, self.journal)
         self.host = self.config.host
         self.port = 0
         self._runner: Runner | None = None
@@ -177,7 +189,7 @@ class AsyncServer:
         return self.base_url + "/v1"
 
     async def start(self) -> AsyncServer:
-        runner = Runner(create_app(self.world, self.config, self.journal), access_log=None)
+        runner = Runner(self.app, access_log=None)
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.config.host, self.config.port)
@@ -198,7 +210,11 @@ class AsyncServer:
         """The pytest fixture's handle, acting on this server's world and journal directly."""
         from .handle import FakeMeetings, LocalBackend
 
-        return FakeMeetings(LocalBackend(self.world, self.journal), self.url, api_key)
+        return FakeMeetings(
+            LocalBackend(self.world, self.journal, faults=_default_faults(self.app)),
+            self.url,
+            api_key,
+        )
 
     async def __aenter__(self) -> AsyncServer:
         return await self.start()

@@ -107,3 +107,23 @@ async def test_async_server_on_the_running_loop() -> None:
     async with aiohttp.ClientSession(trust_env=False) as s:
         with pytest.raises(aiohttp.ClientConnectionError):
             await s.get(url + "/meetings", headers=KEY)
+
+
+def test_handle_reset_clears_faults_injected_over_http() -> None:
+    with serve("single") as server, requests.Session() as http:
+        headers = {"Authorization": "Bearer k"}
+        fault = http.post(server.base_url + "/_fake/faults", json={"status": 503, "count": 5})
+        assert fault.status_code == 201
+        assert (
+            http.get(server.url + "/meetings", headers=headers, timeout=TIMEOUT).status_code == 503
+        )
+        server.handle().reset()
+        after = http.get(server.url + "/meetings", headers=headers, timeout=TIMEOUT)
+        assert after.status_code == 200 and after.json() == {"total_count": 0, "data": []}
+
+
+def test_journal_cap_of_the_config_applies_in_process() -> None:
+    with serve("single", journal_cap=3) as server, requests.Session() as http:
+        for i in range(5):
+            http.get(f"{server.url}/meetings?limit={i + 1}", headers={"Authorization": "Bearer k"})
+        assert [e.as_dict()["query"] for e in server.journal] == [{"limit": [n]} for n in "345"]

@@ -432,3 +432,10 @@ def test_files_without_now_count_from_another_file_s_frozen_now(tmp_path: Path) 
     assert [s.start_time for s in loaded.sessions] == [500_000 - 3600]
     # --now beats both
     assert load([str(relative), str(frozen)], now=9000).sessions[0].start_time == 9000 - 3600
+
+
+@pytest.mark.parametrize("depth", [900, 3000])
+def test_deeply_nested_document_is_a_clear_error(tmp_path: Path, depth: int) -> None:
+    path = write(tmp_path, "sessions: " + "[" * depth + "1" + "]" * depth + "\n")
+    msg = only_problem(path)
+    assert msg.startswith(f"{path}") and "invalid YAML" in msg and "nest" in msg

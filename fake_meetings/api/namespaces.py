@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 
-from ..domain.clock import Clock
-from ..domain.store import Store
 from ..domain.world import World
 from .faults import Faults
 from .journal import Journal
@@ -29,14 +27,6 @@ def bearer_key(header: str | None) -> str | None:
     if scheme.lower() != "bearer" or not key:
         return None
     return key
-
-
-class _Fork(World):
-    """A world that starts from another world's start-up store and clock (sharing the store)."""
-
-    def __init__(self, store: Store, frozen_at: int | None):
-        super().__init__((), Clock(frozen_at))
-        self.store = self._initial = store
 
 
 class Namespace:
@@ -59,8 +49,6 @@ class Namespaces:
     def __init__(self, world: World, *, per_key: bool, journal: Journal):
         self.per_key = per_key
         self.default = Namespace(world, journal)
-        self._startup_store = world.store
-        self._startup_frozen_at = world.clock.now() if world.clock.frozen else None
         self._journal_cap = journal.cap
         self._by_key: dict[str, Namespace] = {}
 
@@ -71,8 +59,9 @@ class Namespaces:
             return self.default
         space = self._by_key.get(key)
         if space is None:
-            world = _Fork(self._startup_store, self._startup_frozen_at)
-            space = self._by_key[key] = Namespace(world, Journal(self._journal_cap))
+            space = self._by_key[key] = Namespace(
+                self.default.world.fork(), Journal(self._journal_cap)
+            )
         return space
 
     def __len__(self) -> int:

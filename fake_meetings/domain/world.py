@@ -21,6 +21,13 @@ class World:
         self._initial = self.store
         self._initial_frozen_at = self.clock.now() if self.clock.frozen else None
 
+    def fork(self) -> World:
+        """A new world starting from this one's start-up sessions and clock. The start-up store
+        is shared, not copied: stores are immutable, so a fork costs almost nothing."""
+        world = World((), Clock(self._initial_frozen_at))
+        world.store = world._initial = self._initial
+        return world
+
     def replace(self, sessions: Iterable[Session]) -> None:
         """Build a new snapshot, then swap it in (a bad input leaves the old one in place)."""
         self.store = Store(sessions)

@@ -64,6 +64,8 @@ def read_yaml(text: str) -> Document:
         raise YamlSyntaxError(f"invalid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"invalid YAML: {exc}", None) from None
+    except RecursionError:
+        raise YamlSyntaxError("invalid YAML: the document is nested too deeply", None) from None
     finally:
         loader.dispose()
 
