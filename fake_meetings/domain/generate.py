@@ -13,6 +13,7 @@ Names come from a seeded pool drawn once, because ``Faker.name()`` costs ~60 µs
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 from bisect import bisect
@@ -71,7 +72,22 @@ def generate(
     """``spec.sessions`` sessions starting within the spec's window (which ends at most at now).
 
     ``progress`` is called with the number generated so far, every 10,000 sessions.
+
+    The cyclic garbage collector is paused meanwhile: generating creates no reference cycles,
+    and at a million sessions its full passes over the growing heap took a third of the time.
     """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(spec, now, progress)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _generate(
+    spec: GenerateSpec, now: int, progress: Callable[[int], None] | None
+) -> list[Session]:
     rng = random.Random(spec.seed)
     start, end = spec.window(now)
     if spec.sessions <= 0 or end <= start:
