@@ -19,7 +19,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_meetings.api import render
-from fake_meetings.api.render_cache import Body, Bounded, RenderCache, cache_of, is_live
+from fake_meetings.api.render_cache import (
+    BODIES,
+    FULL_FRAGMENTS,
+    HEAD_FRAGMENTS,
+    Body,
+    Bounded,
+    RenderCache,
+    cache_of,
+    is_live,
+)
 from fake_meetings.domain.model import Participant, Session
 from fake_meetings.domain.query import (
     OLDEST,
@@ -188,7 +197,8 @@ def test_fragments_are_the_sessions_json_and_never_of_live_sessions(pool: list[S
             frag = cache.fragment(s, participants=participants)
             if is_live(s):
                 assert frag is None
-                assert s.id not in cache.full.data and s.id not in cache.head.data
+                key = (cache.token, s.id)
+                assert key not in cache.full.data and key not in cache.head.data
             else:
                 assert frag == orjson.dumps(render.session_dict(s, 0, participants=participants))
                 # the same at any instant: nothing in it depends on the clock
@@ -294,3 +304,34 @@ def test_a_page_rendered_for_one_snapshot_is_not_reused_for_the_next(participant
             page.total_count, page.sessions, T, participants=participants
         )
     assert b'"duration":90' in (cache_of(after).body(key, T) or b"")
+
+
+def test_the_entries_of_a_dropped_snapshot_leave_the_shared_maps() -> None:
+    s = Session("a", "r", T, False, 60, 1, (Participant("p", None, None, T, 60),))
+    store = Store([s])
+    cache = cache_of(store)
+    token = cache.token
+    assert cache.full is FULL_FRAGMENTS and cache.bodies is BODIES  # the process-wide maps
+    page = list_meetings(store, MeetingsQuery())
+    for participants in (True, False):
+        key = ("list", participants)
+        cache.keep(key, cache.meetings_page(1, page.sessions, participants=participants), T)
+    assert any(k[0] == token for k in FULL_FRAGMENTS.data)
+    assert any(k[0] == token for k in HEAD_FRAGMENTS.data)
+    assert any(k[0] == token for k in BODIES.data)
+    del store, cache
+    gc.collect()
+    for shared in (FULL_FRAGMENTS, HEAD_FRAGMENTS, BODIES):
+        assert not any(k[0] == token for k in shared.data)
+        assert shared.size == sum(shared._cost(k, v) for k, v in shared.data.items())
+
+
+def test_snapshots_with_the_same_ids_never_share_entries() -> None:
+    def store(duration: int) -> Store:
+        p = Participant("p", None, None, T, duration)
+        return Store([Session("same-id", "r", T, False, duration, 1, (p,))])
+
+    stores = [store(d) for d in (60, 90, 120)]
+    for st_, d in zip(stores, (60, 90, 120), strict=True):
+        frag = cache_of(st_).fragment(st_.sessions[0], participants=True)
+        assert frag is not None and b'"duration":%d' % d in frag

@@ -1,18 +1,20 @@
-"""Cached rendering: the bytes of :mod:`render`, produced once per store snapshot and reused.
+"""Cached rendering: the bytes of :mod:`render`, produced once and reused.
 
 Nothing here decides what a response says; :mod:`render` (the reference, uncached renderer) does.
 This module only remembers its output, under two rules that keep it exact:
 
 * **Per snapshot.** A :class:`RenderCache` belongs to one :class:`~fake_meetings.domain.store.Store`
-  (held in a weak-keyed map, so it dies with the snapshot). A reload swaps the store, hence the
-  cache: nothing rendered from old data can be served for new data.
+  (found through a weak-keyed map) and tags every entry with that snapshot's token, unique for
+  the life of the process. A reload swaps the store, hence the token: nothing rendered from old
+  data is ever served for new data, and the old entries are dropped when the old store goes.
 * **Live sessions are never frozen.** A session whose output depends on the clock (``ongoing``:
   its ``duration`` and that of everyone still present is ``now - start``) is *live*. A body that
   contains live sessions is kept as fixed parts around *holes*; the holes are rendered again for
   each new instant, and the assembled body is reused only for the very instant it was made at.
 
-Two bounded caches, each with a byte budget and first-in-first-out eviction (a hit costs one
-dict lookup and never reorders anything):
+Two kinds of entries, in maps with a byte budget each, shared by the whole process (every
+snapshot, every namespace), evicted first-in-first-out (a hit costs one dict lookup and never
+reorders anything):
 
 * **fragments**: the JSON object of one ended session, with its participants (``full``) or
   without (``head``, for ``no_participants=true``), as ``orjson`` writes it inside a page.
@@ -21,10 +23,14 @@ dict lookup and never reorders anything):
   query string plus the two options that change its answer (``strict_limit``,
   ``unknown_cursor``), so a repeated request skips parsing, the query engine and assembly.
   Only successful answers are stored; errors are computed every time.
+
+At most ``FRAGMENT_BUDGET + BODY_BUDGET`` bytes (40 MiB) are kept per process: 42 bytes per
+session at a million sessions.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Sequence
@@ -36,8 +42,8 @@ from ..domain.model import Participant, Session
 from ..domain.store import Store
 from . import render
 
-FRAGMENT_BUDGET = 24 * 1024 * 1024  # bytes of session fragments kept per snapshot
-BODY_BUDGET = 16 * 1024 * 1024  # bytes of whole response bodies kept per snapshot
+FRAGMENT_BUDGET = 24 * 1024 * 1024  # bytes of session fragments kept, for the whole process
+BODY_BUDGET = 16 * 1024 * 1024  # bytes of whole response bodies kept, for the whole process
 _ENTRY_OVERHEAD = 120  # rough cost of a dict slot, a key and a bytes header, in bytes
 
 K = TypeVar("K", bound=Hashable)
@@ -78,11 +84,16 @@ class Bounded(Generic[K, V]):
             self.size += cost
         return value
 
+    def drop_where(self, doomed: Callable[[K], bool]) -> None:
+        with self._lock:
+            for key in [k for k in self.data if doomed(k)]:
+                self.size -= self._cost(key, self.data.pop(key))
+
     def __len__(self) -> int:
         return len(self.data)
 
 
-def _bytes_cost(key: object, value: bytes) -> int:
+def _bytes_cost(key: tuple[int, str], value: bytes) -> int:
     return len(value) + _ENTRY_OVERHEAD
 
 
@@ -127,8 +138,8 @@ class Body:
         return kept + 64 * len(self.holes) + 2 * _ENTRY_OVERHEAD
 
 
-def _body_cost(key: Hashable, value: Body) -> int:
-    parts = key if isinstance(key, tuple) else (key,)
+def _body_cost(key: tuple[int, Hashable], value: Body) -> int:
+    parts = key[1] if isinstance(key[1], tuple) else (key[1],)
     return value.cost() + sum(len(k) for k in parts if isinstance(k, str))
 
 
@@ -155,17 +166,29 @@ def _live_head(s: Session, now: int) -> bytes:
 
 
 class RenderCache:
-    """Everything rendered from one store snapshot. Obtain it with :func:`cache_of`."""
+    """What was rendered from one store snapshot. Obtain it with :func:`cache_of`.
 
-    __slots__ = ("__weakref__", "bodies", "full", "head")
+    Its entries live in maps shared by every snapshot of the process (:data:`FRAGMENTS`,
+    :data:`BODIES`), under keys that start with the snapshot's ``token`` (unique for the life of
+    the process), so the budgets bound the whole process however many snapshots or namespaces
+    there are. ``RenderCache(fragment_budget, body_budget)`` makes a private one (tests).
+    """
 
-    def __init__(self, fragment_budget: int = FRAGMENT_BUDGET, body_budget: int = BODY_BUDGET):
-        # full and head share the fragment budget half and half
-        self.full: Bounded[str, bytes] = Bounded(fragment_budget // 2, _bytes_cost)
-        self.head: Bounded[str, bytes] = Bounded(
-            fragment_budget - fragment_budget // 2, _bytes_cost
-        )
-        self.bodies: Bounded[Hashable, Body] = Bounded(body_budget, _body_cost)
+    __slots__ = ("__weakref__", "bodies", "full", "head", "token")
+
+    def __init__(self, fragment_budget: int | None = None, body_budget: int | None = None):
+        self.token = next(_TOKENS)
+        if fragment_budget is None:
+            self.full, self.head = FULL_FRAGMENTS, HEAD_FRAGMENTS
+        else:  # full and head share the fragment budget half and half
+            self.full = Bounded(fragment_budget // 2, _bytes_cost)
+            self.head = Bounded(fragment_budget - fragment_budget // 2, _bytes_cost)
+        self.bodies = BODIES if body_budget is None else Bounded(body_budget, _body_cost)
+
+    def forget(self) -> None:
+        """Drop every entry of this snapshot (called when the snapshot is gone)."""
+        for bounded in (self.full, self.head, self.bodies):
+            bounded.drop_where(lambda key: key[0] == self.token)
 
     # --- fragments ---------------------------------------------------------------------------
 
@@ -173,20 +196,21 @@ class RenderCache:
         """The JSON object of the session as inside a page, or None when it is live (then its
         bytes depend on the clock: never cached). A cached fragment is never of a live session."""
         cache = self.full if participants else self.head
-        frag = cache.data.get(s.id)
+        key = (self.token, s.id)
+        frag = cache.data.get(key)
         if frag is None and not is_live(s):
-            frag = cache.put(s.id, _exact(render.session_dict(s, 0, participants=participants)))
+            frag = cache.put(key, _exact(render.session_dict(s, 0, participants=participants)))
         return frag
 
     # --- bodies ------------------------------------------------------------------------------
 
     def body(self, key: Hashable, now: int) -> bytes | None:
         """The cached body for ``key`` at ``now``, or None (then compute it and :meth:`keep` it)."""
-        entry = self.bodies.get(key)
+        entry = self.bodies.data.get((self.token, key))
         return None if entry is None else entry.at(now)
 
     def keep(self, key: Hashable, entry: Body, now: int) -> bytes:
-        return self.bodies.put(key, entry).at(now)
+        return self.bodies.put((self.token, key), entry).at(now)
 
     def meetings_page(
         self, total_count: int, sessions: Sequence[Session], *, participants: bool
@@ -196,11 +220,11 @@ class RenderCache:
         parts: list[bytes] = []
         holes: list[Session] = []
         run = [b'{"total_count":%d,"data":[' % total_count]
-        cached = (self.full if participants else self.head).data.get
+        cached, token = (self.full if participants else self.head).data.get, self.token
         for i, s in enumerate(sessions):
             if i:
                 run.append(b",")
-            frag = cached(s.id) or self.fragment(s, participants=participants)
+            frag = cached((token, s.id)) or self.fragment(s, participants=participants)
             if frag is None:  # live: a hole, filled at each instant
                 parts.append(b"".join(run))
                 holes.append(s)
@@ -227,16 +251,25 @@ class RenderCache:
         return Body((memoryview(render.participants_page(records, 0)).tobytes(),))
 
 
+_TOKENS = itertools.count(1)
+# The process-wide maps: full fragments, fragments without participants, whole bodies.
+FULL_FRAGMENTS: Bounded[tuple[int, str], bytes] = Bounded(FRAGMENT_BUDGET // 2, _bytes_cost)
+HEAD_FRAGMENTS: Bounded[tuple[int, str], bytes] = Bounded(FRAGMENT_BUDGET // 2, _bytes_cost)
+BODIES: Bounded[tuple[int, Hashable], Body] = Bounded(BODY_BUDGET, _body_cost)
+
+
 _CACHES: weakref.WeakKeyDictionary[Store, RenderCache] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
 
 
 def cache_of(store: Store) -> RenderCache:
-    """The render cache of this snapshot (created on first use; it dies with the snapshot)."""
+    """The render cache of this snapshot (created on first use; its entries go with the
+    snapshot)."""
     cache = _CACHES.get(store)
     if cache is None:
         with _CACHES_LOCK:
             cache = _CACHES.get(store)
             if cache is None:
                 cache = _CACHES[store] = RenderCache()
+                weakref.finalize(store, cache.forget).atexit = False
     return cache
