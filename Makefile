@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: serve test lint clean
+.PHONY: serve test lint clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +18,20 @@ serve: $(STAMP)  ## run the server on the bundled default scenario (ARGS="--port
 	$(BIN)/fake-meetings serve $(ARGS)
 
 test: $(STAMP)  ## the whole test suite, lint and type checks included
-	$(BIN)/ruff check fake_meetings tests
+	$(BIN)/ruff check fake_meetings tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+# The README's performance figures (about 8 minutes; BENCH_ARGS="--quick" for a 2-minute smoke
+# run). wrk is a system package: apt-get install -y wrk (Debian/Ubuntu), brew install wrk (macOS).
+bench: $(BENCH_STAMP)  ## start-up, throughput, latency and memory figures, each with its baseline
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed: apt-get install -y wrk (Debian/Ubuntu) or brew install wrk (macOS)" >&2; exit 1; }
+	$(BIN)/python bench/startup_bench.py
+	$(BIN)/python bench/http_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,129 @@
+"""Start-up benchmark: in-process start to the first 200 response, against pytest-httpserver.
+
+    python bench/startup_bench.py            # 7 fresh processes per side, medians
+    python bench/startup_bench.py --runs 15
+
+What a test fixture pays: load the bundled ``default`` scenario (291 sessions from YAML), start
+``fake_meetings.testing.ServerThread`` on a free port, and get a 200 for ``GET /v1/meetings``
+over a fresh connection. The baseline does the same with pytest-httpserver (``HTTPServer``,
+one ``expect_request`` answering a body of the same size). Each measure runs in a fresh
+process with the modules already imported (as in a pytest session, where the plugin is
+imported before the first test); import times are printed apart. A second start in the same
+process (a warm one) is shown too. Needs pytest-httpserver (``make bench`` installs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+
+TARGET_MS = 150.0
+
+FAKE = r"""
+import json, sys, time
+t = time.perf_counter()
+import http.client
+from fake_meetings.config import ServerConfig
+from fake_meetings.loading import load
+from fake_meetings.testing import ServerThread
+imported = time.perf_counter() - t
+
+def start_and_get():
+    t0 = time.perf_counter()
+    server = ServerThread(load(["default"]).world(), ServerConfig(port=0)).start()
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    conn.request("GET", "/v1/meetings", headers={"Authorization": "Bearer x"})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - t0
+    assert response.status == 200, response.status
+    conn.close()
+    server.stop()
+    return elapsed, len(body)
+
+first, size = start_and_get()
+second, _ = start_and_get()
+print(json.dumps({"import": imported, "first": first, "second": second, "size": size}))
+"""
+
+HTTPSERVER = r"""
+import json, sys, time
+t = time.perf_counter()
+import http.client
+from pytest_httpserver import HTTPServer
+imported = time.perf_counter() - t
+size = int(sys.argv[1])
+body = b'{"x":"' + b"a" * max(0, size - 8) + b'"}'
+
+def start_and_get():
+    t0 = time.perf_counter()
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.expect_request("/v1/meetings").respond_with_data(body, content_type="application/json")
+    server.start()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", "/v1/meetings", headers={"Authorization": "Bearer x"})
+    response = conn.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - t0
+    assert response.status == 200, response.status
+    conn.close()
+    server.stop()
+    return elapsed
+
+first = start_and_get()
+second = start_and_get()
+print(json.dumps({"import": imported, "first": first, "second": second}))
+"""
+
+
+def child(code: str, *args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"start-up child failed:\n{out.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="fresh processes per side")
+    args = parser.parse_args()
+    try:
+        import pytest_httpserver  # noqa: F401
+    except ImportError:
+        sys.exit("pytest-httpserver is not installed: pip install pytest-httpserver (make bench)")
+
+    print("\n== Start-up: in-process start to the first 200 (default scenario) ==")
+    fake: list[dict[str, float]] = []
+    base: list[dict[str, float]] = []
+    for _ in range(args.runs):  # interleaved, so both sides meet the same machine load
+        fake.append(child(FAKE))
+        base.append(child(HTTPSERVER, str(int(fake[-1]["size"]))))
+
+    def med(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in rows) * 1000
+
+    print(f"{'':<24} {'first start ms':>15} {'second start ms':>16} {'imports ms':>11}")
+    for name, rows in (("fake-meetings", fake), ("pytest-httpserver", base)):
+        print(
+            f"{name:<24} {med(rows, 'first'):>15.1f} {med(rows, 'second'):>16.1f} "
+            f"{med(rows, 'import'):>11.0f}"
+        )
+    first_fake, first_base = med(fake, "first"), med(base, "first")
+    lo, hi = min(r["first"] for r in fake) * 1000, max(r["first"] for r in fake) * 1000
+    print(
+        f"(fake-meetings first start over {args.runs} processes: {lo:.1f}-{hi:.1f} ms; body "
+        f"{int(fake[0]['size']):,} B, the same size for the pytest-httpserver answer)"
+    )
+    print(f"ratio fake-meetings / pytest-httpserver (first start): {first_fake / first_base:.1f}")
+    verdict = "MET" if first_fake <= TARGET_MS else "NOT MET"
+    print(f"TARGET 3  start to first 200 = {first_fake:.0f} ms (<= {TARGET_MS:.0f} ms): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""`fake-meetings serve` with one part swapped out, to measure what that part costs (bench only).
+
+    python bench/variant_server.py --no-journal serve ARGS...   # requests are not journaled
+    python bench/variant_server.py --uncached serve ARGS...     # GET /meetings as before the
+                                                                # render cache: parse, query,
+                                                                # render.meetings_page per request
+
+Everything else is the real command line and the real app.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from aiohttp import web
+
+
+def no_journal() -> str:
+    from fake_meetings.api import app, journal
+
+    if hasattr(app, "_record"):
+        app._record = lambda *args, **kwargs: None  # type: ignore[attr-defined]
+        return "app._record patched out (no Entry is built)"
+    journal.Journal.record = lambda self, entry: None  # type: ignore[method-assign]
+    return "Journal.record patched out (the Entry is still built)"
+
+
+def uncached() -> str:
+    from fake_meetings.api import meetings, params, render
+    from fake_meetings.api.errors import invalid
+    from fake_meetings.api.state import CONFIG, world_of
+    from fake_meetings.domain.query import UnknownCursor, list_meetings
+
+    async def list_sessions(request: web.Request) -> web.Response:
+        config, world = request.app[CONFIG], world_of(request)
+        query, no_participants = params.meetings_query(
+            request.query, strict_limit=config.strict_limit
+        )
+        store, now = world.store, world.clock.now()
+        try:
+            page = list_meetings(store, query, config.unknown_cursor)
+        except UnknownCursor as exc:
+            raise invalid(f"{exc.param}: no meeting session with id {exc.value!r}") from None
+        body = render.meetings_page(
+            page.total_count, page.sessions, now, participants=not no_participants
+        )
+        return web.Response(body=body, content_type="application/json")
+
+    meetings.list_sessions = list_sessions  # add_routes reads the module attribute
+    return "GET /meetings renders with render.meetings_page on every request"
+
+
+VARIANTS = {"--no-journal": no_journal, "--uncached": uncached}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in VARIANTS:
+        sys.exit(f"usage: {sys.argv[0]} {'|'.join(VARIANTS)} serve ARGS...")
+    what = VARIANTS[sys.argv[1]]()
+    print(f"variant {sys.argv[1]}: {what}", file=sys.stderr, flush=True)
+    from fake_meetings.cli import main
+
+    sys.exit(main(sys.argv[2:]))
