@@ -335,3 +335,20 @@ def test_snapshots_with_the_same_ids_never_share_entries() -> None:
     for st_, d in zip(stores, (60, 90, 120), strict=True):
         frag = cache_of(st_).fragment(st_.sessions[0], participants=True)
         assert frag is not None and b'"duration":%d' % d in frag
+
+
+def test_live_bodies_count_their_assembled_bytes_against_the_budget() -> None:
+    """A page of ongoing sessions is mostly holes: what it really keeps is the assembled body."""
+    people = tuple(Participant(f"p{i}", f"u{i}", "Ann", T - 100, None) for i in range(20))
+    live = [Session(f"s{i}", "r", T - 100, True, None, 20, people) for i in range(10)]
+    cache = RenderCache(fragment_budget=10**6, body_budget=60_000)
+    for i in range(50):  # fifty different keys for pages of ten live sessions
+        now = T + i
+        body = cache.keep(("page", i), cache.meetings_page(10, live, participants=True), now)
+        assert body == render.meetings_page(10, live, now, participants=True)
+    kept = sum(
+        sum(map(len, entry.parts)) + (len(entry.last[1]) if entry.last else 0)
+        for entry in cache.bodies.data.values()
+    )
+    assert 0 < kept <= cache.bodies.budget
+    assert cache.bodies.size <= cache.bodies.budget

@@ -101,7 +101,7 @@ class Body:
     """A response body. ``fixed`` when it never changes; otherwise ``parts`` surround ``holes``
     (live items, rendered by ``fill(hole, now)``), and ``last`` is the body of one instant."""
 
-    __slots__ = ("fill", "fixed", "holes", "last", "parts")
+    __slots__ = ("_weight", "fill", "fixed", "holes", "last", "parts")
 
     def __init__(
         self,
@@ -114,6 +114,7 @@ class Body:
         self.fill = fill
         self.fixed: bytes | None = self.parts[0] if not self.holes else None
         self.last: tuple[int, bytes] | None = None
+        self._weight: int | None = None
 
     def at(self, now: int) -> bytes:
         if self.fixed is not None:
@@ -132,10 +133,16 @@ class Body:
         return body
 
     def cost(self) -> int:
-        kept = sum(len(p) for p in self.parts)
-        if self.fixed is None:
-            kept *= 2  # the last assembled body too
-        return kept + 64 * len(self.holes) + 2 * _ENTRY_OVERHEAD
+        """Bytes kept, fixed at the first call (a map's accounting needs a stable figure): the
+        parts, plus for a live body the assembled one (its size barely varies with the clock;
+        a second's worth of digits is allowed for)."""
+        if self._weight is None:
+            kept = sum(len(p) for p in self.parts)
+            if self.fixed is None:
+                last = self.last[1] if self.last is not None else self.at(0)
+                kept += len(last) + 8 * len(self.holes)
+            self._weight = kept + 64 * len(self.holes) + 2 * _ENTRY_OVERHEAD
+        return self._weight
 
 
 def _body_cost(key: tuple[int, Hashable], value: Body) -> int:
@@ -210,7 +217,9 @@ class RenderCache:
         return None if entry is None else entry.at(now)
 
     def keep(self, key: Hashable, entry: Body, now: int) -> bytes:
-        return self.bodies.put((self.token, key), entry).at(now)
+        body = entry.at(now)  # assembled first, so that its cost counts the assembled body
+        self.bodies.put((self.token, key), entry)
+        return body
 
     def meetings_page(
         self, total_count: int, sessions: Sequence[Session], *, participants: bool
