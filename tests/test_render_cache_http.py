@@ -166,3 +166,25 @@ def test_root_and_v1_routes_share_one_cached_answer(
     a = fetch(http, server.base_url + path).content
     b = fetch(http, server.url + path).content
     assert a == b == reference_list(world, path.split("?", 1)[1])
+
+
+def test_worlds_sharing_one_snapshot_each_see_their_own_clock(
+    serve: Serve, http: requests.Session
+) -> None:
+    """Namespaces fork a world: the snapshot (and so its cache) is shared, the clock is not."""
+    a = small_scenario().world()
+    b = a.fork()
+    assert a.store is b.store
+    server_a, server_b = serve(a), serve(b)
+    b.clock.advance(600)
+    for _ in range(2):
+        for world, server in ((a, server_a), (b, server_b)):
+            for qs in ("", "ongoing=true", "no_participants=true&limit=3"):
+                r = fetch(http, f"{server.url}/meetings?{qs}")
+                assert r.content == reference_list(world, qs), qs
+            for session in world.store.sessions:
+                r = fetch(http, f"{server.url}/meetings/{session.id}")
+                assert r.content == render.session_body(session, world.clock.now())
+    ongoing_a = fetch(http, f"{server_a.url}/meetings?ongoing=true").json()["data"]
+    ongoing_b = fetch(http, f"{server_b.url}/meetings?ongoing=true").json()["data"]
+    assert [s["duration"] + 600 for s in ongoing_a] == [s["duration"] for s in ongoing_b]
