@@ -13,7 +13,6 @@ Names come from a seeded pool drawn once, because ``Faker.name()`` costs ~60 µs
 
 from __future__ import annotations
 
-import gc
 import math
 import random
 from bisect import bisect
@@ -23,6 +22,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from .gcpause import gc_paused
 from .model import Participant, Session, peak_overlap
 
 MIN_STAY = 10  # Daily records nobody who stayed under 10 s
@@ -76,13 +76,8 @@ def generate(
     The cyclic garbage collector is paused meanwhile: generating creates no reference cycles,
     and at a million sessions its full passes over the growing heap took a third of the time.
     """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _generate(spec, now, progress)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _generate(

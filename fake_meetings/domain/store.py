@@ -14,6 +14,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 
+from .gcpause import gc_paused
 from .model import Session
 
 
@@ -37,6 +38,10 @@ class Store:
     )
 
     def __init__(self, sessions: Iterable[Session] = ()):
+        with gc_paused():  # indexing creates no cycles; see gcpause.py
+            self._build(sessions)
+
+    def _build(self, sessions: Iterable[Session]) -> None:
         ordered = sorted(sessions, key=lambda s: s.sort_key)
         self.sessions: tuple[Session, ...] = tuple(ordered)
         self.starts: array[int] = array("q", (s.start_time for s in ordered))
