@@ -40,7 +40,22 @@ def _default_faults(app: web.Application) -> Faults:
     return app[NAMESPACES].default.faults
 
 
-class ServerThread:
+class _Address:
+    """``base_url`` and ``url`` (ending in ``/v1``, like Daily's base URL) of a started server."""
+
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url + "/v1"
+
+
+class ServerThread(_Address):
     def __init__(
         self,
         world: World,
@@ -61,14 +76,6 @@ class ServerThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._run, name="fake-meetings", daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def url(self) -> str:
-        return self.base_url + "/v1"
 
     @property
     def running(self) -> bool:
@@ -159,7 +166,7 @@ class ServerThread:
             await runner.cleanup()
 
 
-class AsyncServer:
+class AsyncServer(_Address):
     """The real server on the *running* event loop, without a thread, for async code and tests:
 
         async with AsyncServer(world) as server:
@@ -179,14 +186,6 @@ class AsyncServer:
         self.host = self.config.host
         self.port = 0
         self._runner: Runner | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def url(self) -> str:
-        return self.base_url + "/v1"
 
     async def start(self) -> AsyncServer:
         runner = Runner(self.app, access_log=None)

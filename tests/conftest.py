@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import selectors
+import subprocess
+import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -438,3 +442,25 @@ def check_int_times(value: Any) -> None:
                 assert type(item) is int, f"{key}={item!r} is not a JSON integer"
             else:
                 check_int_times(item)
+
+
+def read_lines(proc: subprocess.Popen[bytes], count: int, timeout: float) -> list[str]:
+    """Up to ``count`` stdout lines, waiting at most ``timeout`` s (less if the process exits)."""
+    assert proc.stdout is not None
+    buf = b""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        while buf.count(b"\n") < count:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            if not sel.select(timeout=min(left, 0.5)):
+                if proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            buf += chunk
+    return buf.decode().splitlines()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import selectors
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import small_scenario
+from conftest import read_lines, small_scenario
 from test_admin_support import Http, error, ok
 
 from fake_meetings.testing import ServerThread
@@ -81,27 +80,6 @@ def clean_env(**extra: str) -> dict[str, str]:
     env.pop("PYTHONSTARTUP", None)
     env.update(extra)
     return env
-
-
-def read_lines(proc: subprocess.Popen[bytes], count: int, timeout: float) -> list[str]:
-    assert proc.stdout is not None
-    buf = b""
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as sel:
-        sel.register(proc.stdout, selectors.EVENT_READ)
-        while buf.count(b"\n") < count:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            if not sel.select(timeout=min(left, 0.5)):
-                if proc.poll() is not None:
-                    break
-                continue
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            if not chunk:
-                break
-            buf += chunk
-    return buf.decode().splitlines()
 
 
 class Cli:

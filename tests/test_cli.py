@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import selectors
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import NOW, TIMEOUT
+from conftest import NOW, TIMEOUT, read_lines
 
 from fake_meetings.loading import bundled_names
 
@@ -128,28 +127,6 @@ class Served:
         self.http.close()
         self.proc.send_signal(sig)
         return self.proc.wait(timeout=STOP_TIMEOUT)
-
-
-def read_lines(proc: subprocess.Popen[bytes], count: int, timeout: float) -> list[str]:
-    """Up to ``count`` stdout lines, waiting at most ``timeout`` s (less if the process exits)."""
-    assert proc.stdout is not None
-    buf = b""
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as sel:
-        sel.register(proc.stdout, selectors.EVENT_READ)
-        while buf.count(b"\n") < count:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            if not sel.select(timeout=min(left, 0.5)):
-                if proc.poll() is not None:
-                    break
-                continue
-            chunk = os.read(proc.stdout.fileno(), 4096)
-            if not chunk:
-                break
-            buf += chunk
-    return buf.decode().splitlines()
 
 
 def fail_output(proc: subprocess.Popen[bytes]) -> str:
