@@ -40,11 +40,17 @@ def _default_faults(app: web.Application) -> Faults:
     return app[NAMESPACES].default.faults
 
 
-class _Address:
-    """``base_url`` and ``url`` (ending in ``/v1``, like Daily's base URL) of a started server."""
+class _Server:
+    """What both servers share: the app built for ``world``, and once started ``base_url`` and
+    ``url`` (ending in ``/v1``, like Daily's base URL)."""
 
-    host: str
-    port: int
+    def __init__(self, world: World, config: ServerConfig | None, journal: Journal | None):
+        self.world = world
+        self.config = config or ServerConfig(port=0)
+        self.journal = journal if journal is not None else Journal(self.config.journal_cap)
+        self.app = create_app(self.world, self.config, self.journal)
+        self.host = self.config.host
+        self.port = 0
 
     @property
     def base_url(self) -> str:
@@ -55,7 +61,7 @@ class _Address:
         return self.base_url + "/v1"
 
 
-class ServerThread(_Address):
+class ServerThread(_Server):
     def __init__(
         self,
         world: World,
@@ -64,12 +70,7 @@ class ServerThread(_Address):
         journal: Journal | None = None,
         ready_timeout: float = 10,
     ):
-        self.world = world
-        self.config = config or ServerConfig(port=0)
-        self.journal = journal if journal is not None else Journal(self.config.journal_cap)
-        self.app = create_app(self.world, self.config, self.journal)
-        self.host = self.config.host
-        self.port = 0
+        super().__init__(world, config, journal)
         self._ready_timeout = ready_timeout
         self._ready = threading.Event()
         self._error: BaseException | None = None
@@ -166,7 +167,7 @@ class ServerThread(_Address):
             await runner.cleanup()
 
 
-class AsyncServer(_Address):
+class AsyncServer(_Server):
     """The real server on the *running* event loop, without a thread, for async code and tests:
 
         async with AsyncServer(world) as server:
@@ -179,12 +180,7 @@ class AsyncServer(_Address):
     def __init__(
         self, world: World, config: ServerConfig | None = None, *, journal: Journal | None = None
     ):
-        self.world = world
-        self.config = config or ServerConfig(port=0)
-        self.journal = journal if journal is not None else Journal(self.config.journal_cap)
-        self.app = create_app(self.world, self.config, self.journal)
-        self.host = self.config.host
-        self.port = 0
+        super().__init__(world, config, journal)
         self._runner: Runner | None = None
 
     async def start(self) -> AsyncServer:

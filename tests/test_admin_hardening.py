@@ -7,7 +7,6 @@ Every wait is bounded and every started process is killed in ``finally``.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import read_lines, small_scenario
+from conftest import clean_env, small_scenario, start_serve
 from test_admin_support import Http, error, ok
 
 from fake_meetings.testing import ServerThread
@@ -75,13 +74,6 @@ def test_admin_token_is_required_on_the_control_plane(serve: Serve, plain: Http)
 # ----------------------------------------------------------------- the command line
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKE_MEETINGS_")}
-    env.pop("PYTHONSTARTUP", None)
-    env.update(extra)
-    return env
-
-
 class Cli:
     def __init__(self, proc: subprocess.Popen[bytes], lines: list[str]):
         self.proc = proc
@@ -98,20 +90,8 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., Cli]]:
     clients: list[Http] = []
 
     def start(*args: str, **env: str) -> Cli:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "fake_meetings", "serve", "--port", "0", *args],
-            cwd=tmp_path,
-            env=clean_env(**env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        proc, lines = start_serve(["--port", "0", *args], tmp_path, env)
         procs.append(proc)
-        lines = read_lines(proc, 2, 20)
-        if len(lines) < 2:
-            proc.kill()
-            _, err = proc.communicate(timeout=10)
-            raise AssertionError(f"server did not start: {lines!r} {err.decode(errors='replace')}")
         served = Cli(proc, lines)
         clients.append(served.http)
         return served

@@ -6,7 +6,6 @@ Every wait is bounded and every started process is killed in ``finally``.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import signal
 import subprocess
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import NOW, TIMEOUT, read_lines
+from conftest import NOW, TIMEOUT, clean_env, start_serve
 
 from fake_meetings.loading import bundled_names
 
@@ -79,13 +78,6 @@ sessions:
 """
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FAKE_MEETINGS_")}
-    env.pop("PYTHONSTARTUP", None)
-    env.update(extra)
-    return env
-
-
 def run(
     args: list[str], cwd: Path, timeout: float = 30, **env: str
 ) -> subprocess.CompletedProcess[str]:
@@ -141,20 +133,8 @@ def serve(tmp_path: Path) -> Iterator[Any]:
     procs: list[subprocess.Popen[bytes]] = []
 
     def start(*args: str, **env: str) -> Served:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "fake_meetings", "serve", *args],
-            cwd=tmp_path,
-            env=clean_env(**env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        proc, lines = start_serve(args, tmp_path, env, START_TIMEOUT)
         procs.append(proc)
-        lines = read_lines(proc, 2, START_TIMEOUT)
-        if len(lines) < 2:
-            raise AssertionError(
-                f"server did not start: stdout={lines!r} stderr={fail_output(proc)}"
-            )
         return Served(proc, lines)
 
     try:
