@@ -8,6 +8,9 @@ from .domain.query import UnknownCursorMode
 
 DEFAULT_MAX_BODY = 1024 * 1024
 DEFAULT_JOURNAL_CAP = 1000
+DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024
+MIN_JOURNAL_BYTES = 64 * 1024  # room for the largest single entry
+DEFAULT_MAX_NAMESPACES = 100
 
 
 @dataclass(frozen=True)
@@ -24,5 +27,7 @@ class ServerConfig:
     admin_token: str | None = None  # when set, /_fake/ calls must send X-Fake-Admin-Token
     max_body: int = DEFAULT_MAX_BODY  # bytes; a larger request body answers 413
     journal_cap: int = DEFAULT_JOURNAL_CAP  # requests kept per journal; the oldest go first
+    journal_bytes: int = DEFAULT_JOURNAL_BYTES  # request bytes kept per journal
     namespaces: bool = False  # each Bearer key gets its own sessions, clock, faults and journal
+    max_namespaces: int = DEFAULT_MAX_NAMESPACES  # live key namespaces; least recently used go
     rate_limit: bool = False  # Daily's documented limits: 20 requests/s and 100 per 5 s

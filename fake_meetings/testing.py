@@ -47,8 +47,8 @@ class _Server:
     def __init__(self, world: World, config: ServerConfig | None, journal: Journal | None):
         self.world = world
         self.config = config or ServerConfig(port=0)
-        self.journal = journal if journal is not None else Journal(self.config.journal_cap)
-        self.app = create_app(self.world, self.config, self.journal)
+        self.app = create_app(self.world, self.config, journal)
+        self.journal = self.app[NAMESPACES].default.journal
         self.host = self.config.host
         self.port = 0
 

@@ -10,7 +10,6 @@ either the old data or the new, never a mix; a bad body changes nothing.
 from __future__ import annotations
 
 import asyncio
-import hmac
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
@@ -27,10 +26,12 @@ from ..domain.times import MAX_TIMESTAMP, parse_instant
 from ..domain.validate import Problem
 from ..domain.yamldoc import Document, YamlSyntaxError, read_yaml
 from . import openapi, render
+from .browser import refuse_browser_attacks
+from .credentials import bearer_key, same_secret
 from .errors import ApiError, invalid, not_found
 from .faults import parse_fault
-from .namespaces import Namespace, bearer_key
-from .state import CONFIG, NAMESPACES, namespace_of
+from .namespaces import Namespace
+from .state import CONFIG, NAMESPACES, existing_namespace, namespace_of
 
 PREFIX = "/_fake/"
 ADMIN_TOKEN_HEADER = "X-Fake-Admin-Token"
@@ -234,7 +235,7 @@ async def _load(
 
 
 async def health(request: web.Request) -> web.Response:
-    space = namespace_of(request)
+    space = existing_namespace(request) or request.app[NAMESPACES].default
     return _json({"status": "ok", "version": __version__, "sessions": len(space.world.store)})
 
 
@@ -351,12 +352,52 @@ async def remove_fault(request: web.Request) -> web.Response:
 
 async def list_requests(request: web.Request) -> web.Response:
     path, method = request.query.get("path") or None, request.query.get("method") or None
-    entries = _space(request).journal.select(path, method)
+    limit_text = request.query.get("limit")
+    limit = None
+    if limit_text is not None:
+        if not limit_text.isdigit():
+            raise invalid(f"limit: must be a whole number, 0 or more; got {limit_text!r}")
+        limit = int(limit_text)
+    entries = _space(request).journal.select(path, method, limit)
     return _json({"data": [e.as_dict() for e in entries]})
 
 
 async def clear_requests(request: web.Request) -> web.Response:
     return _json({"cleared": _space(request).journal.clear()})
+
+
+async def list_namespaces(request: web.Request) -> web.Response:
+    spaces = request.app[NAMESPACES]
+    data = []
+    for key in spaces.keys():  # noqa: SIM118 - a list copy, not a dict
+        space = spaces.get(key)
+        assert space is not None
+        data.append(
+            {
+                "key": key,
+                "sessions": len(space.world.store),
+                "requests": len(space.journal),
+                "faults": len(space.faults),
+            }
+        )
+    return _json(
+        {"enabled": spaces.per_key, "cap": spaces.cap, "evicted": spaces.evicted, "data": data}
+    )
+
+
+async def delete_namespace(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    if not request.app[NAMESPACES].delete(key):
+        raise not_found(f"no namespace for key {key!r} (GET /_fake/namespaces lists them)")
+    return _json({"deleted": 1})
+
+
+async def delete_namespaces(request: web.Request) -> web.Response:
+    spaces = request.app[NAMESPACES]
+    keys = spaces.keys()
+    for key in keys:
+        spaces.delete(key)
+    return _json({"deleted": len(keys)})
 
 
 def _openapi(config: ServerConfig) -> Handler:
@@ -368,21 +409,21 @@ def _openapi(config: ServerConfig) -> Handler:
     return serve_document
 
 
-def _guarded(handler: Handler, token: str | None) -> Handler:
-    if token is None:
-        return handler
-    expected = token.encode()
+def _guarded(handler: Handler, config: ServerConfig) -> Handler:
+    token, host = config.admin_token, config.host
 
     async def guarded(request: web.Request) -> web.StreamResponse:
-        sent = request.headers.get(ADMIN_TOKEN_HEADER)
-        if sent is None or not hmac.compare_digest(sent.encode(), expected):
-            raise ApiError(
-                401,
-                f"the control plane needs the admin token: send '{ADMIN_TOKEN_HEADER}: <token>' "
-                "(the value of --admin-token)"
-                + (" - the one sent is wrong" if sent is not None else ""),
-                "authentication-error",
-            )
+        refuse_browser_attacks(request, host)
+        if token is not None:
+            sent = request.headers.get(ADMIN_TOKEN_HEADER)
+            if not same_secret(sent, token):
+                raise ApiError(
+                    401,
+                    "the control plane needs the admin token: send "
+                    f"'{ADMIN_TOKEN_HEADER}: <token>' (the value of --admin-token)"
+                    + (" - the one sent is wrong" if sent is not None else ""),
+                    "authentication-error",
+                )
         return await handler(request)
 
     return guarded
@@ -408,6 +449,9 @@ def add_routes(app: web.Application, config: ServerConfig) -> None:
         ("DELETE", "faults/{fault}", remove_fault),
         ("GET", "requests", list_requests),
         ("DELETE", "requests", clear_requests),
+        ("GET", "namespaces", list_namespaces),
+        ("DELETE", "namespaces", delete_namespaces),
+        ("DELETE", "namespaces/{key}", delete_namespace),
     ]
     for method, path, handler in routes:
-        app.router.add_route(method, PREFIX + path, _guarded(handler, config.admin_token))
+        app.router.add_route(method, PREFIX + path, _guarded(handler, config))

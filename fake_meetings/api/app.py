@@ -8,7 +8,6 @@ With no fault and no rate limit configured, a Daily request pays only a few attr
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 
 from aiohttp import web
@@ -18,11 +17,12 @@ from .. import __version__
 from ..config import ServerConfig
 from ..domain.world import World
 from . import admin, meetings
+from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
 from .faults import RATE_LIMIT_INFO, Fault, RateLimiter
-from .journal import Entry, Journal
-from .namespaces import Namespace, Namespaces, bearer_key
-from .state import CONFIG, JOURNAL, LIMITER, NAMESPACES, WORLD, namespace_of
+from .journal import Journal, make_entry
+from .namespaces import Namespaces
+from .state import CONFIG, LIMITER, NAMESPACES, existing_namespace, request_key
 
 log = logging.getLogger("fake_meetings")
 FAKE_PREFIX = admin.PREFIX  # the reserved prefix of the fake's own endpoints (no API auth)
@@ -31,23 +31,29 @@ FAKE_PREFIX = admin.PREFIX  # the reserved prefix of the fake's own endpoints (n
 @web.middleware
 async def traffic_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The version header on every answer; for the Daily routes (not /_fake/), the rate limit,
-    injected faults and the namespace's journal."""
+    injected faults and the journal. Only the handler of a Daily route creates a namespace
+    (``state.namespace_of``): here an existing one is looked up, so a request refused before
+    it reaches a route (401, 404, a fault) leaves no namespace behind."""
     if request.path.startswith(FAKE_PREFIX):
         answer = await handler(request)
         answer.headers[VERSION_HEADER] = __version__
         return answer
-    space = namespace_of(request)
     limiter = request.app[LIMITER]
     fault: Fault | None = None
-    if limiter is not None or space.faults:
-        key = bearer_key(request.headers.get("Authorization"))
+    space = existing_namespace(request)
+    if limiter is not None or (space is not None and space.faults):
+        key = request_key(request)
         if limiter is not None and not limiter.allow(key):
             response: web.StreamResponse = error_response(429, "rate-limit-error", RATE_LIMIT_INFO)
-        elif space.faults and (fault := space.faults.pick(request.method, request.path, key)):
+        elif (
+            space is not None
+            and space.faults
+            and (fault := space.faults.pick(request.method, request.path, key))
+        ):
             if fault.delay_ms:
                 await asyncio.sleep(fault.delay_ms / 1000)
             if fault.drop:
-                return _drop(request, space, fault)
+                return _drop(request, fault)
             if fault.status is not None:
                 response = error_response(fault.status, fault.error_name, fault.error_info)
             else:  # a delay alone
@@ -57,28 +63,30 @@ async def traffic_middleware(request: web.Request, handler: Handler) -> web.Stre
     else:
         response = await handler(request)
     response.headers[VERSION_HEADER] = __version__
-    _record(request, space, response.status, fault)
+    _record(request, response.status, fault)
     return response
 
 
-def _drop(request: web.Request, space: Namespace, fault: Fault) -> web.StreamResponse:
+def _drop(request: web.Request, fault: Fault) -> web.StreamResponse:
     """Close the connection without an answer (recorded with status 0). aiohttp then fails
     quietly to write the returned placeholder: the transport is closed."""
-    _record(request, space, 0, fault)
+    _record(request, 0, fault)
     if request.transport is not None:
         request.transport.close()
     return web.Response(status=204)
 
 
-def _record(request: web.Request, space: Namespace, status: int, fault: Fault | None) -> None:
+def _record(request: web.Request, status: int, fault: Fault | None) -> None:
+    """Into the journal of the request's namespace; a request that created none (refused
+    before it reached a route) goes to the default namespace's journal."""
+    space = existing_namespace(request) or request.app[NAMESPACES].default
     space.journal.record(
-        Entry(
+        make_entry(
             request.method,
-            request.path,
-            request.query,
-            request.headers,
+            request.rel_url,
+            request.raw_headers,
             status,
-            fault=fault.id if fault is not None else None,
+            fault.id if fault is not None else None,
         )
     )
 
@@ -129,8 +137,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 "malformed Authorization header; expected 'Bearer <API key>'",
                 "authorization-header-error",
             )
-        expected = config.api_key
-        if expected is not None and not hmac.compare_digest(key.encode(), expected.encode()):
+        if config.api_key is not None and not same_secret(key, config.api_key):
             raise ApiError(401, "the API key is not valid", "authentication-error")
     return await handler(request)
 
@@ -148,11 +155,11 @@ def create_app(
         middlewares=[traffic_middleware, envelope_middleware, auth_middleware],
         client_max_size=config.max_body,
     )
-    journal = journal if journal is not None else Journal(config.journal_cap)
-    app[WORLD] = world
+    journal = journal if journal is not None else Journal(config.journal_cap, config.journal_bytes)
     app[CONFIG] = config
-    app[JOURNAL] = journal
-    app[NAMESPACES] = Namespaces(world, per_key=config.namespaces, journal=journal)
+    app[NAMESPACES] = Namespaces(
+        world, per_key=config.namespaces, journal=journal, cap=config.max_namespaces
+    )
     app[LIMITER] = RateLimiter() if config.rate_limit else None
     admin.add_routes(app, config)
     meetings.add_routes(app)

@@ -1,74 +1,159 @@
-"""The request journal: what the server received, for assertions in tests. Capped: the oldest
-entries are dropped first, so a long-running server cannot grow without bound.
+"""The request journal: what the server received, for assertions in tests.
+
+Bounded twice: at most ``cap`` entries and at most ``max_bytes`` bytes of request data (path,
+query and headers as received), the oldest entries dropped first, so neither a long-running
+server nor a client sending huge headers can grow it without bound. One entry holds at most
+``MAX_VALUE`` bytes of each header value and ``MAX_HEADER_BYTES`` of headers in all; what is
+cut is named in the entry's ``truncated`` field.
 
 Recording is on the hot path of every API request, so an entry keeps the request's own
-(immutable) header and query views and turns them into plain dicts only when it is read.
+immutable parts (its URL and the raw header bytes the parser produced) and decodes them only
+when it is read. Header bytes are decoded as UTF-8 when they are valid UTF-8, else as Latin-1
+(ISO-8859-1): every byte is one character, so any byte sequence a client sends is returned
+without loss (``requests`` encodes non-ASCII header values as Latin-1).
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
-from multidict import MultiMapping
+from yarl import URL
 
-from ..config import DEFAULT_JOURNAL_CAP
+from ..config import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP
 
 DEFAULT_CAP = DEFAULT_JOURNAL_CAP
+MAX_VALUE = 1024  # bytes kept of one header value
+MAX_HEADER_BYTES = 16 * 1024  # bytes of header names and values kept in one entry
+ENTRY_OVERHEAD = 200  # bytes an entry costs beyond its request data (object, deque slot)
+
+RawHeaders = Sequence[tuple[bytes, bytes]]
 
 
-@dataclass(frozen=True)
-class Entry:
-    method: str
-    path: str
-    query: MultiMapping[str] | Mapping[str, list[str]]
-    headers: Mapping[str, str]
-    status: int  # 0 when the connection was dropped (an injected fault) instead of answered
-    time: float = field(default_factory=time.time)
-    fault: str | None = None  # id of the injected fault that answered, if any
+def decode(raw: bytes) -> str:
+    """Header bytes as text: UTF-8 when valid, else Latin-1 (lossless: one byte, one char)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+class Truncation(NamedTuple):
+    values: tuple[str, ...]  # names of the headers whose value was cut to MAX_VALUE bytes
+    dropped_headers: int  # headers left out whole, past MAX_HEADER_BYTES
 
     def as_dict(self) -> dict[str, object]:
-        query = self.query
-        if isinstance(query, MultiMapping):
-            plain = {k: query.getall(k) for k in dict.fromkeys(query)}
-        else:
-            plain = {k: list(v) for k, v in query.items()}
         return {
-            "method": self.method,
-            "path": self.path,
-            "query": plain,
-            "headers": {str(k): v for k, v in self.headers.items()},  # istr -> str
-            "status": self.status,
-            "time": self.time,
-            "fault": self.fault,
+            "values": list(self.values),
+            "dropped_headers": self.dropped_headers,
+            "max_value_bytes": MAX_VALUE,
+            "max_header_bytes": MAX_HEADER_BYTES,
         }
 
 
+class Entry(NamedTuple):
+    method: str
+    url: URL  # the request's path and query, as received
+    raw_headers: RawHeaders
+    status: int  # 0 when the connection was dropped (an injected fault) instead of answered
+    time: float
+    fault: str | None  # id of the injected fault that answered, if any
+    size: int  # bytes counted against the journal's budget
+    truncated: Truncation | None
+
+    @property
+    def path(self) -> str:
+        return self.url.path
+
+    def as_dict(self) -> dict[str, object]:
+        query = self.url.query
+        return {
+            "method": self.method,
+            "path": self.url.path,
+            "query": {k: query.getall(k) for k in dict.fromkeys(query)},
+            "headers": {decode(k): decode(v) for k, v in self.raw_headers},
+            "status": self.status,
+            "time": self.time,
+            "fault": self.fault,
+            "truncated": self.truncated.as_dict() if self.truncated is not None else None,
+        }
+
+
+def make_entry(
+    method: str, url: URL, raw_headers: RawHeaders, status: int, fault: str | None = None
+) -> Entry:
+    """An entry for a request; headers past the per-entry bounds are cut here, once."""
+    size = ENTRY_OVERHEAD + len(url.raw_path_qs)
+    for name, value in raw_headers:
+        size += len(name) + len(value)
+    truncated = None
+    if size > ENTRY_OVERHEAD + len(url.raw_path_qs) + MAX_HEADER_BYTES or any(
+        len(value) > MAX_VALUE for _, value in raw_headers
+    ):
+        raw_headers, truncated = _trim(raw_headers)
+        size = ENTRY_OVERHEAD + len(url.raw_path_qs) + sum(len(k) + len(v) for k, v in raw_headers)
+    return Entry(method, url, raw_headers, status, time.time(), fault, size, truncated)
+
+
+def _trim(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation]:
+    kept: list[tuple[bytes, bytes]] = []
+    cut: list[str] = []
+    used = dropped = 0
+    for name, value in raw_headers:
+        if len(value) > MAX_VALUE:
+            value = value[:MAX_VALUE]
+            cut.append(decode(name))
+        if used + len(name) + len(value) > MAX_HEADER_BYTES:
+            dropped += 1
+            continue
+        used += len(name) + len(value)
+        kept.append((name, value))
+    return tuple(kept), Truncation(tuple(cut), dropped)
+
+
 class Journal:
-    def __init__(self, cap: int = DEFAULT_CAP):
+    def __init__(self, cap: int = DEFAULT_CAP, max_bytes: int = DEFAULT_JOURNAL_BYTES):
         self.cap = cap
-        self._entries: deque[Entry] = deque(maxlen=cap)
+        self.max_bytes = max_bytes
+        self._entries: deque[Entry] = deque()
+        self._bytes = 0
+
+    @property
+    def bytes(self) -> int:
+        """The bytes the entries now hold, as counted against ``max_bytes``."""
+        return self._bytes
 
     def record(self, entry: Entry) -> None:
-        self._entries.append(entry)
+        entries = self._entries
+        entries.append(entry)
+        self._bytes += entry.size
+        while entries and (len(entries) > self.cap or self._bytes > self.max_bytes):
+            self._bytes -= entries.popleft().size
 
     def clear(self) -> int:
         """Forget every entry; returns how many there were."""
         count = len(self._entries)
         self._entries.clear()
+        self._bytes = 0
         return count
 
-    def select(self, path: str | None = None, method: str | None = None) -> list[Entry]:
+    def select(
+        self, path: str | None = None, method: str | None = None, limit: int | None = None
+    ) -> list[Entry]:
         """Entries oldest first, only those whose path starts with ``path`` and whose method is
-        ``method`` (case-insensitive) when given."""
+        ``method`` (case-insensitive) when given; with ``limit``, only the newest ``limit``."""
         wanted = method.upper() if method else None
-        return [
+        chosen = [
             e
             for e in list(self._entries)
-            if (path is None or e.path.startswith(path)) and (wanted is None or e.method == wanted)
+            if (path is None or e.url.path.startswith(path))
+            and (wanted is None or e.method == wanted)
         ]
+        if limit is not None and limit < len(chosen):
+            return chosen[len(chosen) - limit :]
+        return chosen
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(list(self._entries))

@@ -6,25 +6,37 @@ from aiohttp import web
 
 from ..config import ServerConfig
 from ..domain.world import World
+from .credentials import bearer_key
 from .faults import RateLimiter
-from .journal import Journal
-from .namespaces import Namespace, Namespaces, bearer_key
+from .namespaces import Namespace, Namespaces
 
-WORLD = web.AppKey("world", World)  # the default namespace's world (the one create_app got)
 CONFIG = web.AppKey("config", ServerConfig)
-JOURNAL = web.AppKey("journal", Journal)  # the default namespace's journal
 NAMESPACES = web.AppKey("namespaces", Namespaces)
 LIMITER = web.AppKey[RateLimiter | None]("limiter")  # None unless --rate-limit
 
 
+def request_key(request: web.Request) -> str | None:
+    """The Bearer key a request names (None when absent or malformed)."""
+    return bearer_key(request.headers.get("Authorization"))
+
+
 def namespace_of(request: web.Request) -> Namespace:
-    """The namespace of a request: the default one, or with ``--namespaces`` its Bearer key's."""
+    """The namespace a request acts on: the default one, or with ``--namespaces`` its Bearer
+    key's, created on first use. Only handlers call this (auth has passed, a route matched)."""
     spaces = request.app[NAMESPACES]
     if not spaces.per_key:
         return spaces.default
-    return spaces.for_key(bearer_key(request.headers.get("Authorization")))
+    return spaces.for_key(request_key(request))
+
+
+def existing_namespace(request: web.Request) -> Namespace | None:
+    """The namespace of a request if it exists; never creates one."""
+    spaces = request.app[NAMESPACES]
+    if not spaces.per_key:
+        return spaces.default
+    return spaces.get(request_key(request))
 
 
 def world_of(request: web.Request) -> World:
-    """The world a request reads: every handler gets its World here."""
+    """The world a Daily-route handler reads: every handler gets its World here."""
     return namespace_of(request).world

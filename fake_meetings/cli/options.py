@@ -6,7 +6,14 @@ import argparse
 import os
 import time
 
-from ..config import DEFAULT_JOURNAL_CAP, DEFAULT_MAX_BODY, ServerConfig
+from ..config import (
+    DEFAULT_JOURNAL_BYTES,
+    DEFAULT_JOURNAL_CAP,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_NAMESPACES,
+    MIN_JOURNAL_BYTES,
+    ServerConfig,
+)
 from ..domain.genblock import MAX_GENERATED, check_locale_and_tz
 from ..domain.generate import GenerateSpec
 from ..domain.times import parse_instant
@@ -82,6 +89,21 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         raise UsageError("--max-body 0: expected a number of bytes, 1 or more")
     journal_cap = _number(args.journal_cap, "JOURNAL_CAP", "--journal-cap", DEFAULT_JOURNAL_CAP)
     assert journal_cap is not None
+    journal_bytes = _number(
+        args.journal_bytes, "JOURNAL_BYTES", "--journal-bytes", DEFAULT_JOURNAL_BYTES
+    )
+    assert journal_bytes is not None
+    if journal_bytes < MIN_JOURNAL_BYTES:
+        raise UsageError(
+            f"--journal-bytes {journal_bytes}: expected at least {MIN_JOURNAL_BYTES} "
+            "(room for one request with large headers)"
+        )
+    max_namespaces = _number(
+        args.max_namespaces, "MAX_NAMESPACES", "--max-namespaces", DEFAULT_MAX_NAMESPACES
+    )
+    assert max_namespaces is not None
+    if max_namespaces < 1:
+        raise UsageError("--max-namespaces 0: expected a number of namespaces, 1 or more")
     return ServerConfig(
         host=args.host or env("HOST") or "127.0.0.1",
         port=port,
@@ -94,6 +116,8 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         admin_token=admin_token,
         max_body=max_body,
         journal_cap=journal_cap,
+        journal_bytes=journal_bytes,
+        max_namespaces=max_namespaces,
         namespaces=bool(args.namespaces) or env_flag("NAMESPACES"),
         rate_limit=bool(args.rate_limit) or env_flag("RATE_LIMIT"),
     )
@@ -140,6 +164,18 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="requests kept in the journal (per namespace), the oldest dropped first "
         f"(default {DEFAULT_JOURNAL_CAP}; env {ENV_PREFIX}JOURNAL_CAP)",
+    )
+    p(
+        "--journal-bytes",
+        metavar="BYTES",
+        help="request bytes (path, query, headers) kept in the journal (per namespace), the "
+        f"oldest dropped first (default {DEFAULT_JOURNAL_BYTES}; env {ENV_PREFIX}JOURNAL_BYTES)",
+    )
+    p(
+        "--max-namespaces",
+        metavar="N",
+        help="with --namespaces, how many key namespaces live at once; one more evicts the "
+        f"least recently used (default {DEFAULT_MAX_NAMESPACES}; env {ENV_PREFIX}MAX_NAMESPACES)",
     )
 
 
