@@ -263,3 +263,40 @@ def test_a_service_container_is_reached_by_its_service_name(serve: Serve) -> Non
     )
     status, body = status_and_body(raw_request(server.port, raw))
     assert status == 200 and body["sessions"] == TOTAL
+
+
+# ----------------------------------------------------------------- parsing amplification
+
+
+def one_mib_of_wrong_sessions() -> bytes:
+    body = "sessions: [" + ", ".join(["1"] * 349_000) + "]"
+    assert 1_000_000 < len(body) <= 1024 * 1024  # within the default --max-body
+    return body.encode()
+
+
+def test_a_structurally_wrong_body_is_refused_with_bounded_work(
+    serve: Serve, plain: Http
+) -> None:
+    server = serve(small_scenario().world())
+    c = plain.at(server.base_url)
+    r = c.post("/_fake/scenario", one_mib_of_wrong_sessions())
+    info = error(r, 400, "invalid-request-error", "sessions[0]: expected a mapping")
+    assert "checking stopped there" in info  # was: one problem per item, 349,000 of them
+    assert len(r.body) < 20_000
+    assert ok(c.get("/_fake/sessions"))["total_count"] == TOTAL  # nothing changed
+
+
+def test_reading_a_wrong_body_needs_memory_proportional_to_its_size() -> None:
+    import tracemalloc
+
+    from fake_meetings.domain.scenario import ScenarioError, load_text
+
+    body = one_mib_of_wrong_sessions().decode()
+    tracemalloc.start()
+    try:
+        with pytest.raises(ScenarioError):
+            load_text(body, "<request body>")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 120 * len(body)  # was about 175 MB (167 bytes per byte of body)

@@ -439,3 +439,25 @@ def test_deeply_nested_document_is_a_clear_error(tmp_path: Path, depth: int) -> 
     path = write(tmp_path, "sessions: " + "[" * depth + "1" + "]" * depth + "\n")
     msg = only_problem(path)
     assert msg.startswith(f"{path}") and "invalid YAML" in msg and "nest" in msg
+
+
+def test_merge_keys_apply_and_written_keys_win(tmp_path: Path) -> None:
+    first = (
+        "  - &first {id: first, room: standup, start_time: 1000,"
+        " participants: [{join_time: 1000, duration: 60}]}\n"
+    )
+    merged = "  - <<: *first\n    id: second\n    room: retro\n"
+    ok_file = write(tmp_path, f"sessions:\n{first}{merged}")
+    loaded = load_file(ok_file)
+    assert sorted((s.id, s.room, s.start_time) for s in loaded.sessions) == [
+        ("first", "standup", 1000),
+        ("second", "retro", 1000),
+    ]
+    # a written key after the merge wins, and a problem in it names its own line
+    bad = write(
+        tmp_path,
+        f"sessions:\n{first}  - <<: *first\n    id: second\n    start_time: nonsense\n",
+        "bad.yaml",
+    )
+    msg = only_problem(bad)
+    assert msg.startswith(f"{bad}:5: sessions[1].start_time:"), msg

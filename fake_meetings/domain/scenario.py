@@ -33,7 +33,7 @@ from typing import Any
 from .genblock import generate_spec
 from .generate import generate
 from .model import Participant, Session, derived_duration, peak_overlap
-from .validate import Checker, Problem
+from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
 ID_NAMESPACE = uuid.UUID("6f1d7c0e-93b4-4a55-9a53-2f0b7d0c5e11")
@@ -58,7 +58,8 @@ class ScenarioError(ValueError):
         self.problems = list(problems)
         shown = [str(p) for p in self.problems[:50]]
         if len(self.problems) > 50:
-            shown.append(f"... and {len(self.problems) - 50} more problems")
+            stopped = " (checking stopped there)" if len(self.problems) >= MAX_PROBLEMS else ""
+            shown.append(f"... and {len(self.problems) - 50} more problems{stopped}")
         super().__init__("\n".join(shown))
 
 
@@ -134,6 +135,14 @@ def merge(scenarios: Iterable[Scenario]) -> tuple[list[Session], int | None]:
 
 def build(doc: Document, source: str, *, now: int | None, wall_now: int) -> Scenario:
     c = Checker(doc, source)
+    try:
+        return _build(c, source, now=now, wall_now=wall_now)
+    except TooManyProblems:
+        c.raise_if_any(ScenarioError)
+        raise
+
+
+def _build(c: Checker, source: str, *, now: int | None, wall_now: int) -> Scenario:
     top = c.mapping((), TOP_KEYS)
     if top is not None and "sessions" not in top and "generate" not in top:
         c.problem((), "missing required key 'sessions' (or a 'generate' block)")

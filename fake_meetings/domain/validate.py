@@ -12,6 +12,11 @@ from .times import parse_instant
 from .yamldoc import Document, Path, format_path
 
 _MISSING: Any = object()
+MAX_PROBLEMS = 1000  # checking stops here: the work on a wrong document stays bounded
+
+
+class TooManyProblems(Exception):
+    """Raised by :meth:`Checker.problem` at ``MAX_PROBLEMS``; the problems so far stand."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Checker:
 
     def problem(self, path: Path, message: str) -> None:
         self.problems.append(Problem(self.source, self.doc.line_of(path), path, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise TooManyProblems
 
     def raise_if_any(self, error: type[Exception]) -> None:
         if self.problems:
