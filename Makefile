@@ -32,6 +32,7 @@ bench: $(BENCH_STAMP)  ## start-up, throughput, latency and memory figures, each
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed: apt-get install -y wrk (Debian/Ubuntu) or brew install wrk (macOS)" >&2; exit 1; }
 	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/http_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/namespace_memory.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ from .domain.query import UnknownCursorMode
 
 DEFAULT_MAX_BODY = 1024 * 1024
 DEFAULT_JOURNAL_CAP = 1000
-DEFAULT_JOURNAL_BYTES = 4 * 1024 * 1024
+DEFAULT_JOURNAL_BYTES = 2 * 1024 * 1024
 MIN_JOURNAL_BYTES = 64 * 1024  # room for the largest single entry
 DEFAULT_MAX_NAMESPACES = 100
 

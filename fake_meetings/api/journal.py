@@ -27,7 +27,10 @@ from ..config import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP
 DEFAULT_CAP = DEFAULT_JOURNAL_CAP
 MAX_VALUE = 1024  # bytes kept of one header value
 MAX_HEADER_BYTES = 16 * 1024  # bytes of header names and values kept in one entry
-ENTRY_OVERHEAD = 200  # bytes an entry costs beyond its request data (object, deque slot)
+# what an entry costs beyond the bytes of its request data (entry, URL, deque slot; a tuple and
+# two bytes objects per header), measured by bench/namespace_memory.py
+ENTRY_OVERHEAD = 700
+HEADER_OVERHEAD = 100
 
 RawHeaders = Sequence[tuple[bytes, bytes]]
 
@@ -41,7 +44,7 @@ def decode(raw: bytes) -> str:
 
 
 class Truncation(NamedTuple):
-    values: tuple[str, ...]  # names of the headers whose value was cut to MAX_VALUE bytes
+    values: tuple[str, ...]  # names of the kept headers whose value was cut to MAX_VALUE bytes
     dropped_headers: int  # headers left out whole, past MAX_HEADER_BYTES
 
     def as_dict(self) -> dict[str, object]:
@@ -85,15 +88,14 @@ def make_entry(
     method: str, url: URL, raw_headers: RawHeaders, status: int, fault: str | None = None
 ) -> Entry:
     """An entry for a request; headers past the per-entry bounds are cut here, once."""
-    size = ENTRY_OVERHEAD + len(url.raw_path_qs)
+    data = 0
     for name, value in raw_headers:
-        size += len(name) + len(value)
+        data += len(name) + len(value)
     truncated = None
-    if size > ENTRY_OVERHEAD + len(url.raw_path_qs) + MAX_HEADER_BYTES or any(
-        len(value) > MAX_VALUE for _, value in raw_headers
-    ):
+    if data > MAX_HEADER_BYTES or any(len(value) > MAX_VALUE for _, value in raw_headers):
         raw_headers, truncated = _trim(raw_headers)
-        size = ENTRY_OVERHEAD + len(url.raw_path_qs) + sum(len(k) + len(v) for k, v in raw_headers)
+        data = sum(len(name) + len(value) for name, value in raw_headers)
+    size = ENTRY_OVERHEAD + len(url.raw_path_qs) + data + HEADER_OVERHEAD * len(raw_headers)
     return Entry(method, url, raw_headers, status, time.time(), fault, size, truncated)
 
 
@@ -102,14 +104,14 @@ def _trim(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation]:
     cut: list[str] = []
     used = dropped = 0
     for name, value in raw_headers:
-        if len(value) > MAX_VALUE:
-            value = value[:MAX_VALUE]
-            cut.append(decode(name))
-        if used + len(name) + len(value) > MAX_HEADER_BYTES:
+        short = value[:MAX_VALUE]
+        if used + len(name) + len(short) > MAX_HEADER_BYTES:
             dropped += 1
             continue
-        used += len(name) + len(value)
-        kept.append((name, value))
+        used += len(name) + len(short)
+        kept.append((name, short))
+        if len(short) < len(value):
+            cut.append(decode(name))
     return tuple(kept), Truncation(tuple(cut), dropped)
 
 
