@@ -206,12 +206,23 @@ def test_journal_cap_drops_the_oldest(cli: Callable[..., Cli]) -> None:
     assert [e["query"]["limit"] for e in data] == [["3"], ["4"], ["5"]]
 
 
+def test_namespace_and_journal_bytes_options(cli: Callable[..., Cli]) -> None:
+    s = cli("--scenario", "ties", "--namespaces", FAKE_MEETINGS_MAX_NAMESPACES="2")
+    for key in ("a", "b", "c"):
+        s.http.api("/v1/meetings", key=key)
+    listing = ok(s.http.get("/_fake/namespaces"))
+    assert [n["key"] for n in listing["data"]] == ["b", "c"] and listing["cap"] == 2
+
+
 @pytest.mark.parametrize(
     ("args", "env", "words"),
     [
         (["--max-body", "abc"], {}, "--max-body"),
         (["--max-body", "0"], {}, "--max-body"),
         (["--journal-cap", "-1"], {}, "--journal-cap"),
+        (["--journal-bytes", "1000"], {}, "at least 65536"),
+        (["--max-namespaces", "0"], {}, "--max-namespaces"),
+        ([], {"FAKE_MEETINGS_MAX_NAMESPACES": "x"}, "FAKE_MEETINGS_MAX_NAMESPACES"),
         (["--no-admin", "--admin-token", "t"], {}, "contradict"),
         ([], {"FAKE_MEETINGS_MAX_BODY": "1k"}, "FAKE_MEETINGS_MAX_BODY"),
         ([], {"FAKE_MEETINGS_NAMESPACES": "maybe"}, "FAKE_MEETINGS_NAMESPACES"),
@@ -236,6 +247,8 @@ def test_help_mentions_the_control_options(tmp_path: Path) -> None:
         "--admin-token",
         "--max-body",
         "--journal-cap",
+        "--journal-bytes",
+        "--max-namespaces",
         "FAKE_MEETINGS_ADMIN_TOKEN",
     ):
         assert option in r.stdout, option
