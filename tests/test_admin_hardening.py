@@ -206,7 +206,7 @@ def test_journal_cap_drops_the_oldest(cli: Callable[..., Cli]) -> None:
     assert [e["query"]["limit"] for e in data] == [["3"], ["4"], ["5"]]
 
 
-def test_namespace_and_journal_bytes_options(cli: Callable[..., Cli]) -> None:
+def test_max_namespaces_from_the_environment(cli: Callable[..., Cli]) -> None:
     s = cli("--scenario", "ties", "--namespaces", FAKE_MEETINGS_MAX_NAMESPACES="2")
     for key in ("a", "b", "c"):
         s.http.api("/v1/meetings", key=key)
