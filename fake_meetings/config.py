@@ -8,6 +8,9 @@ from .domain.query import UnknownCursorMode
 
 DEFAULT_MAX_BODY = 1024 * 1024
 DEFAULT_JOURNAL_CAP = 1000
+DEFAULT_HEADER_TIMEOUT = 10.0
+DEFAULT_KEEPALIVE_TIMEOUT = 15.0
+DEFAULT_MAX_CONNECTIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -26,3 +29,7 @@ class ServerConfig:
     journal_cap: int = DEFAULT_JOURNAL_CAP  # requests kept per journal; the oldest go first
     namespaces: bool = False  # each Bearer key gets its own sessions, clock, faults and journal
     rate_limit: bool = False  # Daily's documented limits: 20 requests/s and 100 per 5 s
+    # connections: bounds that keep slow or idle clients from holding the server
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT  # seconds to send a whole request head
+    keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT  # seconds an idle connection is kept
+    max_connections: int = DEFAULT_MAX_CONNECTIONS  # more are closed at once, unanswered

@@ -212,6 +212,12 @@ def test_journal_cap_drops_the_oldest(cli: Callable[..., Cli]) -> None:
         (["--max-body", "abc"], {}, "--max-body"),
         (["--max-body", "0"], {}, "--max-body"),
         (["--journal-cap", "-1"], {}, "--journal-cap"),
+        (["--header-timeout", "0"], {}, "--header-timeout"),
+        (["--keepalive-timeout", "soon"], {}, "--keepalive-timeout"),
+        (["--max-connections", "0"], {}, "--max-connections"),
+        ([], {"FAKE_MEETINGS_HEADER_TIMEOUT": "nan"}, "FAKE_MEETINGS_HEADER_TIMEOUT"),
+        ([], {"FAKE_MEETINGS_KEEPALIVE_TIMEOUT": "-1"}, "FAKE_MEETINGS_KEEPALIVE_TIMEOUT"),
+        ([], {"FAKE_MEETINGS_MAX_CONNECTIONS": "many"}, "FAKE_MEETINGS_MAX_CONNECTIONS"),
         (["--no-admin", "--admin-token", "t"], {}, "contradict"),
         ([], {"FAKE_MEETINGS_MAX_BODY": "1k"}, "FAKE_MEETINGS_MAX_BODY"),
         ([], {"FAKE_MEETINGS_NAMESPACES": "maybe"}, "FAKE_MEETINGS_NAMESPACES"),
@@ -236,6 +242,10 @@ def test_help_mentions_the_control_options(tmp_path: Path) -> None:
         "--admin-token",
         "--max-body",
         "--journal-cap",
+        "--header-timeout",
+        "--keepalive-timeout",
+        "--max-connections",
         "FAKE_MEETINGS_ADMIN_TOKEN",
+        "FAKE_MEETINGS_MAX_CONNECTIONS",
     ):
         assert option in r.stdout, option

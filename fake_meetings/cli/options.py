@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import time
 
-from ..config import DEFAULT_JOURNAL_CAP, DEFAULT_MAX_BODY, ServerConfig
+from ..config import (
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_JOURNAL_CAP,
+    DEFAULT_KEEPALIVE_TIMEOUT,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
+    ServerConfig,
+)
 from ..domain.genblock import MAX_GENERATED, check_locale_and_tz
 from ..domain.generate import GenerateSpec
 from ..domain.times import parse_instant
@@ -41,6 +49,20 @@ def _number(flag: object, name: str, option: str, default: int | None) -> int | 
         source = option if flag is not None else ENV_PREFIX + name
         raise UsageError(f"{source} {text!r}: expected a whole number, 0 or more")
     return int(text)
+
+
+def _seconds(flag: object, name: str, option: str, default: float) -> float:
+    text = str(flag) if flag is not None else env(name)
+    if text is None or text == "":
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        source = option if flag is not None else ENV_PREFIX + name
+        raise UsageError(f"{source} {text!r}: expected a number of seconds above 0, like 10 or 0.5")
+    return seconds
 
 
 def now_option(args: argparse.Namespace) -> int | None:
@@ -82,6 +104,12 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         raise UsageError("--max-body 0: expected a number of bytes, 1 or more")
     journal_cap = _number(args.journal_cap, "JOURNAL_CAP", "--journal-cap", DEFAULT_JOURNAL_CAP)
     assert journal_cap is not None
+    max_connections = _number(
+        args.max_connections, "MAX_CONNECTIONS", "--max-connections", DEFAULT_MAX_CONNECTIONS
+    )
+    assert max_connections is not None
+    if max_connections < 1:
+        raise UsageError("--max-connections 0: expected a number of connections, 1 or more")
     return ServerConfig(
         host=args.host or env("HOST") or "127.0.0.1",
         port=port,
@@ -96,6 +124,16 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         journal_cap=journal_cap,
         namespaces=bool(args.namespaces) or env_flag("NAMESPACES"),
         rate_limit=bool(args.rate_limit) or env_flag("RATE_LIMIT"),
+        header_timeout=_seconds(
+            args.header_timeout, "HEADER_TIMEOUT", "--header-timeout", DEFAULT_HEADER_TIMEOUT
+        ),
+        keepalive_timeout=_seconds(
+            args.keepalive_timeout,
+            "KEEPALIVE_TIMEOUT",
+            "--keepalive-timeout",
+            DEFAULT_KEEPALIVE_TIMEOUT,
+        ),
+        max_connections=max_connections,
     )
 
 
@@ -140,6 +178,24 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="requests kept in the journal (per namespace), the oldest dropped first "
         f"(default {DEFAULT_JOURNAL_CAP}; env {ENV_PREFIX}JOURNAL_CAP)",
+    )
+    p(
+        "--header-timeout",
+        metavar="SECONDS",
+        help="close a connection whose request line and headers are not all in within SECONDS "
+        f"(default {DEFAULT_HEADER_TIMEOUT:g}; env {ENV_PREFIX}HEADER_TIMEOUT)",
+    )
+    p(
+        "--keepalive-timeout",
+        metavar="SECONDS",
+        help="close a kept-alive connection idle for SECONDS "
+        f"(default {DEFAULT_KEEPALIVE_TIMEOUT:g}; env {ENV_PREFIX}KEEPALIVE_TIMEOUT)",
+    )
+    p(
+        "--max-connections",
+        metavar="N",
+        help="close at once, unanswered, a connection beyond N open ones "
+        f"(default {DEFAULT_MAX_CONNECTIONS}; env {ENV_PREFIX}MAX_CONNECTIONS)",
     )
 
 
