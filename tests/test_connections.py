@@ -1,6 +1,7 @@
 """Connections held by slow, idle or too many clients (``--header-timeout``,
-``--keepalive-timeout``, ``--max-connections``), seen from raw sockets and ``requests`` against
-a real server on 127.0.0.1. Waits are bounded; the bounds under test are small (0.5 s) and each
+``--keepalive-timeout``, ``--max-connections``), and stopping a server with requests pending,
+seen from raw sockets and ``requests`` against a real server on 127.0.0.1 (in-process, or the
+CLI as a subprocess). Waits are bounded; the bounds under test are small (0.5 s) and each
 assertion allows several times more, so a slow machine cannot fail them.
 """
 
@@ -8,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import select
+import signal
 import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -156,15 +159,25 @@ def test_connections_over_the_cap_are_closed_while_earlier_ones_hold(
 # ----------------------------------------------------------------- the command line
 
 
+@dataclass
+class Served:
+    proc: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
 @pytest.fixture
-def cli(tmp_path: Path) -> Iterator[Callable[..., int]]:
-    """``cli(*args, **env)`` starts ``fake-meetings serve --port 0`` and returns its port."""
+def cli(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """``cli(*args, **env)`` starts ``fake-meetings serve --port 0 --scenario single``."""
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start(*args: str, **env: str) -> int:
+    def start(*args: str, **env: str) -> Served:
         proc, lines = start_serve(["--port", "0", "--scenario", "single", *args], tmp_path, env)
         procs.append(proc)
-        return int(lines[0].rsplit(":", 1)[1])
+        return Served(proc, int(lines[0].rsplit(":", 1)[1]))
 
     yield start
     for proc in procs:
@@ -172,10 +185,10 @@ def cli(tmp_path: Path) -> Iterator[Callable[..., int]]:
         proc.communicate(timeout=10)
 
 
-def test_the_cli_takes_the_bounds_from_flags(cli: Callable[..., int], sockets: Connect) -> None:
+def test_the_cli_takes_the_bounds_from_flags(cli: Callable[..., Served], sockets: Connect) -> None:
     port = cli(
         "--header-timeout", str(BOUND), "--keepalive-timeout", "60", "--max-connections", "1"
-    )
+    ).port
     held = sockets(port)
     assert exchange(held)[0] == 200
     assert closed_by_server(sockets(port), WITHIN)  # over the cap
@@ -184,14 +197,62 @@ def test_the_cli_takes_the_bounds_from_flags(cli: Callable[..., int], sockets: C
 
 
 def test_the_cli_takes_the_bounds_from_the_environment(
-    cli: Callable[..., int], sockets: Connect
+    cli: Callable[..., Served], sockets: Connect
 ) -> None:
     port = cli(
         FAKE_MEETINGS_HEADER_TIMEOUT="60",
         FAKE_MEETINGS_KEEPALIVE_TIMEOUT=str(BOUND),
         FAKE_MEETINGS_MAX_CONNECTIONS="1",
-    )
+    ).port
     held = sockets(port)
     assert exchange(held)[0] == 200
     assert closed_by_server(sockets(port), WITHIN)  # over the cap
     assert closed_by_server(held, WITHIN)  # idle
+
+
+# ----------------------------------------------------------------- stopping
+
+
+def delay_a_request(served: Served, sockets: Connect) -> socket.socket:
+    """A connection whose request waits on a 30 s injected delay."""
+    with requests.Session() as s:
+        s.trust_env = False
+        fault = {"delay_ms": 30_000, "probability": 1}
+        assert s.post(served.base_url + "/_fake/faults", json=fault, timeout=WITHIN).ok
+        sock = sockets(served.port)
+        sock.sendall(GET)
+        deadline = time.monotonic() + WITHIN
+        while (
+            s.get(served.base_url + "/_fake/faults", timeout=WITHIN).json()["data"][0]["fired"] < 1
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    return sock
+
+
+def test_sigterm_stops_the_server_whatever_is_pending(
+    cli: Callable[..., Served], sockets: Connect
+) -> None:
+    served = cli()
+    delayed = delay_a_request(served, sockets)
+    served.proc.send_signal(signal.SIGTERM)
+    assert served.proc.wait(timeout=WITHIN) == 0
+    assert closed_by_server(delayed, WITHIN)
+
+
+def test_a_second_sigint_stops_the_server_at_once(
+    cli: Callable[..., Served], sockets: Connect
+) -> None:
+    served = cli()
+    delay_a_request(served, sockets)
+    served.proc.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + WITHIN
+    while True:  # the first SIGINT is handled once the server stops listening
+        try:
+            socket.create_connection(("127.0.0.1", served.port), timeout=WITHIN).close()
+        except ConnectionRefusedError:
+            break
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    served.proc.send_signal(signal.SIGINT)  # while the delayed request is being waited for
+    assert served.proc.wait(timeout=WITHIN) == -signal.SIGINT  # killed by it: no clean-up

@@ -7,7 +7,6 @@ With no fault and no rate limit configured, a Daily request pays only a few attr
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 
@@ -44,11 +43,12 @@ async def traffic_middleware(request: web.Request, handler: Handler) -> web.Stre
         if limiter is not None and not limiter.allow(key):
             response: web.StreamResponse = error_response(429, "rate-limit-error", RATE_LIMIT_INFO)
         elif space.faults and (fault := space.faults.pick(request.method, request.path, key)):
-            if fault.delay_ms:
-                await asyncio.sleep(fault.delay_ms / 1000)
-            if fault.drop:
+            if fault.delay_ms and await space.faults.delay(fault):
+                fault = None  # the fault was cleared during the delay: answered normally
+                response = await handler(request)
+            elif fault.drop:
                 return _drop(request, space, fault)
-            if fault.status is not None:
+            elif fault.status is not None:
                 response = error_response(fault.status, fault.error_name, fault.error_info)
             else:  # a delay alone
                 response = await handler(request)
