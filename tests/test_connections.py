@@ -1,8 +1,8 @@
 """Connections held by slow, idle or too many clients (``--header-timeout``,
-``--keepalive-timeout``, ``--max-connections``), and stopping a server with requests pending,
-seen from raw sockets and ``requests`` against a real server on 127.0.0.1 (in-process, or the
-CLI as a subprocess). Waits are bounded; the bounds under test are small (0.5 s) and each
-assertion allows several times more, so a slow machine cannot fail them.
+``--keepalive-timeout``, ``--max-connections``), stopping a server with requests pending, and
+clients leaving mid-request, seen from raw sockets and ``requests`` against a real server on
+127.0.0.1 (in-process, or the CLI as a subprocess). Waits are bounded; the bounds under test are
+small (0.5 s) and each assertion allows several times more, so a slow machine cannot fail them.
 """
 
 from __future__ import annotations
@@ -256,3 +256,28 @@ def test_a_second_sigint_stops_the_server_at_once(
         time.sleep(0.01)
     served.proc.send_signal(signal.SIGINT)  # while the delayed request is being waited for
     assert served.proc.wait(timeout=WITHIN) == -signal.SIGINT  # killed by it: no clean-up
+
+
+# ----------------------------------------------------------------- client disconnects
+
+
+def test_clients_leaving_in_the_middle_of_a_body_are_not_logged_as_failures(
+    cli: Callable[..., Served], sockets: Connect
+) -> None:
+    served = cli()
+    disconnects = 50
+    for _ in range(disconnects):
+        sock = sockets(served.port)
+        sock.sendall(
+            b"POST /_fake/scenario HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nsessions: "
+        )
+        sock.close()
+    with requests.Session() as s:  # the server still answers
+        s.trust_env = False
+        assert s.get(served.base_url + "/_fake/health", timeout=WITHIN).ok
+    served.proc.send_signal(signal.SIGTERM)
+    _, err = served.proc.communicate(timeout=2 * WITHIN)
+    log = err.decode(errors="replace")
+    assert "Traceback" not in log, log[:3000]
+    assert len(log.splitlines()) <= disconnects, log[:3000]
+    assert all(len(line) <= 200 for line in log.splitlines()), log[:3000]

@@ -96,6 +96,8 @@ async def envelope_middleware(request: web.Request, handler: Handler) -> web.Str
         headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
         error = ERROR_NAMES.get(exc.status, "invalid-request-error")
         return error_response(exc.status, error, _http_info(request, exc), headers)
+    except ConnectionError:  # the client left (e.g. in the middle of its body): nobody to answer
+        raise  # the connection (api/runner.py) ends quietly
     except Exception:
         log.exception("unexpected failure answering %s %s", request.method, request.path_qs)
         return error_response(500, "server-error", "unexpected failure in fake-meetings")

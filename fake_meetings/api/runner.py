@@ -11,7 +11,9 @@ They are also bounded, so slow or idle clients cannot hold the server:
   of the connection opening, or of its first byte on a kept-alive connection (slow loris);
 - a kept-alive connection idle for ``keepalive_timeout`` seconds is closed (aiohttp's timer);
 - a connection beyond ``max_connections`` open ones is closed at once, unanswered;
-- when the server stops, requests still running after ``SHUTDOWN_TIMEOUT`` are cancelled.
+- when the server stops, requests still running after ``SHUTDOWN_TIMEOUT`` are cancelled;
+- a client that leaves in the middle of a request (a ``ConnectionError`` from reading its body)
+  is routine: its connection ends without a log line.
 """
 
 from __future__ import annotations
@@ -79,7 +81,8 @@ class _Connection(RequestHandler):
         if request.writer.output_size > 0:  # a response is under way: nothing can be added
             return super().handle_error(request, status, exc, message)
         if status >= 500:
-            self.log_exception("Error handling request", exc_info=exc)
+            if not isinstance(exc, ConnectionError):  # a client that left is routine, not logged
+                self.log_exception("Error handling request", exc_info=exc)
             info = "unexpected failure in fake-meetings"
         else:
             detail = str(exc or message or "malformed request")
