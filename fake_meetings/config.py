@@ -11,6 +11,9 @@ DEFAULT_JOURNAL_CAP = 1000
 DEFAULT_JOURNAL_BYTES = 2 * 1024 * 1024
 MIN_JOURNAL_BYTES = 64 * 1024  # room for the largest single entry
 DEFAULT_MAX_NAMESPACES = 100
+DEFAULT_HEADER_TIMEOUT = 10.0
+DEFAULT_KEEPALIVE_TIMEOUT = 15.0
+DEFAULT_MAX_CONNECTIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -31,3 +34,7 @@ class ServerConfig:
     namespaces: bool = False  # each Bearer key gets its own sessions, clock, faults and journal
     max_namespaces: int = DEFAULT_MAX_NAMESPACES  # live key namespaces; least recently used go
     rate_limit: bool = False  # Daily's documented limits: 20 requests/s and 100 per 5 s
+    # connections: bounds that keep slow or idle clients from holding the server
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT  # seconds to send a whole request head
+    keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT  # seconds an idle connection is kept
+    max_connections: int = DEFAULT_MAX_CONNECTIONS  # more are closed at once, unanswered

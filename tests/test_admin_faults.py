@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import aiohttp
@@ -155,6 +156,36 @@ def test_delay_then_error_and_delay_alone(server: ServerThread, plain: Http) -> 
     started = time.monotonic()
     ok(c.api("/v1/meetings"))
     assert time.monotonic() - started < 0.3  # both faults used up
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("DELETE", "/_fake/faults"), ("DELETE", "/_fake/faults/{id}"), ("POST", "/_fake/reset")],
+)
+def test_clearing_the_faults_releases_delayed_requests(
+    server: ServerThread, plain: Http, method: str, path: str
+) -> None:
+    """Requests waiting on a 30 s delay are answered at once, and normally (no 503), when the
+    fault is cleared, removed or reset away."""
+    c = plain.at(server.base_url)
+    fault = {"status": 503, "delay_ms": 30_000, "probability": 1, "path": "/v1/meetings"}
+    fault_id = ok(c.post("/_fake/faults", fault), 201)["id"]
+    waiting = 3
+    with requests.Session() as s, ThreadPoolExecutor(waiting) as pool:
+        s.trust_env = False
+        url = server.url + "/meetings"
+        answers = [pool.submit(s.get, url, headers=AUTH, timeout=10) for _ in range(waiting)]
+        deadline = time.monotonic() + TIMEOUT
+        while ok(c.get("/_fake/faults"))["data"][0]["fired"] < waiting:  # all are delayed
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        ok(c.call(method, path.format(id=fault_id)))
+        for answer in answers:
+            r = answer.result(timeout=5)
+            assert r.status_code == 200, r.text
+            assert r.json()["total_count"] == TOTAL
+    journal = ok(c.get("/_fake/requests", params={"path": "/v1/meetings"}))["data"]
+    assert [(e["status"], e["fault"]) for e in journal[-waiting:]] == [(200, None)] * waiting
 
 
 def _fired(c: Http, seed: int, n: int) -> list[int]:

@@ -223,6 +223,12 @@ def test_max_namespaces_from_the_environment(cli: Callable[..., Cli]) -> None:
         (["--journal-bytes", "1000"], {}, "at least 65536"),
         (["--max-namespaces", "0"], {}, "--max-namespaces"),
         ([], {"FAKE_MEETINGS_MAX_NAMESPACES": "x"}, "FAKE_MEETINGS_MAX_NAMESPACES"),
+        (["--header-timeout", "0"], {}, "--header-timeout"),
+        (["--keepalive-timeout", "soon"], {}, "--keepalive-timeout"),
+        (["--max-connections", "0"], {}, "--max-connections"),
+        ([], {"FAKE_MEETINGS_HEADER_TIMEOUT": "nan"}, "FAKE_MEETINGS_HEADER_TIMEOUT"),
+        ([], {"FAKE_MEETINGS_KEEPALIVE_TIMEOUT": "-1"}, "FAKE_MEETINGS_KEEPALIVE_TIMEOUT"),
+        ([], {"FAKE_MEETINGS_MAX_CONNECTIONS": "many"}, "FAKE_MEETINGS_MAX_CONNECTIONS"),
         (["--no-admin", "--admin-token", "t"], {}, "contradict"),
         ([], {"FAKE_MEETINGS_MAX_BODY": "1k"}, "FAKE_MEETINGS_MAX_BODY"),
         ([], {"FAKE_MEETINGS_NAMESPACES": "maybe"}, "FAKE_MEETINGS_NAMESPACES"),
@@ -249,6 +255,10 @@ def test_help_mentions_the_control_options(tmp_path: Path) -> None:
         "--journal-cap",
         "--journal-bytes",
         "--max-namespaces",
+        "--header-timeout",
+        "--keepalive-timeout",
+        "--max-connections",
         "FAKE_MEETINGS_ADMIN_TOKEN",
+        "FAKE_MEETINGS_MAX_CONNECTIONS",
     ):
         assert option in r.stdout, option

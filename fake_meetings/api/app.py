@@ -7,7 +7,6 @@ With no fault and no rate limit configured, a Daily request pays only a few attr
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aiohttp import web
@@ -50,11 +49,12 @@ async def traffic_middleware(request: web.Request, handler: Handler) -> web.Stre
             and space.faults
             and (fault := space.faults.pick(request.method, request.path, key))
         ):
-            if fault.delay_ms:
-                await asyncio.sleep(fault.delay_ms / 1000)
-            if fault.drop:
+            if fault.delay_ms and await space.faults.delay(fault):
+                fault = None  # the fault was cleared during the delay: answered normally
+                response = await handler(request)
+            elif fault.drop:
                 return _drop(request, fault)
-            if fault.status is not None:
+            elif fault.status is not None:
                 response = error_response(fault.status, fault.error_name, fault.error_info)
             else:  # a delay alone
                 response = await handler(request)
@@ -104,6 +104,8 @@ async def envelope_middleware(request: web.Request, handler: Handler) -> web.Str
         headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
         error = ERROR_NAMES.get(exc.status, "invalid-request-error")
         return error_response(exc.status, error, _http_info(request, exc), headers)
+    except ConnectionError:  # the client left (e.g. in the middle of its body): nobody to answer
+        raise  # the connection (api/runner.py) ends quietly
     except Exception:
         log.exception("unexpected failure answering %s %s", request.method, request.path_qs)
         return error_response(500, "server-error", "unexpected failure in fake-meetings")

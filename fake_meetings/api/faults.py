@@ -3,7 +3,8 @@
 A fault matches Daily-route requests by path prefix (``/v1`` or not, alike), method and API key,
 and answers the next ``count`` of them (or each with a ``probability``) with an error status in
 Daily's envelope, optionally after a delay; or it drops the connection; or, with only a delay,
-it just slows them down. Faults never apply to the control plane (``/_fake/``).
+it just slows them down. Faults never apply to the control plane (``/_fake/``). Clearing a fault
+ends the delays it imposed: those requests are then answered as if it had never been injected.
 
 Probabilities use a random generator per fault, seeded by the fault's ``seed`` (default 0), so
 a run is repeatable: the n-th request the fault sees fires or not, the same every time.
@@ -11,6 +12,7 @@ a run is repeatable: the n-th request the fault sees fires or not, the same ever
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import math
 import random
@@ -127,6 +129,7 @@ class Faults:
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
+        self._delayed: dict[asyncio.Future[None], str] = {}  # each waiting request: its fault
 
     def __bool__(self) -> bool:
         return bool(self._faults)
@@ -146,12 +149,33 @@ class Faults:
     def clear(self) -> int:
         count = len(self._faults)
         self._faults.clear()
+        self._release(None)
         return count
 
     def remove(self, fault_id: str) -> bool:
         before = len(self._faults)
         self._faults = [f for f in self._faults if f.id != fault_id]
+        self._release(fault_id)
         return len(self._faults) < before
+
+    async def delay(self, fault: Fault) -> bool:
+        """Wait the fault's ``delay_ms``; True when the fault was cleared meanwhile (the wait
+        then ends at once, and the request is answered as if no fault had been injected)."""
+        released: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._delayed[released] = fault.id
+        try:
+            await asyncio.wait_for(released, fault.delay_ms / 1000)
+        except TimeoutError:
+            return False
+        finally:
+            del self._delayed[released]
+        return True
+
+    def _release(self, fault_id: str | None) -> None:
+        """End the delays of the requests waiting on ``fault_id`` (None: on any fault)."""
+        for released, waited_on in self._delayed.items():
+            if fault_id in (None, waited_on) and not released.done():
+                released.set_result(None)
 
     def list(self) -> list[Fault]:
         return list(self._faults)

@@ -1,20 +1,76 @@
-"""An AppRunner whose low-level HTTP errors also wear Daily's envelope.
+"""The AppRunner of every server (the CLI's, ``ServerThread``'s, ``AsyncServer``'s), built from the
+app's :class:`ServerConfig`.
 
-aiohttp answers a request it cannot even parse (a request line or header over its size limit,
-broken HTTP) in plain text, before any middleware runs. The contract says every body is JSON,
-so this runner's connections write those answers through :func:`errors.error_response` too.
+Its connections answer in Daily's envelope even what aiohttp answers in plain text before any
+middleware runs (a request line or header over its size limit, broken HTTP): the contract says
+every body is JSON, so those answers go through :func:`errors.error_response` too.
+
+They are also bounded, so slow or idle clients cannot hold the server:
+
+- a request head (request line and headers) must be complete within ``header_timeout`` seconds
+  of the connection opening, or of its first byte on a kept-alive connection (slow loris);
+- a kept-alive connection idle for ``keepalive_timeout`` seconds is closed (aiohttp's timer);
+- a connection beyond ``max_connections`` open ones is closed at once, unanswered;
+- when the server stops, requests still running after ``SHUTDOWN_TIMEOUT`` are cancelled;
+- a client that leaves in the middle of a request (a ``ConnectionError`` from reading its body)
+  is routine: its connection ends without a log line.
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from .errors import ERROR_NAMES, error_response
+from .state import CONFIG
+
+SHUTDOWN_TIMEOUT = 1.0  # seconds
 
 
-class _EnvelopeRequestHandler(RequestHandler):
+class _Connection(RequestHandler):
+    __slots__ = ("_head_timer", "_header_timeout", "_max_connections")
+
+    def __init__(
+        self, manager: web.Server, *, header_timeout: float, max_connections: int, **kwargs: Any
+    ):
+        super().__init__(manager, **kwargs)
+        self._header_timeout = header_timeout
+        self._max_connections = max_connections
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert self._manager is not None
+        if len(self._manager._connections) >= self._max_connections:
+            transport.close()  # never started: connection_lost finds nothing to undo
+            return
+        super().connection_made(transport)
+        self._head_timer = self._loop.call_later(self._header_timeout, self._head_overdue)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._messages or self._request_in_progress:  # a head is complete
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+        elif self._head_timer is None and data:  # the first bytes of the next request
+            self._head_timer = self._loop.call_later(self._header_timeout, self._head_overdue)
+
+    def _head_overdue(self) -> None:
+        self._head_timer = None
+        if not self._messages and not self._request_in_progress:
+            self.force_close()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+        super().connection_lost(exc)
+
     def handle_error(
         self,
         request: BaseRequest,
@@ -25,7 +81,8 @@ class _EnvelopeRequestHandler(RequestHandler):
         if request.writer.output_size > 0:  # a response is under way: nothing can be added
             return super().handle_error(request, status, exc, message)
         if status >= 500:
-            self.log_exception("Error handling request", exc_info=exc)
+            if not isinstance(exc, ConnectionError):  # a client that left is routine, not logged
+                self.log_exception("Error handling request", exc_info=exc)
             info = "unexpected failure in fake-meetings"
         else:
             detail = str(exc or message or "malformed request")
@@ -35,15 +92,26 @@ class _EnvelopeRequestHandler(RequestHandler):
         return response
 
 
-class _EnvelopeServer(web.Server):
+class _Server(web.Server):
     def __call__(self) -> RequestHandler:
-        return _EnvelopeRequestHandler(self, loop=self._loop, **self._kwargs)
+        return _Connection(self, loop=self._loop, **self._kwargs)
 
 
 class Runner(web.AppRunner):
-    """``web.AppRunner`` with JSON answers for requests that cannot be parsed."""
+    """``web.AppRunner`` with JSON answers for unparsable requests and bounded connections."""
+
+    def __init__(self, app: web.Application, *, access_log: logging.Logger | None = None):
+        config = app[CONFIG]
+        super().__init__(
+            app,
+            access_log=access_log,
+            shutdown_timeout=SHUTDOWN_TIMEOUT,
+            keepalive_timeout=config.keepalive_timeout,
+            header_timeout=config.header_timeout,  # these two reach _Connection only
+            max_connections=config.max_connections,
+        )
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
-        server.__class__ = _EnvelopeServer  # same layout; only connection creation differs
+        server.__class__ = _Server  # same layout; only connection creation differs
         return server

@@ -22,6 +22,8 @@ from ..domain.scenario import ScenarioError, load_file, merge
 from ..loading import Loaded, load, resolve
 from .options import UsageError, env, generate_spec, now_option, scenario_specs, server_config
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 
 def cmd_serve(args: argparse.Namespace) -> int:
     config = server_config(args)
@@ -73,8 +75,15 @@ async def _serve(app: web.Application, config: ServerConfig, summary: str) -> No
         print(summary, flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+
+        def stop_gracefully() -> None:  # requests still running get Runner's SHUTDOWN_TIMEOUT
+            stop.set()
+            for sig in STOP_SIGNALS:  # a second signal stops the process at once
+                loop.remove_signal_handler(sig)
+                signal.signal(sig, signal.SIG_DFL)
+
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, stop_gracefully)
         await stop.wait()
     finally:
         await runner.cleanup()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import time
 
 from ..config import (
+    DEFAULT_HEADER_TIMEOUT,
     DEFAULT_JOURNAL_BYTES,
     DEFAULT_JOURNAL_CAP,
+    DEFAULT_KEEPALIVE_TIMEOUT,
     DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_NAMESPACES,
     MIN_JOURNAL_BYTES,
     ServerConfig,
@@ -48,6 +52,20 @@ def _number(flag: object, name: str, option: str, default: int | None) -> int | 
         source = option if flag is not None else ENV_PREFIX + name
         raise UsageError(f"{source} {text!r}: expected a whole number, 0 or more")
     return int(text)
+
+
+def _seconds(flag: object, name: str, option: str, default: float) -> float:
+    text = str(flag) if flag is not None else env(name)
+    if text is None or text == "":
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        source = option if flag is not None else ENV_PREFIX + name
+        raise UsageError(f"{source} {text!r}: expected a number of seconds above 0, like 10 or 0.5")
+    return seconds
 
 
 def now_option(args: argparse.Namespace) -> int | None:
@@ -104,6 +122,12 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
     assert max_namespaces is not None
     if max_namespaces < 1:
         raise UsageError("--max-namespaces 0: expected a number of namespaces, 1 or more")
+    max_connections = _number(
+        args.max_connections, "MAX_CONNECTIONS", "--max-connections", DEFAULT_MAX_CONNECTIONS
+    )
+    assert max_connections is not None
+    if max_connections < 1:
+        raise UsageError("--max-connections 0: expected a number of connections, 1 or more")
     return ServerConfig(
         host=args.host or env("HOST") or "127.0.0.1",
         port=port,
@@ -120,6 +144,16 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         max_namespaces=max_namespaces,
         namespaces=bool(args.namespaces) or env_flag("NAMESPACES"),
         rate_limit=bool(args.rate_limit) or env_flag("RATE_LIMIT"),
+        header_timeout=_seconds(
+            args.header_timeout, "HEADER_TIMEOUT", "--header-timeout", DEFAULT_HEADER_TIMEOUT
+        ),
+        keepalive_timeout=_seconds(
+            args.keepalive_timeout,
+            "KEEPALIVE_TIMEOUT",
+            "--keepalive-timeout",
+            DEFAULT_KEEPALIVE_TIMEOUT,
+        ),
+        max_connections=max_connections,
     )
 
 
@@ -176,6 +210,24 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="with --namespaces, how many key namespaces live at once; one more evicts the "
         f"least recently used (default {DEFAULT_MAX_NAMESPACES}; env {ENV_PREFIX}MAX_NAMESPACES)",
+    )
+    p(
+        "--header-timeout",
+        metavar="SECONDS",
+        help="close a connection whose request line and headers are not all in within SECONDS "
+        f"(default {DEFAULT_HEADER_TIMEOUT:g}; env {ENV_PREFIX}HEADER_TIMEOUT)",
+    )
+    p(
+        "--keepalive-timeout",
+        metavar="SECONDS",
+        help="close a kept-alive connection idle for SECONDS "
+        f"(default {DEFAULT_KEEPALIVE_TIMEOUT:g}; env {ENV_PREFIX}KEEPALIVE_TIMEOUT)",
+    )
+    p(
+        "--max-connections",
+        metavar="N",
+        help="close at once, unanswered, a connection beyond N open ones "
+        f"(default {DEFAULT_MAX_CONNECTIONS}; env {ENV_PREFIX}MAX_CONNECTIONS)",
     )
 
 
