@@ -52,8 +52,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(loaded.world(), config)
     # The loaded sessions live as long as the process and hold no cycles: move them out of the
     # cyclic GC's sight, so a full collection never walks a million sessions mid-request.
-    gc.collect()
-    gc.freeze()
+    with Progress("freezing the sessions for the garbage collector", enabled=True):
+        gc.collect()
+        gc.freeze()
     try:
         asyncio.run(_serve(app, config, _summary(loaded, config)))
     except OSError as exc:
