@@ -22,7 +22,7 @@
 FROM python:3.11-slim-bookworm AS build
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY fake_meetings/ fake_meetings/
 COPY fixtures/ fixtures/
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .

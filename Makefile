@@ -1,20 +1,29 @@
 # Two commands do all set-up: `make serve` and `make test`. Each creates .venv and installs
-# what it needs on first use (Python 3.11+ and make are the only prerequisites).
+# what it needs on first use (Python 3.11+ and make are the only prerequisites): `make serve`
+# only the runtime dependencies, `make test` the development tools too (pytest, mypy, ruff,
+# schemathesis, hadolint, hatchling). After that set-up, `make test` needs no network.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: serve test lint clean bench
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-serve: $(STAMP)  ## run the server on the bundled default scenario (ARGS="--port 9000" to pass options)
+serve: $(RUNTIME_STAMP)  ## run the server on the bundled default scenario (ARGS="--port 9000" to pass options)
 	$(BIN)/fake-meetings serve $(ARGS)
 
 test: $(STAMP)  ## the whole test suite, lint and type checks included

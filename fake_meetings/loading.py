@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from .domain.model import Session
 from .domain.scenario import Scenario, ScenarioError, load_file, merge
 from .domain.validate import Problem
 from .domain.world import World
+from .progress import LARGE, Progress
 
 DEFAULT_SCENARIO = "default"
 
@@ -31,25 +33,36 @@ def bundled_names() -> list[str]:
     return sorted(p.stem for p in fixtures_dir().glob("*.yaml"))
 
 
-def resolve(spec: str) -> Path:
-    """A scenario given as a file path, or as the name of a bundled scenario (``ties``)."""
+def _path_like(spec: str) -> bool:
+    """Whether ``spec`` names a file rather than a bundled scenario (``ties``)."""
+    has_sep = "/" in spec or os.sep in spec or (os.altsep is not None and os.altsep in spec)
+    return has_sep or spec.startswith((".", "~")) or spec.endswith((".yaml", ".yml", ".json"))
+
+
+def resolve(spec: str, origin: str | None = None) -> Path:
+    """A scenario given as a file path, or as the name of a bundled scenario (``ties``).
+
+    ``origin`` names where ``spec`` came from (an environment variable) in the error."""
     path = Path(spec)
     if path.is_file():
         return path
     bundled = fixtures_dir() / f"{spec}.yaml"
-    if "/" not in spec and bundled.is_file():
+    if not _path_like(spec) and bundled.is_file():
         return bundled
-    names = ", ".join(bundled_names()) or "(none found)"
-    raise ScenarioError(
-        [
-            Problem(
-                spec,
-                None,
-                (),
-                f"no such file, and no bundled scenario of that name; bundled scenarios: {names}",
-            )
-        ]
-    )
+    where = f" (from {origin})" if origin else ""
+    if not _path_like(spec):
+        names = ", ".join(bundled_names()) or "(none found)"
+        message = (
+            f"no such file, and no bundled scenario of that name{where}; bundled scenarios: {names}"
+        )
+    elif path.is_dir():
+        message = f"{path.absolute()} is a directory, not a scenario file{where}"
+    else:
+        message = f"the file {path.absolute()} does not exist{where}"
+        stem = Path(spec).stem
+        if "/" not in spec and os.sep not in spec and stem in bundled_names():
+            message += f"; to use the bundled scenario, give its bare name: {stem}"
+    raise ScenarioError([Problem(spec, None, (), message)])
 
 
 @dataclass(frozen=True)
@@ -57,13 +70,21 @@ class Loaded:
     sessions: list[Session]
     now: int | None  # the instant the clock is frozen at, if any
     sources: list[str]
+    report: bool = False  # progress of indexing on stderr (see fake_meetings.progress)
 
     def world(self) -> World:
-        return World(self.sessions, Clock(self.now))
+        count = len(self.sessions)
+        with Progress(f"indexing {count:,} sessions", enabled=self.report, loud=count >= LARGE):
+            return World(self.sessions, Clock(self.now))
 
 
 def load(
-    specs: Sequence[str], *, now: int | None = None, generate: GenerateSpec | None = None
+    specs: Sequence[str],
+    *,
+    now: int | None = None,
+    generate: GenerateSpec | None = None,
+    origin: str | None = None,
+    report: bool = False,
 ) -> Loaded:
     """Load and merge scenarios (the bundled default when ``specs`` is empty and nothing is
     generated), plus ``generate``'s sessions.
@@ -72,31 +93,43 @@ def load(
     ``now:`` does both, for every file (files without ``now:`` are read against it too);
     otherwise relative times count from the wall clock at load time and the clock runs in real
     time. Raises :class:`ScenarioError` with every problem found; nothing is half-loaded.
+
+    ``origin`` names where ``specs`` came from (an environment variable), for the errors.
+    ``report``: progress of long steps (reading files, generating, indexing) on stderr.
     """
-    paths = [resolve(s) for s in (specs or ([] if generate else [DEFAULT_SCENARIO]))]
-    scenarios = _load_files(paths, now, int(time.time()))
+    paths = [resolve(s, origin) for s in (specs or ([] if generate else [DEFAULT_SCENARIO]))]
+    scenarios = _load_files(paths, now, int(time.time()), report)
     _, file_now = merge(scenarios)
     if now is None and file_now is not None:
         # relative times of files without their own `now:` count from the frozen instant
         again = [i for i, sc in enumerate(scenarios) if sc.now is None]
-        reloaded = _load_files([paths[i] for i in again], file_now, file_now)
+        reloaded = _load_files([paths[i] for i in again], file_now, file_now, report)
         for i, sc in zip(again, reloaded, strict=True):
             scenarios[i] = sc
     base = now if now is not None else file_now
     sources = [str(p) for p in paths]
     if generate is not None:
-        sessions = generate_sessions(generate, base if base is not None else int(time.time()))
+        count = generate.sessions
+        with Progress(
+            "generating sessions", total=count, enabled=report, loud=count >= LARGE
+        ) as progress:
+            at = base if base is not None else int(time.time())
+            sessions = generate_sessions(generate, at, progress.update)
         scenarios.append(Scenario(tuple(sessions), None, "--generate"))
         sources.append(f"{generate.sessions} generated (seed {generate.seed})")
-    sessions, _ = merge(scenarios)
-    return Loaded(sessions, base, sources)
+    with Progress("checking sessions", enabled=report):
+        sessions, _ = merge(scenarios)
+    return Loaded(sessions, base, sources, report)
 
 
-def _load_files(paths: Sequence[Path], now: int | None, wall_now: int) -> list[Scenario]:
+def _load_files(
+    paths: Sequence[Path], now: int | None, wall_now: int, report: bool = False
+) -> list[Scenario]:
     scenarios, problems = [], []
     for path in paths:
         try:
-            scenarios.append(load_file(path, now=now, wall_now=wall_now))
+            with Progress(f"reading {path}", enabled=report):
+                scenarios.append(load_file(path, now=now, wall_now=wall_now))
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -124,14 +124,16 @@ def _external_handle(config: pytest.Config, url: str) -> FakeMeetings:
     try:
         backend.wait_healthy(timeout)
     except ServerUnreachable as exc:
-        pytest.fail(
-            f"fake-meetings: the external server given by --fake-meetings-url / "
-            f"FAKE_MEETINGS_URL / fake_meetings_url cannot be reached.\n{exc}\n"
-            "Is it running, and is the URL right from where the tests run? "
-            "Unset the setting to let the plugin start a server in the test process.",
-            pytrace=False,
-        )
-    return FakeMeetings(backend, url + "/v1", key)
+        reason = str(exc)
+    else:
+        return FakeMeetings(backend, url + "/v1", key)
+    pytest.fail(  # outside the except block: the message is printed once
+        f"fake-meetings: the external server given by --fake-meetings-url / "
+        f"FAKE_MEETINGS_URL / fake_meetings_url cannot be reached.\n{reason}\n"
+        "Is it running, and is the URL right from where the tests run? "
+        "Unset the setting to let the plugin start a server in the test process.",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -157,10 +159,15 @@ def _prepare(handle: FakeMeetings, request: pytest.FixtureRequest) -> None:
     """Reset, then load what the test's marker declares."""
     from .handle import FakeMeetingsError
 
+    # Each pytest.fail is outside its except block: pytest then prints the message once, with
+    # no "During handling of the above exception, another exception occurred".
+    problem: str | None = None
     try:
         handle.reset()
     except FakeMeetingsError as exc:
-        pytest.fail(f"fake-meetings: cannot reset the server before the test: {exc}", pytrace=False)
+        problem = f"fake-meetings: cannot reset the server before the test: {exc}"
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
     marker = request.node.get_closest_marker(MARKER)
     if marker is None:
         return
@@ -184,9 +191,9 @@ def _prepare(handle: FakeMeetings, request: pytest.FixtureRequest) -> None:
         for i, source in enumerate(scenarios):
             handle.load(source, mode="replace" if i == 0 else "append", now=now)
     except (ValueError, FakeMeetingsError) as exc:  # ScenarioError is a ValueError
-        pytest.fail(
-            f"@pytest.mark.fake_meetings: cannot load the test's data:\n{exc}", pytrace=False
-        )
+        problem = f"@pytest.mark.fake_meetings: cannot load the test's data:\n{exc}"
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture

@@ -3,12 +3,17 @@
 - ``hadolint`` (from the ``dev`` extra) lints it.
 - The build stage is replayed: its ``COPY`` lines are applied to the files ``.dockerignore`` lets
   into the build context, and a wheel is built from the result, as ``pip wheel`` does in stage 1.
-- The runtime stage is replayed: the wheel goes into a fresh virtualenv (its dependencies come
-  from the package index), and the final stage's ``ENV``, ``ENTRYPOINT``/``CMD`` and
-  ``HEALTHCHECK CMD`` are run exactly as written, with the container's environment. Only
-  ``FAKE_MEETINGS_PORT`` is changed, to a free port; ``FAKE_MEETINGS_HOST`` stays ``0.0.0.0`` as
-  in the image, which also shows that a server bound to every interface answers on 127.0.0.1,
-  the address the HEALTHCHECK uses.
+- The runtime stage is replayed: the wheel goes into a fresh virtualenv, and the final stage's
+  ``ENV``, ``ENTRYPOINT``/``CMD`` and ``HEALTHCHECK CMD`` are run exactly as written, with the
+  container's environment. Only ``FAKE_MEETINGS_PORT`` is changed, to a free port;
+  ``FAKE_MEETINGS_HOST`` stays ``0.0.0.0`` as in the image, which also shows that a server bound
+  to every interface answers on 127.0.0.1, the address the HEALTHCHECK uses.
+
+Everything runs offline, with no package index: the wheel is built by the ``hatchling`` of the
+test environment (``--no-build-isolation``; the image's build fetches it), and pip resolves the
+wheel's declared dependencies with ``--no-index`` from a wheelhouse repacked from the test
+environment's own installed copies of exactly those distributions (and theirs, transitively).
+A dependency the wheel does not declare is not there, as in the image.
 
 What this cannot check: the base image, ``useradd`` and file permissions, ``EXPOSE`` and port
 publishing, and Docker's own scheduling of the HEALTHCHECK. Those need a real ``docker build``.
@@ -16,7 +21,12 @@ publishing, and Docker's own scheduling of the HEALTHCHECK. Those need a real ``
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import email
+import hashlib
+import importlib.metadata
+import importlib.util
 import json
 import os
 import queue
@@ -47,7 +57,7 @@ DOCKERIGNORE = REPO / ".dockerignore"
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION = PYPROJECT["project"]["version"]
 
-# Building the wheel and installing its dependencies from the index: ~10-20 s for the module.
+# Building the wheel and installing it with its dependencies: ~10-20 s for the module.
 slow = pytest.mark.slow
 
 
@@ -230,6 +240,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# pip with no package index at all (no config file, no find-links): the suite runs offline.
+OFFLINE_PIP = {
+    **os.environ,
+    "PIP_NO_INDEX": "1",
+    "PIP_FIND_LINKS": "",
+    "PIP_CONFIG_FILE": os.devnull,
+}
+
+
 def run(
     argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -247,6 +266,71 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
         return exc.code, json.loads(exc.read())
 
 
+def _requirements(dist_requires: list[str] | None, extras: set[str]) -> list[Any]:
+    from packaging.requirements import Requirement
+
+    wanted = []
+    for text in dist_requires or []:
+        req = Requirement(text)
+        if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in extras | {""}):
+            wanted.append(req)
+    return wanted
+
+
+def installed_closure(wheel_metadata: str) -> list[importlib.metadata.Distribution]:
+    """The installed distributions a wheel's ``Requires-Dist`` needs here, transitively."""
+    from packaging.utils import canonicalize_name
+
+    requires = email.message_from_string(wheel_metadata).get_all("Requires-Dist")
+    todo, found = _requirements(requires, set()), {}
+    while todo:
+        req = todo.pop()
+        name = canonicalize_name(req.name)
+        if name in found:
+            continue
+        try:
+            dist = importlib.metadata.distribution(req.name)
+        except importlib.metadata.PackageNotFoundError:
+            pytest.fail(f"{req} is not installed in the test environment: pip install -e '.[dev]'")
+        assert dist.version in req.specifier or not req.specifier, (req, dist.version)
+        found[name] = dist
+        todo += _requirements(dist.requires, set(req.extras))
+    return list(found.values())
+
+
+def wheel_from_installed(dist: importlib.metadata.Distribution, out_dir: Path) -> Path:
+    """Repack an installed distribution as a wheel (its files, a fresh RECORD). Console scripts
+    (outside site-packages) are left out: pip makes them again from entry_points.txt."""
+    from packaging.utils import canonicalize_name
+
+    wheel_info = (dist.read_text("WHEEL") or "").splitlines()
+    tags = [line.split(":", 1)[1].strip().split("-") for line in wheel_info if line[:4] == "Tag:"]
+    # a wheel's file name compresses its tags: py2-none-any + py3-none-any = py2.py3-none-any
+    tag = "-".join(".".join(dict.fromkeys(t[i] for t in tags)) for i in range(3))
+    name = canonicalize_name(dist.metadata["Name"]).replace("-", "_")
+    path = out_dir / f"{name}-{dist.version}-{tag}.whl"
+    assert dist.files is not None, f"{name} has no RECORD"
+    root = Path(str(dist.locate_file("")))
+    records, record = [], None
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in dist.files:
+            rel = file.as_posix()
+            if rel.startswith("..") or "__pycache__" in rel:
+                continue
+            if rel.endswith(".dist-info/RECORD"):
+                record = rel
+                continue
+            if rel.endswith((".dist-info/INSTALLER", ".dist-info/REQUESTED", "direct_url.json")):
+                continue
+            data = (root / rel).read_bytes()
+            zf.writestr(rel, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            records.append(f"{rel},sha256={digest.decode()},{len(data)}")
+        assert record is not None, f"{name}: no RECORD in its files"
+        zf.writestr(record, "\n".join([*records, f"{record},,"]) + "\n")
+    return path
+
+
 @dataclass
 class Installed:
     wheel: Path
@@ -261,12 +345,22 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     source = replay_build_stage_copies(build_context(), root / "build")
     wheels = root / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-    run([*pip, "wheel", "--no-deps", "--no-cache-dir", "--wheel-dir", str(wheels), str(source)])
+    if importlib.util.find_spec("hatchling") is None:
+        pytest.fail("hatchling (the build backend) is not installed: pip install -e '.[test]'")
+    build = ["wheel", "--no-deps", "--no-build-isolation", "--no-index", "--no-cache-dir"]
+    run([*pip, *build, "--wheel-dir", str(wheels), str(source)], env=OFFLINE_PIP)
     (wheel,) = wheels.glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        metadata = zf.read(f"fake_meetings-{VERSION}.dist-info/METADATA").decode()
+    wheelhouse = root / "wheelhouse"
+    wheelhouse.mkdir()
+    for dist in installed_closure(metadata):
+        wheel_from_installed(dist, wheelhouse)
     venv = root / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
-    venv_python = venv / "bin" / "python"
-    run([str(venv_python), "-m", "pip", "--disable-pip-version-check", "install", str(wheel)])
+    venv_pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+    offline = ["--no-index", "--no-cache-dir", "--find-links", str(wheelhouse)]
+    run([*venv_pip, "install", *offline, str(wheel)], env=OFFLINE_PIP)
     workdir = root / "cwd"
     workdir.mkdir()
     return Installed(wheel, venv / "bin", workdir)
@@ -315,11 +409,13 @@ def test_dockerfile_declares_the_container_contract() -> None:
 
 def test_dockerignore_keeps_what_the_build_needs_and_little_else() -> None:
     context = build_context()
-    needed = {"pyproject.toml", "README.md", "fake_meetings/__init__.py", "fixtures/default.yaml"}
+    needed = {"pyproject.toml", "README.md", "LICENSE", "fake_meetings/__init__.py"}
+    needed.add("fixtures/default.yaml")
     assert needed <= context
     assert {p.split("/")[0] for p in context} <= {
         "pyproject.toml",
         "README.md",
+        "LICENSE",
         "fake_meetings",
         "fixtures",
         "Dockerfile",
@@ -343,6 +439,18 @@ def test_the_wheel_carries_the_bundled_fixtures(installed: Installed) -> None:
         env=container_env(installed, 0),
     )
     assert Path(proc.stdout.strip()).is_relative_to(installed.bin.parent), proc.stdout
+
+
+@slow
+def test_the_wheel_carries_the_license(installed: Installed) -> None:
+    with zipfile.ZipFile(installed.wheel) as zf:
+        info = f"fake_meetings-{VERSION}.dist-info"
+        metadata = email.message_from_bytes(zf.read(f"{info}/METADATA"))
+        license_text = zf.read(f"{info}/licenses/LICENSE").decode()
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    assert license_text == (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert license_text.startswith("MIT License\n\nCopyright (c) 2026 the fake-meetings authors\n")
 
 
 def _read_lines(stream: IO[str], out: queue.Queue[str]) -> None:

@@ -290,6 +290,9 @@ def test_marker_mistakes_fail_clearly(inner: pytest.Pytester, mode: list[str]) -
     assert "broken.yaml:4: sessions[0].participants" in out
     assert "no-such-thing: (top level): no such file, and no bundled scenario" in out
     assert "Traceback" not in out and "handle.py" not in out
+    # each failure is printed once, not a second time as the context of pytest's Failed
+    assert "During handling of the above exception" not in out
+    assert out.count("no-such-thing: (top level)") == 1, out
     assert "unknown argument(s) scenarios" in out
 
 
@@ -654,6 +657,7 @@ def test_external_unreachable_fails_clearly(inner: pytest.Pytester) -> None:
     assert "the external server given by --fake-meetings-url" in out
     assert f"cannot reach fake-meetings at http://127.0.0.1:{port}" in out
     assert "waited 0.6 s" in out
+    assert "During handling of the above exception" not in out
     assert elapsed < 8  # one wait for the session, not one per test
 
 

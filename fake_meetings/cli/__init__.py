@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .. import __version__
 from ..domain.scenario import ScenarioError
@@ -19,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fake-meetings",
         description="A local fake of Daily's meeting-analytics REST API (/v1/meetings).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser(
@@ -106,8 +107,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """``parser.parse_args``, with a "did you mean" for an unknown option (exits 2)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = _subparsers(parser)
+    for word in argv:  # before the command: only the top level's own options
+        if word in commands or word == "--":
+            break
+        if word.startswith("-") and word.split("=", 1)[0] not in parser._option_string_actions:
+            parser.error(_unrecognized([word], parser._option_string_actions))
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        sub = commands.get(args.command, parser)
+        sub.error(_unrecognized(unknown, sub._option_string_actions))
+    return args
+
+
+def _unrecognized(words: list[str], options: Iterable[str]) -> str:
+    message = f"unrecognized arguments: {' '.join(words)}"
+    for word in words:
+        flag = word.split("=", 1)[0]
+        close = difflib.get_close_matches(flag, list(options), n=1, cutoff=0.75)
+        if flag.startswith("-") and close:
+            message += f"; {flag}: did you mean {close[0]}?"
+    return message
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(build_parser(), argv)
     commands = {"serve": cmd_serve, "validate": cmd_validate, "generate": cmd_generate}
     try:
         return commands[args.command](args)

@@ -235,6 +235,11 @@ def scenario_specs(args: argparse.Namespace) -> list[str]:
     return args.scenario or [s for s in (env("SCENARIO") or "").split(os.pathsep) if s]
 
 
+def scenario_origin(args: argparse.Namespace) -> str | None:
+    """Where the scenarios came from, when not from --scenario: for the error messages."""
+    return None if args.scenario else f"{ENV_PREFIX}SCENARIO"
+
+
 def add_generate_options(parser: argparse.ArgumentParser) -> None:
     p = parser.add_argument
     p("--seed", type=int, help=f"random seed (default 0; env {ENV_PREFIX}SEED)")
