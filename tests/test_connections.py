@@ -108,7 +108,8 @@ def test_the_header_timeout_spares_idle_time_and_bodies(serve: Serve, sockets: C
     assert exchange(sock)[0] == 200
     body = b"sessions: []\n" + b"#" * 20
     sock.sendall(
-        b"POST /_fake/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % len(body)
+        b"POST /_fake/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
     )
     for i in range(len(body) - 1):  # a body slower than the header timeout: still read
         sock.sendall(body[i : i + 1])
@@ -269,7 +270,8 @@ def test_clients_leaving_in_the_middle_of_a_body_are_not_logged_as_failures(
     for _ in range(disconnects):
         sock = sockets(served.port)
         sock.sendall(
-            b"POST /_fake/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nsessions: "
+            b"POST /_fake/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Length: 100000\r\n\r\nsessions: "
         )
         sock.close()
     with requests.Session() as s:  # the server still answers
