@@ -38,7 +38,7 @@ def uncached() -> str:
         )
         store, now = world.store, world.clock.now()
         try:
-            page = list_meetings(store, query, config.unknown_cursor)
+            page = list_meetings(store, query, now, config.unknown_cursor)
         except UnknownCursor as exc:
             raise invalid(f"{exc.param}: no meeting session with id {exc.value!r}") from None
         body = render.meetings_page(

@@ -59,7 +59,10 @@ class PartSpec:
         return out
 
     def duration_at(self, now: int) -> int:
-        return now - self.join_time if self.duration is None else self.duration
+        """Present until ``now`` (an open stay, or one that leaves later), else its duration."""
+        if self.duration is None or self.join_time + self.duration > now:
+            return max(0, now - self.join_time)
+        return self.duration
 
     def expected(self, now: int) -> dict[str, Any]:
         return {
@@ -97,9 +100,15 @@ class SessionSpec:
     def key(self) -> tuple[int, str]:
         return (self.start_time, self.id)
 
+    def ongoing_at(self, now: int) -> bool:
+        """Someone is still in the room at ``now``, or will be: an open stay or a later leave."""
+        return any(
+            p.duration is None or p.join_time + p.duration > now for p in self.participants
+        )
+
     def duration_at(self, now: int) -> int:
-        if self.ongoing:
-            return now - self.start_time
+        if self.ongoing_at(now):
+            return max(0, now - self.start_time)
         return max(p.join_time + (p.duration or 0) for p in self.participants) - self.start_time
 
     def sorted_participants(self) -> list[PartSpec]:
@@ -126,7 +135,7 @@ class SessionSpec:
             "room": self.room,
             "start_time": self.start_time,
             "duration": self.duration_at(now),
-            "ongoing": self.ongoing,
+            "ongoing": self.ongoing_at(now),
             "max_participants": self.peak(),
         }
         if participants:
@@ -200,7 +209,7 @@ def small_scenario() -> Scenario:
                 "retro",
                 T0 + 4 * DAY,
                 [_ended("p-06", T0 + 4 * DAY, 2000)],
-                max_participants=4,  # given explicitly: served as is
+                max_participants=1,  # given explicitly: it must agree with the stays
             ),
             SessionSpec(
                 "s-09",

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fake_meetings.domain import timeline
 from fake_meetings.domain.clock import Clock
-from fake_meetings.domain.model import Participant, Session, derived_duration, peak_overlap
+from fake_meetings.domain.model import Participant, Session, peak_overlap, session_end
 from fake_meetings.domain.store import DuplicateSessionId, Store
 from fake_meetings.domain.times import parse_instant
 
@@ -27,27 +28,11 @@ def participant(pid: str, join: int, duration: int | None) -> Participant:
 
 
 def ended(sid: str, room: str, start: int, duration: int = 60) -> Session:
-    return Session(
-        id=sid,
-        room=room,
-        start_time=start,
-        ongoing=False,
-        duration=duration,
-        max_participants=1,
-        participants=(participant(f"p-{sid}", start, duration),),
-    )
+    return Session.of(sid, room, start, [participant(f"p-{sid}", start, duration)])
 
 
 def ongoing(sid: str, room: str, start: int) -> Session:
-    return Session(
-        id=sid,
-        room=room,
-        start_time=start,
-        ongoing=True,
-        duration=None,
-        max_participants=1,
-        participants=(participant(f"p-{sid}", start, None),),
-    )
+    return Session.of(sid, room, start, [participant(f"p-{sid}", start, None)])
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,7 +175,7 @@ class TestParseInstant:
 
 
 # --------------------------------------------------------------------------------------------
-# model.peak_overlap, derived_duration, duration_at
+# model.peak_overlap, session_end; timeline durations
 # --------------------------------------------------------------------------------------------
 
 
@@ -251,36 +236,44 @@ class TestPeakOverlap:
 
 
 class TestDurations:
-    def test_derived_duration_is_last_leave_minus_start(self) -> None:
+    def test_the_end_is_the_last_leave(self) -> None:
         people = [participant("a", 95, 50), participant("b", 110, 60), participant("c", 120, 5)]
-        assert derived_duration(100, people) == 70  # last leave: 110 + 60 = 170
+        assert session_end(people) == 170  # last leave: 110 + 60
+        s = Session.of("s", "r", 100, people)
+        assert timeline.duration(s, 10_000) == 70
 
-    def test_derived_duration_with_a_join_before_the_start(self) -> None:
-        assert derived_duration(1_030, [participant("a", 1_000, 300)]) == 270
+    def test_duration_with_a_join_before_the_start(self) -> None:
+        s = Session.of("s", "r", 1_030, [participant("a", 1_000, 300)])
+        assert timeline.duration(s, 10_000) == 270
 
-    def test_ended_session_duration_ignores_now(self) -> None:
+    def test_an_open_stay_means_no_end(self) -> None:
+        assert session_end([participant("a", 0, 10), participant("b", 5, None)]) is None
+
+    def test_ended_session_duration_ignores_later_instants(self) -> None:
         s = ended("s", "alpha", T0, duration=600)
-        assert s.duration_at(T0) == 600
-        assert s.duration_at(T0 + 100_000) == 600
+        assert timeline.duration(s, T0 + 600) == 600
+        assert timeline.duration(s, T0 + 100_000) == 600
+        assert timeline.duration(s, T0 + 100) == 100  # earlier, it was running
 
     def test_ongoing_session_duration_grows_with_now(self) -> None:
         s = ongoing("s", "alpha", T0)
-        assert s.duration_at(T0) == 0
-        assert s.duration_at(T0 + 600) == 600
-        assert s.duration_at(T0 + 3_601) == 3_601
+        assert timeline.duration(s, T0) == 0
+        assert timeline.duration(s, T0 + 600) == 600
+        assert timeline.duration(s, T0 + 3_601) == 3_601
 
     def test_ongoing_session_duration_is_never_negative(self) -> None:
-        assert ongoing("s", "alpha", T0).duration_at(T0 - 50) == 0
+        assert timeline.duration(ongoing("s", "alpha", T0), T0 - 50) == 0
 
     def test_present_participant_duration_grows_with_now(self) -> None:
         p = participant("p", T0 - 20, None)
-        assert p.duration_at(T0) == 20
-        assert p.duration_at(T0 + 100) == 120
-        assert p.duration_at(T0 - 30) == 0
+        assert timeline.stay_duration(p, T0) == 20
+        assert timeline.stay_duration(p, T0 + 100) == 120
+        assert timeline.stay_duration(p, T0 - 30) == 0
 
     def test_departed_participant_duration_is_fixed(self) -> None:
         p = participant("p", T0, 45)
-        assert p.duration_at(T0 + 10_000) == 45
+        assert timeline.stay_duration(p, T0 + 10_000) == 45
+        assert timeline.stay_duration(p, T0 + 30) == 30  # still there at T0 + 30
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fake_meetings.domain import timeline
 from fake_meetings.domain.dump import dump_scenario
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.model import Session
@@ -19,9 +20,9 @@ from fake_meetings.domain.scenario import load_text
 NOW = 1_717_243_200  # 2024-06-01T12:00:00Z
 
 
-def brute_force_peak(s: Session, now: int) -> int:
-    """Peak simultaneous presence, counted second by second (independent of the model's sweep)."""
-    stays = [(p.join_time, p.join_time + p.duration_at(now)) for p in s.participants]
+def brute_force_peak(stays: list[tuple[int, int]]) -> int:
+    """Peak simultaneous presence, counted second by second (independent of the model's sweep);
+    a stay is [join, leave)."""
     lo, hi = min(a for a, _ in stays), max(b for _, b in stays)
     return max(sum(a <= t < b for a, b in stays) for t in range(lo, max(hi, lo + 1)))
 
@@ -34,25 +35,21 @@ def check_invariants(s: Session, now: int, window: tuple[int, int]) -> None:
     assert [(p.join_time, p.participant_id) for p in s.participants] == sorted(
         (p.join_time, p.participant_id) for p in s.participants
     )
+    stays = []
     for p in s.participants:
         assert isinstance(p.join_time, int)
         assert p.join_time >= s.start_time - 30, "a join precedes the start by 30 s at most"
-        assert p.join_time <= now
-        stay = p.duration_at(now)
-        assert stay >= 10, "nobody staying under 10 s is recorded"
-        if p.duration is None:
-            assert s.ongoing, "only an ongoing session has people still present"
-    if s.ongoing:
-        assert s.duration is None
-        assert any(p.duration is None for p in s.participants)
-        assert s.start_time + s.duration_at(now) == now
-    else:
-        assert s.duration is not None
-        ends = [p.join_time + p.duration for p in s.participants if p.duration is not None]
-        assert s.start_time + s.duration == max(ends)
-        assert s.start_time + s.duration <= now
-    # a person's records never overlap themselves (a rejoin is a new record after leaving)
-    assert s.max_participants == brute_force_peak(s, now)
+        assert p.duration is not None and p.duration >= 10, "every stay is whole, 10 s or more"
+        stays.append((p.join_time, p.join_time + p.duration))
+    # the session ends at the last leave; its peak is the most people in the room at once
+    assert s.end == max(leave for _, leave in stays)
+    assert s.peak == brute_force_peak(stays)
+    # at now: ongoing exactly while someone is still to leave; what is visible is what joined
+    assert timeline.ongoing(s, now) == (s.end > now)
+    seen = [(a, min(b, now + 1)) for a, b in stays if a <= now]
+    if timeline.visible(s, now) and seen:
+        assert timeline.max_participants(s, now) == brute_force_peak(seen)
+        assert timeline.duration(s, now) == min(now, s.end) - s.start_time
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -78,7 +75,7 @@ def test_invariants_over_thousands_with_a_window_ending_now() -> None:
     sessions = generate(spec, NOW)
     for s in sessions:
         check_invariants(s, NOW, spec.window(NOW))
-    assert any(s.ongoing for s in sessions)
+    assert any(timeline.ongoing(s, NOW) for s in sessions)
 
 
 def test_shapes_are_realistic() -> None:
@@ -89,7 +86,7 @@ def test_shapes_are_realistic() -> None:
     weekday_share = sum(d.weekday() < 5 for d in local) / len(local)
     working_share = sum(8 <= d.hour < 18 for d in local) / len(local)
     assert weekday_share > 0.85 and working_share > 0.7
-    ended = sorted(s.duration for s in sessions if s.duration is not None)
+    ended = sorted(s.end - s.start_time for s in sessions if s.end is not None and s.end <= NOW)
     in_5_to_60 = sum(300 <= d <= 3600 for d in ended) / len(ended)
     assert in_5_to_60 > 0.6 and ended[-1] > 3 * 3600  # most 5-60 min, a tail of hours
     heads = Counter(len(s.participants) for s in sessions)

@@ -139,11 +139,11 @@ def test_ended_session_duration_matches_its_participants(
     assert s01["max_participants"] == 2
 
 
-def test_explicit_max_participants_is_served_as_given(
+def test_explicit_max_participants_agreeing_with_the_stays_is_served(
     client: SyncClient, small_server: ServerThread
 ) -> None:
-    r = client.get(small_server.url + "/meetings/s-06")
-    assert r.json()["max_participants"] == 4
+    r = client.get(small_server.url + "/meetings/s-06")  # one stay, max_participants: 1 given
+    assert r.json()["max_participants"] == 1
 
 
 def test_participant_fields_and_nulls(client: SyncClient, small_server: ServerThread) -> None:

@@ -190,7 +190,7 @@ def test_reset_isolates_tests(inner: pytest.Pytester, mode: list[str]) -> None:
         def test_dirty(fake_meetings, round):
             fake_meetings.add_session(room="left-over", start_time=1_700_000_000, duration=60)
             fake_meetings.load("single", mode="append")
-            fake_meetings.clock.set(1_000_000)
+            fake_meetings.clock.set(1_800_000_000)  # after both sessions: both are visible
             get(fake_meetings, "/meetings")
             assert get(fake_meetings, "/meetings").json()["total_count"] == 2
 

@@ -3,8 +3,9 @@
 ``fake_meetings.api.render`` is the reference: it builds dicts and serializes them with orjson
 on every call. ``fake_meetings.api.render_cache`` reuses bytes. Every test here renders the same
 thing both ways and compares bytes: for arbitrary sessions (odd strings, ongoing sessions,
-people still present), at a sequence of clock instants, with budgets so small that entries are
-evicted all the time, and across store snapshots. No timing is asserted anywhere.
+people still present, stays that start or end in the future), at a sequence of clock instants
+forward and back, with budgets so small that entries are evicted all the time, and across store
+snapshots. No timing is asserted anywhere.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from fake_meetings.api.render_cache import (
     Bounded,
     RenderCache,
     cache_of,
-    is_live,
 )
+from fake_meetings.domain import timeline
 from fake_meetings.domain.model import Participant, Session
 from fake_meetings.domain.query import (
     OLDEST,
@@ -51,36 +52,25 @@ texts = st.one_of(st.text(max_size=12), tricky)
 
 
 @st.composite
-def participants(draw: st.DrawFn, *, present: bool) -> Participant:
+def participants(draw: st.DrawFn) -> Participant:
     return Participant(
         participant_id=draw(st.text(min_size=1, max_size=8)),
         user_id=draw(st.none() | texts),
         user_name=draw(st.none() | texts),
-        join_time=draw(st.integers(T - 5_000, T)),
-        duration=None if present else draw(st.integers(0, 10**7)),
+        join_time=draw(st.integers(T - 5_000, T + 5_000)),
+        duration=draw(st.none() | st.integers(0, 10_000)),
     )
 
 
 @st.composite
 def sessions(draw: st.DrawFn, sid: str) -> Session:
-    kind = draw(st.sampled_from(["ended", "ongoing", "odd-ended", "odd-ongoing"]))
-    # "odd" sessions break the model's invariants (an ended session with someone still present,
-    # an ongoing one with a stored duration): the cache must still never freeze a clock value
-    ongoing = kind in ("ongoing", "odd-ongoing")
-    people = draw(st.lists(participants(present=False), min_size=0, max_size=5))
-    if kind in ("ongoing", "odd-ended"):
-        people += draw(st.lists(participants(present=True), min_size=1, max_size=3))
-    duration = (
-        draw(st.integers(0, 10**6)) if kind in ("ended", "odd-ended", "odd-ongoing") else None
-    )
-    return Session(
-        id=sid,
-        room=draw(st.sampled_from(["alpha", "beta"]) | texts),
-        start_time=draw(st.integers(T - 10_000, T)),
-        ongoing=ongoing,
-        duration=duration,
-        max_participants=draw(st.integers(0, 30)),
-        participants=tuple(sorted(people, key=lambda p: p.sort_key)),
+    # any stays, open or closed, in the past or the future; the start may even follow the end
+    people = draw(st.lists(participants(), min_size=1, max_size=6))
+    return Session.of(
+        sid,
+        draw(st.sampled_from(["alpha", "beta"]) | texts),
+        draw(st.integers(T - 10_000, T + 3_000)),
+        people,
     )
 
 
@@ -92,7 +82,11 @@ def stores(draw: st.DrawFn, min_size: int = 0) -> list[Session]:
     return [draw(sessions(sid)) for sid in ids]
 
 
-instants = st.lists(st.integers(T - 100, T + 10**6), min_size=1, max_size=5)
+instants = st.lists(
+    st.integers(T - 10_001, T + 20_000) | st.sampled_from([T - 5_000, T, T + 5_000, T + 10**6]),
+    min_size=1,
+    max_size=6,
+)
 budgets = st.sampled_from([0, 300, 3_000, 10**9])
 
 
@@ -132,16 +126,16 @@ def test_pages_equal_the_reference_at_every_instant(
     for _ in range(4):  # several queries share the cache, so later ones meet cached fragments
         q = data.draw(queries(pool))
         participants = data.draw(st.booleans(), label="participants")
-        page = list_meetings(store, q)
-        key = ("list", repr(q), participants)
         for now in [*nows, *reversed(nows)]:  # forward, back, and the same instant twice
+            page = list_meetings(store, q, now)
             expected = render.meetings_page(
                 page.total_count, page.sessions, now, participants=participants
             )
+            key = ("list", repr(q), participants, store.at(now).key)  # as the route keys it
             body = cache.body(key, now)
             if body is None:
                 entry = cache.meetings_page(
-                    page.total_count, page.sessions, participants=participants
+                    page.total_count, page.sessions, now, participants=participants
                 )
                 body = cache.keep(key, entry, now)
             assert body == expected
@@ -156,12 +150,12 @@ def test_single_session_bodies_equal_the_reference(
     pool: list[Session], nows: list[int], budget: int
 ) -> None:
     cache = RenderCache(budget, budget)
-    for now in nows:
+    for now in [*nows, *reversed(nows)]:
         for s in pool:
-            key = ("session", s.id)
+            key = ("session", s.id, timeline.settled(s, now))  # as the route keys it
             body = cache.body(key, now)
             if body is None:
-                body = cache.keep(key, cache.session(s), now)
+                body = cache.keep(key, cache.session(s, now), now)
             assert body == render.session_body(s, now)
 
 
@@ -171,59 +165,61 @@ def test_participant_pages_equal_the_reference(
     pool: list[Session], nows: list[int], limit: int, budget: int
 ) -> None:
     cache = RenderCache(budget, budget)
-    for now in nows:
+    for now in [*nows, *reversed(nows)]:
         for s in pool:
             unique = {p.participant_id: p for p in s.participants}  # cursors need unique ids
-            s_ok = Session(s.id, s.room, s.start_time, s.ongoing, s.duration, s.max_participants,
-                           tuple(sorted(unique.values(), key=lambda p: p.sort_key)))  # fmt: skip
-            cursors = [None, *(p.participant_id for p in s_ok.participants)]
+            s_ok = Session.of(s.id, s.room, s.start_time, unique.values())
+            cursors = [None, *(p.participant_id for p in timeline.participants(s_ok, now))]
             for after in cursors:
-                records = list_participants(s_ok, ParticipantsQuery(limit, joined_after=after))
+                q = ParticipantsQuery(limit, joined_after=after)
+                records = list_participants(s_ok, q, now)
                 if not records:
                     continue
+                # as the route does: kept only once the session has settled
                 key = ("participants", s.id, after, limit)
-                body = cache.body(key, now)
+                settled = timeline.settled(s_ok, now)
+                body = cache.body(key, now) if settled else None
                 if body is None:
-                    body = cache.keep(key, cache.participants_page(records), now)
+                    page = cache.participants_page(s_ok, records, now)
+                    body = cache.keep(key, page, now) if settled else page.at(now)
                 assert body == render.participants_page(records, now)
 
 
 @SETTINGS
-@given(stores(min_size=1))
-def test_fragments_are_the_sessions_json_and_never_of_live_sessions(pool: list[Session]) -> None:
+@given(stores(min_size=1), instants)
+def test_fragments_are_the_sessions_json_and_only_of_settled_sessions(
+    pool: list[Session], nows: list[int]
+) -> None:
     cache = RenderCache()
-    for s in pool:
-        for participants in (True, False):
-            frag = cache.fragment(s, participants=participants)
-            if is_live(s):
-                assert frag is None
-                key = (cache.token, s.id)
-                assert key not in cache.full.data and key not in cache.head.data
-            else:
-                assert frag == orjson.dumps(render.session_dict(s, 0, participants=participants))
-                # the same at any instant: nothing in it depends on the clock
+    for now in nows:
+        for s in pool:
+            for participants in (True, False):
+                frag = cache.fragment(s, now, participants=participants)
+                if not timeline.settled(s, now):
+                    assert frag is None
+                    continue
+                assert frag == orjson.dumps(render.session_dict(s, now, participants=participants))
+                # the same at any later instant: nothing in it depends on the clock any more
                 assert frag == orjson.dumps(
-                    render.session_dict(s, T + 12345, participants=participants)
+                    render.session_dict(s, now + 12345, participants=participants)
                 )
 
 
-def test_is_live_is_exactly_depending_on_the_clock() -> None:
+def test_settled_is_exactly_having_ended() -> None:
     ended = Participant("p", None, None, T, 60)
     present = Participant("q", None, None, T, None)
-    assert not is_live(Session("a", "r", T, False, 60, 1, (ended,)))
-    assert is_live(Session("b", "r", T, True, None, 1, (present,)))
-    assert is_live(Session("c", "r", T, True, None, 1, (ended,)))  # no stored duration
-    assert is_live(Session("d", "r", T, False, 60, 1, (ended, present)))  # someone present
+    done = Session.of("a", "r", T, [ended])
+    assert not timeline.settled(done, T + 59) and timeline.settled(done, T + 60)
+    assert not timeline.settled(Session.of("b", "r", T, [present]), T + 10**6)
+    assert not timeline.settled(Session.of("d", "r", T, [ended, present]), T + 10**6)
 
 
 def test_an_ongoing_page_follows_the_clock_and_reuses_the_body_of_one_instant() -> None:
     present = Participant("p", "u", "Ann", T - 100, None)
-    live = Session("live", "r", T - 100, True, None, 1, (present,))
-    done = Session(
-        "done", "r", T - 5_000, False, 60, 1, (Participant("q", None, None, T - 5_000, 60),)
-    )
+    live = Session.of("live", "r", T - 100, [present])
+    done = Session.of("done", "r", T - 5_000, [Participant("q", None, None, T - 5_000, 60)])
     cache = RenderCache()
-    entry = cache.meetings_page(2, [live, done], participants=True)
+    entry = cache.meetings_page(2, [live, done], T, participants=True)
     first = entry.at(T)
     assert first == render.meetings_page(2, [live, done], T, participants=True)
     assert entry.at(T) is first  # the same instant: the same bytes object
@@ -275,7 +271,7 @@ def test_a_body_without_holes_is_fixed() -> None:
 
 
 def test_each_snapshot_has_its_own_cache_which_dies_with_it() -> None:
-    s = Session("a", "r", T, False, 60, 1, (Participant("p", None, None, T, 60),))
+    s = Session.of("a", "r", T, [Participant("p", None, None, T, 60)])
     old, new = Store([s]), Store([s])
     assert cache_of(old) is cache_of(old)
     assert cache_of(old) is not cache_of(new)
@@ -288,34 +284,34 @@ def test_each_snapshot_has_its_own_cache_which_dies_with_it() -> None:
 @pytest.mark.parametrize("participants", [True, False])
 def test_a_page_rendered_for_one_snapshot_is_not_reused_for_the_next(participants: bool) -> None:
     def session(duration: int) -> Session:
-        return Session(
-            "a", "r", T, False, duration, 1, (Participant("p", None, None, T, duration),)
-        )
+        return Session.of("a", "r", T, [Participant("p", None, None, T, duration)])
 
+    now = T + 100
     before, after = Store([session(60)]), Store([session(90)])
     key = ("list", "", participants)
     for store in (before, after):
-        page = list_meetings(store, MeetingsQuery())
+        page = list_meetings(store, MeetingsQuery(), now)
         cache = cache_of(store)
-        body = cache.body(key, T) or cache.keep(
-            key, cache.meetings_page(page.total_count, page.sessions, participants=participants), T
-        )
+        entry = cache.meetings_page(page.total_count, page.sessions, now, participants=participants)
+        body = cache.body(key, now) or cache.keep(key, entry, now)
         assert body == render.meetings_page(
-            page.total_count, page.sessions, T, participants=participants
+            page.total_count, page.sessions, now, participants=participants
         )
-    assert b'"duration":90' in (cache_of(after).body(key, T) or b"")
+    assert b'"duration":90' in (cache_of(after).body(key, now) or b"")
 
 
 def test_the_entries_of_a_dropped_snapshot_leave_the_shared_maps() -> None:
-    s = Session("a", "r", T, False, 60, 1, (Participant("p", None, None, T, 60),))
+    s = Session.of("a", "r", T, [Participant("p", None, None, T, 60)])
     store = Store([s])
     cache = cache_of(store)
     token = cache.token
     assert cache.full is FULL_FRAGMENTS and cache.bodies is BODIES  # the process-wide maps
-    page = list_meetings(store, MeetingsQuery())
+    now = T + 100
+    page = list_meetings(store, MeetingsQuery(), now)
     for participants in (True, False):
         key = ("list", participants)
-        cache.keep(key, cache.meetings_page(1, page.sessions, participants=participants), T)
+        entry = cache.meetings_page(1, page.sessions, now, participants=participants)
+        cache.keep(key, entry, now)
     assert any(k[0] == token for k in FULL_FRAGMENTS.data)
     assert any(k[0] == token for k in HEAD_FRAGMENTS.data)
     assert any(k[0] == token for k in BODIES.data)
@@ -329,22 +325,23 @@ def test_the_entries_of_a_dropped_snapshot_leave_the_shared_maps() -> None:
 def test_snapshots_with_the_same_ids_never_share_entries() -> None:
     def store(duration: int) -> Store:
         p = Participant("p", None, None, T, duration)
-        return Store([Session("same-id", "r", T, False, duration, 1, (p,))])
+        return Store([Session.of("same-id", "r", T, [p])])
 
     stores = [store(d) for d in (60, 90, 120)]
     for st_, d in zip(stores, (60, 90, 120), strict=True):
-        frag = cache_of(st_).fragment(st_.sessions[0], participants=True)
+        frag = cache_of(st_).fragment(st_.sessions[0], T + 1000, participants=True)
         assert frag is not None and b'"duration":%d' % d in frag
 
 
 def test_live_bodies_count_their_assembled_bytes_against_the_budget() -> None:
     """A page of ongoing sessions is mostly holes: what it really keeps is the assembled body."""
     people = tuple(Participant(f"p{i}", f"u{i}", "Ann", T - 100, None) for i in range(20))
-    live = [Session(f"s{i}", "r", T - 100, True, None, 20, people) for i in range(10)]
+    live = [Session.of(f"s{i}", "r", T - 100, people) for i in range(10)]
     cache = RenderCache(fragment_budget=10**6, body_budget=60_000)
     for i in range(50):  # fifty different keys for pages of ten live sessions
         now = T + i
-        body = cache.keep(("page", i), cache.meetings_page(10, live, participants=True), now)
+        entry = cache.meetings_page(10, live, now, participants=True)
+        body = cache.keep(("page", i), entry, now)
         assert body == render.meetings_page(10, live, now, participants=True)
     kept = sum(
         sum(map(len, entry.parts)) + (len(entry.last[1]) if entry.last else 0)

@@ -29,18 +29,20 @@ Serve = Callable[..., ServerThread]
 def reference_list(world: World, query_string: str, **config: object) -> bytes:
     query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
     q, no_participants = params.meetings_query(query, strict_limit=False)
-    page = list_meetings(world.store, q, config.get("unknown_cursor", "error"))  # type: ignore[arg-type]
-    return render.meetings_page(
-        page.total_count, page.sessions, world.clock.now(), participants=not no_participants
-    )
+    now = world.clock.now()
+    mode = config.get("unknown_cursor", "error")
+    page = list_meetings(world.store, q, now, mode)  # type: ignore[arg-type]
+    participants = not no_participants
+    return render.meetings_page(page.total_count, page.sessions, now, participants=participants)
 
 
 def reference_participants(world: World, meeting_id: str, query_string: str) -> bytes:
     query = MultiDict(urllib.parse.parse_qsl(query_string, keep_blank_values=True))
     session = world.store.get(meeting_id)
     assert session is not None
-    records = list_participants(session, params.participants_query(query, strict_limit=False))
-    return render.participants_page(records, world.clock.now())
+    now = world.clock.now()
+    records = list_participants(session, params.participants_query(query, strict_limit=False), now)
+    return render.participants_page(records, now)
 
 
 def fetch(http: requests.Session, url: str) -> requests.Response:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fake_meetings.domain.scenario import ScenarioError, load_data, load_file, merge
+from fake_meetings.domain import timeline
+from fake_meetings.domain.scenario import Scenario, ScenarioError, load_data, load_file, merge
 from fake_meetings.loading import load
 
 GOOD_SESSION = """\
@@ -24,7 +25,15 @@ def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
     return path
 
 
+LATER = 2_000_000_000  # the instant files without `now:` are read at: after all their stays
+
+
+def load_later(path: Path) -> Scenario:
+    return load_file(path, wall_now=LATER)
+
+
 def problems(path: Path, **kwargs: int) -> list[str]:
+    kwargs.setdefault("wall_now", LATER)
     with pytest.raises(ScenarioError) as info:
         load_file(path, **kwargs)
     lines = str(info.value).splitlines()
@@ -128,7 +137,7 @@ def test_same_participant_id_in_two_sessions_is_fine(tmp_path: Path) -> None:
             participants: [{participant_id: p1, join_time: 2000, duration: 60}]
         """,
     )
-    assert len(load_file(path).sessions) == 2
+    assert len(load_later(path).sessions) == 2
 
 
 def test_negative_duration(tmp_path: Path) -> None:
@@ -193,23 +202,47 @@ def test_ongoing_session_with_nobody_present(tmp_path: Path) -> None:
               - {join_time: 1000, duration: 60}
         """,
     )
-    assert only_problem(path).startswith(f"{path}:4: sessions[0].ongoing: an ongoing session")
+    msg = only_problem(path)
+    assert msg.startswith(f"{path}:4: sessions[0].ongoing: ongoing: true contradicts"), msg
+    assert "everybody has left" in msg
 
 
-def test_participant_duration_required_when_session_ended(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        """\
+def test_a_stay_without_duration_is_open_and_makes_the_session_ongoing(tmp_path: Path) -> None:
+    text = """\
         sessions:
           - room: a
             start_time: 1000
+            {ongoing}participants:
+              - {{join_time: 1000, duration: 60}}
+              - {{join_time: 1010}}
+        """
+    (session,) = load_later(write(tmp_path, text.format(ongoing=""))).sessions
+    assert session.end is None and timeline.ongoing(session, LATER)
+    assert timeline.duration(session, LATER) == LATER - 1000
+    # saying it has ended contradicts the open stay
+    path = write(tmp_path, text.format(ongoing="ongoing: false\n            "), "said.yaml")
+    msg = only_problem(path)
+    assert msg.startswith(f"{path}:4: sessions[0].ongoing: ongoing: false contradicts"), msg
+
+
+def test_fields_of_a_session_not_started_yet_are_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        now: 5000
+        sessions:
+          - room: a
+            start_time: +1h
+            duration: 60
             participants:
-              - {join_time: 1000, duration: 60}
-              - {join_time: 1010}
+              - {join_time: +1h, duration: 60}
         """,
     )
     msg = only_problem(path)
-    assert msg.startswith(f"{path}:6: sessions[0].participants[1].duration: is required")
+    assert msg.startswith(f"{path}:5: sessions[0].duration: the session starts after now"), msg
+    fine = write(tmp_path, path.read_text().replace("    duration: 60\n", "", 1), "fine.yaml")
+    (session,) = load_file(fine).sessions
+    assert session.start_time == 5000 + 3600 and not timeline.visible(session, 5000)
 
 
 def test_empty_participant_list(tmp_path: Path) -> None:
@@ -356,16 +389,24 @@ def test_derived_fields(tmp_path: Path) -> None:
               - {join_time: 1100, duration: 20}
         """,
     )
-    (session,) = load_file(path).sessions
-    assert session.duration == 1320 - 1000
+    (session,) = load_later(path).sessions
+    assert timeline.duration(session, LATER) == 1320 - 1000
     # 990-1090 and 1020-1320 overlap; 1100-1120 overlaps only the second: peak 2
-    assert session.max_participants == 2
+    assert timeline.max_participants(session, LATER) == 2
+    # at 1050 only the first two have joined, and both are there
+    assert timeline.max_participants(session, 1050) == 2
+    assert [p.join_time for p in timeline.participants(session, 1050)] == [990, 1020]
     assert [p.join_time for p in session.participants] == [990, 1020, 1100]
 
 
-def test_given_max_participants_is_kept(tmp_path: Path) -> None:
+def test_given_max_participants_must_agree_with_the_stays(tmp_path: Path) -> None:
     path = write(tmp_path, "sessions:\n" + GOOD_SESSION + "    max_participants: 4\n")
-    assert load_file(path).sessions[0].max_participants == 4
+    msg = only_problem(path)
+    assert msg.startswith(f"{path}:6: sessions[0].max_participants: 4 contradicts"), msg
+    assert "at most 1 of them" in msg
+    text = "sessions:\n" + GOOD_SESSION + "    max_participants: 1\n"
+    agreeing = write(tmp_path, text, "ok.yaml")
+    assert timeline.max_participants(load_later(agreeing).sessions[0], LATER) == 1
 
 
 def test_time_forms_and_relative_base(tmp_path: Path) -> None:
@@ -448,7 +489,7 @@ def test_merge_keys_apply_and_written_keys_win(tmp_path: Path) -> None:
     )
     merged = "  - <<: *first\n    id: second\n    room: retro\n"
     ok_file = write(tmp_path, f"sessions:\n{first}{merged}")
-    loaded = load_file(ok_file)
+    loaded = load_later(ok_file)
     assert sorted((s.id, s.room, s.start_time) for s in loaded.sessions) == [
         ("first", "standup", 1000),
         ("second", "retro", 1000),

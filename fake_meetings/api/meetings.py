@@ -1,16 +1,20 @@
 """The three Daily routes (contract §2-§4): parameters -> store -> render. Nothing else.
 
+Every answer is the timeline as seen at the server clock's instant (read once per request).
 Bodies come from the snapshot's :mod:`render_cache` (same bytes as :mod:`render`, the reference
-renderer). A body is keyed by everything it depends on besides the snapshot and the clock: the
-raw query string and the options that change the answer. A request whose key is cached skips
-parsing and the query engine; the same query string always parses the same way, and an invalid
-one is never cached (it raises before anything is stored).
+renderer). A body is keyed by everything it depends on besides the snapshot and the clock
+second: the raw query string, the options that change the answer, and where the clock stands in
+the timeline (the store's instant key for a list; whether the session has settled for one
+session). A request whose key is cached skips parsing and the query engine; the same query
+string always parses the same way, and an invalid one is never cached (it raises before
+anything is stored).
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from ..domain import timeline
 from ..domain.query import UnknownCursor, list_meetings, list_participants
 from . import params
 from .errors import invalid, not_found
@@ -26,18 +30,24 @@ async def list_sessions(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
     store, now = world.store, world.clock.now()  # one snapshot, one instant per request
     cache = cache_of(store)
-    key = ("list", request.rel_url.raw_query_string, config.strict_limit, config.unknown_cursor)
+    key = (
+        "list",
+        request.rel_url.raw_query_string,
+        config.strict_limit,
+        config.unknown_cursor,
+        store.at(now).key,
+    )
     body = cache.body(key, now)
     if body is None:
         query, no_participants = params.meetings_query(
             request.query, strict_limit=config.strict_limit
         )
         try:
-            page = list_meetings(store, query, config.unknown_cursor)
+            page = list_meetings(store, query, now, config.unknown_cursor)
         except UnknownCursor as exc:
             raise invalid(f"{exc.param}: no meeting session with id {exc.value!r}") from None
         entry = cache.meetings_page(
-            page.total_count, page.sessions, participants=not no_participants
+            page.total_count, page.sessions, now, participants=not no_participants
         )
         body = cache.keep(key, entry, now)
     return _json(body)
@@ -47,14 +57,14 @@ async def get_session(request: web.Request) -> web.Response:
     world = world_of(request)
     store, now = world.store, world.clock.now()
     meeting_id = request.match_info["meeting"]
+    session = store.visible(meeting_id, now)
+    if session is None:
+        raise not_found(f"no meeting session with id {meeting_id!r}")
     cache = cache_of(store)
-    key = ("session", meeting_id)
+    key = ("session", meeting_id, timeline.settled(session, now))
     body = cache.body(key, now)
     if body is None:
-        session = store.get(meeting_id)
-        if session is None:
-            raise not_found(f"no meeting session with id {meeting_id!r}")
-        body = cache.keep(key, cache.session(session), now)
+        body = cache.keep(key, cache.session(session, now), now)
     return _json(body)
 
 
@@ -62,7 +72,12 @@ async def get_participants(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
     store, now = world.store, world.clock.now()
     meeting_id = request.match_info["meeting"]
+    session = store.visible(meeting_id, now)
+    if session is None:
+        raise not_found(f"no meeting session with id {meeting_id!r}")
     cache = cache_of(store)
+    # a live session's records follow the clock (who has joined by now): its pages are not kept
+    settled = timeline.settled(session, now)
     key = (
         "participants",
         meeting_id,
@@ -70,14 +85,11 @@ async def get_participants(request: web.Request) -> web.Response:
         config.strict_limit,
         config.unknown_cursor,
     )
-    body = cache.body(key, now)
+    body = cache.body(key, now) if settled else None
     if body is None:
-        session = store.get(meeting_id)
-        if session is None:
-            raise not_found(f"no meeting session with id {meeting_id!r}")
         query = params.participants_query(request.query, strict_limit=config.strict_limit)
         try:
-            records = list_participants(session, query, config.unknown_cursor)
+            records = list_participants(session, query, now, config.unknown_cursor)
         except UnknownCursor as exc:
             raise invalid(
                 f"{exc.param}: no participant with id {exc.value!r} "
@@ -85,7 +97,8 @@ async def get_participants(request: web.Request) -> web.Response:
             ) from None
         if not records:
             raise not_found(f"no more participant records in meeting session {meeting_id!r}")
-        body = cache.keep(key, cache.participants_page(records), now)
+        page = cache.participants_page(session, records, now)
+        body = cache.keep(key, page, now) if settled else page.at(now)
     return _json(body)
 
 

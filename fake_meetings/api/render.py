@@ -1,4 +1,5 @@
-"""Sessions and participant records -> Daily's JSON (orjson bytes). Every time is an integer."""
+"""Sessions and participant records -> Daily's JSON (orjson bytes), as seen at ``now``: what
+the timeline shows at that instant (``domain/timeline.py``). Every time is an integer."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from ..domain import timeline
 from ..domain.model import Participant, Session
 
 
@@ -16,7 +18,7 @@ def participant_dict(p: Participant, now: int) -> dict[str, Any]:
         "participant_id": p.participant_id,
         "user_name": p.user_name,
         "join_time": p.join_time,
-        "duration": p.duration_at(now),
+        "duration": timeline.stay_duration(p, now),
     }
 
 
@@ -25,12 +27,12 @@ def session_dict(s: Session, now: int, *, participants: bool = True) -> dict[str
         "id": s.id,
         "room": s.room,
         "start_time": s.start_time,
-        "duration": s.duration_at(now),
-        "ongoing": s.ongoing,
-        "max_participants": s.max_participants,
+        "duration": timeline.duration(s, now),
+        "ongoing": timeline.ongoing(s, now),
+        "max_participants": timeline.max_participants(s, now),
     }
     if participants:
-        out["participants"] = [participant_dict(p, now) for p in s.participants]
+        out["participants"] = [participant_dict(p, now) for p in timeline.participants(s, now)]
     return out
 
 
@@ -47,7 +49,3 @@ def session_body(s: Session, now: int) -> bytes:
 
 def participants_page(records: Iterable[Participant], now: int) -> bytes:
     return orjson.dumps({"data": [participant_dict(p, now) for p in records]})
-
-
-def json_body(value: Any) -> bytes:
-    return orjson.dumps(value)

@@ -7,10 +7,14 @@ This module only remembers its output, under two rules that keep it exact:
   (found through a weak-keyed map) and tags every entry with that snapshot's token, unique for
   the life of the process. A reload swaps the store, hence the token: nothing rendered from old
   data is ever served for new data, and the old entries are dropped when the old store goes.
-* **Live sessions are never frozen.** A session whose output depends on the clock (``ongoing``:
-  its ``duration`` and that of everyone still present is ``now - start``) is *live*. A body that
-  contains live sessions is kept as fixed parts around *holes*; the holes are rendered again for
-  each new instant, and the assembled body is reused only for the very instant it was made at.
+* **Only settled sessions are frozen.** A session that has ended by ``now`` is *settled*: its
+  JSON never changes as the clock moves on (``timeline.settled``). Any other visible session is
+  *live*: its durations, participants and peak follow the clock. A body that contains live
+  sessions is kept as fixed parts around *holes*; the holes are rendered again for each new
+  instant, and the assembled body is reused only for the very instant it was made at.
+* **Per instant of the timeline.** Which sessions a page holds, its ``total_count`` and which of
+  them are settled depend on the clock only through the store's :class:`Instant` key (how many
+  sessions have started, how many have ended): list bodies are kept under that key too.
 
 Two kinds of entries, in maps with a byte budget each, shared by the whole process (every
 snapshot, every namespace), evicted first-in-first-out (a hit costs one dict lookup and never
@@ -38,6 +42,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
+from ..domain import timeline
 from ..domain.model import Participant, Session
 from ..domain.store import Store
 from . import render
@@ -150,14 +155,6 @@ def _body_cost(key: tuple[int, Hashable], value: Body) -> int:
     return value.cost() + sum(len(k) for k in parts if isinstance(k, str))
 
 
-def is_live(s: Session) -> bool:
-    """Whether the session's JSON depends on the clock (the reference renderer asks the clock
-    exactly for a missing duration, of the session or of a participant)."""
-    if s.duration is None:
-        return True
-    return any(p.duration is None for p in s.participants)
-
-
 def _exact(value: object) -> bytes:
     """``orjson.dumps(value)`` in a bytes object of its own size: orjson's buffer starts at 4 KiB
     and is not shrunk, which would make a kept 800-byte fragment cost 4 KiB."""
@@ -199,14 +196,17 @@ class RenderCache:
 
     # --- fragments ---------------------------------------------------------------------------
 
-    def fragment(self, s: Session, *, participants: bool) -> bytes | None:
-        """The JSON object of the session as inside a page, or None when it is live (then its
-        bytes depend on the clock: never cached). A cached fragment is never of a live session."""
+    def fragment(self, s: Session, now: int, *, participants: bool) -> bytes | None:
+        """The JSON object of the session as inside a page, or None when it is live at ``now``
+        (then its bytes depend on the clock: never cached). A fragment is rendered and used only
+        when the session is settled, and a settled session renders alike at every instant."""
+        if not timeline.settled(s, now):
+            return None
         cache = self.full if participants else self.head
         key = (self.token, s.id)
         frag = cache.data.get(key)
-        if frag is None and not is_live(s):
-            frag = cache.put(key, _exact(render.session_dict(s, 0, participants=participants)))
+        if frag is None:
+            frag = cache.put(key, _exact(render.session_dict(s, now, participants=participants)))
         return frag
 
     # --- bodies ------------------------------------------------------------------------------
@@ -222,18 +222,17 @@ class RenderCache:
         return body
 
     def meetings_page(
-        self, total_count: int, sessions: Sequence[Session], *, participants: bool
+        self, total_count: int, sessions: Sequence[Session], now: int, *, participants: bool
     ) -> Body:
         """The body of :func:`render.meetings_page`: ended sessions from the fragment cache,
         live ones as holes."""
         parts: list[bytes] = []
         holes: list[Session] = []
         run = [b'{"total_count":%d,"data":[' % total_count]
-        cached, token = (self.full if participants else self.head).data.get, self.token
         for i, s in enumerate(sessions):
             if i:
                 run.append(b",")
-            frag = cached((token, s.id)) or self.fragment(s, participants=participants)
+            frag = self.fragment(s, now, participants=participants)
             if frag is None:  # live: a hole, filled at each instant
                 parts.append(b"".join(run))
                 holes.append(s)
@@ -244,20 +243,20 @@ class RenderCache:
         parts.append(b"".join(run))
         return Body(parts, holes, _live_full if participants else _live_head)
 
-    def session(self, s: Session) -> Body:
+    def session(self, s: Session, now: int) -> Body:
         """The body of :func:`render.session_body`."""
-        frag = self.fragment(s, participants=True)
+        frag = self.fragment(s, now, participants=True)
         if frag is None:
             return Body((b"", b""), (s,), _live_full)
         return Body((frag,))
 
     @staticmethod
-    def participants_page(records: Sequence[Participant]) -> Body:
-        """The body of :func:`render.participants_page`: fixed, or one hole (the whole body)
-        when a record is of someone still present."""
-        if any(p.duration is None for p in records):
+    def participants_page(s: Session, records: Sequence[Participant], now: int) -> Body:
+        """The body of :func:`render.participants_page`: fixed when the session is settled,
+        else one hole (the whole body)."""
+        if not timeline.settled(s, now):
             return Body((b"", b""), (tuple(records),), render.participants_page)
-        return Body((memoryview(render.participants_page(records, 0)).tobytes(),))
+        return Body((memoryview(render.participants_page(records, now)).tobytes(),))
 
 
 _TOKENS = itertools.count(1)

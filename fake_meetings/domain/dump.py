@@ -1,7 +1,9 @@
 """Sessions -> a scenario file in the core format, loadable again with identical responses.
 
 Written by hand rather than with ``yaml.dump`` (which is far too slow for a million sessions):
-strings are JSON-quoted, which is valid YAML; every derived field is written out explicitly.
+strings are JSON-quoted, which is valid YAML. Every stay is written whole (a stay that ends after
+``now`` keeps its duration), and the derived fields of each session visible at ``now`` are
+written out as they are at ``now`` (the file's ``now:``), where loading checks them again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import TextIO
 
 import orjson
 
+from . import timeline
 from .model import Session
 
 
@@ -31,11 +34,13 @@ def dump_scenario(
     for s in sessions:
         count += 1
         out.write(f"  - id: {_q(s.id)}\n    room: {_q(s.room)}\n    start_time: {s.start_time}\n")
-        if s.ongoing:
-            out.write("    ongoing: true\n")
-        else:
-            out.write(f"    duration: {s.duration}\n")
-        out.write(f"    max_participants: {s.max_participants}\n    participants:\n")
+        if now is not None and timeline.visible(s, now):
+            if timeline.ongoing(s, now):
+                out.write("    ongoing: true\n")
+            else:
+                out.write(f"    duration: {timeline.duration(s, now)}\n")
+            out.write(f"    max_participants: {timeline.max_participants(s, now)}\n")
+        out.write("    participants:\n")
         for p in s.participants:
             stay = "" if p.duration is None else f", duration: {p.duration}"
             out.write(

@@ -1,10 +1,11 @@
 """Seeded generator of realistic, coherent meeting sessions (contract §1 invariants).
 
-Every generated session satisfies: integer times; ``start_time + duration ==
-max(join_time + duration)``; ``max_participants`` is the peak overlap; at least one participant;
-nobody stays under 10 s; a join may precede ``start_time`` by at most 30 s (rare). Sessions that
-straddle ``now`` are ``ongoing``: who is still in the room has no stored duration, and the server
-clock drives both durations from then on.
+Every generated session is a timeline of stays (``timeline.py``) that satisfies: integer times;
+the session ends at the latest leave; at least one participant; no stay under 10 s; a join may
+precede ``start_time`` by at most 30 s (rare). Sessions start within the spec's window, which
+ends ``ahead`` seconds after ``now``: with ``ahead``, sessions lie in the future too, and the
+server clock makes them start, run and end. A session that straddles ``now`` is ongoing at
+``now``: its stays simply end later.
 
 Determinism: the same :class:`GenerateSpec` and ``now`` give the same sessions, for a given Faker
 version (names come from Faker; the range this package accepts is pinned in pyproject.toml).
@@ -23,7 +24,7 @@ from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from .gcpause import gc_paused
-from .model import Participant, Session, peak_overlap
+from .model import Participant, Session
 
 MIN_STAY = 10  # Daily records nobody who stayed under 10 s
 EARLY_JOIN_MAX = 30  # a join may precede the session start by up to 30 s
@@ -50,12 +51,14 @@ class GenerateSpec:
     rooms: int = 8
     seed: int = 0
     start: int | None = None  # unix seconds; default: end - 30 days
-    end: int | None = None  # unix seconds; default (and at most): now
+    end: int | None = None  # unix seconds; default (and at most): now + ahead
     locale: str = "en_US"
     tz: str = "UTC"
+    ahead: int = 0  # seconds after now that sessions may still start in
 
     def window(self, now: int) -> tuple[int, int]:
-        end = min(self.end if self.end is not None else now, now)
+        latest = now + self.ahead
+        end = min(self.end if self.end is not None else latest, latest)
         start = self.start if self.start is not None else end - DEFAULT_DAYS * 86400
         return start, end
 
@@ -69,7 +72,8 @@ class _Person:
 def generate(
     spec: GenerateSpec, now: int, progress: Callable[[int], None] | None = None
 ) -> list[Session]:
-    """``spec.sessions`` sessions starting within the spec's window (which ends at most at now).
+    """``spec.sessions`` sessions starting within the spec's window (which ends at most at
+    ``now + spec.ahead``).
 
     ``progress`` is called with the number generated so far, every 10,000 sessions.
 
@@ -99,13 +103,11 @@ def _generate(
         r = bisect(room_weights, rng.random() * room_weights[-1])
         session_start = days.pick(rng)
         lo, hi = _HEADCOUNT[bisect(head_weights, rng.random() * head_weights[-1])][0]
-        session = _session(
-            rng, rooms[r], rosters[r], people, session_start, rng.randint(lo, hi), now, ints
+        out.append(
+            _session(rng, rooms[r], rosters[r], people, session_start, rng.randint(lo, hi), ints)
         )
-        if session is not None:
-            out.append(session)
-            if progress is not None and len(out) % 10_000 == 0:
-                progress(len(out))
+        if progress is not None and len(out) % 10_000 == 0:
+            progress(len(out))
     return out
 
 
@@ -116,10 +118,9 @@ def _session(
     people: list[_Person],
     start: int,
     headcount: int,
-    now: int,
     ints: dict[int, int],
-) -> Session | None:
-    """One session, or None when nobody in it has stayed 10 s by ``now``.
+) -> Session:
+    """One session: its whole timeline, whenever its stays end.
 
     Every time and duration goes through ``ints``, so equal values share one int object: at a
     million sessions that is ~5M fewer objects (~250 bytes per session), and changes no value.
@@ -147,36 +148,15 @@ def _session(
             rejoin = leave + rng.randint(15, 300)  # dropped and came back: a new record
             if rejoin + MIN_STAY <= start + target:
                 stays.append((person, rejoin, start + target - int(rng.random() * 21)))
-    stays = [(p, j, max(lv, j + MIN_STAY)) for p, j, lv in stays if j + MIN_STAY <= now]
-    if not stays:
-        return None
-    ongoing = any(leave > now for _, _, leave in stays)
+    stays = [(p, j, max(lv, j + MIN_STAY)) for p, j, lv in stays]
     one = ints.setdefault
-    participants = tuple(
-        sorted(
-            (
-                Participant(
-                    _uuid(rng),
-                    p.user_id,
-                    p.user_name,
-                    one(join, join),
-                    None if leave > now else one(leave - join, leave - join),
-                )
-                for p, join, leave in stays
-            ),
-            key=lambda p: p.sort_key,
+    participants = [
+        Participant(
+            _uuid(rng), p.user_id, p.user_name, one(join, join), one(leave - join, leave - join)
         )
-    )
-    duration = None if ongoing else max(leave for _, _, leave in stays) - start
-    return Session(
-        id=_uuid(rng),
-        room=room,
-        start_time=one(start, start),
-        ongoing=ongoing,
-        duration=None if duration is None else one(duration, duration),
-        max_participants=peak_overlap(participants),
-        participants=participants,
-    )
+        for p, join, leave in stays
+    ]
+    return Session.of(_uuid(rng), room, one(start, start), participants)
 
 
 class _Days:

@@ -1,13 +1,15 @@
-"""Meeting sessions and participant records, and the invariants that tie them together.
+"""Meeting sessions and participant records: one timeline of stays (contract part two, §9).
 
-Times are integer unix seconds. A participant whose ``duration`` is ``None`` is still in the
-room; only an ``ongoing`` session has such participants, and an ongoing session has no stored
-duration: both are ``now - start`` at the moment of a request (contract §1, §8).
+Times are integer unix seconds. A participant record is one *stay* in a room: it joins at
+``join_time`` and leaves at ``join_time + duration``, or has not left yet (``duration`` None: an
+open stay, present until it is ended). A session groups the stays of one room from its
+``start_time``; its ``end`` is the latest leave of its stays, or None while any stay is open.
+What the API shows of a session depends on the instant it is asked at: see ``timeline.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -17,12 +19,12 @@ class Participant:
     user_id: str | None
     user_name: str | None
     join_time: int
-    duration: int | None  # None: still present (ongoing sessions only)
+    duration: int | None  # None: an open stay (present until it is ended)
 
-    def duration_at(self, now: int) -> int:
-        if self.duration is not None:
-            return self.duration
-        return max(0, now - self.join_time)
+    @property
+    def leave(self) -> int | None:
+        """When the stay ends, or None while it is open."""
+        return None if self.duration is None else self.join_time + self.duration
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -35,15 +37,22 @@ class Session:
     id: str
     room: str
     start_time: int
-    ongoing: bool
-    duration: int | None  # None exactly when ongoing
-    max_participants: int
     participants: tuple[Participant, ...]  # sorted by Participant.sort_key
+    end: int | None  # the latest leave; None while any stay is open
+    peak: int  # max_participants once every stay is visible (the whole timeline)
 
-    def duration_at(self, now: int) -> int:
-        if self.duration is not None:
-            return self.duration
-        return max(0, now - self.start_time)
+    @staticmethod
+    def of(session_id: str, room: str, start_time: int, stays: Iterable[Participant]) -> Session:
+        """A session of these stays, with its end and peak derived from them."""
+        participants = tuple(sorted(stays, key=lambda p: p.sort_key))
+        return Session(
+            session_id,
+            room,
+            start_time,
+            participants,
+            session_end(participants),
+            max(1, peak_overlap(participants)),
+        )
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -51,26 +60,38 @@ class Session:
         return (self.start_time, self.id)
 
 
-def peak_overlap(participants: Iterable[Participant]) -> int:
-    """Peak number of simultaneous participants; a stay is the half-open [join, join + duration).
+def session_end(stays: Sequence[Participant]) -> int | None:
+    """The latest leave of ``stays``, or None when one of them is open."""
+    end = None
+    for p in stays:
+        if p.duration is None:
+            return None
+        leave = p.join_time + p.duration
+        if end is None or leave > end:
+            end = leave
+    return end
 
-    Someone still present never leaves. Someone who leaves at t and someone who joins at t do
-    not overlap.
+
+def peak_overlap(participants: Iterable[Participant], now: int | None = None) -> int:
+    """Peak number of simultaneous stays; a stay is the half-open [join, leave).
+
+    With ``now``, only what is visible at ``now`` counts: stays that joined by ``now``, each
+    present at most until ``now`` included. An open stay never leaves. Someone who leaves at t
+    and someone who joins at t do not overlap.
     """
     events: list[tuple[int, int]] = []
     for p in participants:
+        if now is not None and p.join_time > now:
+            continue
         events.append((p.join_time, 1))
-        if p.duration is not None:
-            events.append((p.join_time + p.duration, -1))
+        leave = p.leave
+        if now is not None and (leave is None or leave > now):
+            leave = now + 1  # present at now
+        if leave is not None:
+            events.append((leave, -1))
     events.sort()  # at equal times, -1 (leave) sorts before +1 (join)
     peak = current = 0
     for _, delta in events:
         current += delta
         peak = max(peak, current)
     return peak
-
-
-def derived_duration(start_time: int, participants: Iterable[Participant]) -> int:
-    """An ended session's duration: ``max(join_time + duration) - start_time``."""
-    end = max(p.join_time + (p.duration or 0) for p in participants)
-    return end - start_time

@@ -1,7 +1,9 @@
 """The query engine of contract §2 and §4: filters, the total order, keyset cursors, total_count.
 
-It takes already-typed queries (parsing and its errors belong to the HTTP layer) and a
-:class:`~fake_meetings.domain.store.Store`, and returns sessions in API order (newest first).
+It takes already-typed queries (parsing and its errors belong to the HTTP layer), a
+:class:`~fake_meetings.domain.store.Store` and the instant ``now`` they are asked at, and returns
+the sessions visible at ``now`` in API order (newest first); the ``ongoing`` filter and
+``total_count`` follow the timeline at ``now`` (contract part two, §9).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from . import timeline
 from .model import Participant, Session
 from .store import Store
 
@@ -54,12 +57,15 @@ class ParticipantsQuery:
 
 
 def list_meetings(
-    store: Store, q: MeetingsQuery, unknown_cursor: UnknownCursorMode = "error"
+    store: Store, q: MeetingsQuery, now: int, unknown_cursor: UnknownCursorMode = "error"
 ) -> MeetingsPage:
-    index = store.ranks(q.room, q.ongoing)
-    # The timeframe is a contiguous range of ranks, because ranks follow start_time.
+    instant = store.at(now)
+    index = instant.index(q.room, q.ongoing)
+    # The timeframe is a contiguous range of ranks, because ranks follow start_time; so is what
+    # is visible at now (the ranks below instant.visible).
     lo_rank = 0 if q.timeframe_start is None else bisect_left(store.starts, q.timeframe_start)
     hi_rank = len(store) if q.timeframe_end is None else bisect_left(store.starts, q.timeframe_end)
+    hi_rank = min(hi_rank, instant.visible)
     lo, hi = bisect_left(index, lo_rank), bisect_left(index, max(lo_rank, hi_rank))
     total = hi - lo
 
@@ -86,10 +92,11 @@ def list_meetings(
 
 
 def list_participants(
-    session: Session, q: ParticipantsQuery, unknown_cursor: UnknownCursorMode = "error"
+    session: Session, q: ParticipantsQuery, now: int, unknown_cursor: UnknownCursorMode = "error"
 ) -> list[Participant]:
-    """Participant records in join order. An empty list means "no records remain" (a 404)."""
-    records = session.participants
+    """Participant records visible at ``now``, in join order. An empty list means "no records
+    remain" (a 404)."""
+    records = timeline.participants(session, now)
     if q.joined_after is not None:
         pos = _participant_pos(records, q.joined_after)
         if pos is None:

@@ -7,15 +7,20 @@ The format (keys exactly these)::
       - id: 3f0c...            # optional; generated (stable for the same file) when absent
         room: standup          # required
         start_time: -2h        # required: unix int | ISO 8601 | relative to now
-        ongoing: false         # optional, default false
-        duration: 1800         # optional when ended (derived); must be omitted when ongoing
-        max_participants: 3    # optional: derived as the peak overlap of participants
+        ongoing: false         # optional: derived; if given, must agree at the file's instant
+        duration: 1800         # optional: derived; if given, must agree (omitted when ongoing)
+        max_participants: 3    # optional: derived as the peak overlap of the visible stays
         participants:          # required, at least one
           - participant_id: .. # optional; generated when absent
             user_id: null      # optional
             user_name: Alice   # optional
-            join_time: -2h     # required
-            duration: 1800     # required, except for someone still in an ongoing session
+            join_time: -2h     # required; may be in the future (+15m)
+            duration: 1800     # optional: without it the stay is open (present until ended)
+
+A session is one timeline of stays (``domain/timeline.py``): it appears at its ``start_time``,
+is ongoing until its latest leave, and every derived field follows the server clock. The file's
+instant (its ``now:``, else ``--now``, else the time of loading) is where given derived fields
+are checked.
 
 Loading is all or nothing: every problem is collected, and any problem raises
 :class:`ScenarioError` before a single session is handed out.
@@ -30,9 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
+from . import timeline
 from .genblock import generate_spec
 from .generate import generate
-from .model import Participant, Session, derived_duration, peak_overlap
+from .model import Participant, Session
 from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
@@ -180,60 +186,79 @@ def _session(c: Checker, path: tuple[str | int, ...], now: int, seed: str) -> Se
     errors_before = c.count
     room = c.string((*path, "room"))
     start = c.instant((*path, "start_time"), now)
-    ongoing = c.boolean((*path, "ongoing"), default=False)
+    ongoing = c.boolean((*path, "ongoing"), default=None)
     session_id = c.identifier((*path, "id"), _ID_RE) or str(
         uuid.uuid5(ID_NAMESPACE, f"{seed}|{raw.get('room')}|{raw.get('start_time')}")
     )
-    participants = _participants(c, path, session_id, ongoing, now)
-    duration = None
-    if "duration" in raw:
-        if ongoing:
-            c.problem(
-                (*path, "duration"),
-                "must be omitted when ongoing is true "
-                "(an ongoing session's duration is live: now - start_time)",
-            )
-        else:
-            duration = c.non_negative((*path, "duration"))
+    participants = _participants(c, path, session_id, now)
+    duration = c.non_negative((*path, "duration")) if "duration" in raw else None
     max_participants = (
         c.positive((*path, "max_participants")) if "max_participants" in raw else None
     )
-    if c.count > errors_before or room is None or start is None or ongoing is None:
+    if c.count > errors_before or room is None or start is None or not participants:
         return None
-    if ongoing and all(p.duration is not None for p in participants):
+    session = Session.of(session_id, room, start, participants)
+    if session.end is not None and session.end < start:
+        c.problem((*path, "start_time"), "is after every participant has left")
+        return None
+    _check_view(c, path, session, now, ongoing, duration, max_participants)
+    return session
+
+
+def _check_view(
+    c: Checker,
+    path: tuple[str | int, ...],
+    s: Session,
+    now: int,
+    ongoing: bool | None,
+    duration: int | None,
+    max_participants: int | None,
+) -> None:
+    """The derived fields a file gives must agree with the timeline at the file's instant."""
+    given = [k for k, v in (("ongoing", ongoing), ("duration", duration)) if v is not None]
+    given += ["max_participants"] * (max_participants is not None)
+    if not timeline.visible(s, now):
+        for key in given:
+            c.problem(
+                (*path, key),
+                f"the session starts after now ({s.start_time} > {now}): leave out {key}, "
+                "which the server derives from the stays as the clock reaches them",
+            )
+        return
+    live = timeline.ongoing(s, now)
+    if ongoing is not None and ongoing != live:
         c.problem(
             (*path, "ongoing"),
-            "an ongoing session needs someone still in the room: "
-            "leave out `duration` for at least one participant",
+            f"ongoing: true contradicts the participants: everybody has left by now ({now}); "
+            "leave out `duration` for someone still in the room (or give a later leave)"
+            if ongoing
+            else f"ongoing: false contradicts the participants: someone is still in the room "
+            f"at now ({now}); give every participant a `duration` that ends by now",
         )
-        return None
-    if not ongoing:
-        expected = derived_duration(start, participants)
-        if expected < 0:
-            c.problem((*path, "start_time"), "is after every participant has left")
-            return None
-        if duration is not None and duration != expected:
-            c.problem(
-                (*path, "duration"),
-                f"{duration} contradicts the participants: "
-                f"start_time + duration must equal the latest join_time + duration, "
-                f"so duration must be {expected} (or omitted)",
-            )
-            return None
-        duration = expected
-    return Session(
-        id=session_id,
-        room=room,
-        start_time=start,
-        ongoing=ongoing,
-        duration=duration,
-        max_participants=max_participants or max(1, peak_overlap(participants)),
-        participants=tuple(sorted(participants, key=lambda p: p.sort_key)),
-    )
+    if duration is not None and live:
+        c.problem(
+            (*path, "duration"),
+            "must be omitted when ongoing at the file's instant "
+            "(an ongoing session's duration is live: now - start_time)",
+        )
+    elif duration is not None and duration != timeline.duration(s, now):
+        c.problem(
+            (*path, "duration"),
+            f"{duration} contradicts the participants: "
+            f"start_time + duration must equal the latest join_time + duration, "
+            f"so duration must be {timeline.duration(s, now)} (or omitted)",
+        )
+    if max_participants is not None and max_participants != timeline.max_participants(s, now):
+        c.problem(
+            (*path, "max_participants"),
+            f"{max_participants} contradicts the participants: at most "
+            f"{timeline.max_participants(s, now)} of them are in the room at once by now "
+            f"({now}); give that number or leave it out",
+        )
 
 
 def _participants(
-    c: Checker, path: tuple[str | int, ...], session_id: str, ongoing: bool | None, now: int
+    c: Checker, path: tuple[str | int, ...], session_id: str, now: int
 ) -> list[Participant]:
     path = (*path, "participants")
     raw_list = c.sequence(path, required=True, non_empty=True)
@@ -254,15 +279,9 @@ def _participants(
             )
         seen.setdefault(pid, j)
         join = c.instant((*p_path, "join_time"), now)
-        duration = None
+        duration = None  # an open stay: present until it is ended
         if raw.get("duration") is not None:
             duration = c.non_negative((*p_path, "duration"))
-        elif not ongoing:
-            c.problem(
-                (*p_path, "duration"),
-                "is required: only someone still in the room "
-                "of an ongoing session may leave it out",
-            )
         user_id = c.optional_string((*p_path, "user_id"))
         user_name = c.optional_string((*p_path, "user_name"))
         if join is not None:

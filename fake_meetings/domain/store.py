@@ -5,6 +5,9 @@ is its *rank*. The list order of the API is descending rank. Every index below i
 sequence of ranks, so a filter, a cursor and ``total_count`` are all ``bisect`` calls:
 a query costs O(log n + page), never a scan.
 
+What is visible and what is ongoing depend on the instant asked about: ``at(now)`` gives the
+store's :class:`~fake_meetings.domain.instant.Instant` (see ``instant.py``).
+
 A store is never mutated. Reloading builds a new one and swaps the reference, so a reader holding
 the old snapshot keeps a consistent view.
 """
@@ -12,9 +15,11 @@ the old snapshot keeps a consistent view.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from .gcpause import gc_paused
+from .instant import Instant, Instants
 from .model import Session
 
 
@@ -29,9 +34,10 @@ class Store:
     # in weak-keyed maps, so it goes away with the snapshot.
     __slots__ = (
         "__weakref__",
-        "_by_ongoing",
         "_by_room",
-        "_by_room_ongoing",
+        "_instants",
+        "end_ranks",
+        "ends",
         "rank",
         "sessions",
         "starts",
@@ -47,18 +53,19 @@ class Store:
         self.starts: array[int] = array("q", (s.start_time for s in ordered))
         self.rank: dict[str, int] = {}
         by_room: dict[str, array[int]] = {}
-        by_room_ongoing: dict[tuple[str, bool], array[int]] = {}
-        by_ongoing: dict[bool, array[int]] = {True: array("q"), False: array("q")}
+        ended: list[tuple[int, int]] = []  # (end, rank) of the sessions that have an end
         for rank, s in enumerate(ordered):
             if s.id in self.rank:
                 raise DuplicateSessionId(s.id)
             self.rank[s.id] = rank
             by_room.setdefault(s.room, array("q")).append(rank)
-            by_room_ongoing.setdefault((s.room, s.ongoing), array("q")).append(rank)
-            by_ongoing[s.ongoing].append(rank)
+            if s.end is not None:
+                ended.append((s.end, rank))
+        ended.sort()
+        self.ends: array[int] = array("q", (end for end, _ in ended))  # ascending
+        self.end_ranks: array[int] = array("q", (rank for _, rank in ended))  # in end order
         self._by_room = by_room
-        self._by_room_ongoing = by_room_ongoing
-        self._by_ongoing = by_ongoing
+        self._instants = Instants(self)
 
     def __len__(self) -> int:
         return len(self.sessions)
@@ -67,18 +74,25 @@ class Store:
         rank = self.rank.get(session_id)
         return None if rank is None else self.sessions[rank]
 
+    def visible(self, session_id: str, now: int) -> Session | None:
+        """The session if it exists and has started by ``now``."""
+        s = self.get(session_id)
+        return s if s is not None and s.start_time <= now else None
+
+    def visible_count(self, now: int) -> int:
+        """How many sessions have started by ``now`` (they are the ranks below this count)."""
+        return bisect_right(self.starts, now)
+
     @property
     def rooms(self) -> list[str]:
         return sorted(self._by_room)
 
-    def ranks(self, room: str | None, ongoing: bool | None) -> Sequence[int]:
-        """Ascending ranks of the sessions in ``room`` (any when None) with that ``ongoing``."""
-        empty: Sequence[int] = ()
-        if room is None and ongoing is None:
-            return range(len(self.sessions))
+    def room_ranks(self, room: str | None) -> Sequence[int]:
+        """Ascending ranks of the sessions in ``room`` (of every session when None)."""
         if room is None:
-            assert ongoing is not None
-            return self._by_ongoing[ongoing]
-        if ongoing is None:
-            return self._by_room.get(room, empty)
-        return self._by_room_ongoing.get((room, ongoing), empty)
+            return range(len(self.sessions))
+        return self._by_room.get(room, ())
+
+    def at(self, now: int) -> Instant:
+        """Which sessions are visible, ongoing and ended at ``now``."""
+        return self._instants.at(now)

@@ -3,7 +3,8 @@
 Accepted forms:
 - an integer of unix seconds (``1717236000``);
 - an ISO 8601 date-time (``2024-06-01T10:00:00Z``; without an offset it is UTC);
-- a time relative to "now" (``now``, ``-2h``, ``-90m``, ``-3d``, ``-1d2h30m``, ``+45s``),
+- a time relative to "now", in the past or the future (``now``, ``-2h``, ``-90m``, ``-3d``,
+  ``-1d2h30m``, ``+2h``, ``+45s``),
   where relative forms are only allowed where a reference instant exists.
 """
 
@@ -18,7 +19,7 @@ _SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 MAX_TIMESTAMP = 2**53  # far beyond any real date; keeps every value a safe JSON integer
 
 FORMS = "unix seconds (1717236000), ISO 8601 (2024-06-01T10:00:00Z)"
-RELATIVE_FORMS = "relative to now (now, -2h, -90m, -3d, -1d2h30m)"
+RELATIVE_FORMS = "relative to now (now, -2h, -90m, -3d, -1d2h30m, +2h)"
 
 
 def parse_instant(value: object, *, now: int | None = None) -> int:

@@ -136,7 +136,7 @@ class Checker:
             self.problem(path, str(exc))
             return None
 
-    def boolean(self, path: Path, *, default: bool) -> bool | None:
+    def boolean(self, path: Path, *, default: bool | None) -> bool | None:
         value = self.get(path)
         if value is _MISSING:
             return default
