@@ -117,6 +117,21 @@ def test_the_header_timeout_spares_idle_time_and_bodies(serve: Serve, sockets: C
     assert status == 200, answer
 
 
+def test_stalled_bodies_are_closed_and_free_their_places(serve: Serve, sockets: Connect) -> None:
+    server = serve(
+        small_scenario().world(), header_timeout=BOUND, keepalive_timeout=60, max_connections=3
+    )
+    stalled = [sockets(server.port) for _ in range(3)]
+    for sock in stalled:  # every place taken by a body that stops after its first byte
+        sock.sendall(
+            b"POST /_fake/faults HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        )
+    for sock in stalled:
+        assert closed_by_server(sock, WITHIN)
+    assert exchange(sockets(server.port))[0] == 200
+
+
 def test_an_idle_keepalive_connection_is_closed_after_the_keepalive_timeout(
     serve: Serve,
     sockets: Connect,

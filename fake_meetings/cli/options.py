@@ -214,7 +214,8 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
     p(
         "--header-timeout",
         metavar="SECONDS",
-        help="close a connection whose request line and headers are not all in within SECONDS "
+        help="close a connection whose request line and headers are not all in within SECONDS, "
+        "or whose body stops for SECONDS "
         f"(default {DEFAULT_HEADER_TIMEOUT:g}; env {ENV_PREFIX}HEADER_TIMEOUT)",
     )
     p(
