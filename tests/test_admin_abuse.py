@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -163,6 +165,77 @@ def test_namespaces_can_be_listed_and_deleted(serve: Serve, plain: Http) -> None
     assert live_keys(c) == []
 
 
+def test_a_key_that_is_not_utf8_names_no_namespace(serve: Serve, plain: Http) -> None:
+    server = serve(small_scenario().world(), namespaces=True)
+    c = plain.at(server.base_url)
+    for path in (b"/v1/meetings", b"/_fake/clock"):
+        raw = (
+            b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Authorization: Bearer \xff\xfe\r\nConnection: close\r\n\r\n"
+        )
+        status, body = status_and_body(raw_request(server.port, raw))
+        assert (status, body["error"]) == (401, "authentication-error"), body
+    assert live_keys(c) == []  # was: a namespace, then 500 on every listing
+    [entry] = ok(c.get("/_fake/requests"))["data"]  # journaled in the default namespace
+    assert entry["headers"]["Authorization"].encode("latin-1") == b"Bearer \xff\xfe"
+
+
+def delayed_get(server: ServerThread, key: str) -> tuple[threading.Thread, list[int]]:
+    """A GET /v1/meetings with ``key``, waiting on a 30 s delay fault of the key's namespace."""
+    c = requests.Session()
+    c.trust_env = False
+    bearer = {"Authorization": f"Bearer {key}"}
+    fault = {"delay_ms": 30_000, "probability": 1}
+    assert c.post(server.base_url + "/_fake/faults", json=fault, headers=bearer).status_code == 201
+    statuses: list[int] = []
+    thread = threading.Thread(
+        target=lambda: statuses.append(
+            c.get(server.url + "/meetings", headers=bearer, timeout=TIMEOUT).status_code
+        )
+    )
+    thread.start()
+    deadline = time.monotonic() + TIMEOUT
+    while not c.get(server.base_url + "/_fake/faults", headers=bearer).json()["data"][0]["fired"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return thread, statuses
+
+
+@pytest.mark.parametrize("how", ["deleted", "evicted"])
+def test_a_dropped_namespace_releases_its_delayed_requests_for_good(
+    serve: Serve, plain: Http, how: str
+) -> None:
+    server = serve(small_scenario().world(), namespaces=True, max_namespaces=1)
+    c = plain.at(server.base_url)
+    thread, statuses = delayed_get(server, "k")
+    started = time.monotonic()
+    if how == "deleted":
+        assert ok(c.delete("/_fake/namespaces/k")) == {"deleted": 1}
+    else:
+        ok(c.api("/v1/meetings", key="other"))  # one more than the cap: k goes
+    thread.join(TIMEOUT)
+    assert statuses == [200] and time.monotonic() - started < 5  # released, not waiting 30 s
+    assert live_keys(c) == ([] if how == "deleted" else ["other"])  # k is not brought back
+
+
+def test_refused_requests_are_journaled_in_the_default_namespace(serve: Serve, plain: Http) -> None:
+    server = serve(small_scenario().world(), namespaces=True)
+    c = plain.at(server.base_url)
+    bearer = {"Authorization": "Bearer k"}
+    error(c.api("/v1/nope", key="k"), 404, "not-found")  # before k's namespace exists
+    ok(c.api("/v1/meetings", key="k"))  # creates it
+    error(c.api("/v1/nope", key="k"), 404, "not-found")  # after
+    ok(c.post("/_fake/faults", {"status": 503, "path": "/v1/meetings"}, headers=bearer), 201)
+    error(c.api("/v1/meetings", key="k"), 503, "server-error")  # answered by k's fault
+
+    def journaled(headers: dict[str, str] | None = None) -> list[tuple[str, int]]:
+        entries = ok(c.get("/_fake/requests", headers=headers))["data"]
+        return [(e["path"], e["status"]) for e in entries]
+
+    assert journaled() == [("/v1/nope", 404), ("/v1/nope", 404)]
+    assert journaled(bearer) == [("/v1/meetings", 200), ("/v1/meetings", 503)]
+
+
 # ----------------------------------------------------------------- the journal in bytes
 
 
@@ -274,9 +347,7 @@ def one_mib_of_wrong_sessions() -> bytes:
     return body.encode()
 
 
-def test_a_structurally_wrong_body_is_refused_with_bounded_work(
-    serve: Serve, plain: Http
-) -> None:
+def test_a_structurally_wrong_body_is_refused_with_bounded_work(serve: Serve, plain: Http) -> None:
     server = serve(small_scenario().world())
     c = plain.at(server.base_url)
     r = c.post("/_fake/scenario", one_mib_of_wrong_sessions())
