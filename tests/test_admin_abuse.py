@@ -268,6 +268,19 @@ def test_journal_is_bounded_in_bytes_and_says_what_it_cut(serve: Serve, plain: H
     assert ok(c.get("/_fake/requests"))["data"][0]["truncated"] is None
 
 
+def test_the_journal_limit_takes_only_a_short_run_of_ascii_digits(
+    serve: Serve, plain: Http
+) -> None:
+    server = serve(small_scenario().world())
+    c = plain.at(server.base_url)
+    for _ in range(3):
+        ok(c.api("/v1/meetings"))
+    for bad in ("%C2%B2", "9" * 5000, "1000000000", "-1", "1.5"):  # "²" was a 500
+        error(c.get("/_fake/requests?limit=" + bad), 400, "invalid-request-error", "limit")
+    assert len(ok(c.get("/_fake/requests?limit=2"))["data"]) == 2
+    assert len(ok(c.get("/_fake/requests?limit=999999999"))["data"]) == 3
+
+
 # ----------------------------------------------------------------- browsers
 
 
