@@ -251,6 +251,7 @@ def test_journal_is_bounded_in_bytes_and_says_what_it_cut(serve: Serve, plain: H
     r = c.get("/_fake/requests")
     entries = ok(r)["data"]
     assert len(r.body) < 2 * budget  # the answer is bounded by the budget, not by what was sent
+    assert 0 < server.journal.bytes <= budget  # and so is what the server counts it holds
     assert entries and entries[-1]["headers"]["X-Seq"] == "39"  # the newest is kept
     assert [int(e["headers"]["X-Seq"]) for e in entries] == list(range(40 - len(entries), 40))
     for e in entries:
@@ -328,6 +329,10 @@ def test_dns_rebinding_is_refused_when_bound_to_loopback(serve: Serve) -> None:
         (b"127.5.5.5:80", 200),
         (b"[::1]:%d" % server.port, 200),
         (b"app.localhost", 200),
+        (b"[::1]evil.example", 403),  # malformed bracket forms are not loopback
+        (b"[::1", 403),
+        (b"[::1]:", 403),
+        (b"[127.0.0.1]x:80", 403),
     ]:
         for method in (b"GET /_fake/requests", b"POST /_fake/reset"):
             raw = method + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n"
@@ -339,6 +344,21 @@ def test_dns_rebinding_is_refused_when_bound_to_loopback(serve: Serve) -> None:
     # the Daily routes and health are not the control plane's business
     raw = b"GET /_fake/health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
     assert status_and_body(raw_request(server.port, raw))[0] == 200
+
+
+def test_a_request_without_host_is_no_browser_and_echoes_are_short(serve: Serve) -> None:
+    server = serve(small_scenario().world())
+    for head in (b"GET /_fake/clock HTTP/1.0\r\n\r\n", b"POST /_fake/reset HTTP/1.0\r\n\r\n"):
+        status, body = status_and_body(raw_request(server.port, head))  # HTTP/1.0, no Host
+        assert status == 200, body
+    raw = (
+        b"POST /_fake/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: "
+        + b"x" * 5000
+        + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    status, body = status_and_body(raw_request(server.port, raw))
+    assert (status, body["error"]) == (403, "forbidden-error")
+    assert len(body["info"]) < 400
 
 
 def test_a_service_container_is_reached_by_its_service_name(serve: Serve) -> None:
