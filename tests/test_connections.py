@@ -21,6 +21,7 @@ import pytest
 import requests
 from conftest import small_scenario, start_serve
 
+from fake_meetings.api.runner import SHUTDOWN_TIMEOUT
 from fake_meetings.testing import ServerThread
 
 Serve = Callable[..., ServerThread]
@@ -108,7 +109,8 @@ def test_the_header_timeout_spares_idle_time_and_bodies(serve: Serve, sockets: C
     assert exchange(sock)[0] == 200
     body = b"sessions: []\n" + b"#" * 20
     sock.sendall(
-        b"POST /_fake/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % len(body)
+        b"POST /_fake/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n"
+        % len(body)
     )
     for i in range(len(body) - 1):  # a body slower than the header timeout: still read
         sock.sendall(body[i : i + 1])
@@ -259,9 +261,10 @@ def test_a_second_sigint_stops_the_server_at_once(
     cli: Callable[..., Served], sockets: Connect
 ) -> None:
     served = cli()
-    delay_a_request(served, sockets)
+    delay_a_request(served, sockets)  # the first stop waits SHUTDOWN_TIMEOUT for it
+    first = time.monotonic()
     served.proc.send_signal(signal.SIGINT)
-    deadline = time.monotonic() + WITHIN
+    deadline = first + WITHIN
     while True:  # the first SIGINT is handled once the server stops listening
         try:
             socket.create_connection(("127.0.0.1", served.port), timeout=WITHIN).close()
@@ -269,8 +272,13 @@ def test_a_second_sigint_stops_the_server_at_once(
             break
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    served.proc.send_signal(signal.SIGINT)  # while the delayed request is being waited for
-    assert served.proc.wait(timeout=WITHIN) == -signal.SIGINT  # killed by it: no clean-up
+    second = time.monotonic()
+    served.proc.send_signal(signal.SIGINT)
+    code = served.proc.wait(timeout=WITHIN)
+    if second - first >= SHUTDOWN_TIMEOUT and code == 0:
+        # this test ran too slowly: the graceful stop may have ended before the second signal
+        pytest.skip("the second SIGINT came after the graceful stop could end")
+    assert code == -signal.SIGINT  # sent within the stop's wait: killed by it, no clean-up
 
 
 # ----------------------------------------------------------------- client disconnects
@@ -284,15 +292,15 @@ def test_clients_leaving_in_the_middle_of_a_body_are_not_logged_as_failures(
     for _ in range(disconnects):
         sock = sockets(served.port)
         sock.sendall(
-            b"POST /_fake/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nsessions: "
+            b"POST /_fake/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Length: 100000\r\n\r\nsessions: "
         )
         sock.close()
     with requests.Session() as s:  # the server still answers
         s.trust_env = False
         assert s.get(served.base_url + "/_fake/health", timeout=WITHIN).ok
     served.proc.send_signal(signal.SIGTERM)
-    _, err = served.proc.communicate(timeout=2 * WITHIN)
-    log = err.decode(errors="replace")
-    assert "Traceback" not in log, log[:3000]
-    assert len(log.splitlines()) <= disconnects, log[:3000]
-    assert all(len(line) <= 200 for line in log.splitlines()), log[:3000]
+    out, err = served.proc.communicate(timeout=2 * WITHIN)
+    assert served.proc.returncode == 0
+    # nothing beyond the start-up banner (read by ``cli``) on either stream
+    assert (out, err) == (b"", b""), (out[:3000], err[:3000])
