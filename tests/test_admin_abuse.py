@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -163,6 +165,77 @@ def test_namespaces_can_be_listed_and_deleted(serve: Serve, plain: Http) -> None
     assert live_keys(c) == []
 
 
+def test_a_key_that_is_not_utf8_names_no_namespace(serve: Serve, plain: Http) -> None:
+    server = serve(small_scenario().world(), namespaces=True)
+    c = plain.at(server.base_url)
+    for path in (b"/v1/meetings", b"/_fake/clock"):
+        raw = (
+            b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Authorization: Bearer \xff\xfe\r\nConnection: close\r\n\r\n"
+        )
+        status, body = status_and_body(raw_request(server.port, raw))
+        assert (status, body["error"]) == (401, "authentication-error"), body
+    assert live_keys(c) == []  # was: a namespace, then 500 on every listing
+    [entry] = ok(c.get("/_fake/requests"))["data"]  # journaled in the default namespace
+    assert entry["headers"]["Authorization"].encode("latin-1") == b"Bearer \xff\xfe"
+
+
+def delayed_get(server: ServerThread, key: str) -> tuple[threading.Thread, list[int]]:
+    """A GET /v1/meetings with ``key``, waiting on a 30 s delay fault of the key's namespace."""
+    c = requests.Session()
+    c.trust_env = False
+    bearer = {"Authorization": f"Bearer {key}"}
+    fault = {"delay_ms": 30_000, "probability": 1}
+    assert c.post(server.base_url + "/_fake/faults", json=fault, headers=bearer).status_code == 201
+    statuses: list[int] = []
+    thread = threading.Thread(
+        target=lambda: statuses.append(
+            c.get(server.url + "/meetings", headers=bearer, timeout=TIMEOUT).status_code
+        )
+    )
+    thread.start()
+    deadline = time.monotonic() + TIMEOUT
+    while not c.get(server.base_url + "/_fake/faults", headers=bearer).json()["data"][0]["fired"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return thread, statuses
+
+
+@pytest.mark.parametrize("how", ["deleted", "evicted"])
+def test_a_dropped_namespace_releases_its_delayed_requests_for_good(
+    serve: Serve, plain: Http, how: str
+) -> None:
+    server = serve(small_scenario().world(), namespaces=True, max_namespaces=1)
+    c = plain.at(server.base_url)
+    thread, statuses = delayed_get(server, "k")
+    started = time.monotonic()
+    if how == "deleted":
+        assert ok(c.delete("/_fake/namespaces/k")) == {"deleted": 1}
+    else:
+        ok(c.api("/v1/meetings", key="other"))  # one more than the cap: k goes
+    thread.join(TIMEOUT)
+    assert statuses == [200] and time.monotonic() - started < 5  # released, not waiting 30 s
+    assert live_keys(c) == ([] if how == "deleted" else ["other"])  # k is not brought back
+
+
+def test_refused_requests_are_journaled_in_the_default_namespace(serve: Serve, plain: Http) -> None:
+    server = serve(small_scenario().world(), namespaces=True)
+    c = plain.at(server.base_url)
+    bearer = {"Authorization": "Bearer k"}
+    error(c.api("/v1/nope", key="k"), 404, "not-found")  # before k's namespace exists
+    ok(c.api("/v1/meetings", key="k"))  # creates it
+    error(c.api("/v1/nope", key="k"), 404, "not-found")  # after
+    ok(c.post("/_fake/faults", {"status": 503, "path": "/v1/meetings"}, headers=bearer), 201)
+    error(c.api("/v1/meetings", key="k"), 503, "server-error")  # answered by k's fault
+
+    def journaled(headers: dict[str, str] | None = None) -> list[tuple[str, int]]:
+        entries = ok(c.get("/_fake/requests", headers=headers))["data"]
+        return [(e["path"], e["status"]) for e in entries]
+
+    assert journaled() == [("/v1/nope", 404), ("/v1/nope", 404)]
+    assert journaled(bearer) == [("/v1/meetings", 200), ("/v1/meetings", 503)]
+
+
 # ----------------------------------------------------------------- the journal in bytes
 
 
@@ -178,6 +251,7 @@ def test_journal_is_bounded_in_bytes_and_says_what_it_cut(serve: Serve, plain: H
     r = c.get("/_fake/requests")
     entries = ok(r)["data"]
     assert len(r.body) < 2 * budget  # the answer is bounded by the budget, not by what was sent
+    assert 0 < server.journal.bytes <= budget  # and so is what the server counts it holds
     assert entries and entries[-1]["headers"]["X-Seq"] == "39"  # the newest is kept
     assert [int(e["headers"]["X-Seq"]) for e in entries] == list(range(40 - len(entries), 40))
     for e in entries:
@@ -193,6 +267,19 @@ def test_journal_is_bounded_in_bytes_and_says_what_it_cut(serve: Serve, plain: H
     ok(c.delete("/_fake/requests"))
     ok(c.api("/v1/meetings"))
     assert ok(c.get("/_fake/requests"))["data"][0]["truncated"] is None
+
+
+def test_the_journal_limit_takes_only_a_short_run_of_ascii_digits(
+    serve: Serve, plain: Http
+) -> None:
+    server = serve(small_scenario().world())
+    c = plain.at(server.base_url)
+    for _ in range(3):
+        ok(c.api("/v1/meetings"))
+    for bad in ("%C2%B2", "9" * 5000, "1000000000", "-1", "1.5"):  # "²" was a 500
+        error(c.get("/_fake/requests?limit=" + bad), 400, "invalid-request-error", "limit")
+    assert len(ok(c.get("/_fake/requests?limit=2"))["data"]) == 2
+    assert len(ok(c.get("/_fake/requests?limit=999999999"))["data"]) == 3
 
 
 # ----------------------------------------------------------------- browsers
@@ -242,6 +329,10 @@ def test_dns_rebinding_is_refused_when_bound_to_loopback(serve: Serve) -> None:
         (b"127.5.5.5:80", 200),
         (b"[::1]:%d" % server.port, 200),
         (b"app.localhost", 200),
+        (b"[::1]evil.example", 403),  # malformed bracket forms are not loopback
+        (b"[::1", 403),
+        (b"[::1]:", 403),
+        (b"[127.0.0.1]x:80", 403),
     ]:
         for method in (b"GET /_fake/requests", b"POST /_fake/reset"):
             raw = method + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n"
@@ -253,6 +344,21 @@ def test_dns_rebinding_is_refused_when_bound_to_loopback(serve: Serve) -> None:
     # the Daily routes and health are not the control plane's business
     raw = b"GET /_fake/health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
     assert status_and_body(raw_request(server.port, raw))[0] == 200
+
+
+def test_a_request_without_host_is_no_browser_and_echoes_are_short(serve: Serve) -> None:
+    server = serve(small_scenario().world())
+    for head in (b"GET /_fake/clock HTTP/1.0\r\n\r\n", b"POST /_fake/reset HTTP/1.0\r\n\r\n"):
+        status, body = status_and_body(raw_request(server.port, head))  # HTTP/1.0, no Host
+        assert status == 200, body
+    raw = (
+        b"POST /_fake/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: "
+        + b"x" * 5000
+        + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    status, body = status_and_body(raw_request(server.port, raw))
+    assert (status, body["error"]) == (403, "forbidden-error")
+    assert len(body["info"]) < 400
 
 
 def test_a_service_container_is_reached_by_its_service_name(serve: Serve) -> None:
@@ -274,9 +380,7 @@ def one_mib_of_wrong_sessions() -> bytes:
     return body.encode()
 
 
-def test_a_structurally_wrong_body_is_refused_with_bounded_work(
-    serve: Serve, plain: Http
-) -> None:
+def test_a_structurally_wrong_body_is_refused_with_bounded_work(serve: Serve, plain: Http) -> None:
     server = serve(small_scenario().world())
     c = plain.at(server.base_url)
     r = c.post("/_fake/scenario", one_mib_of_wrong_sessions())

@@ -17,7 +17,7 @@ from requests.adapters import HTTPAdapter
 from test_admin_support import Http, error, ok
 from urllib3.util.retry import Retry
 
-from fake_meetings.api.faults import RateLimiter
+from fake_meetings.api.faults import MAX_TEXT, RateLimiter
 from fake_meetings.testing import ServerThread
 
 Serve = Callable[..., ServerThread]
@@ -192,6 +192,16 @@ def _fired(c: Http, seed: int, n: int) -> list[int]:
     ok(c.post("/_fake/reset"))
     ok(c.post("/_fake/faults", {"status": 500, "probability": 0.5, "seed": seed}), 201)
     return [c.api("/v1/meetings/s-01").status for _ in range(n)]
+
+
+@pytest.mark.parametrize("field", ["path", "info", "error", "api_key"])
+def test_fault_text_fields_are_bounded(server: ServerThread, plain: Http, field: str) -> None:
+    c = plain.at(server.base_url)
+    fits = "/" + "a" * (MAX_TEXT - 1)
+    ok(c.post("/_fake/faults", {"status": 500, field: fits}), 201)
+    too_long = {"status": 500, field: fits + "a"}
+    info = error(c.post("/_fake/faults", too_long), 400, "invalid-request-error", field, "1024")
+    assert len(info) < 200
 
 
 def test_probability_is_seeded_and_repeatable(server: ServerThread, plain: Http) -> None:

@@ -21,6 +21,8 @@ import pytest
 import requests
 from conftest import NOW, TIMEOUT, clean_env, start_serve
 
+from fake_meetings.cli import build_parser
+from fake_meetings.cli.options import ENV_PREFIX, UsageError, server_config
 from fake_meetings.loading import bundled_names
 
 START_TIMEOUT = 20  # seconds for the server to print its two lines
@@ -676,3 +678,36 @@ def test_serve_generate_reports_progress_before_listening(tmp_path: Path) -> Non
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=STOP_TIMEOUT)
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (
+            ["--max-connections", "0"],
+            {},
+            "--max-connections '0': expected a whole number, 1 or more",
+        ),
+        (
+            [],
+            {"MAX_CONNECTIONS": "0"},
+            "FAKE_MEETINGS_MAX_CONNECTIONS '0': expected a whole number, 1 or more",
+        ),
+        (
+            [],
+            {"MAX_NAMESPACES": "-3"},
+            "FAKE_MEETINGS_MAX_NAMESPACES '-3': expected a whole number, 1 or more",
+        ),
+        (["--max-body", "²"], {}, "--max-body '²': expected a whole number, 1 or more"),
+        (["--journal-cap", "x"], {}, "--journal-cap 'x': expected a whole number, 0 or more"),
+    ],
+)
+def test_a_bad_number_names_its_source_and_value(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], env: dict[str, str], message: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(ENV_PREFIX + name, value)
+    args = build_parser().parse_args(["serve", *argv])
+    with pytest.raises(UsageError) as info:
+        server_config(args)
+    assert str(info.value) == message

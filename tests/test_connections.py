@@ -21,6 +21,7 @@ import pytest
 import requests
 from conftest import small_scenario, start_serve
 
+from fake_meetings.api.runner import SHUTDOWN_TIMEOUT
 from fake_meetings.testing import ServerThread
 
 Serve = Callable[..., ServerThread]
@@ -116,6 +117,21 @@ def test_the_header_timeout_spares_idle_time_and_bodies(serve: Serve, sockets: C
         time.sleep(0.1)
     status, answer = exchange(sock, body[-1:])
     assert status == 200, answer
+
+
+def test_stalled_bodies_are_closed_and_free_their_places(serve: Serve, sockets: Connect) -> None:
+    server = serve(
+        small_scenario().world(), header_timeout=BOUND, keepalive_timeout=60, max_connections=3
+    )
+    stalled = [sockets(server.port) for _ in range(3)]
+    for sock in stalled:  # every place taken by a body that stops after its first byte
+        sock.sendall(
+            b"POST /_fake/faults HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        )
+    for sock in stalled:
+        assert closed_by_server(sock, WITHIN)
+    assert exchange(sockets(server.port))[0] == 200
 
 
 def test_an_idle_keepalive_connection_is_closed_after_the_keepalive_timeout(
@@ -245,9 +261,10 @@ def test_a_second_sigint_stops_the_server_at_once(
     cli: Callable[..., Served], sockets: Connect
 ) -> None:
     served = cli()
-    delay_a_request(served, sockets)
+    delay_a_request(served, sockets)  # the first stop waits SHUTDOWN_TIMEOUT for it
+    first = time.monotonic()
     served.proc.send_signal(signal.SIGINT)
-    deadline = time.monotonic() + WITHIN
+    deadline = first + WITHIN
     while True:  # the first SIGINT is handled once the server stops listening
         try:
             socket.create_connection(("127.0.0.1", served.port), timeout=WITHIN).close()
@@ -255,8 +272,13 @@ def test_a_second_sigint_stops_the_server_at_once(
             break
         assert time.monotonic() < deadline
         time.sleep(0.01)
-    served.proc.send_signal(signal.SIGINT)  # while the delayed request is being waited for
-    assert served.proc.wait(timeout=WITHIN) == -signal.SIGINT  # killed by it: no clean-up
+    second = time.monotonic()
+    served.proc.send_signal(signal.SIGINT)
+    code = served.proc.wait(timeout=WITHIN)
+    if second - first >= SHUTDOWN_TIMEOUT and code == 0:
+        # this test ran too slowly: the graceful stop may have ended before the second signal
+        pytest.skip("the second SIGINT came after the graceful stop could end")
+    assert code == -signal.SIGINT  # sent within the stop's wait: killed by it, no clean-up
 
 
 # ----------------------------------------------------------------- client disconnects
@@ -278,8 +300,7 @@ def test_clients_leaving_in_the_middle_of_a_body_are_not_logged_as_failures(
         s.trust_env = False
         assert s.get(served.base_url + "/_fake/health", timeout=WITHIN).ok
     served.proc.send_signal(signal.SIGTERM)
-    _, err = served.proc.communicate(timeout=2 * WITHIN)
-    log = err.decode(errors="replace")
-    assert "Traceback" not in log, log[:3000]
-    assert len(log.splitlines()) <= disconnects, log[:3000]
-    assert all(len(line) <= 200 for line in log.splitlines()), log[:3000]
+    out, err = served.proc.communicate(timeout=2 * WITHIN)
+    assert served.proc.returncode == 0
+    # nothing beyond the start-up banner (read by ``cli``) on either stream
+    assert (out, err) == (b"", b""), (out[:3000], err[:3000])

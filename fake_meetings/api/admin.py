@@ -10,6 +10,7 @@ either the old data or the new, never a mix; a bad body changes nothing.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
@@ -36,6 +37,7 @@ from .state import CONFIG, NAMESPACES, existing_namespace, namespace_of
 PREFIX = "/_fake/"
 ADMIN_TOKEN_HEADER = "X-Fake-Admin-Token"
 SOURCE = "<request body>"  # how scenario errors name a request body, like a file name
+_LIMIT = re.compile("[0-9]{1,9}")  # ?limit= of GET /_fake/requests (ASCII digits only)
 MAX_GENERATED_HERE = 100_000  # a generate: block over HTTP; bigger sets: --generate at start-up
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 T = TypeVar("T")
@@ -355,8 +357,10 @@ async def list_requests(request: web.Request) -> web.Response:
     limit_text = request.query.get("limit")
     limit = None
     if limit_text is not None:
-        if not limit_text.isdigit():
-            raise invalid(f"limit: must be a whole number, 0 or more; got {limit_text!r}")
+        if not _LIMIT.fullmatch(limit_text):
+            raise invalid(
+                f"limit: must be a whole number from 0 to 999999999; got {limit_text[:40]!r}"
+            )
         limit = int(limit_text)
     entries = _space(request).journal.select(path, method, limit)
     return _json({"data": [e.as_dict() for e in entries]})

@@ -21,7 +21,15 @@ from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
 from .faults import RATE_LIMIT_INFO, Fault, RateLimiter
 from .journal import Journal, make_entry
 from .namespaces import Namespaces
-from .state import CONFIG, LIMITER, NAMESPACES, existing_namespace, request_key
+from .state import (
+    CONFIG,
+    LIMITER,
+    NAMESPACES,
+    answering_namespace,
+    existing_namespace,
+    namespace_of,
+    request_key,
+)
 
 log = logging.getLogger("fake_meetings")
 FAKE_PREFIX = admin.PREFIX  # the reserved prefix of the fake's own endpoints (no API auth)
@@ -32,7 +40,8 @@ async def traffic_middleware(request: web.Request, handler: Handler) -> web.Stre
     """The version header on every answer; for the Daily routes (not /_fake/), the rate limit,
     injected faults and the journal. Only the handler of a Daily route creates a namespace
     (``state.namespace_of``): here an existing one is looked up, so a request refused before
-    it reaches a route (401, 404, a fault) leaves no namespace behind."""
+    it reaches a route (401, 404, a fault) leaves no namespace behind. A fault that fires ties
+    the request to the fault's namespace."""
     if request.path.startswith(FAKE_PREFIX):
         answer = await handler(request)
         answer.headers[VERSION_HEADER] = __version__
@@ -49,6 +58,7 @@ async def traffic_middleware(request: web.Request, handler: Handler) -> web.Stre
             and space.faults
             and (fault := space.faults.pick(request.method, request.path, key))
         ):
+            namespace_of(request)  # the request now acts on the fault's namespace (``space``)
             if fault.delay_ms and await space.faults.delay(fault):
                 fault = None  # the fault was cleared during the delay: answered normally
                 response = await handler(request)
@@ -77,10 +87,9 @@ def _drop(request: web.Request, fault: Fault) -> web.StreamResponse:
 
 
 def _record(request: web.Request, status: int, fault: Fault | None) -> None:
-    """Into the journal of the request's namespace; a request that created none (refused
-    before it reached a route) goes to the default namespace's journal."""
-    space = existing_namespace(request) or request.app[NAMESPACES].default
-    space.journal.record(
+    """Into the journal of the namespace a route or a fault acted on; a request refused before
+    either goes to the default namespace's journal, whether its key's namespace exists or not."""
+    answering_namespace(request).journal.record(
         make_entry(
             request.method,
             request.rel_url,

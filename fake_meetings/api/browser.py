@@ -9,8 +9,9 @@ a loopback name, so two rules stop the browser and no legitimate client:
 - a state-changing call (any method but GET, HEAD, OPTIONS) carrying an ``Origin`` other than
   the server's own, or ``Sec-Fetch-Site`` other than ``same-origin``/``none``, is refused;
 - when the server is bound to a loopback address, any call whose ``Host`` is not a loopback
-  name (``localhost``, ``*.localhost``, ``127.0.0.0/8``, ``::1``) is refused. A server bound to
-  ``0.0.0.0`` (a CI service container, addressed by its service name) skips this rule.
+  name (``localhost``, ``*.localhost``, ``127.0.0.0/8``, ``::1``) is refused; a request with
+  no ``Host`` (HTTP/1.0) is no browser's and passes. A server bound to ``0.0.0.0`` (a CI service
+  container, addressed by its service name) skips this rule.
 """
 
 from __future__ import annotations
@@ -37,16 +38,21 @@ def is_loopback_name(host: str) -> bool:
 
 
 def _host_name(host_header: str) -> str:
-    """The name part of a ``Host`` header value (``[::1]:8080`` -> ``::1``)."""
+    """The name part of a ``Host`` header value (``[::1]:8080`` -> ``::1``); "" when it is
+    malformed (``[::1``, ``[::1]evil.com``)."""
     if host_header.startswith("["):
-        return host_header[1 : host_header.find("]")] if "]" in host_header else host_header
+        name, bracket, port = host_header[1:].partition("]")
+        if not bracket or (port and not (port[:1] == ":" and port[1:].isdecimal())):
+            return ""
+        return name
     return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
 
 
 def refuse_browser_attacks(request: web.Request, bound_host: str) -> None:
-    """Raise a 403 for a cross-site or DNS-rebinding request to the control plane."""
-    host = request.headers.get("Host", "")
-    if is_loopback_name(bound_host) and not is_loopback_name(_host_name(host)):
+    """Raise a 403 for a cross-site or DNS-rebinding request to the control plane. A request
+    without ``Host`` (HTTP/1.0) is no browser's: browsers always send one."""
+    host = request.headers.get("Host")
+    if host is not None and is_loopback_name(bound_host) and not is_loopback_name(_host_name(host)):
         raise ApiError(
             403,
             f"Host {host[:100]!r} is not a loopback name, and this server is bound to "
@@ -59,14 +65,15 @@ def refuse_browser_attacks(request: web.Request, bound_host: str) -> None:
         return
     origin = request.headers.get("Origin")
     site = request.headers.get("Sec-Fetch-Site")
-    own = (f"http://{host}", f"https://{host}")
+    own = (f"http://{host}", f"https://{host}") if host is not None else ()
     if (origin is not None and origin not in own) or (
         site is not None and site.lower() not in _SAME_ORIGIN_SITES
     ):
         raise ApiError(
             403,
             f"cross-site request refused: {request.method} {request.path} came from a web page "
-            f"(Origin {(origin or 'not sent')[:100]!r}, Sec-Fetch-Site {(site or 'not sent')!r}); "
+            f"(Origin {(origin or 'not sent')[:100]!r}, "
+            f"Sec-Fetch-Site {(site or 'not sent')[:100]!r}); "
             "the control plane takes state-changing calls only from scripts and test clients",
             "forbidden-error",
         )

@@ -26,6 +26,16 @@ def as_sent(value: str) -> bytes:
     return value.encode("utf-8", "surrogateescape")
 
 
+def is_text(value: str) -> bool:
+    """Whether a header value (or part of one) was sent as UTF-8 text (bytes that are not keep
+    surrogate escapes, which strict UTF-8 refuses)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def same_secret(sent: str | None, expected: str) -> bool:
     """Whether ``sent`` is exactly ``expected``, in constant time."""
     return sent is not None and hmac.compare_digest(as_sent(sent), expected.encode("utf-8"))

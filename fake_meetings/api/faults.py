@@ -40,6 +40,7 @@ FIELDS = (
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 MAX_DELAY_MS = 60_000
 MAX_FAULTS = 1000  # per namespace
+MAX_TEXT = 1024  # bytes (UTF-8) of a text field: path, method, api_key, error, info
 _ids = itertools.count(1)
 
 
@@ -264,7 +265,10 @@ def _str(body: Mapping[str, Any], name: str, *, empty_ok: bool = False) -> str |
     if value is None:
         return None
     if not isinstance(value, str) or (not empty_ok and not value.strip()):
-        raise _bad(f"{name}: must be a non-empty string; got {value!r}")
+        raise _bad(f"{name}: must be a non-empty string; got {value!r:.100}")
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > MAX_TEXT:
+        raise _bad(f"{name}: at most {MAX_TEXT} bytes (UTF-8); got {size}")
     return value
 
 

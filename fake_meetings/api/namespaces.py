@@ -32,6 +32,11 @@ class Namespace:
         # event loop; two appends must not both start from the same store)
         self.lock = asyncio.Lock()
 
+    def drop(self) -> None:
+        """This namespace is deleted or evicted: release the requests its faults delay (they
+        are answered from it, and bring nothing back)."""
+        self.faults.clear()
+
     def reset(self) -> None:
         """Start-up sessions and clock back; no faults; an empty journal."""
         self.world.reset()
@@ -75,7 +80,7 @@ class Namespaces:
         space = Namespace(self.default.world.fork(), Journal(journal.cap, journal.max_bytes))
         self._by_key[key] = space
         while len(self._by_key) > self.cap:
-            self._by_key.popitem(last=False)
+            self._by_key.popitem(last=False)[1].drop()
             self.evicted += 1
         return space
 
@@ -84,7 +89,11 @@ class Namespaces:
         return list(self._by_key)
 
     def delete(self, key: str) -> bool:
-        return self._by_key.pop(key, None) is not None
+        space = self._by_key.pop(key, None)
+        if space is None:
+            return False
+        space.drop()
+        return True
 
     def __len__(self) -> int:
         """How many namespaces exist, the default one included."""

@@ -9,6 +9,9 @@ They are also bounded, so slow or idle clients cannot hold the server:
 
 - a request head (request line and headers) must be complete within ``header_timeout`` seconds
   of the connection opening, or of its first byte on a kept-alive connection (slow loris);
+- a request body may take as long as it needs while it flows, but a connection whose body stops
+  (no byte for ``header_timeout`` seconds while the server is reading) is closed: a body
+  trickled steadily is read, a stalled one does not hold its connection;
 - a kept-alive connection idle for ``keepalive_timeout`` seconds is closed (aiohttp's timer);
 - a connection beyond ``max_connections`` open ones is closed at once, unanswered;
 - when the server stops, requests still running after ``SHUTDOWN_TIMEOUT`` are cancelled;
@@ -22,7 +25,7 @@ import asyncio
 import logging
 from typing import Any
 
-from aiohttp import web
+from aiohttp import StreamReader, web
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
@@ -33,7 +36,14 @@ SHUTDOWN_TIMEOUT = 1.0  # seconds
 
 
 class _Connection(RequestHandler):
-    __slots__ = ("_head_timer", "_header_timeout", "_max_connections")
+    __slots__ = (
+        "_body",
+        "_body_seen",
+        "_body_timer",
+        "_head_timer",
+        "_header_timeout",
+        "_max_connections",
+    )
 
     def __init__(
         self, manager: web.Server, *, header_timeout: float, max_connections: int, **kwargs: Any
@@ -42,6 +52,9 @@ class _Connection(RequestHandler):
         self._header_timeout = header_timeout
         self._max_connections = max_connections
         self._head_timer: asyncio.TimerHandle | None = None
+        self._body: StreamReader | None = None  # the body of the latest request
+        self._body_seen = 0.0  # loop time of its latest progress
+        self._body_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert self._manager is not None
@@ -53,6 +66,12 @@ class _Connection(RequestHandler):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
+        if self._messages:
+            self._body = self._messages[-1][1]
+        if self._body is not None and not self._body.is_eof():  # a body on its way
+            self._body_seen = self._loop.time()
+            if self._body_timer is None:
+                self._body_timer = self._loop.call_later(self._header_timeout, self._body_stalled)
         if self._messages or self._request_in_progress:  # a head is complete
             if self._head_timer is not None:
                 self._head_timer.cancel()
@@ -65,10 +84,27 @@ class _Connection(RequestHandler):
         if not self._messages and not self._request_in_progress:
             self.force_close()
 
+    def _body_stalled(self) -> None:
+        """Close the connection if its body made no progress for ``header_timeout`` seconds
+        (time the server itself stopped reading, its buffer full, does not count)."""
+        self._body_timer = None
+        if self._body is None or self._body.is_eof():
+            return
+        now = self._loop.time()
+        if self._reading_paused or self._buffer_paused:
+            self._body_seen = now
+        if now >= self._body_seen + self._header_timeout:
+            self.force_close()
+        else:
+            self._body_timer = self._loop.call_at(
+                self._body_seen + self._header_timeout, self._body_stalled
+            )
+
     def connection_lost(self, exc: BaseException | None) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+        for timer in (self._head_timer, self._body_timer):
+            if timer is not None:
+                timer.cancel()
+        self._head_timer = self._body_timer = self._body = None
         super().connection_lost(exc)
 
     def handle_error(

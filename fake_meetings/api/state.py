@@ -6,13 +6,16 @@ from aiohttp import web
 
 from ..config import ServerConfig
 from ..domain.world import World
-from .credentials import bearer_key
+from .credentials import bearer_key, is_text
+from .errors import ApiError
 from .faults import RateLimiter
 from .namespaces import Namespace, Namespaces
 
 CONFIG = web.AppKey("config", ServerConfig)
 NAMESPACES = web.AppKey("namespaces", Namespaces)
 LIMITER = web.AppKey[RateLimiter | None]("limiter")  # None unless --rate-limit
+# the namespace a request acts on, once a route or a fault of that namespace took it
+ACTS_ON = web.RequestKey("acts_on", Namespace)
 
 
 def request_key(request: web.Request) -> str | None:
@@ -20,21 +23,34 @@ def request_key(request: web.Request) -> str | None:
     return bearer_key(request.headers.get("Authorization"))
 
 
+def existing_namespace(request: web.Request) -> Namespace | None:
+    """The namespace a request acts on, if it exists; never creates one."""
+    space = request.get(ACTS_ON)
+    return space if space is not None else request.app[NAMESPACES].get(request_key(request))
+
+
 def namespace_of(request: web.Request) -> Namespace:
     """The namespace a request acts on: the default one, or with ``--namespaces`` its Bearer
-    key's, created on first use. Only handlers call this (auth has passed, a route matched)."""
-    spaces = request.app[NAMESPACES]
-    if not spaces.per_key:
-        return spaces.default
-    return spaces.for_key(request_key(request))
+    key's, created on first use; only handlers and a fault that fires call this. The request
+    keeps it: a request delayed by a fault is answered from the namespace it started in, even
+    one deleted meanwhile (which it does not bring back). A key that is not UTF-8 text names no
+    namespace: 401, like a wrong key."""
+    space = existing_namespace(request)
+    if space is None:
+        key = request_key(request)
+        if key is None or not is_text(key):
+            raise ApiError(
+                401, "the API key is not valid (it is not UTF-8 text)", "authentication-error"
+            )
+        space = request.app[NAMESPACES].for_key(key)
+    request[ACTS_ON] = space
+    return space
 
 
-def existing_namespace(request: web.Request) -> Namespace | None:
-    """The namespace of a request if it exists; never creates one."""
-    spaces = request.app[NAMESPACES]
-    if not spaces.per_key:
-        return spaces.default
-    return spaces.get(request_key(request))
+def answering_namespace(request: web.Request) -> Namespace:
+    """Where a request is journaled: the namespace a route or a fault acted on, else (refused
+    before either) the default one."""
+    return request.get(ACTS_ON) or request.app[NAMESPACES].default
 
 
 def world_of(request: web.Request) -> World:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import time
 
 from ..config import (
@@ -25,6 +26,7 @@ from ..domain.times import parse_instant
 ENV_PREFIX = "FAKE_MEETINGS_"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+_DIGITS = re.compile("[0-9]+")
 
 
 class UsageError(Exception):
@@ -44,13 +46,17 @@ def env_flag(name: str) -> bool:
     raise UsageError(f"{ENV_PREFIX}{name}={raw!r}: expected one of 1/true/yes/on or 0/false/no/off")
 
 
-def _number(flag: object, name: str, option: str, default: int | None) -> int | None:
+def _number(
+    flag: object, name: str, option: str, default: int | None, *, least: int = 0
+) -> int | None:
+    """A whole number from ``flag`` (the ``option``), else the environment variable ``name``,
+    else ``default``; below ``least`` is a usage error naming where the value came from."""
     text = str(flag) if flag is not None else env(name)
     if text is None or text == "":
         return default
-    if not text.isdigit():
+    if not _DIGITS.fullmatch(text) or int(text) < least:
         source = option if flag is not None else ENV_PREFIX + name
-        raise UsageError(f"{source} {text!r}: expected a whole number, 0 or more")
+        raise UsageError(f"{source} {text!r}: expected a whole number, {least} or more")
     return int(text)
 
 
@@ -101,10 +107,8 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
             "--no-admin and --admin-token contradict each other (there is no control plane "
             "to protect); give one"
         )
-    max_body = _number(args.max_body, "MAX_BODY", "--max-body", DEFAULT_MAX_BODY)
+    max_body = _number(args.max_body, "MAX_BODY", "--max-body", DEFAULT_MAX_BODY, least=1)
     assert max_body is not None
-    if max_body < 1:
-        raise UsageError("--max-body 0: expected a number of bytes, 1 or more")
     journal_cap = _number(args.journal_cap, "JOURNAL_CAP", "--journal-cap", DEFAULT_JOURNAL_CAP)
     assert journal_cap is not None
     journal_bytes = _number(
@@ -117,17 +121,17 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
             "(room for one request with large headers)"
         )
     max_namespaces = _number(
-        args.max_namespaces, "MAX_NAMESPACES", "--max-namespaces", DEFAULT_MAX_NAMESPACES
+        args.max_namespaces, "MAX_NAMESPACES", "--max-namespaces", DEFAULT_MAX_NAMESPACES, least=1
     )
     assert max_namespaces is not None
-    if max_namespaces < 1:
-        raise UsageError("--max-namespaces 0: expected a number of namespaces, 1 or more")
     max_connections = _number(
-        args.max_connections, "MAX_CONNECTIONS", "--max-connections", DEFAULT_MAX_CONNECTIONS
+        args.max_connections,
+        "MAX_CONNECTIONS",
+        "--max-connections",
+        DEFAULT_MAX_CONNECTIONS,
+        least=1,
     )
     assert max_connections is not None
-    if max_connections < 1:
-        raise UsageError("--max-connections 0: expected a number of connections, 1 or more")
     return ServerConfig(
         host=args.host or env("HOST") or "127.0.0.1",
         port=port,
@@ -214,7 +218,8 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
     p(
         "--header-timeout",
         metavar="SECONDS",
-        help="close a connection whose request line and headers are not all in within SECONDS "
+        help="close a connection whose request line and headers are not all in within SECONDS, "
+        "or whose body stops for SECONDS "
         f"(default {DEFAULT_HEADER_TIMEOUT:g}; env {ENV_PREFIX}HEADER_TIMEOUT)",
     )
     p(

@@ -7,13 +7,15 @@ and memory per byte stay small whatever the document holds. Scalars are resolved
 constructed by the safe loader's own rules (so ``1`` is an int and ``2024-06-01`` a date, as
 with ``yaml.safe_load``); only plain mappings and sequences are allowed, merge keys (``<<``)
 apply, explicit keys win over merged ones. Aliases are expanded with a budget, so a "billion
-laughs" document is refused instead of eating the memory, and nesting is bounded.
+laughs" document is refused instead of eating the memory, and nesting is bounded. An anchor
+is remembered as a span of the line log, copied only when an alias uses it (and charged to the
+budget), so nested anchors cost no more than the document.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -24,6 +26,11 @@ MAX_ALIAS_EXPANSION = 100_000  # values copied through aliases, in total
 MAX_DEPTH = 64  # nested mappings and sequences; a scenario needs five
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# tags the safe loader builds collections for: on a scalar they are refused
+_COLLECTION_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "set", "omap", "pairs")
+)
 
 
 class YamlSyntaxError(ValueError):
@@ -78,33 +85,52 @@ class _Frame:
         "anchor",
         "first_line",
         "key",
-        "merge_log",
         "merge_start",
         "merged",
+        "merging",
         "path",
+        "rank",
         "value",
     )
 
-    def __init__(self, value: Any, path: Path, anchor: str | None, first_line: int):
+    def __init__(self, value: Any, path: Path, anchor: str | None, first_line: int, rank: int):
         self.value = value
         self.path = path
         self.anchor = anchor
         self.first_line = first_line  # index into the reader's line log where this value began
+        self.rank = rank  # how many merges deep its lines are (see _Reader.log)
+        self.merging = False  # a sequence that is the value of "<<": its items merge into path
         self.key: Any = _NO_KEY  # mappings: the key whose value comes next (or _MERGE)
         self.merged: list[dict[Any, Any]] | None = None  # the mappings of "<<", in order
         self.merge_start = 0  # where in the line log the value of "<<" began
-        self.merge_log: list[tuple[Path, int]] = []  # its lines, logged after the own keys'
+
+    def child_rank(self) -> int:
+        """The rank of the lines of the value this frame receives next."""
+        return self.rank + 1 if self.key is _MERGE else self.rank
 
 
 _NO_KEY = object()
 _MERGE = object()  # the key "<<" (a merge) is pending
 
 
+class _Anchor(NamedTuple):
+    value: Any
+    start: int  # its lines are the reader's log[start:end]
+    end: int
+    depth: int  # the length of the path it was written at
+    rank: int
+
+
 class _Reader:
     def __init__(self, loader: Any):
         self.loader = loader
-        self.log: list[tuple[Path, int]] = []  # (path, line) in document order
-        self.anchors: dict[str, tuple[Any, list[tuple[Path, int]]]] = {}  # value, relative lines
+        # (path, line, rank) in document order, only ever appended to (an anchor is a span of
+        # it). rank: how many merges deep the line was written; a path takes the line of its
+        # lowest rank, so keys written in a mapping win over merged ones, and the first merged
+        # over later ones
+        self.log: list[tuple[Path, int, int]] = []
+        self.anchors: dict[str, _Anchor] = {}
+        self.merges = False  # whether a "<<" was seen (else every rank is 0)
         self.budget = MAX_ALIAS_EXPANSION
         # constructed scalars (all immutable), by (tag, implicit, text)
         self.scalars: dict[tuple[str | None, tuple[bool, bool], str], Any] = {}
@@ -121,32 +147,41 @@ class _Reader:
         if not loader.check_event(yaml.StreamEndEvent):
             event = loader.get_event()
             raise _error("expected a single document in the stream", event.start_mark)
+        return Document(root, self._lines())
+
+    def _lines(self) -> dict[Path, int]:
+        """path -> line: the first line of the lowest rank."""
         lines: dict[Path, int] = {}
-        for path, line in self.log:
-            lines.setdefault(path, line)
-        return Document(root, lines)
+        if not self.merges:  # every rank is 0
+            for path, line, _ in self.log:
+                lines.setdefault(path, line)
+            return lines
+        ranks: dict[Path, int] = {}
+        for path, line, rank in self.log:
+            if rank < ranks.get(path, rank + 1):
+                lines[path] = line
+                ranks[path] = rank
+        return lines
 
     # one value, iteratively (no recursion: depth is bounded by MAX_DEPTH, not the C stack)
     def _value(self) -> Any:
         loader = self.loader
         stack: list[_Frame] = []
         path: Path = ()
+        rank = 0
         while True:
             event = loader.get_event()
             kind = type(event)
             if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
-                value = frame.value
-                if frame.merged:
-                    value = self._merge(frame)
-                    self.log.extend(frame.merge_log)  # after the own keys: those lines win
+                value = self._merge(frame) if frame.merged else frame.value
                 if frame.anchor is not None:
-                    self._remember(frame.anchor, value, frame.path, frame.first_line)
+                    self._remember(frame.anchor, value, frame.path, frame.first_line, frame.rank)
             else:
                 if stack:
                     top = stack[-1]
-                    if type(top.value) is list:
-                        path = (*top.path, len(top.value))
+                    if type(top.value) is list:  # merged items land in the mapping itself
+                        path = top.path if top.merging else (*top.path, len(top.value))
                     elif top.key is _NO_KEY:  # a mapping key
                         self._key(top, event)
                         continue
@@ -154,22 +189,28 @@ class _Reader:
                         path = top.path
                     else:
                         path = (*top.path, top.key)
-                self.log.append((path, event.start_mark.line + 1))
+                    rank = top.child_rank()
+                self.log.append((path, event.start_mark.line + 1, rank))
                 if kind is yaml.ScalarEvent:
                     value = self._scalar(event)
                     if event.anchor is not None:
-                        self._remember(event.anchor, value, path, len(self.log) - 1)
+                        self._remember(event.anchor, value, path, len(self.log) - 1, rank)
                 elif kind is yaml.AliasEvent:
-                    value = self._alias(event, path)
+                    merging = bool(stack) and stack[-1].key is _MERGE
+                    value = self._alias(event, path, rank, merging=merging)
                 else:
                     if len(stack) >= MAX_DEPTH:
                         raise _error(
                             f"the document is nested too deeply (more than {MAX_DEPTH} levels)",
                             event.start_mark,
                         )
-                    self._check_tag(event, _MAP if kind is yaml.MappingStartEvent else _SEQ)
-                    container: Any = {} if kind is yaml.MappingStartEvent else []
-                    stack.append(_Frame(container, path, event.anchor, len(self.log) - 1))
+                    mapping = kind is yaml.MappingStartEvent
+                    self._check_tag(event, _MAP if mapping else _SEQ)
+                    frame = _Frame(
+                        {} if mapping else [], path, event.anchor, len(self.log) - 1, rank
+                    )
+                    frame.merging = not mapping and bool(stack) and stack[-1].key is _MERGE
+                    stack.append(frame)
                     continue
             if not stack:
                 return value
@@ -185,10 +226,13 @@ class _Reader:
     def _key(self, frame: _Frame, event: Any) -> None:
         """``event`` starts a key of the mapping ``frame`` is building."""
         if type(event) is yaml.AliasEvent:
-            key = self._alias(event, frame.path)
+            key = self._anchored(event, 1).value
         elif type(event) is yaml.ScalarEvent:
-            if event.tag is None and event.implicit[0] and event.value == "<<":
+            if event.value == "<<" and (
+                (event.tag is None and event.implicit[0]) or event.tag == _MERGE_TAG
+            ):
                 frame.key, frame.merge_start = _MERGE, len(self.log)
+                self.merges = True
                 return
             key = self._scalar(event)
         else:
@@ -198,7 +242,10 @@ class _Reader:
         if key in frame.value:
             raise _error(f"duplicate key {key!r} at {format_path(frame.path)}", event.start_mark)
         frame.key = key
-        self.log.append(((*frame.path, key), event.start_mark.line + 1))
+        path = (*frame.path, key)
+        self.log.append((path, event.start_mark.line + 1, frame.rank))
+        if type(event) is yaml.ScalarEvent and event.anchor is not None:
+            self._remember(event.anchor, key, path, len(self.log) - 1, frame.rank)
 
     def _scalar(self, event: Any) -> Any:
         found = self.scalars.get((event.tag, event.implicit, event.value), _NO_KEY)
@@ -207,6 +254,8 @@ class _Reader:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        elif tag in _COLLECTION_TAGS:
+            raise _error(f"tag {tag!r} is not allowed on a scalar", event.start_mark)
         constructors = self.loader.yaml_constructors
         construct = constructors.get(tag) or constructors[None]
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
@@ -221,27 +270,34 @@ class _Reader:
         if event.tag is not None and event.tag != "!" and event.tag != plain:
             raise _error(f"tag {event.tag!r} is not allowed (plain YAML only)", event.start_mark)
 
-    def _remember(self, anchor: str, value: Any, path: Path, first_line: int) -> None:
-        depth = len(path)
-        relative = [(p[depth:], line) for p, line in self.log[first_line:]]
-        self.anchors[anchor] = (value, relative)
+    def _remember(self, anchor: str, value: Any, path: Path, first_line: int, rank: int) -> None:
+        self.anchors[anchor] = _Anchor(value, first_line, len(self.log), len(path), rank)
 
-    def _alias(self, event: Any, path: Path) -> Any:
-        """The anchored value again (shared: values are only read), with its lines at
-        ``path``; every value copied counts against the alias budget."""
+    def _anchored(self, event: Any, copies: int) -> _Anchor:
+        """The anchor an alias names, ``copies`` values charged to the alias budget."""
         found = self.anchors.get(event.anchor)
         if found is None:
             raise _error(f"found undefined alias {event.anchor!r}", event.start_mark)
-        value, relative = found
-        self.budget -= max(1, len(relative))
+        self.budget -= max(1, copies or found.end - found.start)
         if self.budget < 0:
             raise _error(
                 f"too many values copied through aliases (limit {MAX_ALIAS_EXPANSION}); "
                 "write the values out instead",
                 event.start_mark,
             )
-        self.log.extend(((*path, *p), line) for p, line in relative)
-        return value
+        return found
+
+    def _alias(self, event: Any, path: Path, rank: int, *, merging: bool) -> Any:
+        """The anchored value again (shared: values are only read), with its lines copied to
+        ``path``; every line copied counts against the alias budget. ``merging``: the value of
+        "<<", whose items (when it is a list) merge into ``path`` too."""
+        anchor = self._anchored(event, 0)
+        depth = anchor.depth + 1 if merging and type(anchor.value) is list else anchor.depth
+        log, shift = self.log, rank - anchor.rank
+        for i in range(anchor.start, anchor.end):
+            written, line, written_rank = log[i]
+            log.append(((*path, *written[depth:]), line, written_rank + shift))
+        return anchor.value
 
     def _add_merge(self, frame: _Frame, value: Any) -> None:
         """The value of a ``<<`` key: a mapping, or a list of mappings (earlier ones win)."""
@@ -252,10 +308,6 @@ class _Reader:
                 "invalid YAML: the value of << must be a mapping or a list of mappings", line
             )
         frame.merged = (frame.merged or []) + sources
-        frame.merge_log += [
-            (p, line) for p, line in self.log[frame.merge_start :] if p != frame.path
-        ]
-        del self.log[frame.merge_start :]
         frame.key = _NO_KEY
 
     def _merge(self, frame: _Frame) -> dict[Any, Any]:
