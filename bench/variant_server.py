@@ -16,7 +16,8 @@ from aiohttp import web
 
 
 def no_journal() -> str:
-    from fake_meetings.api import app, journal
+    from fake_meetings.api import app
+    from fake_meetings.state import journal
 
     if hasattr(app, "_record"):
         app._record = lambda *args, **kwargs: None  # type: ignore[attr-defined]

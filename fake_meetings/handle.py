@@ -27,7 +27,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from .api.journal import Journal
 from .domain.scenario import (
     ID_NAMESPACE,
     Scenario,
@@ -40,9 +39,10 @@ from .domain.store import DuplicateSessionId, Store
 from .domain.times import parse_instant
 from .domain.validate import Problem
 from .domain.world import World
+from .state.journal import Journal
 
 if TYPE_CHECKING:
-    from .api.faults import Faults
+    from .state.faults import Faults
 
 Source = Mapping[str, Any] | str | os.PathLike[str]
 Instant = int | str | datetime

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiohttp import web
 
 from .api.app import create_app
-from .api.faults import Faults
-from .api.journal import Journal
 from .api.runner import Runner
 from .api.state import NAMESPACES
 from .config import ServerConfig
 from .domain.world import World
+from .state.faults import Faults
+from .state.journal import Journal
 
 if TYPE_CHECKING:
     from .handle import FakeMeetings

@@ -17,7 +17,8 @@ from requests.adapters import HTTPAdapter
 from test_admin_support import Http, error, ok
 from urllib3.util.retry import Retry
 
-from fake_meetings.api.faults import MAX_TEXT, RateLimiter
+from fake_meetings.api.faults import MAX_TEXT
+from fake_meetings.state.ratelimit import RateLimiter
 from fake_meetings.testing import ServerThread
 
 Serve = Callable[..., ServerThread]

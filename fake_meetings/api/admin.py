@@ -26,12 +26,12 @@ from ..domain.store import Store
 from ..domain.times import MAX_TIMESTAMP, parse_instant
 from ..domain.validate import Problem
 from ..domain.yamldoc import Document, YamlSyntaxError, read_yaml
+from ..state.namespaces import Namespace
 from . import openapi, render
 from .browser import refuse_browser_attacks
 from .credentials import bearer_key, same_secret
 from .errors import ApiError, invalid, not_found
 from .faults import parse_fault
-from .namespaces import Namespace
 from .state import CONFIG, NAMESPACES, existing_namespace, namespace_of
 
 PREFIX = "/_fake/"

@@ -15,12 +15,13 @@ from aiohttp.typedefs import Handler
 from .. import __version__
 from ..config import ServerConfig
 from ..domain.world import World
+from ..state.faults import Fault
+from ..state.journal import Journal, make_entry
+from ..state.namespaces import Namespaces
+from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
 from . import admin, meetings
 from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
-from .faults import RATE_LIMIT_INFO, Fault, RateLimiter
-from .journal import Journal, make_entry
-from .namespaces import Namespaces
 from .state import (
     CONFIG,
     LIMITER,

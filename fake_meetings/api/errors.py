@@ -8,38 +8,11 @@ import orjson
 from aiohttp import web
 
 from .. import __version__
+from ..errors import ERROR_NAMES, ApiError, invalid, not_found
 
 VERSION_HEADER = "X-Fake-Meetings-Version"  # on every response, errors included
 
-# contract §5: the stable error string of each status this fake answers with
-ERROR_NAMES: dict[int, str] = {
-    400: "invalid-request-error",
-    401: "authentication-error",
-    403: "forbidden-error",
-    404: "not-found",
-    405: "method-not-allowed",
-    413: "invalid-request-error",
-    429: "rate-limit-error",
-    500: "server-error",
-}
-
-
-class ApiError(Exception):
-    """Raised anywhere below a handler; the envelope middleware turns it into a response."""
-
-    def __init__(self, status: int, info: str, error: str | None = None):
-        super().__init__(info)
-        self.status = status
-        self.error = error or ERROR_NAMES.get(status, "server-error")
-        self.info = info
-
-
-def invalid(info: str) -> ApiError:
-    return ApiError(400, info, "invalid-request-error")
-
-
-def not_found(info: str) -> ApiError:
-    return ApiError(404, info, "not-found")
+__all__ = ["ERROR_NAMES", "VERSION_HEADER", "ApiError", "error_response", "invalid", "not_found"]
 
 
 def error_response(

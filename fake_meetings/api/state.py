@@ -6,10 +6,10 @@ from aiohttp import web
 
 from ..config import ServerConfig
 from ..domain.world import World
+from ..state.namespaces import Namespace, Namespaces
+from ..state.ratelimit import RateLimiter
 from .credentials import bearer_key, is_text
 from .errors import ApiError
-from .faults import RateLimiter
-from .namespaces import Namespace, Namespaces
 
 CONFIG = web.AppKey("config", ServerConfig)
 NAMESPACES = web.AppKey("namespaces", Namespaces)
