@@ -22,10 +22,10 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from .domain.scenario import (
     ID_NAMESPACE,
@@ -39,15 +39,15 @@ from .domain.store import DuplicateSessionId, Store
 from .domain.times import parse_instant
 from .domain.validate import Problem
 from .domain.world import World
-from .state.journal import Journal
 
 if TYPE_CHECKING:
-    from .state.faults import Faults
+    from .state.namespaces import Namespace
 
 Source = Mapping[str, Any] | str | os.PathLike[str]
 Instant = int | str | datetime
 Mode = Literal["replace", "append"]
 DEFAULT_DURATION = 1800  # add_session() without participants nor duration: a 30-minute session
+T = TypeVar("T")
 
 
 class FakeMeetingsError(RuntimeError):
@@ -107,6 +107,20 @@ class RecordedRequest:
         return values[0] if values else None
 
 
+@dataclass(frozen=True)
+class Present:
+    """Someone who joined a room through the handle (``fake_meetings.join(...)``)."""
+
+    participant_id: str  #: the participant_id /meetings shows for this stay
+    session_id: str  #: the id of the meeting session joined (/meetings/{session_id})
+    room: str
+    handle: FakeMeetings = field(repr=False, compare=False)
+
+    def leave(self) -> None:
+        """Leave now: the stay ends at the server clock's instant."""
+        self.handle.leave(self.participant_id)
+
+
 class Backend(Protocol):
     def reset(self) -> None: ...
     def load(self, source: Source, mode: Mode, now: int | None) -> None: ...
@@ -115,6 +129,8 @@ class Backend(Protocol):
     def set_clock(self, instant: int) -> None: ...
     def advance_clock(self, seconds: int) -> None: ...
     def real_clock(self) -> None: ...
+    def join(self, room: str, **who: Any) -> dict[str, Any]: ...
+    def leave(self, participant_id: str) -> None: ...
     def requests(self) -> list[RecordedRequest]: ...
     def clear_requests(self) -> None: ...
 
@@ -240,6 +256,25 @@ class FakeMeetings:
     def clear_requests(self) -> None:
         self._backend.clear_requests()
 
+    def join(
+        self,
+        room: str,
+        *,
+        user_name: str | None = None,
+        user_id: str | None = None,
+        owner: bool = False,
+    ) -> Present:
+        """Someone joins ``room`` now, at the server clock's instant: into the session ongoing
+        there, or a new one that starts now. ``leave()`` on the answer ends the stay."""
+        ids = self._backend.join(room, user_name=user_name, user_id=user_id, owner=owner)
+        return Present(ids["participant_id"], ids["session_id"], room, self)
+
+    def leave(self, participant: str | Present) -> None:
+        """A participant (or the id a join returned) leaves now; the last one to leave ends the
+        session."""
+        pid = participant.participant_id if isinstance(participant, Present) else participant
+        self._backend.leave(pid)
+
 
 # ------------------------------------------------------------------------------ scenario input
 
@@ -273,37 +308,23 @@ def _label(source: Source) -> str:
 
 # ------------------------------------------------------------------------------ local backend
 
-_EMPTY = Store(())
-
-
 class LocalBackend:
-    """Acts on a World and a Journal in this process. ``run`` executes a change on the
-    server's loop (``ServerThread.call``) so no request sees it half done."""
+    """Acts on a namespace of a server in this process (through the state layer, like the
+    control plane). ``run`` executes a change on the server's loop (``ServerThread.call``) so
+    no request sees it half done."""
 
-    def __init__(
-        self,
-        world: World,
-        journal: Journal,
-        run: Callable[[Callable[[], None]], None] | None = None,
-        *,
-        faults: Faults | None = None,
-    ):
-        self.world = world
-        self.journal = journal
-        self.faults = faults  # the server's injected faults, cleared on reset too
-        self._run: Callable[[Callable[[], None]], None] = run or (lambda fn: fn())
+    def __init__(self, space: Namespace, run: OnLoop | None = None):
+        self.space = space
+        self._run: OnLoop = run or _direct
         # scenarios that do not depend on the wall clock, parsed and indexed once per session
         self._cache: dict[tuple[str, int, int, int | None], tuple[Scenario, Store]] = {}
 
-    def reset(self) -> None:
-        def apply() -> None:
-            self.world.store = _EMPTY
-            self.world.clock.unfreeze()
-            self.journal.clear()
-            if self.faults is not None:
-                self.faults.clear()
+    @property
+    def world(self) -> World:
+        return self.space.world
 
-        self._run(apply)
+    def reset(self) -> None:
+        self._run(lambda: self.space.reset(empty=True))
 
     def _read(self, source: Source, now: int | None) -> tuple[Scenario, Store | None]:
         key = None
@@ -328,11 +349,11 @@ class LocalBackend:
         elif store is None:
             store = Store(scenario.sessions)
         freeze = now if now is not None else scenario.now
-        self._swap(store, freeze)
+        self._run(lambda: self.space.load(store, freeze))
 
     def _merged(self, scenario: Scenario, label: str) -> Store:
         try:
-            return Store((*self.world.store.sessions, *scenario.sessions))
+            return self.space.appended(scenario.sessions)
         except DuplicateSessionId as exc:
             problem = Problem(
                 label,
@@ -343,37 +364,47 @@ class LocalBackend:
             )
             raise ScenarioError([problem]) from None
 
-    def _swap(self, store: Store, freeze: int | None) -> None:
-        def apply() -> None:
-            self.world.store = store
-            if freeze is not None:
-                self.world.clock.set(freeze)
-
-        self._run(apply)
-
     def add_sessions(self, sessions: list[dict[str, Any]]) -> None:
         scenario = load_data(
             {"sessions": sessions}, "add_session()", wall_now=self.world.clock.now()
         )
-        self._swap(self._merged(scenario, "add_session()"), None)
+        store = self._merged(scenario, "add_session()")
+        self._run(lambda: self.space.load(store, None))
 
     def clock(self) -> tuple[int, bool]:
         return self.world.clock.now(), self.world.clock.frozen
 
     def set_clock(self, instant: int) -> None:
-        self.world.clock.set(instant)
+        self._run(lambda: self.space.set_clock(instant))
 
     def advance_clock(self, seconds: int) -> None:
-        self.world.clock.advance(seconds)
+        self._run(lambda: self.space.advance_clock(seconds))
 
     def real_clock(self) -> None:
-        self.world.clock.unfreeze()
+        self._run(self.space.real_clock)
+
+    def join(self, room: str, **who: Any) -> dict[str, Any]:
+        session, stay = self._run(lambda: self.space.join(room, **who))
+        return {"participant_id": stay.participant_id, "session_id": session.id}
+
+    def leave(self, participant_id: str) -> None:
+        self._run(lambda: self.space.leave(participant_id))
 
     def requests(self) -> list[RecordedRequest]:
-        return [RecordedRequest.from_dict(e.as_dict()) for e in self.journal]
+        return [RecordedRequest.from_dict(e.as_dict()) for e in self.space.journal]
 
     def clear_requests(self) -> None:
-        self.journal.clear()
+        self.space.journal.clear()
+
+
+class OnLoop(Protocol):
+    """Runs a change where the server runs (``ServerThread.call``) and returns its result."""
+
+    def __call__(self, fn: Callable[[], T]) -> T: ...
+
+
+def _direct(fn: Callable[[], T]) -> T:
+    return fn()
 
 
 # ------------------------------------------------------------------------------ remote backend
@@ -487,10 +518,7 @@ class RemoteBackend:
     # -- Backend
 
     def reset(self) -> None:
-        self.call("POST", "/_fake/reset")
-        self.real_clock()
-        self._post_json("/_fake/scenario", {"sessions": []}, query={"mode": "replace"})
-        self.clear_requests()
+        self.call("POST", "/_fake/reset", query={"empty": "true"})
 
     def load(self, source: Source, mode: Mode, now: int | None) -> None:
         query = {"mode": mode}
@@ -551,6 +579,13 @@ class RemoteBackend:
 
     def real_clock(self) -> None:
         self._post_json("/_fake/clock", {"real": True})
+
+    def join(self, room: str, **who: Any) -> dict[str, Any]:
+        answer = self._post_json("/_fake/join", {"room": room, **who})
+        return {"participant_id": answer["participant_id"], "session_id": answer["session_id"]}
+
+    def leave(self, participant_id: str) -> None:
+        self._post_json("/_fake/leave", {"participant_id": participant_id})
 
     def requests(self) -> list[RecordedRequest]:
         answer = self.call("GET", "/_fake/requests")

@@ -27,17 +27,12 @@ from .api.runner import Runner
 from .api.state import NAMESPACES
 from .config import ServerConfig
 from .domain.world import World
-from .state.faults import Faults
 from .state.journal import Journal
 
 if TYPE_CHECKING:
     from .handle import FakeMeetings
 
 T = TypeVar("T")
-
-
-def _default_faults(app: web.Application) -> Faults:
-    return app[NAMESPACES].default.faults
 
 
 class _Server:
@@ -127,7 +122,7 @@ class ServerThread(_Server):
         from .handle import FakeMeetings, LocalBackend
 
         return FakeMeetings(
-            LocalBackend(self.world, self.journal, self.call, faults=_default_faults(self.app)),
+            LocalBackend(self.app[NAMESPACES].default, self.call),
             self.url,
             api_key,
         )
@@ -206,7 +201,7 @@ class AsyncServer(_Server):
         from .handle import FakeMeetings, LocalBackend
 
         return FakeMeetings(
-            LocalBackend(self.world, self.journal, faults=_default_faults(self.app)),
+            LocalBackend(self.app[NAMESPACES].default),
             self.url,
             api_key,
         )

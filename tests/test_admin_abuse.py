@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import TIMEOUT, small_scenario
+from conftest import NOW, TIMEOUT, small_scenario
 from test_admin_support import Http, error, ok
 
 from fake_meetings.testing import ServerThread
@@ -288,7 +288,7 @@ def test_the_journal_limit_takes_only_a_short_run_of_ascii_digits(
 def test_cross_site_requests_cannot_change_the_control_plane(serve: Serve, plain: Http) -> None:
     server = serve(small_scenario().world())
     c = plain.at(server.base_url)
-    ok(c.post("/_fake/clock", {"freeze_at": 1_000_000}))
+    ok(c.post("/_fake/clock", {"freeze_at": NOW}))
     own = f"http://127.0.0.1:{server.port}"
     attacks = [
         {"Origin": "https://evil.example"},
@@ -307,7 +307,7 @@ def test_cross_site_requests_cannot_change_the_control_plane(serve: Serve, plain
             r = c.call("POST", path, body, headers={**headers, "Content-Type": "text/plain"})
             error(r, 403, "forbidden-error", "cross-site")
         error(c.delete("/_fake/requests", headers=headers), 403, "forbidden-error", "cross-site")
-    assert ok(c.get("/_fake/clock")) == {"now": 1_000_000, "frozen": True}
+    assert ok(c.get("/_fake/clock")) == {"now": NOW, "frozen": True}
     assert ok(c.get("/_fake/faults"))["data"] == []
     assert ok(c.get("/_fake/sessions"))["total_count"] == TOTAL
     # reads carry no risk (no CORS headers: a page cannot read the answer) and are served
@@ -315,7 +315,7 @@ def test_cross_site_requests_cannot_change_the_control_plane(serve: Serve, plain
     # the server's own origin, and clients that send no Origin, keep working
     ok(c.post("/_fake/clock", {"advance": 5}, headers={"Origin": own}))
     ok(c.post("/_fake/clock", {"advance": 5}, headers={"Sec-Fetch-Site": "same-origin"}))
-    assert ok(c.get("/_fake/clock"))["now"] == 1_000_010
+    assert ok(c.get("/_fake/clock"))["now"] == NOW + 10
 
 
 def test_dns_rebinding_is_refused_when_bound_to_loopback(serve: Serve) -> None:

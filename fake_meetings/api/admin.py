@@ -27,12 +27,13 @@ from ..domain.times import MAX_TIMESTAMP, parse_instant
 from ..domain.validate import Problem
 from ..domain.yamldoc import Document, YamlSyntaxError, read_yaml
 from ..state.namespaces import Namespace
-from . import openapi, render
+from . import live, openapi, render
+from .bodies import as_text, clock_state, json_answer, json_object, read_body, space_of
 from .browser import refuse_browser_attacks
-from .credentials import bearer_key, same_secret
+from .credentials import same_secret
 from .errors import ApiError, invalid, not_found
 from .faults import parse_fault
-from .state import CONFIG, NAMESPACES, existing_namespace, namespace_of
+from .state import NAMESPACES, existing_namespace
 
 PREFIX = "/_fake/"
 ADMIN_TOKEN_HEADER = "X-Fake-Admin-Token"
@@ -43,76 +44,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 T = TypeVar("T")
 
 
-def _json(body: Any, status: int = 200) -> web.Response:
-    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
-
-
-def _space(request: web.Request) -> Namespace:
-    """The namespace a control-plane call acts on (a malformed key is refused, not ignored)."""
-    spaces = request.app[NAMESPACES]
-    header = request.headers.get("Authorization")
-    if spaces.per_key and header is not None and bearer_key(header) is None:
-        raise ApiError(
-            400,
-            "malformed Authorization header; to choose a namespace send "
-            "'Authorization: Bearer <API key>', or no header for the default namespace",
-            "authorization-header-error",
-        )
-    return namespace_of(request)
-
-
-def _clock_state(space: Namespace) -> dict[str, Any]:
-    clock = space.world.clock
-    return {"now": clock.now(), "frozen": clock.frozen}
-
-
 async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
     """Run CPU-bound work (parsing, indexing) in a thread so API requests keep flowing."""
     return await asyncio.get_running_loop().run_in_executor(None, partial(fn, *args))
 
-
-# ----------------------------------------------------------------------------- bodies
-
-
-async def _body(request: web.Request) -> bytes:
-    limit = request.app[CONFIG].max_body
-    too_big = ApiError(
-        413,
-        f"request body over the {limit:,}-byte limit; send less (or start the server with a "
-        "larger --max-body)",
-        "invalid-request-error",
-    )
-    if request.content_length is not None and request.content_length > limit:
-        raise too_big
-    try:
-        return await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise too_big from None
-
-
-def _text(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise invalid(f"body: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-
-
-async def _json_object(request: web.Request, example: str) -> dict[str, Any]:
-    raw = await _body(request)
-    if not raw.strip():
-        raise invalid(f"body: empty; send a JSON object like {example}")
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise invalid(f"body: not valid JSON ({exc}); send a JSON object like {example}") from None
-    if not isinstance(value, dict):
-        raise invalid(f"body: expected a JSON object like {example}; got {_kind(value)}")
-    return value
-
-
-def _kind(value: object) -> str:
-    names = {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
 def _problem(path: tuple[str | int, ...], message: str, doc: Document | None = None) -> Problem:
@@ -208,8 +143,8 @@ def _clashes(new: Sequence[Session], store: Store, doc: Document) -> list[Proble
 async def _load(
     request: web.Request, *, append: bool, sessions_only: bool
 ) -> tuple[Namespace, Store]:
-    text = _text(await _body(request))
-    space = _space(request)
+    text = as_text(await read_body(request))
+    space = space_of(request)
     async with space.lock:
         world = space.world
         try:
@@ -218,18 +153,15 @@ async def _load(
             )
         except ScenarioError as exc:
             raise invalid(str(exc)) from None
-        current = world.store
         if append:
-            problems = _clashes(scenario.sessions, current, doc)
+            problems = _clashes(scenario.sessions, world.store, doc)
             if problems:
                 raise invalid(str(ScenarioError(problems)))
-            store = await _off_loop(Store, (*current.sessions, *scenario.sessions))
+            store = await _off_loop(space.appended, scenario.sessions)
         else:
             store = await _off_loop(Store, scenario.sessions)
         # one step, no await in between: a request sees the old store and clock or the new
-        world.store = store
-        if scenario.now is not None:
-            world.clock.set(scenario.now)
+        space.load(store, scenario.now)
     return space, store
 
 
@@ -238,11 +170,11 @@ async def _load(
 
 async def health(request: web.Request) -> web.Response:
     space = existing_namespace(request) or request.app[NAMESPACES].default
-    return _json({"status": "ok", "version": __version__, "sessions": len(space.world.store)})
+    return json_answer({"status": "ok", "version": __version__, "sessions": len(space.world.store)})
 
 
 async def version(request: web.Request) -> web.Response:
-    return _json(
+    return json_answer(
         {
             "version": __version__,
             "emulates": openapi.EMULATES,
@@ -254,10 +186,13 @@ async def version(request: web.Request) -> web.Response:
 
 
 async def reset(request: web.Request) -> web.Response:
-    space = _space(request)
+    empty = request.query.get("empty", "false")
+    if empty not in ("true", "false"):
+        raise invalid(f"empty: must be true or false; got {empty!r}")
+    space = space_of(request)
     async with space.lock:
-        space.reset()
-        return _json({"sessions": len(space.world.store), **_clock_state(space)})
+        space.reset(empty=empty == "true")
+        return json_answer({"sessions": len(space.world.store), **clock_state(space)})
 
 
 async def load_scenario(request: web.Request) -> web.Response:
@@ -265,18 +200,19 @@ async def load_scenario(request: web.Request) -> web.Response:
     if mode not in ("replace", "append"):
         raise invalid(f"mode: must be replace or append; got {mode!r}")
     space, store = await _load(request, append=mode == "append", sessions_only=False)
-    return _json({"sessions": len(store), **_clock_state(space)})
+    return json_answer({"sessions": len(store), **clock_state(space)})
 
 
 async def add_sessions(request: web.Request) -> web.Response:
     _, store = await _load(request, append=True, sessions_only=True)
-    return _json({"sessions": len(store)}, status=201)
+    return json_answer({"sessions": len(store)}, status=201)
 
 
 async def dump_sessions(request: web.Request) -> web.Response:
-    world = _space(request).world
+    world = space_of(request).world
     store, now = world.store, world.clock.now()
-    body = render.meetings_page(len(store), reversed(store.sessions), now, participants=True)
+    visible = store.sessions[: store.visible_count(now)]  # as the API shows them at now
+    body = render.meetings_page(len(visible), reversed(visible), now, participants=True)
     return web.Response(body=body, content_type="application/json")
 
 
@@ -284,11 +220,11 @@ CLOCK_EXAMPLE = '{"freeze_at": 1717243200}, {"advance": 60} or {"real": true}'
 
 
 async def get_clock(request: web.Request) -> web.Response:
-    return _json(_clock_state(_space(request)))
+    return json_answer(clock_state(space_of(request)))
 
 
 async def set_clock(request: web.Request) -> web.Response:
-    body = await _json_object(request, CLOCK_EXAMPLE)
+    body = await json_object(request, CLOCK_EXAMPLE)
     actions = [k for k in ("freeze_at", "advance", "real") if k in body]
     unknown = [k for k in body if k not in ("freeze_at", "advance", "real")]
     if unknown:
@@ -298,9 +234,8 @@ async def set_clock(request: web.Request) -> web.Response:
         )
     if len(actions) != 1:
         raise invalid(f"give exactly one of freeze_at, advance, real; like {CLOCK_EXAMPLE}")
-    space = _space(request)
+    space = space_of(request)
     async with space.lock:
-        clock = space.world.clock
         action, value = actions[0], body[actions[0]]
         if action == "freeze_at":
             if isinstance(value, bool) or not isinstance(value, int | str):
@@ -308,48 +243,49 @@ async def set_clock(request: web.Request) -> web.Response:
                     f"freeze_at: must be unix seconds or an ISO 8601 string; got {value!r}"
                 )
             try:
-                clock.set(parse_instant(value))
+                instant = parse_instant(value)
             except ValueError as exc:
                 raise invalid(f"freeze_at: {exc}") from None
+            space.set_clock(instant)
         elif action == "advance":
             if type(value) is not int:
                 raise invalid(f"advance: must be a whole number of seconds; got {value!r}")
-            target = clock.now() + value
+            target = space.world.clock.now() + value
             if not 0 <= target < MAX_TIMESTAMP:
                 raise invalid(
                     f"advance: {value} would move the clock to {target}, out of range "
                     "(unix seconds from 0 to 2**53)"
                 )
-            clock.advance(value)
+            space.advance_clock(value)
         elif value is not True:
             raise invalid(f"real: must be true (to return to real time); got {value!r}")
         else:
-            clock.unfreeze()
-        return _json(_clock_state(space))
+            space.real_clock()
+        return json_answer(clock_state(space))
 
 
 FAULT_EXAMPLE = '{"status": 429, "path": "/v1/meetings", "count": 3}'
 
 
 async def add_fault(request: web.Request) -> web.Response:
-    fault = parse_fault(await _json_object(request, FAULT_EXAMPLE))
-    _space(request).faults.add(fault)
-    return _json(fault.as_dict(), status=201)
+    fault = parse_fault(await json_object(request, FAULT_EXAMPLE))
+    space_of(request).faults.add(fault)
+    return json_answer(fault.as_dict(), status=201)
 
 
 async def list_faults(request: web.Request) -> web.Response:
-    return _json({"data": [f.as_dict() for f in _space(request).faults.list()]})
+    return json_answer({"data": [f.as_dict() for f in space_of(request).faults.list()]})
 
 
 async def clear_faults(request: web.Request) -> web.Response:
-    return _json({"cleared": _space(request).faults.clear()})
+    return json_answer({"cleared": space_of(request).faults.clear()})
 
 
 async def remove_fault(request: web.Request) -> web.Response:
     fault_id = request.match_info["fault"]
-    if not _space(request).faults.remove(fault_id):
+    if not space_of(request).faults.remove(fault_id):
         raise not_found(f"no fault with id {fault_id!r} (GET /_fake/faults lists them)")
-    return _json({"cleared": 1})
+    return json_answer({"cleared": 1})
 
 
 async def list_requests(request: web.Request) -> web.Response:
@@ -362,12 +298,12 @@ async def list_requests(request: web.Request) -> web.Response:
                 f"limit: must be a whole number from 0 to 999999999; got {limit_text[:40]!r}"
             )
         limit = int(limit_text)
-    entries = _space(request).journal.select(path, method, limit)
-    return _json({"data": [e.as_dict() for e in entries]})
+    entries = space_of(request).journal.select(path, method, limit)
+    return json_answer({"data": [e.as_dict() for e in entries]})
 
 
 async def clear_requests(request: web.Request) -> web.Response:
-    return _json({"cleared": _space(request).journal.clear()})
+    return json_answer({"cleared": space_of(request).journal.clear()})
 
 
 async def list_namespaces(request: web.Request) -> web.Response:
@@ -384,7 +320,7 @@ async def list_namespaces(request: web.Request) -> web.Response:
                 "faults": len(space.faults),
             }
         )
-    return _json(
+    return json_answer(
         {"enabled": spaces.per_key, "cap": spaces.cap, "evicted": spaces.evicted, "data": data}
     )
 
@@ -393,7 +329,7 @@ async def delete_namespace(request: web.Request) -> web.Response:
     key = request.match_info["key"]
     if not request.app[NAMESPACES].delete(key):
         raise not_found(f"no namespace for key {key!r} (GET /_fake/namespaces lists them)")
-    return _json({"deleted": 1})
+    return json_answer({"deleted": 1})
 
 
 async def delete_namespaces(request: web.Request) -> web.Response:
@@ -401,7 +337,7 @@ async def delete_namespaces(request: web.Request) -> web.Response:
     keys = spaces.keys()
     for key in keys:
         spaces.delete(key)
-    return _json({"deleted": len(keys)})
+    return json_answer({"deleted": len(keys)})
 
 
 def _openapi(config: ServerConfig) -> Handler:
@@ -453,6 +389,8 @@ def add_routes(app: web.Application, config: ServerConfig) -> None:
         ("DELETE", "faults/{fault}", remove_fault),
         ("GET", "requests", list_requests),
         ("DELETE", "requests", clear_requests),
+        ("POST", "join", live.join),
+        ("POST", "leave", live.leave),
         ("GET", "namespaces", list_namespaces),
         ("DELETE", "namespaces", delete_namespaces),
         ("DELETE", "namespaces/{key}", delete_namespace),

@@ -152,11 +152,15 @@ def _session(
     one = ints.setdefault
     participants = [
         Participant(
-            _uuid(rng), p.user_id, p.user_name, one(join, join), one(leave - join, leave - join)
+            seeded_uuid(rng),
+            p.user_id,
+            p.user_name,
+            one(join, join),
+            one(leave - join, leave - join),
         )
         for p, join, leave in stays
     ]
-    return Session.of(_uuid(rng), room, one(start, start), participants)
+    return Session.of(seeded_uuid(rng), room, one(start, start), participants)
 
 
 class _Days:
@@ -218,7 +222,7 @@ def _token(rng: random.Random, alphabet: str, size: int) -> str:
     return "".join(rng.choices(alphabet, k=size))
 
 
-def _uuid(rng: random.Random) -> str:
+def seeded_uuid(rng: random.Random) -> str:
     """A version-4-shaped UUID from the seeded generator (uuid.uuid4() is not seedable)."""
     x = (rng.getrandbits(128) & _UUID_KEEP) | _UUID_SET
     h = f"{x:032x}"

@@ -96,13 +96,11 @@ class Instant:
 class Instants:
     """The instants of one store asked about recently, each derived from the nearest."""
 
-    __slots__ = ("_kept", "_open", "_store")
+    __slots__ = ("_kept", "_store")
 
     def __init__(self, store: Store):
         self._store = store
         self._kept: OrderedDict[tuple[int, int], Instant] = OrderedDict()
-        # ascending ranks of the sessions with no end (an open stay): ongoing once visible
-        self._open = array("q", (r for r, s in enumerate(store.sessions) if s.end is None))
 
     def at(self, now: int) -> Instant:
         store = self._store
@@ -119,7 +117,7 @@ class Instants:
 
     def _derive(self, visible: int, ended: int) -> Instant:
         store = self._store
-        scratch = min(visible, len(self._open) + len(store.ends) - ended)
+        scratch = min(visible, len(self._store.open_ranks) + len(store.ends) - ended)
         nearest, cost = None, scratch
         for known in self._kept.values():
             moves = abs(known.visible - visible) + abs(known.ended - ended)
@@ -137,10 +135,10 @@ class Instants:
 
     def _scratch(self, visible: int, ended: int) -> list[int]:
         store = self._store
-        if visible <= len(self._open) + len(store.ends) - ended:
+        if visible <= len(self._store.open_ranks) + len(store.ends) - ended:
             return [r for r in range(visible) if not self._is_ended(r, ended)]
         later = [r for r in store.end_ranks[ended:] if r < visible]
-        later.extend(r for r in self._open if r < visible)
+        later.extend(r for r in self._store.open_ranks if r < visible)
         return sorted(later)
 
     def _moved(self, known: Instant, visible: int, ended: int) -> list[int]:

@@ -20,6 +20,7 @@ class Participant:
     user_name: str | None
     join_time: int
     duration: int | None  # None: an open stay (present until it is ended)
+    owner: bool = False  # joined as the room's owner (a meeting token's is_owner)
 
     @property
     def leave(self) -> int | None:

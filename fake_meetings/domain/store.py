@@ -15,7 +15,7 @@ the old snapshot keeps a consistent view.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from .gcpause import gc_paused
@@ -38,6 +38,7 @@ class Store:
         "_instants",
         "end_ranks",
         "ends",
+        "open_ranks",
         "rank",
         "sessions",
         "starts",
@@ -54,6 +55,7 @@ class Store:
         self.rank: dict[str, int] = {}
         by_room: dict[str, array[int]] = {}
         ended: list[tuple[int, int]] = []  # (end, rank) of the sessions that have an end
+        self.open_ranks: array[int] = array("q")  # ascending ranks of the sessions with no end
         for rank, s in enumerate(ordered):
             if s.id in self.rank:
                 raise DuplicateSessionId(s.id)
@@ -61,6 +63,8 @@ class Store:
             by_room.setdefault(s.room, array("q")).append(rank)
             if s.end is not None:
                 ended.append((s.end, rank))
+            else:
+                self.open_ranks.append(rank)
         ended.sort()
         self.ends: array[int] = array("q", (end for end, _ in ended))  # ascending
         self.end_ranks: array[int] = array("q", (rank for _, rank in ended))  # in end order
@@ -96,3 +100,55 @@ class Store:
     def at(self, now: int) -> Instant:
         """Which sessions are visible, ongoing and ended at ``now``."""
         return self._instants.at(now)
+
+    def crossed(self, before: int, after: int) -> list[tuple[int, str, Session]]:
+        """The starts and ends of sessions at instants in ``(before, after]`` (a clock moving
+        forward from ``before`` to ``after`` passes them), in time order, a start before an end
+        at the same instant: ``(instant, "start" | "end", session)``. O(k log n) for k of them."""
+        if after <= before:
+            return []
+        sessions, starts, ends = self.sessions, self.starts, self.ends
+        out = [
+            (starts[r], "start", sessions[r])
+            for r in range(bisect_right(starts, before), bisect_right(starts, after))
+        ]
+        out.extend(
+            (ends[i], "end", sessions[self.end_ranks[i]])
+            for i in range(bisect_right(ends, before), bisect_right(ends, after))
+        )
+        out.sort(key=lambda c: (c[0], c[1] == "end"))
+        return out
+
+    def replaced(self, old: Session, new: Session) -> Store:
+        """A new snapshot where ``new`` takes the place of ``old`` (same start_time, id and
+        room: a stay added or ended). The order and the room indexes are shared, not rebuilt:
+        the cost is a copy of flat arrays, not an index of every session."""
+        assert old.sort_key == new.sort_key and old.room == new.room, "not the same session"
+        rank = self.rank[old.id]
+        store = Store.__new__(Store)
+        sessions = list(self.sessions)
+        sessions[rank] = new
+        store.sessions = tuple(sessions)
+        store.starts, store.rank, store._by_room = self.starts, self.rank, self._by_room
+        ends, end_ranks = array("q", self.ends), array("q", self.end_ranks)
+        open_ranks = array("q", self.open_ranks)
+        if old.end is not None:
+            i = bisect_left(ends, old.end)
+            while end_ranks[i] != rank:
+                i += 1
+            del ends[i], end_ranks[i]
+        else:
+            del open_ranks[bisect_left(open_ranks, rank)]
+        if new.end is not None:
+            i = bisect_right(ends, new.end)
+            ends.insert(i, new.end)
+            end_ranks.insert(i, rank)
+        else:
+            open_ranks.insert(bisect_left(open_ranks, rank), rank)
+        store.ends, store.end_ranks, store.open_ranks = ends, end_ranks, open_ranks
+        store._instants = Instants(store)
+        return store
+
+    def added(self, new: Session) -> Store:
+        """A new snapshot with one more session (indexed anew)."""
+        return Store((*self.sessions, new))

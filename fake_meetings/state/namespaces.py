@@ -1,4 +1,6 @@
-"""What one client sees: a World (sessions + clock), its faults and its request journal.
+"""What one client sees: a World (sessions + clock), its faults and its request journal; and
+the one place that changes them (reset, load, the clock, people joining and leaving), for the
+control plane and the test handle alike.
 
 Without ``--namespaces`` there is one namespace, the default, for everybody. With it, each
 Bearer key gets its own namespace: a fresh copy of the start-up sessions and clock, no faults,
@@ -15,33 +17,142 @@ in, so a namespace costs little until it loads data of its own (``bench/namespac
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from ..config import DEFAULT_MAX_NAMESPACES
+from ..domain import live
+from ..domain.model import Participant, Session
+from ..domain.store import Store
 from ..domain.world import World
+from ..errors import ApiError, invalid, not_found
 from .faults import Faults
 from .journal import Journal
 
+LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
+_EMPTY = Store(())
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """What a change did to a namespace's timeline, for those who listen (the event engine):
+    the clock went from ``before`` to ``after`` (equal when it did not move), on ``store``."""
+
+    kind: str  # "clock", "load", "reset", "join" or "leave"
+    before: int
+    after: int
+    store: Store
+
+
+Listener = Callable[[Moved], None]
+
 
 class Namespace:
+    """One namespace's state, and every change to it. Each change is synchronous and swaps
+    whole snapshots, so a request sees the state before it or after it, never half of it; the
+    callers run changes on the server's event loop (the handle through ``ServerThread.call``).
+    ``lock`` serialises the changes that parse off the loop first (a load)."""
+
     def __init__(self, world: World, journal: Journal):
         self.world = world
         self.faults = Faults()
         self.journal = journal
-        # serialises the control-plane calls that change this namespace (a load parses off the
-        # event loop; two appends must not both start from the same store)
         self.lock = asyncio.Lock()
+        self.listeners: list[Listener] = []
+        self._ids = random.Random(LIVE_SEED)
+
+    def _tell(self, kind: str, before: int) -> None:
+        moved = Moved(kind, before, self.world.clock.now(), self.world.store)
+        for listener in list(self.listeners):
+            listener(moved)
 
     def drop(self) -> None:
         """This namespace is deleted or evicted: release the requests its faults delay (they
         are answered from it, and bring nothing back)."""
         self.faults.clear()
 
-    def reset(self) -> None:
-        """Start-up sessions and clock back; no faults; an empty journal."""
-        self.world.reset()
+    def reset(self, *, empty: bool = False) -> None:
+        """Back to the start-up sessions and clock, or with ``empty`` to no sessions and the
+        real clock; in both cases no faults and an empty journal."""
+        before = self.world.clock.now()
+        if empty:
+            self.world.store = _EMPTY
+            self.world.clock.unfreeze()
+        else:
+            self.world.reset()
         self.faults.clear()
         self.journal.clear()
+        self._ids = random.Random(LIVE_SEED)
+        self._tell("reset", before)
+
+    def load(self, store: Store, freeze_at: int | None) -> None:
+        """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given."""
+        before = self.world.clock.now()
+        self.world.store = store
+        if freeze_at is not None:
+            self.world.clock.set(freeze_at)
+        self._tell("load", before)
+
+    def appended(self, sessions: Iterable[Session]) -> Store:
+        """The current sessions and these (an id served already raises DuplicateSessionId)."""
+        return Store((*self.world.store.sessions, *sessions))
+
+    # -- the clock
+
+    def set_clock(self, instant: int) -> None:
+        before = self.world.clock.now()
+        self.world.clock.set(instant)
+        self._tell("clock", before)
+
+    def advance_clock(self, seconds: int) -> None:
+        before = self.world.clock.now()
+        self.world.clock.advance(seconds)
+        self._tell("clock", before)
+
+    def real_clock(self) -> None:
+        before = self.world.clock.now()
+        self.world.clock.unfreeze()
+        self._tell("clock", before)
+
+    # -- people joining and leaving now
+
+    def join(
+        self,
+        room: str,
+        *,
+        user_id: str | None = None,
+        user_name: str | None = None,
+        owner: bool = False,
+    ) -> tuple[Session, Participant]:
+        """Someone joins ``room`` now; returns the session joined and the new stay."""
+        if not room:
+            raise invalid("room: must be a non-empty room name")
+        now = self.world.clock.now()
+        store = self.world.store
+        change = live.join(
+            store, room, now, self._ids, user_id=user_id, user_name=user_name, owner=owner
+        )
+        self.world.store = change.store
+        self._tell("join", now)
+        return change.session, change.participant
+
+    def leave(self, participant_id: str) -> tuple[Session, Participant]:
+        """The stay ``participant_id`` ends now; returns its session (ended if it was the last
+        one present) and the closed stay."""
+        now = self.world.clock.now()
+        try:
+            change = live.leave(self.world.store, participant_id, now)
+        except live.UnknownParticipant:
+            raise not_found(
+                f"no participant {participant_id!r} in any room (the id a join returned)"
+            ) from None
+        except live.NotPresent as exc:
+            raise ApiError(400, f"participant {participant_id!r} {exc}") from None
+        self.world.store = change.store
+        self._tell("leave", now)
+        return change.session, change.participant
 
 
 class Namespaces:
