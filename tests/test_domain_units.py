@@ -15,7 +15,7 @@ from fake_meetings.domain import timeline
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.model import Participant, Session, peak_overlap, session_end
 from fake_meetings.domain.store import DuplicateSessionId, Store
-from fake_meetings.domain.times import parse_instant
+from fake_meetings.domain.times import parse_duration, parse_instant
 
 T0 = 1_717_236_000  # 2024-06-01T10:00:00Z
 NOW = 1_717_250_000
@@ -172,6 +172,47 @@ class TestParseInstant:
         assert "unix seconds" in message
         assert "ISO 8601" in message
         assert "relative to now" in message
+
+
+class TestParseDuration:
+    YEAR = 365 * 86_400
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            (0, 0),
+            (7_200, 7_200),
+            ("0", 0),
+            ("7200", 7_200),
+            ("2h", 7_200),
+            ("90m", 5_400),
+            ("45s", 45),
+            ("1d2h30m", 86_400 + 7_200 + 1_800),
+            ("1w1s", 604_801),
+            (" 2h\n", 7_200),
+            ("365d", 365 * 86_400),
+        ],
+    )
+    def test_seconds_and_units(self, value: object, expected: int) -> None:
+        assert parse_duration(value, most=self.YEAR) == expected
+
+    @pytest.mark.parametrize(
+        "value",
+        ["", "soon", "-2h", "+2h", "2h30", "1.5h", "2 h", "h", "-1", "\u0663", -1, 1.5, True,
+         None, ["2h"]],
+    )  # fmt: skip
+    def test_garbage_is_rejected_with_the_accepted_forms(self, value: object) -> None:
+        with pytest.raises(ValueError) as info:
+            parse_duration(value, most=self.YEAR)
+        message = str(info.value)
+        assert f"{value!r} is not a duration" in message
+        assert "seconds (7200)" in message and "1d2h30m" in message
+
+    @pytest.mark.parametrize("value", ["365d1s", 365 * 86_400 + 1, "53w"])
+    def test_over_the_most_names_the_limit(self, value: object) -> None:
+        with pytest.raises(ValueError) as info:
+            parse_duration(value, most=self.YEAR)
+        assert str(info.value) == f"{value!r} is too long: at most 365d (31536000 seconds)"
 
 
 # --------------------------------------------------------------------------------------------

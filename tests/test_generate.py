@@ -18,6 +18,7 @@ from fake_meetings.domain.model import Session
 from fake_meetings.domain.scenario import load_text
 
 NOW = 1_717_243_200  # 2024-06-01T12:00:00Z
+MONDAY = 1_717_408_800  # 2024-06-03T10:00:00Z: working hours, so ahead of it sessions are common
 
 
 def brute_force_peak(stays: list[tuple[int, int]]) -> int:
@@ -78,6 +79,27 @@ def test_invariants_over_thousands_with_a_window_ending_now() -> None:
     assert any(timeline.ongoing(s, NOW) for s in sessions)
 
 
+@pytest.mark.parametrize("ahead", [2 * 3600, 3 * 86400])
+def test_with_ahead_sessions_also_start_after_now(ahead: int) -> None:
+    spec = GenerateSpec(sessions=3000, rooms=10, seed=4, start=MONDAY - 2 * 86400, ahead=ahead)
+    sessions = generate(spec, MONDAY)
+    window = (MONDAY - 2 * 86400, MONDAY + ahead)
+    for s in sessions:
+        check_invariants(s, MONDAY, window)
+    future = [s for s in sessions if s.start_time > MONDAY]
+    assert len(future) > len(sessions) * 0.05  # the future part is the window's, not a trace
+    # whole stays: sessions under way at now keep their leaves after it
+    assert any(s.start_time <= MONDAY < s.end for s in sessions if s.end is not None)
+
+
+def test_ahead_leaves_the_past_part_of_the_default_window_alone() -> None:
+    # no start given: 30 days back from now (not from now + ahead), then ahead into the future
+    sessions = generate(GenerateSpec(sessions=2000, seed=6, ahead=86400), MONDAY)
+    starts = [s.start_time for s in sessions]
+    assert MONDAY - 30 * 86400 <= min(starts) < MONDAY - 29 * 86400
+    assert MONDAY < max(starts) < MONDAY + 86400
+
+
 def test_shapes_are_realistic() -> None:
     spec = GenerateSpec(sessions=5000, rooms=8, seed=3, tz="Europe/Berlin")
     sessions = generate(spec, NOW)
@@ -133,6 +155,16 @@ sessions:
     assert list(scenario.sessions[1:]) == expected
 
 
+@pytest.mark.parametrize(("ahead", "seconds"), [("2h", 7200), ("1d2h30m", 95400), (5400, 5400)])
+def test_generate_block_ahead(ahead: object, seconds: int) -> None:
+    text = f"now: {MONDAY}\ngenerate: {{sessions: 400, seed: 2, start: -1d, ahead: {ahead}}}\n"
+    sessions = load_text(text, "ahead.yaml").sessions
+    assert all(MONDAY - 86400 <= s.start_time < MONDAY + seconds for s in sessions)
+    assert any(s.start_time > MONDAY for s in sessions)
+    spec = GenerateSpec(400, seed=2, start=MONDAY - 86400, ahead=seconds)
+    assert list(sessions) == generate(spec, MONDAY)
+
+
 @pytest.mark.parametrize(
     ("block", "path", "message"),
     [
@@ -142,6 +174,15 @@ sessions:
         ("{sessions: 5, locale: xx_XX}", "generate.locale", "unknown Faker locale"),
         ("{sessions: 5, start: yesterday}", "generate.start", "is not a time"),
         ("{sessions: 5, colour: red}", "generate.colour", "unknown key"),
+        (
+            "{sessions: 5, ahead: soon}",
+            "generate.ahead",
+            "'soon' is not a duration: expected "
+            "seconds (7200) or a duration in w, d, h, m, s (2h, 90m, 1d2h30m, 45s)",
+        ),
+        ("{sessions: 5, ahead: -2h}", "generate.ahead", "'-2h' is not a duration"),
+        ("{sessions: 5, ahead: 1.5}", "generate.ahead", "1.5 is not a duration"),
+        ("{sessions: 5, ahead: 366d}", "generate.ahead", "'366d' is too long: at most 365d"),
     ],
 )
 def test_bad_generate_block(block: str, path: str, message: str) -> None:

@@ -19,9 +19,9 @@ from ..config import (
     MIN_JOURNAL_BYTES,
     ServerConfig,
 )
-from ..domain.genblock import MAX_GENERATED, check_locale_and_tz
+from ..domain.genblock import MAX_AHEAD, MAX_GENERATED, check_locale_and_tz
 from ..domain.generate import GenerateSpec
-from ..domain.times import parse_instant
+from ..domain.times import DURATION_FORMS, parse_duration, parse_instant
 
 ENV_PREFIX = "FAKE_MEETINGS_"
 _TRUE = {"1", "true", "yes", "on"}
@@ -252,6 +252,13 @@ def add_generate_options(parser: argparse.ArgumentParser) -> None:
     p("--days", type=int, help=f"spread over the last D days (default 30; env {ENV_PREFIX}DAYS)")
     p("--locale", help=f"Faker locale of the names (default en_US; env {ENV_PREFIX}LOCALE)")
     p("--tz", help=f"time zone of the working hours (default UTC; env {ENV_PREFIX}TZ)")
+    p(
+        "--ahead",
+        metavar="DURATION",
+        help="sessions may also start up to DURATION after now, as "
+        f"{DURATION_FORMS}: with a running clock they appear, run and end as time passes "
+        f"(default 0; env {ENV_PREFIX}AHEAD)",
+    )
 
 
 def generate_spec(args: argparse.Namespace, count: int | None, now: int | None) -> GenerateSpec:
@@ -266,7 +273,18 @@ def generate_spec(args: argparse.Namespace, count: int | None, now: int | None) 
     problem = check_locale_and_tz(locale, tz)
     if problem is not None:
         raise UsageError(f"--{problem[0]}: {problem[1]}")
-    end = now if now is not None else int(time.time())
-    start = end - (days if days is not None else 30) * 86400
+    now = now if now is not None else int(time.time())
+    start = now - (days if days is not None else 30) * 86400
     seed = _number(args.seed, "SEED", "--seed", 0) or 0
-    return GenerateSpec(count, rooms, seed, start, end, locale, tz)
+    return GenerateSpec(count, rooms, seed, start, None, locale, tz, _ahead(args))
+
+
+def _ahead(args: argparse.Namespace) -> int:
+    text = args.ahead if args.ahead is not None else env("AHEAD")
+    if not text:
+        return 0
+    try:
+        return parse_duration(text, most=MAX_AHEAD)
+    except ValueError as exc:
+        source = "--ahead" if args.ahead is not None else f"{ENV_PREFIX}AHEAD"
+        raise UsageError(f"{source}: {exc}") from None

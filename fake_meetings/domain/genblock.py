@@ -4,8 +4,10 @@ generate:
   sessions: 500        # required: how many
   rooms: 8             # optional, default 8
   seed: 7              # optional, default 0
-  start: -30d          # optional: window start (any time form), default end - 30 days
-  end: now             # optional: window end, default (and at most) now
+  start: -30d          # optional: window start (any time form), default 30 days before
+                       # end, or before now when end is later
+  end: now             # optional: window end, default (and at most) now + ahead
+  ahead: 2h            # optional: sessions may also start up to this long after now, default 0
   locale: en_US        # optional: Faker locale of the names
   tz: Europe/Berlin    # optional: time zone of the working hours, default UTC
 """
@@ -17,8 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .generate import GenerateSpec
 from .validate import Checker
 
-GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "locale", "tz")
+GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "ahead", "locale", "tz")
 MAX_GENERATED = 5_000_000
+MAX_AHEAD = 365 * 86400  # a year of future sessions; the window is walked day by day
 
 
 def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
@@ -34,6 +37,7 @@ def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
     seed = c.non_negative((*path, "seed"))
     start = c.instant((*path, "start"), now)
     end = c.instant((*path, "end"), now)
+    ahead = c.duration((*path, "ahead"), MAX_AHEAD)
     locale = c.string((*path, "locale")) or "en_US"
     tz = c.string((*path, "tz")) or "UTC"
     problem = check_locale_and_tz(locale, tz)
@@ -41,7 +45,7 @@ def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
         c.problem((*path, problem[0]), problem[1])
     if c.count > before or count is None:
         return None
-    return GenerateSpec(count, rooms or 8, seed or 0, start, end, locale, tz)
+    return GenerateSpec(count, rooms or 8, seed or 0, start, end, locale, tz, ahead or 0)
 
 
 def check_locale_and_tz(locale: str, tz: str) -> tuple[str, str] | None:

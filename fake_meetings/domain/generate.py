@@ -50,7 +50,7 @@ class GenerateSpec:
     sessions: int = 500
     rooms: int = 8
     seed: int = 0
-    start: int | None = None  # unix seconds; default: end - 30 days
+    start: int | None = None  # unix seconds; default: 30 days before end, or before now if earlier
     end: int | None = None  # unix seconds; default (and at most): now + ahead
     locale: str = "en_US"
     tz: str = "UTC"
@@ -59,7 +59,7 @@ class GenerateSpec:
     def window(self, now: int) -> tuple[int, int]:
         latest = now + self.ahead
         end = min(self.end if self.end is not None else latest, latest)
-        start = self.start if self.start is not None else end - DEFAULT_DAYS * 86400
+        start = self.start if self.start is not None else min(end, now) - DEFAULT_DAYS * 86400
         return start, end
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .times import parse_instant
+from .times import parse_duration, parse_instant
 from .yamldoc import Document, Path, format_path
 
 _MISSING: Any = object()
@@ -132,6 +132,16 @@ class Checker:
             return None
         try:
             return parse_instant(value, now=now)
+        except ValueError as exc:
+            self.problem(path, str(exc))
+            return None
+
+    def duration(self, path: Path, most: int) -> int | None:
+        value = self.get(path)
+        if value is _MISSING:
+            return None
+        try:
+            return parse_duration(value, most=most)
         except ValueError as exc:
             self.problem(path, str(exc))
             return None
