@@ -20,10 +20,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiohttp import web
-
 from .api.app import create_app
-from .api.runner import Runner
+from .api.runner import Runner, listen
 from .api.state import NAMESPACES
 from .config import ServerConfig
 from .domain.world import World
@@ -144,16 +142,12 @@ class ServerThread(_Server):
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        runner = Runner(self.app, access_log=None)
         try:
-            await runner.setup()
-            site = web.TCPSite(runner, self.config.host, self.config.port)
-            await site.start()
+            runner = await listen(self.app)
             self.port = runner.addresses[0][1]
         except BaseException as exc:  # reported to the starting thread
             self._error = exc
             self._ready.set()
-            await runner.cleanup()
             return
         self._ready.set()
         try:
@@ -179,14 +173,7 @@ class AsyncServer(_Server):
         self._runner: Runner | None = None
 
     async def start(self) -> AsyncServer:
-        runner = Runner(self.app, access_log=None)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, self.config.host, self.config.port)
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
+        runner = await listen(self.app)
         self.port = runner.addresses[0][1]
         self._runner = runner
         return self

@@ -102,8 +102,16 @@ async def get_participants(request: web.Request) -> web.Response:
     return _json(body)
 
 
+# The Daily routes, declared once: the router serves them (under /v1 and at the root), the
+# OpenAPI document describes exactly these, and /_fake/version lists them.
+ROUTES = (
+    ("GET", "/meetings", list_sessions),
+    ("GET", "/meetings/{meeting}", get_session),
+    ("GET", "/meetings/{meeting}/participants", get_participants),
+)
+
+
 def add_routes(app: web.Application) -> None:
     for prefix in ("", "/v1"):
-        app.router.add_get(prefix + "/meetings", list_sessions)
-        app.router.add_get(prefix + "/meetings/{meeting}", get_session)
-        app.router.add_get(prefix + "/meetings/{meeting}/participants", get_participants)
+        for method, path, handler in ROUTES:
+            app.router.add_route(method, prefix + path, handler)

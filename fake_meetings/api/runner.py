@@ -151,3 +151,19 @@ class Runner(web.AppRunner):
         server = await super()._make_server()
         server.__class__ = _Server  # same layout; only connection creation differs
         return server
+
+
+async def listen(app: web.Application, *, access_log: logging.Logger | None = None) -> Runner:
+    """Start serving ``app`` on its config's host and port (0: any free one); the one start-up
+    of the CLI's server and the test runners'. Stop it with ``runner.cleanup()``; the port
+    bound is ``runner.addresses[0][1]``. Nothing is left open when it fails."""
+    config = app[CONFIG]
+    runner = Runner(app, access_log=access_log)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, config.host, config.port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+

@@ -18,7 +18,7 @@ from pathlib import Path
 from aiohttp import web
 
 from ..api.app import create_app
-from ..api.runner import Runner
+from ..api.runner import listen
 from ..config import ServerConfig
 from ..domain.dump import dump_scenario
 from ..domain.generate import GenerateSpec, generate
@@ -109,11 +109,8 @@ def _summary(loaded: Loaded, config: ServerConfig) -> str:
 
 async def _serve(app: web.Application, config: ServerConfig, summary: str) -> None:
     access = logging.getLogger("aiohttp.access") if config.access_log else None
-    runner = Runner(app, access_log=access)
-    await runner.setup()
+    runner = await listen(app, access_log=access)
     try:
-        site = web.TCPSite(runner, config.host, config.port)
-        await site.start()
         port = runner.addresses[0][1]
         print(f"fake-meetings listening on http://{config.host}:{port}", flush=True)
         print(summary, flush=True)
