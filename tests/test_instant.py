@@ -57,3 +57,5 @@ def test_a_complement_is_the_base_without_the_holes(base: list[int], data: st.Da
     assert list(left[1:3]) == expected[1:3]
     if expected:
         assert left[-1] == expected[-1]
+    for value in range(-1, 53):
+        assert left.below(value) == sum(v < value for v in expected)

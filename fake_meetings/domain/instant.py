@@ -30,13 +30,19 @@ class Complement(Sequence[int]):
     """The elements of ascending ``base`` except those at the ascending positions ``holes``,
     indexed in O(log len(holes)) without being built."""
 
-    __slots__ = ("_base", "_len", "_shift")
+    __slots__ = ("_base", "_holes", "_len", "_shift")
 
     def __init__(self, base: Sequence[int], holes: Sequence[int]):
         self._base = base
+        self._holes = holes
         # the j-th element left is base[j + k], k = how many holes h_i have h_i - i <= j
         self._shift = array("q", (h - i for i, h in enumerate(holes)))
         self._len = len(base) - len(holes)
+
+    def below(self, value: int) -> int:
+        """How many elements are less than ``value`` (``bisect_left``), in O(log n)."""
+        position = bisect_left(self._base, value)
+        return position - bisect_left(self._holes, position)
 
     def __len__(self) -> int:
         return self._len
@@ -65,7 +71,7 @@ class Instant:
         self.visible = visible  # sessions started: the ranks below this
         self.ended = ended  # sessions ended: the first ones in end order
         self.ongoing = ongoing  # ascending ranks of the visible sessions not ended
-        self._rooms: dict[str, tuple[list[int], list[int]]] = {}
+        self._rooms: dict[str | None, tuple[list[int], Complement]] = {}
 
     @property
     def key(self) -> tuple[int, int]:
@@ -78,18 +84,21 @@ class Instant:
         base = self.store.room_ranks(room)
         if ongoing is None:
             return base
-        ranks, positions = self._ongoing_in(room)
-        return ranks if ongoing else Complement(base, positions)
+        ranks, others = self._split(room)
+        return ranks if ongoing else others
 
-    def _ongoing_in(self, room: str | None) -> tuple[list[int], list[int]]:
-        """The ongoing ranks of ``room`` and their positions in its index."""
-        if room is None:
-            return self.ongoing, self.ongoing  # the index of every session is range(n)
+    def _split(self, room: str | None) -> tuple[list[int], Complement]:
+        """The ongoing ranks of ``room`` (every room: None), and the others, kept per instant."""
         found = self._rooms.get(room)
         if found is None:
-            sessions, base = self.store.sessions, self.store.room_ranks(room)
-            ranks = [r for r in self.ongoing if sessions[r].room == room]
-            found = self._rooms[room] = (ranks, [bisect_left(base, r) for r in ranks])
+            base = self.store.room_ranks(room)
+            if room is None:  # the index of every session is range(n): a position is a rank
+                ranks = positions = self.ongoing
+            else:
+                sessions = self.store.sessions
+                ranks = [r for r in self.ongoing if sessions[r].room == room]
+                positions = [bisect_left(base, r) for r in ranks]
+            found = self._rooms[room] = (ranks, Complement(base, positions))
         return found
 
 

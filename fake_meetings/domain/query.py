@@ -8,12 +8,13 @@ the sessions visible at ``now`` in API order (newest first); the ``ongoing`` fil
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from . import timeline
+from .instant import Complement
 from .model import Participant, Session
 from .store import Store
 
@@ -66,7 +67,7 @@ def list_meetings(
     lo_rank = 0 if q.timeframe_start is None else bisect_left(store.starts, q.timeframe_start)
     hi_rank = len(store) if q.timeframe_end is None else bisect_left(store.starts, q.timeframe_end)
     hi_rank = min(hi_rank, instant.visible)
-    lo, hi = bisect_left(index, lo_rank), bisect_left(index, max(lo_rank, hi_rank))
+    lo, hi = _below(index, lo_rank), _below(index, max(lo_rank, hi_rank))
     total = hi - lo
 
     if q.starting_after is not None:
@@ -74,7 +75,7 @@ def list_meetings(
         if cursor is None:
             return _unknown("starting_after", q.starting_after, total, unknown_cursor)
         # Older than the cursor: ranks below it, the closest ones first.
-        end = min(hi, bisect_left(index, cursor, lo, hi))
+        end = min(hi, max(lo, _below(index, cursor)))
         return MeetingsPage(total, _descending(store, index, max(lo, end - q.limit), end))
 
     if q.ending_before == OLDEST:
@@ -85,7 +86,7 @@ def list_meetings(
         if cursor is None:
             return _unknown("ending_before", q.ending_before, total, unknown_cursor)
         # Newer than the cursor: ranks above it, the closest `limit` of them, still newest first.
-        start = max(lo, bisect_right(index, cursor, lo, hi))
+        start = max(lo, min(hi, _below(index, cursor + 1)))
         return MeetingsPage(total, _descending(store, index, start, min(hi, start + q.limit)))
 
     return MeetingsPage(total, _descending(store, index, max(lo, hi - q.limit), hi))
@@ -108,6 +109,13 @@ def list_participants(
             return _unknown_participants("joined_before", q.joined_before, unknown_cursor)
         return list(records[max(0, pos - q.limit) : pos])
     return list(records[: q.limit])
+
+
+def _below(index: Sequence[int], rank: int) -> int:
+    """How many ranks of the ascending ``index`` are below ``rank``."""
+    if isinstance(index, Complement):
+        return index.below(rank)
+    return bisect_left(index, rank)
 
 
 def _descending(store: Store, index: Sequence[int], start: int, end: int) -> list[Session]:
