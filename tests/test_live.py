@@ -478,3 +478,48 @@ def test_reset_empty_is_per_key(serve: Serve, http_client: Http) -> None:
     assert meetings(c, "k1")["total_count"] == 0
     assert meetings(c, "k2")["total_count"] == len(small.sessions)
     assert ok(c.get("/_fake/clock", headers=key("k2"))) == {"now": NOW, "frozen": True}
+
+
+def test_ids_of_a_replayed_recording_are_not_handed_out_again(
+    serve: Serve, http_client: Http
+) -> None:
+    """Live ids come from a generator seeded anew at every reset, so a recording of an earlier
+    run (its sessions dumped, then loaded back) holds the very ids the next joins would draw:
+    they must draw others, not answer 500 or give two stays one id."""
+    c = http_client.at(serve(empty_world()).base_url)
+    first = join(c, "a", user_name="First")
+    dump = ok(c.get("/_fake/sessions"))["data"]
+    recorded = [
+        {
+            "id": s["id"],
+            "room": s["room"],
+            "start_time": s["start_time"],
+            "ongoing": True,
+            "participants": [
+                {"participant_id": p["participant_id"], "join_time": p["join_time"]}
+                for p in s["participants"]
+            ],
+        }
+        for s in dump
+    ]
+    ok(c.post("/_fake/reset", params={"empty": "true"}))
+    ok(c.post("/_fake/clock", {"freeze_at": NOW}))
+    ok(c.post("/_fake/sessions", recorded), 201)
+    served = {first["session_id"], first["participant_id"]}
+
+    into_a = join(c, "a", user_name="Again")  # into the recorded session, which is ongoing
+    assert into_a["session_id"] == first["session_id"]
+    assert into_a["participant_id"] not in served
+    new_room = join(c, "b")  # a new session
+    assert new_room["session_id"] not in served | {into_a["participant_id"]}
+    assert new_room["participant_id"] not in served | {into_a["participant_id"]}
+    assert meetings(c)["total_count"] == 2
+    participants = meeting(c, first["session_id"])["participants"]
+    assert len({p["participant_id"] for p in participants}) == 2
+
+    advance(c, 30)
+    assert leave(c, into_a["participant_id"])["session_ongoing"] is True  # the recorded one stays
+    s = meeting(c, first["session_id"])
+    durations = {p["participant_id"]: p["duration"] for p in s["participants"]}
+    assert durations == {first["participant_id"]: 30, into_a["participant_id"]: 30}
+    assert leave(c, first["participant_id"])["session_ongoing"] is False
