@@ -641,9 +641,9 @@ def test_both_workers_at_once(fake_meetings):
 
 
 def run_both_workers_at_once(
-    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str, test: str = BARRIER_TEST
 ) -> dict[str, dict[str, Any]]:
-    write(inner, BARRIER_TEST, name="test_barrier")
+    write(inner, test, name="test_barrier")
     seen = inner.mkdir("seen")
     monkeypatch.setenv("SEEN_DIR", str(seen))
     result = inner.runpytest_subprocess(
@@ -689,6 +689,57 @@ def test_xdist_one_external_server_with_namespaces_isolates_workers(
         assert record["url"] == server.url
         assert record["ids"] == [f"s-{worker}"]
         assert record["journal"] == ["/v1/meetings"]
+
+
+LIVE_BARRIER_TEST = """
+import json, os, pathlib
+
+def test_both_workers_meet_at_once(fake_meetings):
+    # --dist each: both workers join a room of the same name at the same time, each on its
+    # own frozen clock, and each must see a meeting of its own
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    out = pathlib.Path(os.environ["SEEN_DIR"])
+    start = 1717243200 + (0 if worker == "gw0" else 86400)
+    fake_meetings.clock.set(start)
+    me = fake_meetings.join("standup", user_name=worker)
+    (out / (worker + ".ready")).write_text("")
+    deadline = time.monotonic() + 30
+    while len(list(out.glob("*.ready"))) < 2:
+        assert time.monotonic() < deadline, "the other worker never got here"
+        time.sleep(0.01)
+    fake_meetings.clock.advance(600)
+    me.leave()
+    (out / (worker + ".left")).write_text("")
+    while len(list(out.glob("*.left"))) < 2:
+        assert time.monotonic() < deadline, "the other worker never left"
+        time.sleep(0.01)
+    data = get(fake_meetings, "/meetings").json()["data"]
+    record = {"start": start, "session": me.session_id, "meetings": data}
+    (out / (worker + ".json")).write_text(json.dumps(record))
+"""
+
+
+def test_xdist_one_external_server_with_namespaces_isolates_live_meetings(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers join and leave a room of the same name at once, on one server started with
+    --namespaces: each sees one meeting, its own, ended after its own 600 s."""
+    with external_server(namespaces=True) as server:
+        require_control_plane(server.base_url)
+        seen = run_both_workers_at_once(
+            inner, monkeypatch, f"--fake-meetings-url={server.url}", test=LIVE_BARRIER_TEST
+        )
+    assert set(seen) == {"gw0", "gw1"}
+    for worker, record in seen.items():
+        (meeting,) = record["meetings"]
+        assert meeting["id"] == record["session"]
+        assert (meeting["room"], meeting["start_time"]) == ("standup", record["start"])
+        assert (meeting["ongoing"], meeting["duration"], meeting["max_participants"]) == (
+            False,
+            600,
+            1,
+        )
+        assert [p["user_name"] for p in meeting["participants"]] == [worker]
 
 
 def test_xdist_one_external_server_without_namespaces_is_shared(
