@@ -485,6 +485,8 @@ class RemoteBackend:
         except (ValueError, AttributeError):
             info = raw[:300].decode("utf-8", "replace")
         what = f"{method} {self.base_url}{path} answered {exc.code}"
+        if exc.code == 404 and path == "/_fake/leave" and info.startswith("no participant"):
+            return FakeMeetingsError(f"{what}: {info}")  # the route is there; the id is not
         if exc.code in (404, 405) and path.startswith("/_fake/"):
             return ControlPlaneMissing(
                 f"the fake-meetings server at {self.base_url} has no control plane ({what}: "
