@@ -2,18 +2,18 @@
 
 A random sequence of operations (someone joins room ``a`` or ``b``; an earlier participant, or
 a bogus one, leaves; the frozen clock advances 0 to 300 s, and in a second test is also set back
-1 to 300 s) is applied to a namespace through
-the state layer, from an empty store. After every step, ``/meetings`` as the engine renders it
-at ``now`` (``list_meetings`` + ``render.session_dict``) must equal the model's view.
+1 to 300 s) is applied to a namespace through the state layer, from an empty store. After every
+step, ``/meetings`` as the engine renders it at ``now`` (``list_meetings`` +
+``render.session_dict``) must equal the model's view.
 
 The model is a list of sessions, each a room, a start and a list of stays ``[id, join, leave |
-None]``, and is written as plainly as possible: a join goes to the room's latest session with an
-open stay, else starts a new one at now; a leave closes an open stay at now, and is an error for
-an unknown id (404) or a stay that has left (400). A session is ongoing while a stay is open;
-its duration runs to now while ongoing, else to its last leave; ``max_participants`` is the most
-stays present at once, a stay being the half-open ``[join, leave)`` and an open one present at
-now (and at least 1). It shares no code with the package: only the ids are taken from the
-namespace's answers.
+None]``, and is written as plainly as possible: a join goes to the room's latest started session
+that has not ended, else starts a new one at now; a leave closes a stay at now, and is an error
+for an unknown id (404) or a stay that has left, or not joined yet (400). A session ends at its
+last leave (never while a stay is open) and is shown from its start; its duration runs to now,
+or to its end once that has passed; ``max_participants`` is the most stays present at once up to
+now, a stay being the half-open ``[join, leave)`` (and at least 1). It shares no code with the
+package: only the ids are taken from the namespace's answers.
 """
 
 from __future__ import annotations
