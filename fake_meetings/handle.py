@@ -265,13 +265,14 @@ class FakeMeetings:
         owner: bool = False,
     ) -> Present:
         """Someone joins ``room`` now, at the server clock's instant: into the session ongoing
-        there, or a new one that starts now. ``leave()`` on the answer ends the stay."""
+        there, or a new one that starts now. ``leave()`` on the answer ends the stay. A bad
+        field (an empty room name, a user name that is not text) raises FakeMeetingsError."""
         ids = self._backend.join(room, user_name=user_name, user_id=user_id, owner=owner)
         return Present(ids["participant_id"], ids["session_id"], room, self)
 
     def leave(self, participant: str | Present) -> None:
         """A participant (or the id a join returned) leaves now; the last one to leave ends the
-        session."""
+        session. An unknown id, or a stay that has left already, raises FakeMeetingsError."""
         pid = participant.participant_id if isinstance(participant, Present) else participant
         self._backend.leave(pid)
 
@@ -307,6 +308,7 @@ def _label(source: Source) -> str:
 
 
 # ------------------------------------------------------------------------------ local backend
+
 
 class LocalBackend:
     """Acts on a namespace of a server in this process (through the state layer, like the
@@ -384,11 +386,23 @@ class LocalBackend:
         self._run(self.space.real_clock)
 
     def join(self, room: str, **who: Any) -> dict[str, Any]:
-        session, stay = self._run(lambda: self.space.join(room, **who))
+        session, stay = self._refused("join", lambda: self.space.join(room, **who))
         return {"participant_id": stay.participant_id, "session_id": session.id}
 
     def leave(self, participant_id: str) -> None:
-        self._run(lambda: self.space.leave(participant_id))
+        self._refused("leave", lambda: self.space.leave(participant_id))
+
+    def _refused(self, what: str, change: Callable[[], T]) -> T:
+        """``change`` run on the loop; a refusal raises what the remote backend raises for the
+        same call (FakeMeetingsError, with the server's message), not the server's ApiError."""
+        from .errors import ApiError
+
+        try:
+            return self._run(change)
+        except ApiError as exc:
+            raise FakeMeetingsError(
+                f"{what} refused ({exc.status} {exc.error}): {exc.info}"
+            ) from None
 
     def requests(self) -> list[RecordedRequest]:
         return [RecordedRequest.from_dict(e.as_dict()) for e in self.space.journal]
@@ -471,6 +485,8 @@ class RemoteBackend:
         except (ValueError, AttributeError):
             info = raw[:300].decode("utf-8", "replace")
         what = f"{method} {self.base_url}{path} answered {exc.code}"
+        if exc.code == 404 and path == "/_fake/leave" and info.startswith("no participant"):
+            return FakeMeetingsError(f"{what}: {info}")  # the route is there; the id is not
         if exc.code in (404, 405) and path.startswith("/_fake/"):
             return ControlPlaneMissing(
                 f"the fake-meetings server at {self.base_url} has no control plane ({what}: "

@@ -437,6 +437,89 @@ def test_clock_moves_ongoing_durations(inner: pytest.Pytester, mode: list[str]) 
     run(inner, *mode).assert_outcomes(passed=2)
 
 
+def test_a_meeting_driven_live(inner: pytest.Pytester, mode: list[str]) -> None:
+    """join(), clock moves and leave() through the handle: the API shows the meeting as it
+    happened, in-process and against an external server alike."""
+    write(
+        inner,
+        """
+        T = 1717243200
+
+        def test_alice_alone(fake_meetings):
+            fake_meetings.clock.set(T)
+            alice = fake_meetings.join("standup", user_name="Alice")
+            assert alice.room == "standup"
+            live = get(fake_meetings, "/meetings/" + alice.session_id).json()
+            assert (live["start_time"], live["ongoing"], live["duration"]) == (T, True, 0)
+            fake_meetings.clock.advance(600)
+            alice.leave()
+            fake_meetings.clock.advance(3600)  # later reads see the same ended meeting
+            (s,) = get(fake_meetings, "/meetings").json()["data"]
+            assert s == {
+                "id": alice.session_id, "room": "standup", "start_time": T, "duration": 600,
+                "ongoing": False, "max_participants": 1,
+                "participants": [{"user_id": None, "participant_id": alice.participant_id,
+                                  "user_name": "Alice", "join_time": T, "duration": 600}],
+            }
+
+        def test_two_people_one_meeting(fake_meetings):
+            fake_meetings.clock.set("2024-06-01T12:00:00Z")
+            host = fake_meetings.join("sales", user_name="Host", user_id="u-1", owner=True)
+            fake_meetings.clock.advance(60)
+            guest = fake_meetings.join("sales", user_name="Guest")
+            assert guest.session_id == host.session_id != guest.participant_id
+            fake_meetings.clock.advance(240)
+            fake_meetings.leave(host)
+            s = get(fake_meetings, "/meetings/" + host.session_id).json()
+            assert (s["ongoing"], s["duration"], s["max_participants"]) == (True, 300, 2)
+            fake_meetings.clock.advance(100)
+            fake_meetings.leave(guest.participant_id)
+            s = get(fake_meetings, "/meetings/" + host.session_id).json()
+            assert (s["ongoing"], s["duration"]) == (False, 400)
+            assert [p["duration"] for p in s["participants"]] == [300, 340]
+            again = fake_meetings.join("sales")
+            assert again.session_id != host.session_id
+            assert get(fake_meetings, "/meetings").json()["total_count"] == 2
+
+        def test_nothing_left_from_the_tests_before(fake_meetings):
+            assert get(fake_meetings, "/meetings").json() == {"total_count": 0, "data": []}
+
+        @pytest.mark.fake_meetings(scenario="ongoing")
+        def test_joining_a_scenario_meeting(fake_meetings):
+            ongoing = get(fake_meetings, "/meetings", ongoing="true").json()["data"]
+            room = ongoing[0]["room"]
+            newest = [s for s in ongoing if s["room"] == room][0]
+            me = fake_meetings.join(room, user_name="Me")
+            assert me.session_id == newest["id"]
+            s = get(fake_meetings, "/meetings/" + newest["id"]).json()
+            assert s["participants"][-1]["participant_id"] == me.participant_id
+
+        def test_mistakes_raise_and_change_nothing(fake_meetings):
+            from fake_meetings.handle import FakeMeetingsError
+
+            fake_meetings.clock.set(T)
+            alice = fake_meetings.join("r")
+            alice.leave()
+            before = get(fake_meetings, "/meetings").json()
+            with pytest.raises(FakeMeetingsError, match="already left"):
+                alice.leave()
+            with pytest.raises(FakeMeetingsError, match="no participant") as refused:
+                fake_meetings.leave("nobody")
+            assert type(refused.value) is FakeMeetingsError  # the server has a control plane
+            assert "control plane" not in str(refused.value)
+            for room in ("", "   ", 7, None):
+                with pytest.raises(FakeMeetingsError, match="room"):
+                    fake_meetings.join(room)
+            with pytest.raises(FakeMeetingsError, match="user_name"):
+                fake_meetings.join("r", user_name="")
+            with pytest.raises(FakeMeetingsError, match="owner"):
+                fake_meetings.join("r", owner="yes")
+            assert get(fake_meetings, "/meetings").json() == before
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=5)
+
+
 def test_api_key_option_makes_the_key_exact(inner: pytest.Pytester) -> None:
     write(
         inner,
@@ -560,9 +643,9 @@ def test_both_workers_at_once(fake_meetings):
 
 
 def run_both_workers_at_once(
-    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str, test: str = BARRIER_TEST
 ) -> dict[str, dict[str, Any]]:
-    write(inner, BARRIER_TEST, name="test_barrier")
+    write(inner, test, name="test_barrier")
     seen = inner.mkdir("seen")
     monkeypatch.setenv("SEEN_DIR", str(seen))
     result = inner.runpytest_subprocess(
@@ -608,6 +691,57 @@ def test_xdist_one_external_server_with_namespaces_isolates_workers(
         assert record["url"] == server.url
         assert record["ids"] == [f"s-{worker}"]
         assert record["journal"] == ["/v1/meetings"]
+
+
+LIVE_BARRIER_TEST = """
+import json, os, pathlib
+
+def test_both_workers_meet_at_once(fake_meetings):
+    # --dist each: both workers join a room of the same name at the same time, each on its
+    # own frozen clock, and each must see a meeting of its own
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    out = pathlib.Path(os.environ["SEEN_DIR"])
+    start = 1717243200 + (0 if worker == "gw0" else 86400)
+    fake_meetings.clock.set(start)
+    me = fake_meetings.join("standup", user_name=worker)
+    (out / (worker + ".ready")).write_text("")
+    deadline = time.monotonic() + 30
+    while len(list(out.glob("*.ready"))) < 2:
+        assert time.monotonic() < deadline, "the other worker never got here"
+        time.sleep(0.01)
+    fake_meetings.clock.advance(600)
+    me.leave()
+    (out / (worker + ".left")).write_text("")
+    while len(list(out.glob("*.left"))) < 2:
+        assert time.monotonic() < deadline, "the other worker never left"
+        time.sleep(0.01)
+    data = get(fake_meetings, "/meetings").json()["data"]
+    record = {"start": start, "session": me.session_id, "meetings": data}
+    (out / (worker + ".json")).write_text(json.dumps(record))
+"""
+
+
+def test_xdist_one_external_server_with_namespaces_isolates_live_meetings(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers join and leave a room of the same name at once, on one server started with
+    --namespaces: each sees one meeting, its own, ended after its own 600 s."""
+    with external_server(namespaces=True) as server:
+        require_control_plane(server.base_url)
+        seen = run_both_workers_at_once(
+            inner, monkeypatch, f"--fake-meetings-url={server.url}", test=LIVE_BARRIER_TEST
+        )
+    assert set(seen) == {"gw0", "gw1"}
+    for worker, record in seen.items():
+        (meeting,) = record["meetings"]
+        assert meeting["id"] == record["session"]
+        assert (meeting["room"], meeting["start_time"]) == ("standup", record["start"])
+        assert (meeting["ongoing"], meeting["duration"], meeting["max_participants"]) == (
+            False,
+            600,
+            1,
+        )
+        assert [p["user_name"] for p in meeting["participants"]] == [worker]
 
 
 def test_xdist_one_external_server_without_namespaces_is_shared(

@@ -11,23 +11,15 @@ from aiohttp import web
 from ..domain import timeline
 from ..domain.model import Participant, Session
 from ..errors import invalid
+from ..state.namespaces import check_owner, check_text
 from .bodies import json_answer, json_object, space_of
 
 JOIN_EXAMPLE = '{"room": "standup", "user_name": "Alice", "user_id": "u-1", "owner": false}'
 LEAVE_EXAMPLE = '{"participant_id": "<the id a join returned>"}'
-MAX_TEXT = 1024  # characters of a room name, a user name or id
 
 
 def _text(body: dict[str, Any], name: str, example: str, *, required: bool) -> str | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        need = "required: a non-empty string" if required else "a non-empty string or null"
-        raise invalid(f"{name}: {need}; got {value!r:.100}; like {example}")
-    if len(value) > MAX_TEXT:
-        raise invalid(f"{name}: at most {MAX_TEXT} characters; got {len(value)}")
-    return value
+    return check_text(name, body.get(name), required=required, hint=f"; like {example}")
 
 
 def _answer(session: Session, stay: Participant, now: int) -> dict[str, Any]:
@@ -51,9 +43,7 @@ async def join(request: web.Request) -> web.Response:
         raise invalid(f"unknown field {unknown[0]!r:.100}; send fields like {JOIN_EXAMPLE}")
     room = _text(body, "room", JOIN_EXAMPLE, required=True)
     assert room is not None
-    owner = body.get("owner", False)
-    if not isinstance(owner, bool):
-        raise invalid(f"owner: must be true or false; got {owner!r:.100}")
+    owner = check_owner(body.get("owner", False))
     user_name = _text(body, "user_name", JOIN_EXAMPLE, required=False)
     user_id = _text(body, "user_id", JOIN_EXAMPLE, required=False)
     space = space_of(request)

@@ -4,7 +4,10 @@
 - **Joining** a room that has a session ongoing at ``now`` adds an open stay to it (to the most
   recently started one, should a scenario hold several); otherwise a new session starts at
   ``now`` with that one stay. Ids are UUID-shaped, drawn from the caller's seeded generator,
-  so a run of a test is repeatable.
+  so a run of a test is repeatable; an id already in use (data recorded from an earlier run
+  holds the very ids the generator draws again) is skipped: a session id served anywhere, a
+  participant id of a session ongoing at ``now`` (where a leave looks for it first) or a
+  session id.
 - **Leaving** closes a stay at ``now``: one still open, or one a scenario has leaving later. When
   the last open stay of a session closes, the session ends at ``now``.
 """
@@ -12,6 +15,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .generate import seeded_uuid
@@ -44,13 +48,26 @@ def join(
     user_name: str | None = None,
     owner: bool = False,
 ) -> Change:
-    stay = Participant(seeded_uuid(rng), user_id, user_name, now, None, owner)
+    present = {
+        p.participant_id for r in store.at(now).ongoing for p in store.sessions[r].participants
+    }
+    stay_id = _fresh(rng, lambda pid: pid in present or store.get(pid) is not None)
+    stay = Participant(stay_id, user_id, user_name, now, None, owner)
     current = _ongoing_in(store, room, now)
     if current is not None:
         session = Session.of(current.id, room, current.start_time, (*current.participants, stay))
         return Change(store.replaced(current, session), session, stay)
-    session = Session.of(seeded_uuid(rng), room, now, (stay,))
+    session_id = _fresh(rng, lambda sid: sid == stay_id or store.get(sid) is not None)
+    session = Session.of(session_id, room, now, (stay,))
     return Change(store.added(session), session, stay)
+
+
+def _fresh(rng: random.Random, taken: Callable[[str], bool]) -> str:
+    """The next id of ``rng`` that is not ``taken``."""
+    while True:
+        candidate = seeded_uuid(rng)
+        if not taken(candidate):
+            return candidate
 
 
 def leave(store: Store, participant_id: str, now: int) -> Change:

@@ -32,7 +32,27 @@ from .faults import Faults
 from .journal import Journal
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
+MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
 _EMPTY = Store(())
+
+
+def check_text(name: str, value: object, *, required: bool, hint: str = "") -> str | None:
+    """``value`` as a non-empty text field of a join or a leave (None when optional and not
+    given); anything else is a 400 naming the field. ``hint`` ends the message (an example)."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        need = "required: a non-empty string" if required else "a non-empty string or null"
+        raise invalid(f"{name}: {need}; got {value!r:.100}{hint}")
+    if len(value) > MAX_TEXT:
+        raise invalid(f"{name}: at most {MAX_TEXT} characters; got {len(value)}")
+    return value
+
+
+def check_owner(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise invalid(f"owner: must be true or false; got {value!r:.100}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +146,12 @@ class Namespace:
         user_name: str | None = None,
         owner: bool = False,
     ) -> tuple[Session, Participant]:
-        """Someone joins ``room`` now; returns the session joined and the new stay."""
-        if not room:
-            raise invalid("room: must be a non-empty room name")
+        """Someone joins ``room`` now; returns the session joined and the new stay. The
+        fields are checked here, for the control plane and the handle alike (400 naming one)."""
+        check_text("room", room, required=True)
+        check_text("user_name", user_name, required=False)
+        check_text("user_id", user_id, required=False)
+        check_owner(owner)
         now = self.world.clock.now()
         store = self.world.store
         change = live.join(
@@ -141,6 +164,7 @@ class Namespace:
     def leave(self, participant_id: str) -> tuple[Session, Participant]:
         """The stay ``participant_id`` ends now; returns its session (ended if it was the last
         one present) and the closed stay."""
+        check_text("participant_id", participant_id, required=True)
         now = self.world.clock.now()
         try:
             change = live.leave(self.world.store, participant_id, now)
