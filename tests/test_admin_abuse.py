@@ -76,23 +76,19 @@ def test_journal_returns_header_bytes_that_are_not_utf8(serve: Serve, plain: Htt
 # ----------------------------------------------------------------- credentials
 
 
+def raw_get(port: int, path: str, header: bytes, value: bytes) -> tuple[int, Any]:
+    """A GET whose one header carries ``value`` as raw bytes."""
+    raw = b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s: %s\r\nConnection: close\r\n\r\n"
+    return status_and_body(raw_request(port, raw % (path.encode(), header, value)))
+
+
 def test_credentials_that_are_not_utf8_are_wrong_credentials(serve: Serve) -> None:
     server = serve(small_scenario().world(), api_key="right-key", admin_token="s3cret")
     for key in (b"\xff", b"\x80\x81 \xfe", b"right-key\xff"):
-        raw = (
-            b"GET /v1/meetings HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-            + key
-            + b"\r\nConnection: close\r\n\r\n"
-        )
-        status, body = status_and_body(raw_request(server.port, raw))
+        status, body = raw_get(server.port, "/v1/meetings", b"Authorization", b"Bearer " + key)
         assert (status, body["error"]) == (401, "authentication-error")
     for token in (b"\x80\xff", b"s3cret\xe9", bytes(range(0x80, 0x100))):
-        raw = (
-            b"GET /_fake/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fake-Admin-Token: "
-            + token
-            + b"\r\nConnection: close\r\n\r\n"
-        )
-        status, body = status_and_body(raw_request(server.port, raw))
+        status, body = raw_get(server.port, "/_fake/clock", b"X-Fake-Admin-Token", token)
         assert (status, body["error"]) == (401, "authentication-error")
     # the right ones still work
     r = requests.get(

@@ -4,7 +4,7 @@ on the first one, so a user sees every mistake in a scenario at once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,21 +127,18 @@ class Checker:
         return value
 
     def instant(self, path: Path, now: int | None) -> int | None:
-        value = self.get(path)
-        if value is _MISSING:
-            return None
-        try:
-            return parse_instant(value, now=now)
-        except ValueError as exc:
-            self.problem(path, str(exc))
-            return None
+        return self._parsed(path, lambda value: parse_instant(value, now=now))
 
     def duration(self, path: Path, most: int) -> int | None:
+        return self._parsed(path, lambda value: parse_duration(value, most=most))
+
+    def _parsed(self, path: Path, parse: Callable[[Any], int]) -> int | None:
+        """The value at ``path`` through ``parse``; its ValueError is the problem reported."""
         value = self.get(path)
         if value is _MISSING:
             return None
         try:
-            return parse_duration(value, most=most)
+            return parse(value)
         except ValueError as exc:
             self.problem(path, str(exc))
             return None
