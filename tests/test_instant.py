@@ -55,6 +55,8 @@ def test_a_complement_is_the_base_without_the_holes(base: list[int], data: st.Da
     assert len(left) == len(expected)
     assert [left[i] for i in range(len(left))] == expected
     assert list(left[1:3]) == expected[1:3]
+    for start in range(len(expected) + 1):
+        assert left.between(start, start + 3) == expected[start : start + 3]
     if expected:
         assert left[-1] == expected[-1]
     for value in range(-1, 53):

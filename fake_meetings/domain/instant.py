@@ -39,6 +39,12 @@ class Complement(Sequence[int]):
         self._shift = array("q", (h - i for i, h in enumerate(holes)))
         self._len = len(base) - len(holes)
 
+    def between(self, start: int, end: int) -> list[int]:
+        """Elements ``start`` to ``end - 1``, ascending (``self[start:end]`` without a Python
+        call per element)."""
+        base, shift = self._base, self._shift
+        return [base[j + bisect_right(shift, j)] for j in range(max(0, start), min(end, self._len))]
+
     def below(self, value: int) -> int:
         """How many elements are less than ``value`` (``bisect_left``), in O(log n)."""
         position = bisect_left(self._base, value)

@@ -120,6 +120,8 @@ def _below(index: Sequence[int], rank: int) -> int:
 
 def _descending(store: Store, index: Sequence[int], start: int, end: int) -> list[Session]:
     sessions = store.sessions
+    if isinstance(index, Complement):
+        return [sessions[r] for r in reversed(index.between(start, end))]
     return [sessions[index[i]] for i in range(end - 1, start - 1, -1)]
 
 
