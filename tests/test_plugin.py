@@ -501,7 +501,7 @@ def test_a_meeting_driven_live(inner: pytest.Pytester, mode: list[str]) -> None:
             assert s["participants"][-1]["participant_id"] == me.participant_id
 
         def test_mistakes_raise_and_change_nothing(fake_meetings):
-            from fake_meetings.handle import FakeMeetingsError
+            from fake_meetings.testing import FakeMeetingsError
 
             fake_meetings.clock.set(T)
             alice = fake_meetings.join("r")
