@@ -127,3 +127,31 @@ def test_journal_cap_of_the_config_applies_in_process() -> None:
         for i in range(5):
             http.get(f"{server.url}/meetings?limit={i + 1}", headers={"Authorization": "Bearer k"})
         assert [e.as_dict()["query"] for e in server.journal] == [{"limit": [n]} for n in "345"]
+
+
+def test_the_first_addresses_of_the_public_names_still_work() -> None:
+    """``fake_meetings.handle`` and ``fake_meetings.pytest_plugin`` name what now lives in
+    ``fake_meetings.testing`` and ``fake_meetings.client``: the very same objects."""
+    import fake_meetings.handle as old_handle
+    import fake_meetings.pytest_plugin as entry_point
+    import fake_meetings.testing as testing
+    from fake_meetings.testing import plugin
+
+    for name in (
+        "FakeMeetings",
+        "Present",
+        "RecordedRequest",
+        "LocalBackend",
+        "RemoteBackend",
+        "FakeMeetingsError",
+        "ServerUnreachable",
+        "ControlPlaneMissing",
+        "RemoteScenarioError",
+    ):
+        assert getattr(old_handle, name) is getattr(testing, name), name
+    assert old_handle.Clock is testing.ClockControl
+    for name in ("pytest_addoption", "pytest_configure", "fake_meetings", "fake_meetings_async"):
+        assert getattr(entry_point, name) is getattr(plugin, name), name
+    with pytest.raises(AttributeError):
+        _ = testing.nothing_of_that_name
+

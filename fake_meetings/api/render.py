@@ -43,9 +43,5 @@ def meetings_page(
     return orjson.dumps({"total_count": total_count, "data": data})
 
 
-def session_body(s: Session, now: int) -> bytes:
-    return orjson.dumps(session_dict(s, now))
-
-
 def participants_page(records: Iterable[Participant], now: int) -> bytes:
     return orjson.dumps({"data": [participant_dict(p, now) for p in records]})

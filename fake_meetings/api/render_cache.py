@@ -244,7 +244,7 @@ class RenderCache:
         return Body(parts, holes, _live_full if participants else _live_head)
 
     def session(self, s: Session, now: int) -> Body:
-        """The body of :func:`render.session_body`."""
+        """The body of ``GET /meetings/{id}``: :func:`render.session_dict` as JSON."""
         frag = self.fragment(s, now, participants=True)
         if frag is None:
             return Body((b"", b""), (s,), _live_full)

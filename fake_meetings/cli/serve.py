@@ -1,4 +1,4 @@
-"""What each sub-command does."""
+"""``fake-meetings serve``: load the scenarios, then serve them over HTTP until a signal."""
 
 from __future__ import annotations
 
@@ -10,25 +10,19 @@ import logging
 import signal
 import socket
 import sys
-import time
-from collections.abc import Iterator
-from importlib.metadata import version
-from pathlib import Path
 
 from aiohttp import web
 
 from ..api.app import create_app
 from ..api.runner import listen
 from ..config import ServerConfig
-from ..domain.dump import dump_scenario
-from ..domain.generate import GenerateSpec, generate
-from ..domain.model import Session
-from ..domain.scenario import ScenarioError, load_file, merge
-from ..loading import Loaded, load, resolve
-from ..progress import LARGE, Progress
+from ..loading import Loaded, bundled_names, load
+from ..progress import Progress
 from .options import (
     ENV_PREFIX,
     UsageError,
+    add_control_options,
+    add_generate_options,
     env,
     generate_spec,
     now_option,
@@ -37,10 +31,77 @@ from .options import (
     server_config,
 )
 
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "serve",
+        help="serve scenarios over HTTP",
+        description="Serve meeting sessions over HTTP, like https://api.daily.co/v1. Every option "
+        f"can also be set by an environment variable ({ENV_PREFIX}HOST, ...); a flag wins.",
+        epilog="bundled scenarios: " + ", ".join(bundled_names()),
+    )
+    p = parser.add_argument
+    p(
+        "--scenario",
+        action="append",
+        metavar="FILE|NAME",
+        help="a scenario file, or a bundled scenario's name; repeat to merge several (default: "
+        f"the bundled 'default'). Env {ENV_PREFIX}SCENARIO, several separated by ':'",
+    )
+    p("--host", help=f"address to bind (default 127.0.0.1; env {ENV_PREFIX}HOST)")
+    p("--port", help=f"port, 0 for any free one (default 8080; env {ENV_PREFIX}PORT)")
+    auth = parser.add_mutually_exclusive_group()
+    auth.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="accept only this Bearer key; others get "
+        f"401 (default: any non-empty key; env {ENV_PREFIX}API_KEY)",
+    )
+    auth.add_argument(
+        "--no-auth",
+        action="store_true",
+        default=None,
+        help=f"no Authorization header needed (env {ENV_PREFIX}NO_AUTH=1)",
+    )
+    p(
+        "--now",
+        metavar="T",
+        help="freeze the clock at T (unix seconds or ISO 8601); beats a "
+        f"scenario's now: (env {ENV_PREFIX}NOW)",
+    )
+    p(
+        "--strict-limit",
+        action="store_true",
+        default=None,
+        help="answer limit > 100 with a 400 "
+        f"instead of clamping it to 100 (env {ENV_PREFIX}STRICT_LIMIT=1)",
+    )
+    p(
+        "--unknown-cursor",
+        choices=("error", "empty"),
+        help="a cursor naming no record: 400 "
+        f"(error, the default) or an empty page (env {ENV_PREFIX}UNKNOWN_CURSOR)",
+    )
+    p(
+        "--access-log",
+        action="store_true",
+        default=None,
+        help=f"log every request to stderr (env {ENV_PREFIX}ACCESS_LOG=1)",
+    )
+    p(
+        "--generate",
+        metavar="N",
+        help="also serve N generated sessions (alone: instead of the "
+        f"default scenario; env {ENV_PREFIX}GENERATE)",
+    )
+    add_generate_options(parser)
+    add_control_options(parser)
+
+
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     config = server_config(args)
     now = now_option(args)
     count = args.generate if args.generate is not None else env("GENERATE")
@@ -128,76 +189,3 @@ async def _serve(app: web.Application, config: ServerConfig, summary: str) -> No
         await stop.wait()
     finally:
         await runner.cleanup()
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    failed, scenarios = False, []
-    for spec in args.scenarios:
-        try:
-            scenario = load_file(resolve(spec), wall_now=int(time.time()))
-        except ScenarioError as exc:
-            print(exc, file=sys.stderr)
-            failed = True
-            continue
-        scenarios.append(scenario)
-        print(f"ok: {scenario.source} ({len(scenario.sessions)} sessions)")
-    if not failed and len(scenarios) > 1:
-        try:
-            sessions, _ = merge(scenarios)
-            print(f"ok: the {len(scenarios)} files merge ({len(sessions)} sessions)")
-        except ScenarioError as exc:
-            print(exc, file=sys.stderr)
-            failed = True
-    return 1 if failed else 0
-
-
-def cmd_generate(args: argparse.Namespace) -> int:
-    now = now_option(args)
-    now = now if now is not None else int(time.time())
-    spec = generate_spec(args, args.count, now)
-    loud = spec.sessions >= LARGE
-    with Progress("generating sessions", total=spec.sessions, loud=loud) as progress:
-        sessions = generate(spec, now, progress.update)
-    header = _generate_header(spec, now)
-    if args.output is None:
-        with Progress("writing to stdout", total=len(sessions), loud=loud) as progress:
-            dump_scenario(_counted(sessions, progress), sys.stdout, now=now, header=header)
-        return 0
-    path = Path(args.output)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with (
-            tmp.open("w", encoding="utf-8") as out,
-            Progress(f"writing {path}", total=len(sessions), loud=loud) as progress,
-        ):
-            dump_scenario(_counted(sessions, progress), out, now=now, header=header)
-        tmp.replace(path)  # never leave a half-written scenario behind
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    print(f"wrote {len(sessions):,} sessions to {path}", file=sys.stderr)
-    return 0
-
-
-def _generate_header(spec: GenerateSpec, now: int) -> str:
-    """The scenario file's header: the command that writes these very bytes again."""
-    assert spec.start is not None
-    days = (now - spec.start) // 86400
-    ahead = f" --ahead {spec.ahead}" * (spec.ahead > 0)
-    command = (
-        f"fake-meetings generate {spec.sessions} --seed {spec.seed} --rooms {spec.rooms} "
-        f"--days {days}{ahead} --locale {spec.locale} --tz {spec.tz} --now {now}"
-    )
-    return (
-        f"Generated by `{command}`\n"
-        f"(names from Faker {version('faker')}): that command, with the same Faker, writes this "
-        "file again byte for byte.\n"
-        "`now:` freezes the clock at that instant; delete it to let ongoing sessions grow."
-    )
-
-
-def _counted(sessions: list[Session], progress: Progress) -> Iterator[Session]:
-    for i, session in enumerate(sessions, 1):
-        if i % 10_000 == 0:
-            progress.update(i)
-        yield session

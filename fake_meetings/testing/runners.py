@@ -1,4 +1,5 @@
-"""Run the real server in a background thread (own event loop, port 0) for tests and scripts.
+"""The runners: the real server on a free port, for tests and scripts, in a background thread
+(:class:`ServerThread`, its own event loop) or on the running loop (:class:`AsyncServer`).
 
     with ServerThread(world, ServerConfig(auth=False)) as server:
         requests.get(server.url + "/meetings")
@@ -20,12 +21,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .api.app import create_app
-from .api.runner import Runner, listen
-from .api.state import NAMESPACES
-from .config import ServerConfig
-from .domain.world import World
-from .state.journal import Journal
+from ..api.app import create_app
+from ..api.runner import Runner, listen
+from ..api.state import NAMESPACES
+from ..config import ServerConfig
+from ..domain.world import World
+from ..state.journal import Journal
 
 if TYPE_CHECKING:
     from .handle import FakeMeetings
@@ -117,7 +118,8 @@ class ServerThread(_Server):
     def handle(self, api_key: str = "fake-meetings") -> FakeMeetings:
         """The same handle as the pytest fixture's (``load``, ``add_session``, ``clock``,
         ``requests``, ``reset``), acting on this server's world and journal directly."""
-        from .handle import FakeMeetings, LocalBackend
+        from .handle import FakeMeetings
+        from .local import LocalBackend
 
         return FakeMeetings(
             LocalBackend(self.app[NAMESPACES].default, self.call),
@@ -185,7 +187,8 @@ class AsyncServer(_Server):
 
     def handle(self, api_key: str = "fake-meetings") -> FakeMeetings:
         """The pytest fixture's handle, acting on this server's world and journal directly."""
-        from .handle import FakeMeetings, LocalBackend
+        from .handle import FakeMeetings
+        from .local import LocalBackend
 
         return FakeMeetings(
             LocalBackend(self.app[NAMESPACES].default),
@@ -209,9 +212,9 @@ def serve(*scenarios: str, now: int | str | None = None, **options: Any) -> Serv
     """A :class:`ServerThread` (not started yet: use it in ``with``) serving ``scenarios``
     (files or bundled names, merged; none: no sessions) on a free port. ``now`` freezes the
     clock; ``options`` are :class:`ServerConfig` fields (``api_key=``, ``auth=False``, ...)."""
-    from .domain.clock import Clock
-    from .domain.times import parse_instant
-    from .loading import load
+    from ..domain.clock import Clock
+    from ..domain.times import parse_instant
+    from ..loading import load
 
     frozen = parse_instant(now) if now is not None else None
     world = load(list(scenarios), now=frozen).world() if scenarios else World((), Clock(frozen))

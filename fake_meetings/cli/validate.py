@@ -1,0 +1,40 @@
+"""``fake-meetings validate``: check scenario files, and that they merge, without serving."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from ..domain.scenario import ScenarioError, load_file, merge
+from ..loading import resolve
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "validate",
+        help="check scenario files without serving",
+        description="Check scenario files (and that they merge); exit 1 on any problem.",
+    )
+    parser.add_argument("scenarios", nargs="+", metavar="FILE|NAME")
+
+
+def run(args: argparse.Namespace) -> int:
+    failed, scenarios = False, []
+    for spec in args.scenarios:
+        try:
+            scenario = load_file(resolve(spec), wall_now=int(time.time()))
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            failed = True
+            continue
+        scenarios.append(scenario)
+        print(f"ok: {scenario.source} ({len(scenario.sessions)} sessions)")
+    if not failed and len(scenarios) > 1:
+        try:
+            sessions, _ = merge(scenarios)
+            print(f"ok: the {len(scenarios)} files merge ({len(sessions)} sessions)")
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            failed = True
+    return 1 if failed else 0

@@ -1,0 +1,196 @@
+"""The client of a fake-meetings server's control plane (``/_fake/...``) over HTTP, and the
+errors the test handle raises (whichever backend it runs on)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from ..domain.scenario import ScenarioError
+
+
+class FakeMeetingsError(RuntimeError):
+    """A fake-meetings server could not do what the handle asked."""
+
+
+class ServerUnreachable(FakeMeetingsError):
+    """No fake-meetings server answers at the configured URL."""
+
+
+class ControlPlaneMissing(FakeMeetingsError):
+    """The external server has no ``/_fake/`` control plane (an older fake-meetings)."""
+
+
+class RemoteScenarioError(ScenarioError):
+    """An external server refused a scenario; the message is the server's."""
+
+    def __init__(self, message: str):
+        ValueError.__init__(self, message)
+        self.problems = []
+
+
+def to_json(value: Any) -> bytes:
+    """A request body: ``value`` as JSON, dates and datetimes as ISO 8601 text."""
+    return json.dumps(value, default=_jsonable).encode()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{value!r} cannot be sent as JSON")
+
+
+class ControlPlane:
+    """Calls the control plane of the fake-meetings server at ``base_url``.
+
+    Every call sends ``Authorization: Bearer <api_key>`` (which selects the key's data on a
+    server started with ``--namespaces``) and, when given, ``X-Fake-Admin-Token``. Proxies from
+    the environment are not used. A refusal raises :class:`FakeMeetingsError` (or a subclass)
+    with the server's message.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        admin_token: str | None = None,
+        timeout: float = 10,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.admin_token = admin_token
+        self.timeout = timeout
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    # -- transport
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        *,
+        content_type: str = "application/json",
+        query: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
+        headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = content_type
+        if self.admin_token:
+            headers["X-Fake-Admin-Token"] = self.admin_token
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)
+        try:
+            with self._opener.open(request, timeout=timeout or self.timeout) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as exc:
+            raise self._refused(method, path, exc) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ServerUnreachable(
+                f"cannot reach fake-meetings at {self.base_url} ({method} {path}): {reason}"
+            ) from None
+        return json.loads(raw) if raw.strip() else None
+
+    def _refused(self, method: str, path: str, exc: urllib.error.HTTPError) -> Exception:
+        raw = exc.read()
+        try:
+            envelope = json.loads(raw)
+            info = str(envelope.get("info") or envelope)
+        except (ValueError, AttributeError):
+            info = raw[:300].decode("utf-8", "replace")
+        what = f"{method} {self.base_url}{path} answered {exc.code}"
+        if exc.code == 404 and path == "/_fake/leave" and info.startswith("no participant"):
+            return FakeMeetingsError(f"{what}: {info}")  # the route is there; the id is not
+        if exc.code in (404, 405) and path.startswith("/_fake/"):
+            return ControlPlaneMissing(
+                f"the fake-meetings server at {self.base_url} has no control plane ({what}: "
+                f"{info}). Using an external server needs a fake-meetings version that serves "
+                "the /_fake/ control endpoints (reset, scenario, sessions, clock, requests)."
+            )
+        if exc.code in (401, 403):
+            return FakeMeetingsError(
+                f"{what}: {info}. If the server runs with --admin-token, give the same token "
+                "with --fake-meetings-admin-token or FAKE_MEETINGS_ADMIN_TOKEN."
+            )
+        if exc.code == 400 and path in ("/_fake/scenario", "/_fake/sessions"):
+            return RemoteScenarioError(info)
+        return FakeMeetingsError(f"{what}: {info}")
+
+    def _post_json(self, path: str, payload: Any) -> Any:
+        return self.call("POST", path, to_json(payload))
+
+    # -- the control plane's calls
+
+    def wait_healthy(self, timeout: float) -> dict[str, Any]:
+        """``GET /_fake/health`` until it answers or ``timeout`` seconds pass."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                health = self.call("GET", "/_fake/health", timeout=max(0.2, min(left, 5)))
+            except ServerUnreachable as exc:
+                if time.monotonic() + 0.2 >= deadline:
+                    raise ServerUnreachable(f"{exc} (waited {timeout:g} s)") from None
+                time.sleep(0.2)
+                continue
+            except FakeMeetingsError as exc:
+                raise ServerUnreachable(
+                    f"{self.base_url} does not look like fake-meetings: {exc}"
+                ) from None
+            if not isinstance(health, dict) or health.get("status") != "ok":
+                raise ServerUnreachable(
+                    f"{self.base_url}/_fake/health answered {health!r}, not fake-meetings' "
+                    '{"status": "ok", ...}'
+                )
+            return health
+
+    def reset(self) -> None:
+        """``POST /_fake/reset?empty=true``: no sessions, real clock, empty journal."""
+        self.call("POST", "/_fake/reset", query={"empty": "true"})
+
+    def post_scenario(self, body: bytes, content_type: str, mode: str) -> None:
+        """``POST /_fake/scenario``: a scenario file's bytes (YAML or JSON); a refusal raises
+        :class:`RemoteScenarioError`."""
+        self.call("POST", "/_fake/scenario", body, content_type=content_type, query={"mode": mode})
+
+    def post_sessions(self, sessions: list[dict[str, Any]]) -> None:
+        """``POST /_fake/sessions``: sessions added to those served."""
+        self._post_json("/_fake/sessions", sessions)
+
+    def clock(self) -> tuple[int, bool]:
+        answer = self.call("GET", "/_fake/clock")
+        return int(answer["now"]), bool(answer["frozen"])
+
+    def set_clock(self, instant: int) -> None:
+        self._post_json("/_fake/clock", {"freeze_at": instant})
+
+    def advance_clock(self, seconds: int) -> None:
+        self._post_json("/_fake/clock", {"advance": seconds})
+
+    def real_clock(self) -> None:
+        self._post_json("/_fake/clock", {"real": True})
+
+    def join(self, room: str, **who: Any) -> dict[str, Any]:
+        answer = self._post_json("/_fake/join", {"room": room, **who})
+        return {"participant_id": answer["participant_id"], "session_id": answer["session_id"]}
+
+    def leave(self, participant_id: str) -> None:
+        self._post_json("/_fake/leave", {"participant_id": participant_id})
+
+    def journal(self) -> list[dict[str, Any]]:
+        """``GET /_fake/requests``: the journal's entries, as JSON objects."""
+        answer = self.call("GET", "/_fake/requests")
+        return list(answer["data"])
+
+    def clear_requests(self) -> None:
+        self.call("DELETE", "/_fake/requests")

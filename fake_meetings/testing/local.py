@@ -1,0 +1,131 @@
+"""The handle's backend for a server in this process: it changes the server's namespace
+through the state layer (``state/namespaces.py``), the same calls the control plane makes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from ..client.control import FakeMeetingsError
+from ..domain.scenario import Scenario, ScenarioError, load_data
+from ..domain.store import DuplicateSessionId, Store
+from ..domain.validate import Problem
+from ..domain.world import World
+from .handle import Mode, RecordedRequest, Source, is_text, read_scenario, source_label
+
+if TYPE_CHECKING:
+    from ..state.namespaces import Namespace
+
+T = TypeVar("T")
+
+
+class OnLoop(Protocol):
+    """Runs a change where the server runs (``ServerThread.call``) and returns its result."""
+
+    def __call__(self, fn: Callable[[], T]) -> T: ...
+
+
+def _direct(fn: Callable[[], T]) -> T:
+    return fn()
+
+
+class LocalBackend:
+    """Acts on a namespace of a server in this process (through the state layer, like the
+    control plane). ``run`` executes a change on the server's loop (``ServerThread.call``) so
+    no request sees it half done."""
+
+    def __init__(self, space: Namespace, run: OnLoop | None = None):
+        self.space = space
+        self._run: OnLoop = run or _direct
+        # scenarios that do not depend on the wall clock, parsed and indexed once per session
+        self._cache: dict[tuple[str, int, int, int | None], tuple[Scenario, Store]] = {}
+
+    @property
+    def world(self) -> World:
+        return self.space.world
+
+    def reset(self) -> None:
+        self._run(lambda: self.space.reset(empty=True))
+
+    def _read(self, source: Source, now: int | None) -> tuple[Scenario, Store | None]:
+        key = None
+        if not isinstance(source, Mapping) and not is_text(source):
+            from ..loading import resolve
+
+            path = resolve(os.fspath(source))
+            stat = path.stat()
+            key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, now)
+            if key in self._cache:
+                return self._cache[key]
+        scenario = read_scenario(source, now=now, wall_now=self.world.clock.now())
+        if key is not None and (now is not None or scenario.now is not None):
+            self._cache[key] = (scenario, Store(scenario.sessions))
+            return self._cache[key]
+        return scenario, None
+
+    def load(self, source: Source, mode: Mode, now: int | None) -> None:
+        scenario, store = self._read(source, now)
+        if mode == "append":
+            store = self._merged(scenario, source_label(source))
+        elif store is None:
+            store = Store(scenario.sessions)
+        freeze = now if now is not None else scenario.now
+        self._run(lambda: self.space.load(store, freeze))
+
+    def _merged(self, scenario: Scenario, label: str) -> Store:
+        try:
+            return self.space.appended(scenario.sessions)
+        except DuplicateSessionId as exc:
+            problem = Problem(
+                label,
+                None,
+                ("sessions",),
+                f"session id {exc.session_id!r} is already served "
+                "(load with mode='replace' to start over)",
+            )
+            raise ScenarioError([problem]) from None
+
+    def add_sessions(self, sessions: list[dict[str, Any]]) -> None:
+        scenario = load_data(
+            {"sessions": sessions}, "add_session()", wall_now=self.world.clock.now()
+        )
+        store = self._merged(scenario, "add_session()")
+        self._run(lambda: self.space.load(store, None))
+
+    def clock(self) -> tuple[int, bool]:
+        return self.world.clock.now(), self.world.clock.frozen
+
+    def set_clock(self, instant: int) -> None:
+        self._run(lambda: self.space.set_clock(instant))
+
+    def advance_clock(self, seconds: int) -> None:
+        self._run(lambda: self.space.advance_clock(seconds))
+
+    def real_clock(self) -> None:
+        self._run(self.space.real_clock)
+
+    def join(self, room: str, **who: Any) -> dict[str, Any]:
+        session, stay = self._refused("join", lambda: self.space.join(room, **who))
+        return {"participant_id": stay.participant_id, "session_id": session.id}
+
+    def leave(self, participant_id: str) -> None:
+        self._refused("leave", lambda: self.space.leave(participant_id))
+
+    def _refused(self, what: str, change: Callable[[], T]) -> T:
+        """``change`` run on the loop; a refusal raises what the remote backend raises for the
+        same call (FakeMeetingsError, with the server's message), not the server's ApiError."""
+        from ..errors import ApiError
+
+        try:
+            return self._run(change)
+        except ApiError as exc:
+            raise FakeMeetingsError(
+                f"{what} refused ({exc.status} {exc.error}): {exc.info}"
+            ) from None
+
+    def requests(self) -> list[RecordedRequest]:
+        return [RecordedRequest.from_dict(e.as_dict()) for e in self.space.journal]
+
+    def clear_requests(self) -> None:
+        self.space.journal.clear()

@@ -1,0 +1,68 @@
+"""The handle's backend for an external server (a CI service container): its control plane,
+``/_fake/...`` over HTTP (:class:`~fake_meetings.client.control.ControlPlane`)."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..client.control import ControlPlane, RemoteScenarioError, to_json
+from ..domain.scenario import ScenarioError, load_data
+from .handle import Mode, RecordedRequest, Source, is_text, read_scenario
+
+
+class RemoteBackend(ControlPlane):
+    """Drives an external fake-meetings through its control plane: the client's calls, plus
+    the handle's scenario input (dicts, YAML text, files, bundled names) sent as the server
+    reads it, and the journal as :class:`~fake_meetings.testing.handle.RecordedRequest`."""
+
+    def load(self, source: Source, mode: Mode, now: int | None) -> None:
+        if now is not None:
+            # resolved here, so `now` beats the scenario's own `now:` exactly as in-process
+            from ..domain.dump import dump_scenario
+
+            scenario = read_scenario(source, now=now, wall_now=now)
+            text = io.StringIO()
+            dump_scenario(scenario.sessions, text, now=now)
+            body, content_type = text.getvalue().encode(), "application/yaml"
+        elif isinstance(source, Mapping):
+            body, content_type = to_json(dict(source)), "application/json"
+        elif isinstance(source, str) and is_text(source):
+            body, content_type = source.encode(), "application/yaml"
+        else:
+            from ..loading import resolve
+
+            body = Path(resolve(os.fspath(source))).read_bytes()
+            content_type = "application/yaml"
+        try:
+            self.post_scenario(body, content_type, mode)
+        except RemoteScenarioError:
+            # the server names its request body; the same check here names the user's file
+            self._explain(lambda wall: read_scenario(source, now=now, wall_now=wall))
+            raise
+
+    def add_sessions(self, sessions: list[dict[str, Any]]) -> None:
+        try:
+            self.post_sessions(sessions)
+        except RemoteScenarioError:
+            self._explain(
+                lambda wall: load_data({"sessions": sessions}, "add_session()", wall_now=wall)
+            )
+            raise
+
+    @staticmethod
+    def _explain(check: Callable[[int], object]) -> None:
+        """Raise the local validator's error (with file names and lines) if it finds one;
+        return when it finds none (then the server's own message is the one to show)."""
+        import time
+
+        try:
+            check(int(time.time()))
+        except ScenarioError as exc:
+            raise ScenarioError(exc.problems) from None
+
+    def requests(self) -> list[RecordedRequest]:
+        return [RecordedRequest.from_dict(e) for e in self.journal()]
