@@ -14,6 +14,7 @@ DEFAULT_MAX_NAMESPACES = 100
 DEFAULT_HEADER_TIMEOUT = 10.0
 DEFAULT_KEEPALIVE_TIMEOUT = 15.0
 DEFAULT_MAX_CONNECTIONS = 1000
+DEFAULT_DOMAIN = "fake-meetings"  # rooms' urls: https://<domain>.daily.co/<room name>
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ServerConfig:
     strict_limit: bool = False  # limit > 100: clamp (False) or 400 (True)
     unknown_cursor: UnknownCursorMode = "error"  # a cursor naming no record: 400 or empty page
     access_log: bool = False
+    domain: str = DEFAULT_DOMAIN  # the Daily domain in rooms' urls
     # the control plane (/_fake/) and its hardening
     admin: bool = True  # False (--no-admin): every /_fake/ route but health answers 404
     admin_token: str | None = None  # when set, /_fake/ calls must send X-Fake-Admin-Token

@@ -13,7 +13,8 @@ from .domain.clock import Clock
 from .domain.generate import GenerateSpec
 from .domain.generate import generate as generate_sessions
 from .domain.model import Session
-from .domain.scenario import Scenario, ScenarioError, load_file, merge
+from .domain.rooms import Room
+from .domain.scenario import Scenario, ScenarioError, load_file, merge, merge_rooms
 from .domain.validate import Problem
 from .domain.world import World
 from .progress import LARGE, Progress
@@ -71,11 +72,12 @@ class Loaded:
     now: int | None  # the instant the clock is frozen at, if any
     sources: list[str]
     report: bool = False  # progress of indexing on stderr (see fake_meetings.progress)
+    rooms: tuple[Room, ...] = ()  # the rooms the scenarios declare (`rooms:` blocks)
 
     def world(self) -> World:
         count = len(self.sessions)
         with Progress(f"indexing {count:,} sessions", enabled=self.report, loud=count >= LARGE):
-            return World(self.sessions, Clock(self.now))
+            return World(self.sessions, Clock(self.now), self.rooms)
 
 
 def load(
@@ -119,7 +121,8 @@ def load(
         sources.append(f"{generate.sessions} generated (seed {generate.seed})")
     with Progress("checking sessions", enabled=report):
         sessions, _ = merge(scenarios)
-    return Loaded(sessions, base, sources, report)
+        rooms = merge_rooms(scenarios)
+    return Loaded(sessions, base, sources, report, tuple(rooms))
 
 
 def _load_files(

@@ -52,6 +52,11 @@ def test_health_and_version(serve: Serve, http_client: Http) -> None:
         "GET /v1/meetings",
         "GET /v1/meetings/{meeting}",
         "GET /v1/meetings/{meeting}/participants",
+        "GET /v1/rooms",
+        "POST /v1/rooms",
+        "GET /v1/rooms/{name}",
+        "POST /v1/rooms/{name}",
+        "DELETE /v1/rooms/{name}",
     ]
 
 

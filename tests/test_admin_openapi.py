@@ -31,22 +31,22 @@ class Document:
         self.doc = doc
         self.registry = Registry().with_resource("urn:doc", DRAFT202012.create_resource(doc))
 
-    def check(self, template: str, r: Resp) -> None:
-        responses = self.doc["paths"][template]["get"]["responses"]
+    def check(self, template: str, r: Resp, method: str = "get") -> None:
+        responses = self.doc["paths"][template][method]["responses"]
         assert str(r.status) in responses, (template, r.status, sorted(responses))
         declared = responses[str(r.status)]
         assert r.content_type in declared["content"], r.headers
         for name, header in declared.get("headers", {}).items():
             if header.get("required"):
                 assert r.headers.get(name.lower()), (name, r.headers)
-        schema = {"$ref": "urn:doc#/" + _pointer(template, r.status)}
+        schema = {"$ref": "urn:doc#/" + _pointer(template, r.status, method)}
         validator = jsonschema.Draft202012Validator(schema, registry=self.registry)
         validator.validate(r.json())
 
 
-def _pointer(template: str, status: int) -> str:
+def _pointer(template: str, status: int, method: str = "get") -> str:
     escaped = template.replace("~", "~0").replace("/", "~1")
-    return f"paths/{escaped}/get/responses/{status}/content/application~1json/schema"
+    return f"paths/{escaped}/{method}/responses/{status}/content/application~1json/schema"
 
 
 def served(c: Http) -> Document:
@@ -116,6 +116,52 @@ def test_real_responses_match_the_document(serve: Serve, http_client: Http) -> N
         meetings: {200, 400, 401, 429, 500},
         one: {200, 404, 429, 500},
         parts: {200, 400, 404, 429, 500},
+    }
+
+
+def test_real_room_responses_match_the_document(serve: Serve, http_client: Http) -> None:
+    c = http_client.at(serve(small_scenario().world(), api_key="test-key").base_url)
+    doc = served(c)
+    rooms, one = "/rooms", "/rooms/{name}"
+    checked: dict[tuple[str, str], set[int]] = {}
+    key = {"Authorization": "Bearer test-key"}
+
+    def check(template: str, method: str, r: Resp) -> None:
+        doc.check(template, r, method)
+        assert r.headers[VERSION_HEADER] == __version__
+        checked.setdefault((template, method), set()).add(r.status)
+
+    def call(method: str, path: str, body: Any = None, **params: Any) -> Resp:
+        return c.call(method.upper(), path, body, headers=key, params=params or None)
+
+    for params in ({}, {"limit": "2"}, {"ending_before": "OLDEST"}, {"limit": "500"}):
+        check(rooms, "get", call("get", "/v1/rooms", **params))
+    for bad in ({"limit": "x"}, {"starting_after": "nope"}):
+        check(rooms, "get", call("get", "/v1/rooms", **bad))
+    check(rooms, "get", c.get("/v1/rooms"))  # no Authorization: 400
+    check(rooms, "get", c.api("/v1/rooms", key="wrong"))  # 401
+    made = call("post", "/v1/rooms", {"name": "r1", "properties": {"exp": 5}})
+    check(rooms, "post", made)
+    check(rooms, "post", call("post", "/v1/rooms"))
+    check(rooms, "post", call("post", "/v1/rooms", {"name": "r1"}))  # taken: 400
+    check(rooms, "post", c.call("POST", "/v1/rooms", {}, headers={"Authorization": "Bearer x"}))
+    check(one, "get", call("get", "/v1/rooms/r1"))
+    check(one, "get", call("get", "/v1/rooms/nope"))
+    check(one, "post", call("post", "/v1/rooms/r1", {"privacy": "private"}))
+    check(one, "post", call("post", "/v1/rooms/r1", {"privacy": "x"}))
+    check(one, "post", call("post", "/v1/rooms/nope", {}))
+    check(one, "delete", call("delete", "/v1/rooms/r1"))
+    check(one, "delete", call("delete", "/v1/rooms/r1"))  # gone: 404
+    for status in (429, 500):
+        ok(c.post("/_fake/faults", {"status": status, "count": 2}), 201)
+        check(rooms, "get", call("get", "/v1/rooms"))
+        check(one, "delete", call("delete", "/v1/rooms/retro"))
+    assert checked == {
+        (rooms, "get"): {200, 400, 401, 429, 500},
+        (rooms, "post"): {200, 400, 401},
+        (one, "get"): {200, 404},
+        (one, "post"): {200, 400, 404},
+        (one, "delete"): {200, 404, 429, 500},
     }
 
 

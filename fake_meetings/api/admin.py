@@ -49,7 +49,6 @@ async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
     return await asyncio.get_running_loop().run_in_executor(None, partial(fn, *args))
 
 
-
 def _problem(path: tuple[str | int, ...], message: str, doc: Document | None = None) -> Problem:
     return Problem(SOURCE, doc.line_of(path) if doc is not None else None, path, message)
 
@@ -160,8 +159,9 @@ async def _load(
             store = await _off_loop(space.appended, scenario.sessions)
         else:
             store = await _off_loop(Store, scenario.sessions)
-        # one step, no await in between: a request sees the old store and clock or the new
-        space.load(store, scenario.now)
+        # one step, no await in between: a request sees the old store, rooms and clock or the
+        # new (the rooms a body declares are checked against the current ones in that step)
+        space.load(store, scenario.now, scenario.rooms, append=append)
     return space, store
 
 

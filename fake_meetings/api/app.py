@@ -19,7 +19,7 @@ from ..state.faults import Fault
 from ..state.journal import Journal, make_entry
 from ..state.namespaces import Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
-from . import admin, meetings
+from . import admin, meetings, rooms
 from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
 from .state import (
@@ -175,4 +175,5 @@ def create_app(
     app[LIMITER] = RateLimiter() if config.rate_limit else None
     admin.add_routes(app, config)
     meetings.add_routes(app)
+    rooms.add_routes(app)
     return app

@@ -14,17 +14,27 @@ from typing import Any
 from .. import __version__
 from ..config import ServerConfig
 from ..domain.query import MAX_LIMIT
+from ..domain.rooms import MAX_NAME, PRIVACY
 from ..domain.times import MAX_TIMESTAMP
-from . import meetings
+from . import meetings, rooms
 from .errors import VERSION_HEADER
 
 EMULATES = "Daily REST API v1"
-ROUTES = tuple(f"{method} /v1{path}" for method, path, _ in meetings.ROUTES)
+ROUTES = tuple(f"{method} /v1{path}" for method, path, _ in (*meetings.ROUTES, *rooms.ROUTES))
 
 _ref = {
     name: {"$ref": f"#/components/schemas/{name}"}
-    for name in ("Session", "Participant", "MeetingsPage", "ParticipantsPage")
+    for name in (
+        "Session",
+        "Participant",
+        "MeetingsPage",
+        "ParticipantsPage",
+        "Room",
+        "RoomsPage",
+        "RoomDeleted",
+    )
 }
+_ROOM_NAME = f"^[A-Za-z0-9_-]{{1,{MAX_NAME}}}$"
 _TIME = {"type": "integer", "minimum": 0, "maximum": MAX_TIMESTAMP - 1}
 
 
@@ -48,7 +58,11 @@ _ERRORS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("invalid-request-error", "authorization-header-error"),
     ),
     "401": ("The API key is not the configured one.", ("authentication-error",)),
-    "404": ("No such meeting session (or no participant records left).", ("not-found",)),
+    "404": (
+        "No such meeting session (or no participant records left), or no such room.",
+        ("not-found",),
+    ),
+    "413": ("The request body is over --max-body.", ("invalid-request-error",)),
     "429": (
         "Too many requests (`--rate-limit`, or an injected fault).",
         ("rate-limit-error",),
@@ -119,10 +133,10 @@ def document(config: ServerConfig) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
-            "title": "fake-meetings: Daily meeting sessions",
+            "title": "fake-meetings: Daily meeting sessions and rooms",
             "version": __version__,
             "description": (
-                f"The {EMULATES} meeting-session routes as served by fake-meetings "
+                f"The {EMULATES} meeting-session and room routes as served by fake-meetings "
                 f"{__version__}. Every route is also served without the /v1 prefix. Any other "
                 "method answers 405 `method-not-allowed` with the same error envelope."
             ),
@@ -131,7 +145,7 @@ def document(config: ServerConfig) -> dict[str, Any]:
             {"url": "/v1"},
             {"url": "/", "description": "the same routes without the /v1 prefix"},
         ],
-        "paths": {  # exactly the paths of meetings.ROUTES (tests/test_admin_openapi.py checks)
+        "paths": {  # exactly meetings.ROUTES + rooms.ROUTES (tests/test_admin_openapi.py checks)
             "/meetings": {
                 "get": {
                     "operationId": "listMeetings",
@@ -206,6 +220,7 @@ def document(config: ServerConfig) -> dict[str, Any]:
         },
         "components": {"schemas": _schemas()},
     }
+    doc["paths"].update(_room_paths(errors, one, limit, limit_doc, cursor_doc))
     if config.auth:
         doc["components"]["securitySchemes"] = {
             "bearerAuth": {
@@ -217,6 +232,106 @@ def document(config: ServerConfig) -> dict[str, Any]:
         }
         doc["security"] = [{"bearerAuth": []}]
     return doc
+
+
+def _room_paths(
+    errors: tuple[str, ...],
+    one: tuple[str, ...],
+    limit: dict[str, Any],
+    limit_doc: str,
+    cursor_doc: str,
+) -> dict[str, Any]:
+    """The paths of rooms.ROUTES (contract part two, §10)."""
+    name = {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "description": "A room name.",
+        "schema": {"type": "string", "minLength": 1},
+    }
+    privacy = {"type": ["string", "null"], "enum": [*PRIVACY, None]}
+    properties = {
+        "type": ["object", "null"],
+        "description": "Room properties; each one given lands in the room's config "
+        "(null: back to its default).",
+    }
+    sent = tuple(sorted({*errors, "413"}))
+    sent_one = tuple(sorted({*one, "413"}))
+
+    def body(fields: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "required": False,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": fields,
+                    }
+                }
+            },
+        }
+
+    room = _json("The room.", _ref["Room"])
+    return {
+        "/rooms": {
+            "get": {
+                "operationId": "listRooms",
+                "summary": "List rooms, newest created_at first",
+                "parameters": [
+                    _query("limit", limit_doc, limit),
+                    _query(
+                        "starting_after",
+                        f"Room id cursor: the page after it (older); {cursor_doc}. "
+                        "Not together with ending_before.",
+                        {"type": "string"},
+                    ),
+                    _query(
+                        "ending_before",
+                        f"Room id cursor (or OLDEST): the page before it (newer); "
+                        f"{cursor_doc}. Not together with starting_after.",
+                        {"type": "string"},
+                    ),
+                ],
+                "responses": _responses(
+                    _json("A page of rooms; the count of all rooms.", _ref["RoomsPage"]), errors
+                ),
+            },
+            "post": {
+                "operationId": "createRoom",
+                "summary": "Create a room (a random 20-character name when none is given)",
+                "requestBody": body(
+                    {
+                        "name": {"type": ["string", "null"], "pattern": _ROOM_NAME},
+                        "privacy": privacy,
+                        "properties": properties,
+                    }
+                ),
+                "responses": _responses(room, sent),
+            },
+        },
+        "/rooms/{name}": {
+            "get": {
+                "operationId": "getRoom",
+                "summary": "One room",
+                "parameters": [name],
+                "responses": _responses(room, one),
+            },
+            "post": {
+                "operationId": "updateRoom",
+                "summary": "Update a room's privacy and properties",
+                "parameters": [name],
+                "requestBody": body({"privacy": privacy, "properties": properties}),
+                "responses": _responses(room, sent_one),
+            },
+            "delete": {
+                "operationId": "deleteRoom",
+                "summary": "Delete a room (its meeting history stays in /meetings)",
+                "parameters": [name],
+                "responses": _responses(_json("The room is deleted.", _ref["RoomDeleted"]), one),
+            },
+        },
+    }
 
 
 def _schemas() -> dict[str, Any]:
@@ -261,6 +376,38 @@ def _schemas() -> dict[str, Any]:
                 "total_count": {"type": "integer", "minimum": 0},
                 "data": {"type": "array", "maxItems": MAX_LIMIT, "items": _ref["Session"]},
             },
+        },
+        "Room": {
+            "type": "object",
+            "required": ["id", "name", "api_created", "privacy", "url", "created_at", "config"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "name": {"type": "string", "pattern": _ROOM_NAME},
+                "api_created": {"type": "boolean"},
+                "privacy": {"type": "string", "enum": list(PRIVACY)},
+                "url": {"type": "string", "pattern": "^https://[A-Za-z0-9-]+[.]daily[.]co/"},
+                "created_at": {
+                    "type": "string",
+                    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.]000Z$",
+                },
+                "config": {"type": "object"},
+            },
+        },
+        "RoomsPage": {
+            "type": "object",
+            "required": ["total_count", "data"],
+            "additionalProperties": False,
+            "properties": {
+                "total_count": {"type": "integer", "minimum": 0},
+                "data": {"type": "array", "maxItems": MAX_LIMIT, "items": _ref["Room"]},
+            },
+        },
+        "RoomDeleted": {
+            "type": "object",
+            "required": ["deleted", "name"],
+            "additionalProperties": False,
+            "properties": {"deleted": {"const": True}, "name": {"type": "string"}},
         },
         "ParticipantsPage": {
             "type": "object",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from multidict import MultiMapping
 
 from ..domain.query import MAX_LIMIT, MeetingsQuery, ParticipantsQuery
+from ..domain.rooms import RoomsQuery
 from ..domain.times import MAX_TIMESTAMP
 from .errors import invalid
 
@@ -22,6 +23,7 @@ MEETINGS_PARAMS = (
     "ending_before",
 )
 PARTICIPANTS_PARAMS = ("limit", "joined_after", "joined_before")
+ROOMS_PARAMS = ("limit", "starting_after", "ending_before")
 _DIGITS = re.compile(r"[0-9]+")
 _HUGE = 10**30  # stands for any longer number: still an integer, just out of every range
 
@@ -50,6 +52,14 @@ def participants_query(query: MultiMapping[str], *, strict_limit: bool) -> Parti
     joined_before = query.get("joined_before")
     _not_both(joined_after, joined_before, "joined_after", "joined_before")
     return ParticipantsQuery(_limit(query, strict_limit), joined_after, joined_before)
+
+
+def rooms_query(query: MultiMapping[str], *, strict_limit: bool) -> RoomsQuery:
+    _once(query, ROOMS_PARAMS)
+    starting_after = query.get("starting_after")
+    ending_before = query.get("ending_before")
+    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    return RoomsQuery(_limit(query, strict_limit), starting_after, ending_before)
 
 
 def _once(query: MultiMapping[str], known: Iterable[str]) -> None:

@@ -9,6 +9,7 @@ import re
 import time
 
 from ..config import (
+    DEFAULT_DOMAIN,
     DEFAULT_HEADER_TIMEOUT,
     DEFAULT_JOURNAL_BYTES,
     DEFAULT_JOURNAL_CAP,
@@ -24,6 +25,7 @@ from ..domain.generate import GenerateSpec
 from ..domain.times import DURATION_FORMS, parse_duration, parse_instant
 
 ENV_PREFIX = "FAKE_MEETINGS_"
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 _DIGITS = re.compile("[0-9]+")
@@ -132,6 +134,12 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         least=1,
     )
     assert max_connections is not None
+    domain = args.domain if args.domain is not None else env("DOMAIN") or DEFAULT_DOMAIN
+    if not _DOMAIN.fullmatch(domain):
+        raise UsageError(
+            f"--domain {domain[:80]!r}: expected a Daily domain name: letters, digits and '-' "
+            "(1 to 63 characters, not starting or ending with '-'), like fake-meetings"
+        )
     return ServerConfig(
         host=args.host or env("HOST") or "127.0.0.1",
         port=port,
@@ -140,6 +148,7 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         strict_limit=bool(args.strict_limit) or env_flag("STRICT_LIMIT"),
         unknown_cursor="empty" if unknown_cursor == "empty" else "error",
         access_log=bool(args.access_log) or env_flag("ACCESS_LOG"),
+        domain=domain,
         admin=admin,
         admin_token=admin_token,
         max_body=max_body,
@@ -164,6 +173,12 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
 def add_control_options(parser: argparse.ArgumentParser) -> None:
     """The control plane (/_fake/), namespaces, the rate limit and the hardening options."""
     p = parser.add_argument
+    p(
+        "--domain",
+        metavar="NAME",
+        help="the Daily domain in rooms' urls, https://NAME.daily.co/<room> "
+        f"(default {DEFAULT_DOMAIN}; env {ENV_PREFIX}DOMAIN)",
+    )
     p(
         "--namespaces",
         action="store_true",

@@ -16,6 +16,13 @@ The format (keys exactly these)::
             user_name: Alice   # optional
             join_time: -2h     # required; may be in the future (+15m)
             duration: 1800     # optional: without it the stay is open (present until ended)
+    rooms:                     # optional: rooms (GET /rooms); sessions' other rooms are implied
+      - name: standup          # required: A-Z, a-z, 0-9, '-', '_' (at most 128)
+        created_at: -30d       # optional: time forms as above; default 1 s before the room's
+                               # first session in this file, else the file's instant
+        privacy: private       # optional: public (the default) or private
+        api_created: false     # optional, default false
+        config: {max_participants: 4}  # optional: the room's non-default properties
 
 A session is one timeline of stays (``domain/timeline.py``): it appears at its ``start_time``,
 is ongoing until its latest leave, and every derived field follows the server clock. The file's
@@ -39,11 +46,13 @@ from . import timeline
 from .genblock import generate_spec
 from .generate import generate
 from .model import Participant, Session
+from .rooms import IMPLIED_LEAD, PRIVACY, Room, derived_id, invalid_name_info
 from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
 ID_NAMESPACE = uuid.UUID("6f1d7c0e-93b4-4a55-9a53-2f0b7d0c5e11")
-TOP_KEYS = ("now", "sessions", "generate")
+TOP_KEYS = ("now", "sessions", "generate", "rooms")
+ROOM_KEYS = ("name", "created_at", "privacy", "api_created", "config")
 SESSION_KEYS = (
     "id",
     "room",
@@ -74,6 +83,7 @@ class Scenario:
     sessions: tuple[Session, ...]
     now: int | None  # the file's `now:`, which freezes the clock
     source: str
+    rooms: tuple[Room, ...] = ()  # the rooms the file declares (`rooms:`)
 
 
 def load_file(path: str | FsPath, *, now: int | None = None, wall_now: int = 0) -> Scenario:
@@ -139,6 +149,30 @@ def merge(scenarios: Iterable[Scenario]) -> tuple[list[Session], int | None]:
     return sessions, now
 
 
+def merge_rooms(scenarios: Iterable[Scenario]) -> list[Room]:
+    """The rooms several scenarios declare; a name declared twice is a problem."""
+    problems: list[Problem] = []
+    rooms: list[Room] = []
+    owner: dict[str, str] = {}
+    for sc in scenarios:
+        for room in sc.rooms:
+            if room.name in owner:
+                problems.append(
+                    Problem(
+                        sc.source,
+                        None,
+                        ("rooms",),
+                        f"room {room.name!r} is also declared in {owner[room.name]}",
+                    )
+                )
+            else:
+                owner[room.name] = sc.source
+                rooms.append(room)
+    if problems:
+        raise ScenarioError(problems)
+    return rooms
+
+
 def build(doc: Document, source: str, *, now: int | None, wall_now: int) -> Scenario:
     c = Checker(doc, source)
     try:
@@ -150,8 +184,8 @@ def build(doc: Document, source: str, *, now: int | None, wall_now: int) -> Scen
 
 def _build(c: Checker, source: str, *, now: int | None, wall_now: int) -> Scenario:
     top = c.mapping((), TOP_KEYS)
-    if top is not None and "sessions" not in top and "generate" not in top:
-        c.problem((), "missing required key 'sessions' (or a 'generate' block)")
+    if top is not None and not {"sessions", "generate", "rooms"} & set(top):
+        c.problem((), "missing required key 'sessions' (or a 'generate' or 'rooms' block)")
     file_now = None
     if top is not None and top.get("now") is not None:
         file_now = c.instant(("now",), None)
@@ -173,10 +207,60 @@ def _build(c: Checker, source: str, *, now: int | None, wall_now: int) -> Scenar
         if session is not None:
             sessions.append(session)
     spec = generate_spec(c, base) if top is not None and "generate" in top else None
+    rooms = _rooms(c, base, sessions) if top is not None and "rooms" in top else []
     c.raise_if_any(ScenarioError)
     if spec is not None:
         sessions.extend(generate(spec, base))
-    return Scenario(tuple(sessions), file_now, source)
+    return Scenario(tuple(sessions), file_now, source, tuple(rooms))
+
+
+def _rooms(c: Checker, now: int, sessions: Sequence[Session]) -> list[Room]:
+    """The `rooms:` block: each room's name, when it was created, privacy and config."""
+    first: dict[str, int] = {}
+    for s in sessions:
+        first[s.room] = min(s.start_time, first.get(s.room, s.start_time))
+    out: list[Room] = []
+    seen: dict[str, int] = {}
+    for i in range(len(c.sequence(("rooms",), required=False))):
+        path: tuple[str | int, ...] = ("rooms", i)
+        raw = c.mapping(path, ROOM_KEYS, required=("name",))
+        if raw is None:
+            continue
+        errors_before = c.count
+        name = c.string((*path, "name"))
+        if name is not None:
+            complaint = invalid_name_info(name)
+            if complaint is not None:
+                c.problem((*path, "name"), complaint)
+            elif name in seen:
+                c.problem(
+                    (*path, "name"), f"duplicate room {name!r} (first at rooms[{seen[name]}])"
+                )
+            else:
+                seen[name] = i
+        created = c.instant((*path, "created_at"), now) if "created_at" in raw else None
+        privacy = raw.get("privacy", PRIVACY[0])
+        if privacy not in PRIVACY:
+            c.problem((*path, "privacy"), f"expected public or private; got {privacy!r:.60}")
+        api_created = c.boolean((*path, "api_created"), default=False)
+        config = raw.get("config", {})
+        if config is None:
+            config = {}
+        if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
+            c.problem(
+                (*path, "config"),
+                "expected a mapping of property names to values (the room's non-default "
+                "properties, like {max_participants: 4}); got "
+                + (type(config).__name__ if not isinstance(config, dict) else "a non-text key"),
+            )
+        if c.count > errors_before or name is None:
+            continue
+        if created is None:
+            created = max(0, first[name] - IMPLIED_LEAD) if name in first else now
+        out.append(
+            Room(derived_id(name, created), name, bool(api_created), privacy, created, config)
+        )
+    return out
 
 
 def _session(c: Checker, path: tuple[str | int, ...], now: int, seed: str) -> Session | None:

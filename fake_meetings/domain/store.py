@@ -91,6 +91,11 @@ class Store:
     def rooms(self) -> list[str]:
         return sorted(self._by_room)
 
+    def first_starts(self) -> dict[str, int]:
+        """The start_time of each room's first session: O(rooms), from the room index."""
+        starts = self.starts
+        return {room: starts[ranks[0]] for room, ranks in self._by_room.items()}
+
     def room_ranks(self, room: str | None) -> Sequence[int]:
         """Ascending ranks of the sessions in ``room`` (of every session when None)."""
         if room is None:

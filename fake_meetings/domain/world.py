@@ -1,8 +1,9 @@
-"""What a running fake serves: the current store snapshot and the clock.
+"""What a running fake serves: the current store snapshot, the rooms snapshot and the clock.
 
-The store reference is swapped whole (never mutated), so a request that read ``world.store``
-once sees one consistent snapshot even if a reload happens while it runs. ``reset`` returns to
-the sessions and clock the world was created with.
+The store and rooms references are swapped whole (never mutated), so a request that read
+``world.store`` or ``world.rooms`` once sees one consistent snapshot even if a reload happens
+while it runs. ``reset`` returns to the sessions, rooms and clock the world was created with.
+Rooms the sessions name without a declared room are implied (``rooms.implied_room``).
 """
 
 from __future__ import annotations
@@ -11,34 +12,48 @@ from collections.abc import Iterable
 
 from .clock import Clock
 from .model import Session
+from .rooms import Room, Rooms
 from .store import Store
 
 
 class World:
-    def __init__(self, sessions: Iterable[Session] = (), clock: Clock | None = None):
+    def __init__(
+        self,
+        sessions: Iterable[Session] = (),
+        clock: Clock | None = None,
+        rooms: Iterable[Room] = (),
+    ):
         self.store = Store(sessions)
+        self.rooms = Rooms(rooms).implied_by(self.store.first_starts())
         self.clock = clock if clock is not None else Clock()
         self._initial = self.store
+        self._initial_rooms = self.rooms
         self._initial_frozen_at = self.clock.now() if self.clock.frozen else None
 
     def fork(self) -> World:
-        """A new world starting from this one's start-up sessions and clock. The start-up store
-        is shared, not copied: stores are immutable, so a fork costs almost nothing."""
+        """A new world starting from this one's start-up sessions, rooms and clock. The start-up
+        snapshots are shared, not copied: they are immutable, so a fork costs almost nothing."""
         world = World((), Clock(self._initial_frozen_at))
         world.store = world._initial = self._initial
+        world.rooms = world._initial_rooms = self._initial_rooms
         return world
 
     def replace(self, sessions: Iterable[Session]) -> None:
         """Build a new snapshot, then swap it in (a bad input leaves the old one in place)."""
-        self.store = Store(sessions)
+        store = Store(sessions)
+        self.rooms = self.rooms.implied_by(store.first_starts())
+        self.store = store
 
     def append(self, sessions: Iterable[Session]) -> None:
         """Add sessions to the current ones (an id clash raises and changes nothing)."""
-        self.store = Store((*self.store.sessions, *sessions))
+        store = Store((*self.store.sessions, *sessions))
+        self.rooms = self.rooms.implied_by(store.first_starts())
+        self.store = store
 
     def reset(self) -> None:
-        """Back to the sessions and the clock this world started with."""
+        """Back to the sessions, rooms and clock this world started with."""
         self.store = self._initial
+        self.rooms = self._initial_rooms
         if self._initial_frozen_at is not None:
             self.clock.set(self._initial_frozen_at)
         else:

@@ -1,6 +1,6 @@
-"""What one client sees: a World (sessions + clock), its faults and its request journal; and
-the one place that changes them (reset, load, the clock, people joining and leaving), for the
-control plane and the test handle alike.
+"""What one client sees: a World (sessions, rooms, clock), its faults and its request journal;
+and the one place that changes them (reset, load, the clock, people joining and leaving, rooms
+created, updated and deleted), for the Daily routes, the control plane and the test handle.
 
 Without ``--namespaces`` there is one namespace, the default, for everybody. With it, each
 Bearer key gets its own namespace: a fresh copy of the start-up sessions and clock, no faults,
@@ -19,12 +19,15 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import DEFAULT_MAX_NAMESPACES
 from ..domain import live
+from ..domain import rooms as rooms_
 from ..domain.model import Participant, Session
+from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
 from ..domain.world import World
 from ..errors import ApiError, invalid, not_found
@@ -32,8 +35,10 @@ from .faults import Faults
 from .journal import Journal
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
+ROOMS_SEED = 1  # ids and random names of rooms created through the API: the same, for rooms
 MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
 _EMPTY = Store(())
+_NO_ROOMS = Rooms(())
 
 
 def check_text(name: str, value: object, *, required: bool, hint: str = "") -> str | None:
@@ -82,6 +87,7 @@ class Namespace:
         self.lock = asyncio.Lock()
         self.listeners: list[Listener] = []
         self._ids = random.Random(LIVE_SEED)
+        self._room_ids = random.Random(ROOMS_SEED)
 
     def _tell(self, kind: str, before: int) -> None:
         moved = Moved(kind, before, self.world.clock.now(), self.world.store)
@@ -94,23 +100,52 @@ class Namespace:
         self.faults.clear()
 
     def reset(self, *, empty: bool = False) -> None:
-        """Back to the start-up sessions and clock, or with ``empty`` to no sessions and the
-        real clock; in both cases no faults and an empty journal."""
+        """Back to the start-up sessions, rooms and clock, or with ``empty`` to no sessions, no
+        rooms and the real clock; in both cases no faults and an empty journal."""
         before = self.world.clock.now()
         if empty:
             self.world.store = _EMPTY
+            self.world.rooms = _NO_ROOMS
             self.world.clock.unfreeze()
         else:
             self.world.reset()
         self.faults.clear()
         self.journal.clear()
         self._ids = random.Random(LIVE_SEED)
+        self._room_ids = random.Random(ROOMS_SEED)
         self._tell("reset", before)
 
-    def load(self, store: Store, freeze_at: int | None) -> None:
-        """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given."""
-        before = self.world.clock.now()
-        self.world.store = store
+    def load(
+        self,
+        store: Store,
+        freeze_at: int | None,
+        rooms: Sequence[Room] | None = None,
+        *,
+        append: bool = False,
+    ) -> None:
+        """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given.
+
+        ``rooms``, the rooms a loaded scenario declares: they replace the current rooms, or
+        with ``append`` join them (a name already there is a 400 and changes nothing). None
+        keeps the current rooms. In every case a room the sessions name without one is implied.
+        """
+        world = self.world
+        if rooms is None:
+            current = world.rooms
+        elif append:
+            taken = [r.name for r in rooms if world.rooms.get(r.name) is not None]
+            if taken:
+                raise invalid(
+                    f"rooms: a room named {taken[0]} already exists; give another name, or "
+                    "load with mode=replace"
+                )
+            current = Rooms((*world.rooms.ordered, *rooms))
+        else:
+            current = Rooms(rooms)
+        new_rooms = current.implied_by(store.first_starts())
+        before = world.clock.now()
+        world.rooms = new_rooms
+        world.store = store
         if freeze_at is not None:
             self.world.clock.set(freeze_at)
         self._tell("load", before)
@@ -158,6 +193,8 @@ class Namespace:
             store, room, now, self._ids, user_id=user_id, user_name=user_name, owner=owner
         )
         self.world.store = change.store
+        if self.world.rooms.get(room) is None:  # a room the join names into being [F]
+            self.world.rooms = self.world.rooms.implied_by({room: change.session.start_time})
         self._tell("join", now)
         return change.session, change.participant
 
@@ -177,6 +214,47 @@ class Namespace:
         self.world.store = change.store
         self._tell("leave", now)
         return change.session, change.participant
+
+    # -- rooms (the Daily routes /rooms; the checks of the request body are the HTTP layer's)
+
+    def create_room(
+        self, name: str | None, privacy: str | None, properties: Mapping[str, Any] | None
+    ) -> Room:
+        """A room created now through the API. A name of a room visible now is taken (400);
+        a room that is not created yet by the clock (a scenario's future room) gives its
+        name up to this one [F]. Without a name, a random one (seeded per namespace)."""
+        now = self.world.clock.now()
+        current = self.world.rooms
+        if name is None:
+            name = rooms_.random_name(self._room_ids)
+            while current.get(name) is not None:
+                name = rooms_.random_name(self._room_ids)
+        elif current.visible(name, now) is not None:
+            raise invalid(f"a room named {name} already exists")
+        room = Room(
+            rooms_.random_id(self._room_ids), name, True, rooms_.DEFAULT_PRIVACY, now, {}
+        ).updated(privacy, properties)
+        self.world.rooms = current.with_room(room)
+        return room
+
+    def update_room(
+        self, name: str, privacy: str | None, properties: Mapping[str, Any] | None
+    ) -> Room:
+        room = self._visible_room(name).updated(privacy, properties)
+        self.world.rooms = self.world.rooms.with_room(room)
+        return room
+
+    def delete_room(self, name: str) -> Room:
+        """The room leaves; the meeting history of its sessions stays [F]."""
+        room = self._visible_room(name)
+        self.world.rooms = self.world.rooms.without(name)
+        return room
+
+    def _visible_room(self, name: str) -> Room:
+        room = self.world.rooms.visible(name, self.world.clock.now())
+        if room is None:
+            raise not_found(f"room {name} not found")
+        return room
 
 
 class Namespaces:

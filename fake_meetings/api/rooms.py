@@ -1,0 +1,130 @@
+"""The Daily room routes (contract part two, §10): parameters and bodies -> the namespace's
+rooms -> JSON. Every change goes through ``state/namespaces.py``; a bad request changes nothing.
+
+Every answer is the rooms as seen at the server clock's instant (read once per request): a room
+is visible from its ``created_at`` on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from ..domain.query import UnknownCursor
+from ..domain.rooms import PRIVACY, Room, invalid_name_info, list_rooms
+from . import params
+from .bodies import kind_of, read_body
+from .errors import invalid, not_found
+from .state import CONFIG, namespace_of, world_of
+
+CREATE_FIELDS = ("name", "privacy", "properties")
+UPDATE_FIELDS = ("privacy", "properties")
+
+
+def _json(body: Any) -> web.Response:
+    return web.Response(body=orjson.dumps(body), content_type="application/json")
+
+
+def _room(request: web.Request, room: Room) -> dict[str, Any]:
+    return room.as_json(request.app[CONFIG].domain)
+
+
+async def list_all(request: web.Request) -> web.Response:
+    config, world = request.app[CONFIG], world_of(request)
+    rooms, now = world.rooms, world.clock.now()  # one snapshot, one instant per request
+    query = params.rooms_query(request.query, strict_limit=config.strict_limit)
+    try:
+        page = list_rooms(rooms, query, now, config.unknown_cursor)
+    except UnknownCursor as exc:
+        raise invalid(f"{exc.param}: no room with id {exc.value!r}") from None
+    return _json({"total_count": page.total_count, "data": [_room(request, r) for r in page.rooms]})
+
+
+async def get_one(request: web.Request) -> web.Response:
+    world = world_of(request)
+    name = request.match_info["name"]
+    room = world.rooms.visible(name, world.clock.now())
+    if room is None:
+        raise not_found(f"room {name} not found")
+    return _json(_room(request, room))
+
+
+async def create(request: web.Request) -> web.Response:
+    body = await _body(request, CREATE_FIELDS)
+    name = body.get("name")
+    if name is not None:
+        if not isinstance(name, str):
+            raise invalid(f"name: must be a string; got {kind_of(name)}")
+        complaint = invalid_name_info(name) if name else "name: must not be empty"
+        if complaint is not None:
+            raise invalid(complaint)
+    privacy, properties = _privacy(body), _properties(body)
+    room = namespace_of(request).create_room(name, privacy, properties)
+    return _json(_room(request, room))
+
+
+async def update(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    body = await _body(request, UPDATE_FIELDS)
+    room = namespace_of(request).update_room(name, _privacy(body), _properties(body))
+    return _json(_room(request, room))
+
+
+async def delete(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    room = namespace_of(request).delete_room(name)
+    return _json({"deleted": True, "name": room.name})
+
+
+async def _body(request: web.Request, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON object of a request body (an empty body is ``{}``), with only ``fields``."""
+    raw = await read_body(request)
+    if not raw.strip():
+        return {}
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise invalid(f"body: not valid JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise invalid(f"body: expected a JSON object; got {kind_of(value)}")
+    for key in value:
+        if key not in fields:
+            raise invalid(
+                f"unknown field {key[:100]!r} in the request body; expected {', '.join(fields)}"
+            )
+    return value
+
+
+def _privacy(body: Mapping[str, Any]) -> str | None:
+    privacy = body.get("privacy")
+    if privacy is not None and privacy not in PRIVACY:
+        shown = privacy if isinstance(privacy, str) else kind_of(privacy)
+        raise invalid(f"privacy: must be public or private; got {shown!r:.100}")
+    return privacy
+
+
+def _properties(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    properties = body.get("properties")
+    if properties is not None and not isinstance(properties, dict):
+        raise invalid(f"properties: must be a JSON object; got {kind_of(properties)}")
+    return properties
+
+
+# The Daily room routes, declared once like meetings.ROUTES: served under /v1 and at the root,
+# described by the OpenAPI document, listed by /_fake/version.
+ROUTES = (
+    ("GET", "/rooms", list_all),
+    ("POST", "/rooms", create),
+    ("GET", "/rooms/{name}", get_one),
+    ("POST", "/rooms/{name}", update),
+    ("DELETE", "/rooms/{name}", delete),
+)
+
+
+def add_routes(app: web.Application) -> None:
+    for prefix in ("", "/v1"):
+        for method, path, handler in ROUTES:
+            app.router.add_route(method, prefix + path, handler)

@@ -1,0 +1,204 @@
+"""Rooms (contract part two, §10): the room object, an immutable snapshot of a namespace's rooms,
+and the keyset query of ``GET /rooms``.
+
+A room is visible from its ``created_at`` on (the timeline of §9: the server clock decides).
+Rooms are kept in *ascending* ``(created_at, id)`` order, like sessions in ``store.py``; the list
+order of the API is that order descending (newest first, ties by id descending). A snapshot is
+never mutated: every change builds a new one (rooms are few; a change costs O(r log r)) and the
+namespace swaps it in whole, so a reader holding the old one keeps a consistent view.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from .model import Session
+from .query import MAX_LIMIT, OLDEST, UnknownCursor, UnknownCursorMode
+
+PRIVACY = ("public", "private")
+DEFAULT_PRIVACY = "public"  # docs.daily.co: "By default, the privacy property is set to public"
+MAX_NAME = 128  # docs.daily.co (delete room): "The room name cannot exceed 128 characters"
+NAME_RE = re.compile(r"[A-Za-z0-9_-]+")  # docs.daily.co: invalid is /[^A-Za-z0-9_-]/
+RANDOM_NAME_LENGTH = 20
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+ROOM_IDS = uuid.UUID("0b9c4a1e-5d7f-4e21-8a3b-6c2d9e8f7a10")  # uuid5 namespace of derived ids
+IMPLIED_LEAD = 1  # an implied room is created this many seconds before its first session
+
+
+def invalid_name_info(name: str) -> str | None:
+    """Daily's complaint about ``name`` as a room name, or None when it is a valid one."""
+    if not NAME_RE.fullmatch(name):
+        return (
+            f"{name} contains invalid characters "
+            "(room names can contain A-Z, a-z, 0-9, '-', and '_')"
+        )
+    if len(name) > MAX_NAME:
+        return f"room name {name[:40]}... is too long (at most {MAX_NAME} characters)"
+    return None
+
+
+def derived_id(name: str, created_at: int) -> str:
+    """The id of a room from a scenario or implied by sessions: stable for the same input."""
+    return str(uuid.uuid5(ROOM_IDS, f"{name}|{created_at}"))
+
+
+def random_id(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def random_name(rng: random.Random) -> str:
+    return "".join(rng.choice(_ALPHABET) for _ in range(RANDOM_NAME_LENGTH))
+
+
+def created_at_text(created_at: int) -> str:
+    """ISO 8601 UTC with milliseconds, as Daily writes it: ``2019-01-26T09:01:22.000Z``."""
+    return datetime.fromtimestamp(created_at, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: str
+    name: str
+    api_created: bool
+    privacy: str  # "public" | "private"
+    created_at: int  # unix seconds
+    config: Mapping[str, Any]  # only properties that differ from the defaults; never mutated
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (self.created_at, self.id)
+
+    def as_json(self, domain: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "api_created": self.api_created,
+            "privacy": self.privacy,
+            "url": f"https://{domain}.daily.co/{self.name}",
+            "created_at": created_at_text(self.created_at),
+            "config": dict(self.config),
+        }
+
+    def updated(self, privacy: str | None, properties: Mapping[str, Any] | None) -> Room:
+        """This room with ``privacy`` (when given) and ``properties`` merged into its config
+        (a property set to null goes back to its default: it leaves the config)."""
+        config = dict(self.config)
+        for key, value in (properties or {}).items():
+            if value is None:
+                config.pop(key, None)
+            else:
+                config[key] = value
+        return replace(self, privacy=privacy or self.privacy, config=config)
+
+
+def implied_room(name: str, first_start: int) -> Room:
+    """The room a session implies when no room of that name exists [F]."""
+    created = max(0, first_start - IMPLIED_LEAD)
+    return Room(derived_id(name, created), name, False, DEFAULT_PRIVACY, created, {})
+
+
+class Rooms:
+    """An immutable snapshot of rooms, by name and in ascending ``(created_at, id)`` order."""
+
+    __slots__ = ("by_name", "created", "ordered", "rank")
+
+    def __init__(self, rooms: Iterable[Room] = ()):
+        self.by_name: dict[str, Room] = {}
+        for room in rooms:
+            if room.name in self.by_name:
+                raise ValueError(f"duplicate room name {room.name!r}")
+            self.by_name[room.name] = room
+        self.ordered: tuple[Room, ...] = tuple(
+            sorted(self.by_name.values(), key=lambda r: r.sort_key)
+        )
+        self.created: list[int] = [r.created_at for r in self.ordered]
+        self.rank: dict[str, int] = {r.id: i for i, r in enumerate(self.ordered)}
+
+    def __len__(self) -> int:
+        return len(self.ordered)
+
+    def get(self, name: str) -> Room | None:
+        """The room of that name, visible or not."""
+        return self.by_name.get(name)
+
+    def visible(self, name: str, now: int) -> Room | None:
+        room = self.by_name.get(name)
+        return room if room is not None and room.created_at <= now else None
+
+    def visible_count(self, now: int) -> int:
+        return bisect_right(self.created, now)
+
+    def with_room(self, room: Room) -> Rooms:
+        """A snapshot where ``room`` is added, or takes the place of the room of its name."""
+        return Rooms((*(r for r in self.ordered if r.name != room.name), room))
+
+    def without(self, name: str) -> Rooms:
+        return Rooms(r for r in self.ordered if r.name != name)
+
+    def implied_by(self, firsts: Mapping[str, int]) -> Rooms:
+        """This snapshot plus an implied room for each ``room name -> start of its first
+        session`` that has no room (contract §10 [F]: created just before that session)."""
+        missing = [implied_room(n, t) for n, t in firsts.items() if n not in self.by_name]
+        return Rooms((*self.ordered, *missing)) if missing else self
+
+
+def first_starts(sessions: Iterable[Session]) -> dict[str, int]:
+    """The start of the first session of each room of ``sessions``."""
+    first: dict[str, int] = {}
+    for s in sessions:
+        if s.room not in first or s.start_time < first[s.room]:
+            first[s.room] = s.start_time
+    return first
+
+
+@dataclass(frozen=True, slots=True)
+class RoomsQuery:
+    limit: int = MAX_LIMIT
+    starting_after: str | None = None
+    ending_before: str | None = None  # a room id, or OLDEST
+
+
+@dataclass(frozen=True, slots=True)
+class RoomsPage:
+    total_count: int
+    rooms: list[Room]  # newest first
+
+
+def list_rooms(
+    rooms: Rooms, q: RoomsQuery, now: int, unknown_cursor: UnknownCursorMode = "error"
+) -> RoomsPage:
+    """The keyset rules of ``/meetings`` (contract §2) over the rooms visible at ``now``."""
+    hi = rooms.visible_count(now)  # the visible rooms are the ranks below hi
+    total = hi
+    if q.starting_after is not None:
+        cursor = rooms.rank.get(q.starting_after)
+        if cursor is None:
+            return _unknown("starting_after", q.starting_after, total, unknown_cursor)
+        end = min(hi, cursor)
+        return RoomsPage(total, _descending(rooms, max(0, end - q.limit), end))
+    if q.ending_before == OLDEST:
+        return RoomsPage(total, _descending(rooms, 0, min(hi, q.limit)))
+    if q.ending_before is not None:
+        cursor = rooms.rank.get(q.ending_before)
+        if cursor is None:
+            return _unknown("ending_before", q.ending_before, total, unknown_cursor)
+        start = min(hi, cursor + 1)
+        return RoomsPage(total, _descending(rooms, start, min(hi, start + q.limit)))
+    return RoomsPage(total, _descending(rooms, max(0, hi - q.limit), hi))
+
+
+def _descending(rooms: Rooms, start: int, end: int) -> list[Room]:
+    return [rooms.ordered[i] for i in range(end - 1, start - 1, -1)]
+
+
+def _unknown(param: str, value: str, total: int, mode: UnknownCursorMode) -> RoomsPage:
+    if mode == "error":
+        raise UnknownCursor(param, value)
+    return RoomsPage(total, [])
