@@ -514,3 +514,25 @@ def test_pagination_matches_a_naive_model(model_server: Any, ops: Any, queries: 
         assert walked == ordered
     finally:
         c.close()
+
+
+def test_the_handle_loads_rooms_like_the_control_plane(serve: Serve, plain: Http) -> None:
+    """In-process (the handle's local backend), a scenario's rooms come with its sessions, as
+    through POST /_fake/scenario: replaced, or added to with an append (a taken name is a
+    scenario error that changes nothing)."""
+    server = serve(World((), Clock(NOW)))
+    fake = server.handle()
+    c = plain.at(server.base_url)
+    declared = {
+        "now": NOW,
+        "rooms": [{"name": "lobby", "created_at": NOW - DAY, "privacy": "private"}],
+        "sessions": [session("h-1", "standup", NOW - 3600).as_data()],
+    }
+    fake.load(declared)
+    names = {r["name"]: r for r in ok(c.api("/v1/rooms"))["data"]}
+    assert set(names) == {"lobby", "standup"} and names["lobby"]["privacy"] == "private"
+    with pytest.raises(ScenarioError, match="a room named lobby already exists"):
+        fake.load({"rooms": [{"name": "lobby"}], "sessions": []}, mode="append")
+    assert ok(c.api("/v1/rooms"))["total_count"] == 2  # nothing changed
+    fake.load({"now": NOW, "sessions": [session("h-2", "retro", NOW - 60).as_data()]})
+    assert [r["name"] for r in ok(c.api("/v1/rooms"))["data"]] == ["retro"]  # replaced

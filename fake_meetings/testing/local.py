@@ -12,6 +12,7 @@ from ..domain.scenario import Scenario, ScenarioError, load_data
 from ..domain.store import DuplicateSessionId, Store
 from ..domain.validate import Problem
 from ..domain.world import World
+from ..errors import ApiError
 from .handle import Mode, RecordedRequest, Source, is_text, read_scenario, source_label
 
 if TYPE_CHECKING:
@@ -71,7 +72,12 @@ class LocalBackend:
         elif store is None:
             store = Store(scenario.sessions)
         freeze = now if now is not None else scenario.now
-        self._run(lambda: self.space.load(store, freeze))
+        rooms, append = scenario.rooms, mode == "append"
+        try:  # the same change as POST /_fake/scenario: the file's rooms come with its sessions
+            self._run(lambda: self.space.load(store, freeze, rooms, append=append))
+        except ApiError as exc:
+            problem = Problem(source_label(source), None, ("rooms",), exc.info)
+            raise ScenarioError([problem]) from None
 
     def _merged(self, scenario: Scenario, label: str) -> Store:
         try:
@@ -115,8 +121,6 @@ class LocalBackend:
     def _refused(self, what: str, change: Callable[[], T]) -> T:
         """``change`` run on the loop; a refusal raises what the remote backend raises for the
         same call (FakeMeetingsError, with the server's message), not the server's ApiError."""
-        from ..errors import ApiError
-
         try:
             return self._run(change)
         except ApiError as exc:
