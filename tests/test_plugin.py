@@ -304,6 +304,31 @@ def test_marker_mistakes_fail_clearly(inner: pytest.Pytester, mode: list[str]) -
     assert "unknown argument(s) scenarios" in out
 
 
+def test_loaded_rooms_are_served_in_both_modes(inner: pytest.Pytester, mode: list[str]) -> None:
+    inner.makefile(
+        ".yaml",
+        rooms="""
+        rooms:
+          - {name: lobby, created_at: -1d, privacy: private}
+        sessions:
+          - {id: s1, room: standup, start_time: -1h, participants: [{join_time: -1h, duration: 60}]}
+        """,
+    )
+    write(
+        inner,
+        """
+        def test_rooms_of_a_file(fake_meetings):
+            fake_meetings.load("rooms.yaml", now="2024-06-01T12:00:00Z")
+            rooms = get(fake_meetings, "/rooms").json()
+            assert {r["name"]: r["privacy"] for r in rooms["data"]} == {
+                "lobby": "private", "standup": "public"}
+            lobby = get(fake_meetings, "/rooms/lobby").json()
+            assert lobby["created_at"] == "2024-05-31T12:00:00.000Z"
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=1)
+
+
 def test_load_and_add_session(inner: pytest.Pytester, mode: list[str]) -> None:
     inner.makefile(
         ".yaml",

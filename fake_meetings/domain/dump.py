@@ -15,6 +15,7 @@ import orjson
 
 from . import timeline
 from .model import Session
+from .rooms import Room
 
 
 def _q(value: str | None) -> str:
@@ -22,13 +23,28 @@ def _q(value: str | None) -> str:
 
 
 def dump_scenario(
-    sessions: Iterable[Session], out: TextIO, *, now: int | None, header: str = ""
+    sessions: Iterable[Session],
+    out: TextIO,
+    *,
+    now: int | None,
+    header: str = "",
+    rooms: Iterable[Room] = (),
 ) -> int:
-    """Write the scenario; returns the number of sessions written."""
+    """Write the scenario (with a ``rooms:`` block when ``rooms`` are given); returns the number
+    of sessions written."""
     for line in header.splitlines():
         out.write(f"# {line}\n")
     if now is not None:
         out.write(f"now: {now}\n")
+    declared = list(rooms)
+    if declared:
+        out.write("rooms:\n")
+    for r in declared:
+        config = orjson.dumps(dict(r.config)).decode()
+        out.write(
+            f"  - {{name: {_q(r.name)}, created_at: {r.created_at}, privacy: {_q(r.privacy)}, "
+            f"api_created: {'true' if r.api_created else 'false'}, config: {config}}}\n"
+        )
     out.write("sessions:\n")
     count = 0
     for s in sessions:

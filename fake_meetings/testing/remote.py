@@ -26,7 +26,7 @@ class RemoteBackend(ControlPlane):
 
             scenario = read_scenario(source, now=now, wall_now=now)
             text = io.StringIO()
-            dump_scenario(scenario.sessions, text, now=now)
+            dump_scenario(scenario.sessions, text, now=now, rooms=scenario.rooms)
             body, content_type = text.getvalue().encode(), "application/yaml"
         elif isinstance(source, Mapping):
             body, content_type = to_json(dict(source)), "application/json"
