@@ -199,6 +199,7 @@ class Queries:
     room_timeframe: str
     deep: str
     one: str  # GET /meetings/:id of an ended session
+    one_room: str  # GET /rooms/:name of the busiest room
     cursors: list[str] = field(default_factory=list)  # starting_after pages across the dataset
     ongoing_on_first_page: int = 0
 
@@ -240,6 +241,7 @@ def find_queries(server: Server, cursors: int) -> Queries:
         room_timeframe=f"{base}?{room_q}&limit=100",
         deep=f"{base}?starting_after={deep_cursor}&limit=100",
         one=f"{base}/{deep_cursor}",
+        one_room=f"/v1/rooms/{urllib.parse.quote(room)}",
         cursors=[f"{base}?starting_after={i}&limit=100" for i in ids],
         ongoing_on_first_page=ongoing,
     )
@@ -330,6 +332,8 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             Row("room + timeframe", fake, [q.room_timeframe]),
             Row("deep starting_after", fake, [q.deep]),
             Row("GET /meetings/:id (one session)", fake, [q.one]),
+            Row("GET /rooms (the rooms the sessions imply)", fake, ["/v1/rooms"]),
+            Row("GET /rooms/:name (one room)", fake, [q.one_room]),
             Row("1000 varied cursors, random", fake, q.cursors, shuffle=True),
             logged_row,
             journal_row,
