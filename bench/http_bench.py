@@ -330,6 +330,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             Row("room + timeframe", fake, [q.room_timeframe]),
             Row("deep starting_after", fake, [q.deep]),
             Row("GET /meetings/:id (one session)", fake, [q.one]),
+            Row("GET /presence (everyone present now)", fake, ["/v1/presence"]),
             Row("1000 varied cursors, random", fake, q.cursors, shuffle=True),
             logged_row,
             journal_row,
