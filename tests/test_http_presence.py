@@ -195,6 +195,9 @@ def test_unknown_room_is_404_like_the_rooms_routes(serve: Serve, http_client: Ht
     # a deleted room is unknown too
     ok(c.call("DELETE", "/v1/rooms/retro", headers={"Authorization": "Bearer test-key"}))
     error(c.api("/v1/rooms/retro/presence"), 404, "not-found", "retro")
+    assert list(presence(c)) == ["retro", "standup"]  # its ongoing session still has people
+    # the parameters are checked before the room
+    error(c.api("/v1/rooms/nope/presence", limit="0"), 400, "invalid-request-error", "limit")
     # no Authorization: Daily's 400 before anything else
     error(c.get("/v1/presence"), 400, "authorization-header-error")
     error(c.get("/v1/rooms/standup/presence"), 400, "authorization-header-error")
