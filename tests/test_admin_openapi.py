@@ -165,6 +165,50 @@ def test_real_room_responses_match_the_document(serve: Serve, http_client: Http)
     }
 
 
+def test_real_presence_responses_match_the_document(serve: Serve, http_client: Http) -> None:
+    c = http_client.at(serve(small_scenario().world(), api_key="test-key").base_url)
+    doc = served(c)
+    everywhere, one = "/presence", "/rooms/{name}/presence"
+    checked: dict[str, set[int]] = {everywhere: set(), one: set()}
+
+    def check(template: str, r: Resp) -> None:
+        doc.check(template, r)
+        assert r.headers[VERSION_HEADER] == __version__
+        checked[template].add(r.status)
+
+    check(everywhere, c.api("/v1/presence"))  # two rooms with people
+    r = c.api("/v1/presence")
+    assert r.json().keys() == {"retro", "standup"}
+    for tamper in (  # the presence schemas are not vacuous
+        lambda b: b["standup"][0].update(userId=5),
+        lambda b: b["standup"][0].update(joinTime="2024-06-01T11:00:00Z"),
+        lambda b: b["standup"][0].pop("mtgSessionId"),
+        lambda b: b.update(empty=[]),
+    ):
+        body = r.json()
+        tamper(body)
+        with pytest.raises(jsonschema.ValidationError):
+            doc.check(everywhere, Resp(r.status, r.headers, json.dumps(body).encode()))
+    for params in ({}, {"limit": "1"}, {"userId": "u-alice"}, {"userName": "Carol"}):
+        check(one, c.api("/v1/rooms/standup/presence", **params))
+    check(one, c.api("/v1/rooms/all-hands/presence"))  # nobody: an empty page
+    check(one, c.api("/v1/rooms/standup/presence", limit="x"))  # 400
+    check(one, c.api("/v1/rooms/nope/presence"))  # 404
+    check(everywhere, c.get("/v1/presence"))  # no Authorization: 400
+    check(everywhere, c.api("/v1/presence", key="wrong"))  # 401
+    for status in (429, 500):
+        ok(c.post("/_fake/faults", {"status": status, "count": 2}), 201)
+        check(everywhere, c.api("/v1/presence"))
+        check(one, c.api("/v1/rooms/standup/presence"))
+    ok(c.post("/_fake/clock", {"freeze_at": 0}))  # before everything: nobody anywhere
+    check(everywhere, c.api("/v1/presence"))
+    assert ok(c.api("/v1/presence")) == {}
+    assert checked == {
+        everywhere: {200, 400, 401, 429, 500},
+        one: {200, 400, 404, 429, 500},
+    }
+
+
 def test_a_schema_violation_would_be_caught(serve: Serve, http_client: Http) -> None:
     """The validator is not vacuous: a tampered body fails against the served document."""
     c = http_client.at(serve(small_scenario().world()).base_url)

@@ -173,7 +173,7 @@ def test_overlong_request_still_answers_with_the_json_envelope(
         "/v1/meeting",
         "/v1/meetings/s-01/participants/p-01-a",
         "/v1/meetings/s-01/recordings",
-        "/v1/presence",  # not served yet (rooms are)
+        "/v1/recordings",  # not served (rooms and presence are)
         "/",
         "/v1",
         "/v1/",

@@ -19,7 +19,7 @@ from ..state.faults import Fault
 from ..state.journal import Journal, make_entry
 from ..state.namespaces import Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
-from . import admin, meetings, rooms
+from . import admin, meetings, presence, rooms
 from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
 from .state import (
@@ -176,4 +176,5 @@ def create_app(
     admin.add_routes(app, config)
     meetings.add_routes(app)
     rooms.add_routes(app)
+    presence.add_routes(app)
     return app

@@ -16,11 +16,13 @@ from ..config import ServerConfig
 from ..domain.query import MAX_LIMIT
 from ..domain.rooms import MAX_NAME, PRIVACY
 from ..domain.times import MAX_TIMESTAMP
-from . import meetings, rooms
+from . import meetings, presence, rooms
 from .errors import VERSION_HEADER
 
 EMULATES = "Daily REST API v1"
-ROUTES = tuple(f"{method} /v1{path}" for method, path, _ in (*meetings.ROUTES, *rooms.ROUTES))
+ROUTES = tuple(
+    f"{method} /v1{path}" for method, path, _ in (*meetings.ROUTES, *rooms.ROUTES, *presence.ROUTES)
+)
 
 _ref = {
     name: {"$ref": f"#/components/schemas/{name}"}
@@ -32,6 +34,9 @@ _ref = {
         "Room",
         "RoomsPage",
         "RoomDeleted",
+        "Present",
+        "PresenceByRoom",
+        "RoomPresencePage",
     )
 }
 _ROOM_NAME = f"^[A-Za-z0-9_-]{{1,{MAX_NAME}}}$"
@@ -221,6 +226,8 @@ def document(config: ServerConfig) -> dict[str, Any]:
         "components": {"schemas": _schemas()},
     }
     doc["paths"].update(_room_paths(errors, one, limit, limit_doc, cursor_doc))
+    doc["paths"].update(_presence_paths(errors, one, limit, limit_doc))
+    doc["components"]["schemas"].update(_presence_schemas())
     if config.auth:
         doc["components"]["securitySchemes"] = {
             "bearerAuth": {
@@ -329,6 +336,106 @@ def _room_paths(
                 "summary": "Delete a room (its meeting history stays in /meetings)",
                 "parameters": [name],
                 "responses": _responses(_json("The room is deleted.", _ref["RoomDeleted"]), one),
+            },
+        },
+    }
+
+
+def _presence_paths(
+    errors: tuple[str, ...], one: tuple[str, ...], limit: dict[str, Any], limit_doc: str
+) -> dict[str, Any]:
+    """The paths of presence.ROUTES (contract part two, §12)."""
+    name = {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "description": "A room name.",
+        "schema": {"type": "string", "minLength": 1},
+    }
+    exact = "(exact, case-sensitive)"
+    return {
+        "/presence": {
+            "get": {
+                "operationId": "getPresence",
+                "summary": "Everyone present now, by room (no parameters; exact, no lag)",
+                "responses": _responses(
+                    _json(
+                        "Room name -> present participants ({} when nobody is present).",
+                        _ref["PresenceByRoom"],
+                    ),
+                    errors,
+                ),
+            }
+        },
+        "/rooms/{name}/presence": {
+            "get": {
+                "operationId": "getRoomPresence",
+                "summary": "Everyone present now in one room, by joinTime then id",
+                "parameters": [
+                    name,
+                    _query("limit", limit_doc, limit),
+                    _query(
+                        "userId",
+                        f"Only participants with this user id {exact}.",
+                        {"type": "string"},
+                    ),
+                    _query(
+                        "userName",
+                        f"Only participants with this user name {exact}.",
+                        {"type": "string"},
+                    ),
+                ],
+                "responses": _responses(
+                    _json(
+                        "The first `limit` matches; total_count counts them all.",
+                        _ref["RoomPresencePage"],
+                    ),
+                    one,
+                ),
+            }
+        },
+    }
+
+
+def _presence_schemas() -> dict[str, Any]:
+    nullable_string = {"type": ["string", "null"]}
+    return {
+        "Present": {
+            "type": "object",
+            "required": [
+                "room",
+                "id",
+                "userId",
+                "userName",
+                "mtgSessionId",
+                "joinTime",
+                "duration",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "room": {"type": "string", "minLength": 1},
+                "id": {"type": "string", "minLength": 1, "description": "participant_id"},
+                "userId": nullable_string,
+                "userName": nullable_string,
+                "mtgSessionId": {"type": "string", "minLength": 1, "description": "session id"},
+                "joinTime": {
+                    "type": "string",
+                    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.]000Z$",
+                },
+                "duration": {"type": "integer", "minimum": 0},
+            },
+        },
+        "PresenceByRoom": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "minItems": 1, "items": _ref["Present"]},
+        },
+        "RoomPresencePage": {
+            "type": "object",
+            "required": ["total_count", "data"],
+            "additionalProperties": False,
+            "properties": {
+                "total_count": {"type": "integer", "minimum": 0},
+                "data": {"type": "array", "maxItems": MAX_LIMIT, "items": _ref["Present"]},
             },
         },
     }

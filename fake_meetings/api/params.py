@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from multidict import MultiMapping
 
+from ..domain.presence import PresenceQuery
 from ..domain.query import MAX_LIMIT, MeetingsQuery, ParticipantsQuery
 from ..domain.rooms import RoomsQuery
 from ..domain.times import MAX_TIMESTAMP
@@ -24,6 +25,7 @@ MEETINGS_PARAMS = (
 )
 PARTICIPANTS_PARAMS = ("limit", "joined_after", "joined_before")
 ROOMS_PARAMS = ("limit", "starting_after", "ending_before")
+PRESENCE_PARAMS = ("limit", "userId", "userName")
 _DIGITS = re.compile(r"[0-9]+")
 _HUGE = 10**30  # stands for any longer number: still an integer, just out of every range
 
@@ -60,6 +62,11 @@ def rooms_query(query: MultiMapping[str], *, strict_limit: bool) -> RoomsQuery:
     ending_before = query.get("ending_before")
     _not_both(starting_after, ending_before, "starting_after", "ending_before")
     return RoomsQuery(_limit(query, strict_limit), starting_after, ending_before)
+
+
+def presence_query(query: MultiMapping[str], *, strict_limit: bool) -> PresenceQuery:
+    _once(query, PRESENCE_PARAMS)
+    return PresenceQuery(_limit(query, strict_limit), query.get("userId"), query.get("userName"))
 
 
 def _once(query: MultiMapping[str], known: Iterable[str]) -> None:

@@ -1,0 +1,54 @@
+"""The Daily presence routes (contract part two, §12): who is in which room at the server
+clock's instant (read once per request). See ``domain/presence.py`` for what "present" means and
+the order; the fake is exact where Daily lags up to 15 seconds."""
+
+from __future__ import annotations
+
+import orjson
+from aiohttp import web
+
+from ..domain.presence import by_room, room_presence
+from . import params
+from .errors import not_found
+from .state import CONFIG, world_of
+
+
+def _json(body: object) -> web.Response:
+    return web.Response(body=orjson.dumps(body), content_type="application/json")
+
+
+async def everywhere(request: web.Request) -> web.Response:
+    """``GET /presence``: a bare object, room name -> present participants; ``{}`` when nobody
+    is present. Daily documents no parameters: any given are ignored, like unknown ones
+    elsewhere."""
+    world = world_of(request)
+    store, now = world.store, world.clock.now()
+    rooms = by_room(store, now)
+    return _json({room: [x.as_json(now) for x in found] for room, found in rooms.items()})
+
+
+async def in_room(request: web.Request) -> web.Response:
+    """``GET /rooms/:name/presence``: ``{"total_count", "data"}``; an unknown room is 404 as for
+    ``GET /rooms/:name``. ``total_count`` counts every match, ``data`` the first ``limit``."""
+    config, world = request.app[CONFIG], world_of(request)
+    store, rooms, now = world.store, world.rooms, world.clock.now()
+    name = request.match_info["name"]
+    query = params.presence_query(request.query, strict_limit=config.strict_limit)
+    if rooms.visible(name, now) is None:
+        raise not_found(f"room {name} not found")
+    total, found = room_presence(store, name, now, query)
+    return _json({"total_count": total, "data": [x.as_json(now) for x in found]})
+
+
+# The Daily presence routes, declared once like meetings.ROUTES: served under /v1 and at the
+# root, described by the OpenAPI document, listed by /_fake/version.
+ROUTES = (
+    ("GET", "/presence", everywhere),
+    ("GET", "/rooms/{name}/presence", in_room),
+)
+
+
+def add_routes(app: web.Application) -> None:
+    for prefix in ("", "/v1"):
+        for method, path, handler in ROUTES:
+            app.router.add_route(method, prefix + path, handler)
