@@ -84,7 +84,7 @@ ABBREVIATIONS: dict[str, str] = {
 }
 _FULL = {short: full for full, short in ABBREVIATIONS.items()}
 _HEADER = {"alg": "HS256", "typ": "JWT"}
-MAX_TOKEN = 8192  # characters; a longer one is not a token this fake issued or accepts
+MAX_TOKEN = 4096  # characters; a longer one is not a token this fake issued or accepts
 
 
 def token_error(info: str) -> ApiError:
