@@ -57,6 +57,8 @@ def test_health_and_version(serve: Serve, http_client: Http) -> None:
         "GET /v1/rooms/{name}",
         "POST /v1/rooms/{name}",
         "DELETE /v1/rooms/{name}",
+        "POST /v1/meeting-tokens",
+        "GET /v1/meeting-tokens/{token}",
     ]
 
 

@@ -84,6 +84,8 @@ ABBREVIATIONS: dict[str, str] = {
 }
 _FULL = {short: full for full, short in ABBREVIATIONS.items()}
 _HEADER = {"alg": "HS256", "typ": "JWT"}
+MAX_INT = 2**53  # integers are JSON-safe
+MAX_TEXT = 1000  # characters of a text property
 MAX_TOKEN = 4096  # characters; a longer one is not a token this fake issued or accepts
 
 
@@ -122,9 +124,9 @@ def _is(value: object, kind: str) -> bool:
     if kind == _BOOL:
         return isinstance(value, bool)
     if kind == _INT:
-        return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**53
+        return isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_INT
     if kind == _STR:
-        return isinstance(value, str) and len(value) <= 1000
+        return isinstance(value, str) and len(value) <= MAX_TEXT
     return isinstance(value, dict)
 
 
