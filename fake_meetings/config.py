@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .domain.query import UnknownCursorMode
 
@@ -27,6 +27,8 @@ class ServerConfig:
     unknown_cursor: UnknownCursorMode = "error"  # a cursor naming no record: 400 or empty page
     access_log: bool = False
     domain: str = DEFAULT_DOMAIN  # the Daily domain in rooms' urls
+    # signs the meeting tokens POST /meeting-tokens issues; None: a random one per server
+    token_secret: str | None = field(default=None, repr=False)
     # the control plane (/_fake/) and its hardening
     admin: bool = True  # False (--no-admin): every /_fake/ route but health answers 404
     admin_token: str | None = None  # when set, /_fake/ calls must send X-Fake-Admin-Token

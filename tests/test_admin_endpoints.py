@@ -59,6 +59,8 @@ def test_health_and_version(serve: Serve, http_client: Http) -> None:
         "DELETE /v1/rooms/{name}",
         "GET /v1/presence",
         "GET /v1/rooms/{name}/presence",
+        "POST /v1/meeting-tokens",
+        "GET /v1/meeting-tokens/{token}",
     ]
 
 

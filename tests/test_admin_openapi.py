@@ -209,6 +209,45 @@ def test_real_presence_responses_match_the_document(serve: Serve, http_client: H
     }
 
 
+def test_real_meeting_token_responses_match_the_document(serve: Serve, http_client: Http) -> None:
+    world = small_scenario().world()
+    c = http_client.at(serve(world, api_key="test-key").base_url)
+    doc = served(c)
+    made, one = "/meeting-tokens", "/meeting-tokens/{token}"
+    checked: dict[tuple[str, str], set[int]] = {}
+    key = {"Authorization": "Bearer test-key"}
+
+    def check(template: str, method: str, r: Resp) -> Any:
+        doc.check(template, r, method)
+        assert r.headers[VERSION_HEADER] == __version__
+        checked.setdefault((template, method), set()).add(r.status)
+        return r.json()
+
+    def call(method: str, path: str, body: Any = None, **params: Any) -> Resp:
+        return c.call(method.upper(), path, body, headers=key, params=params or None)
+
+    now = world.clock.now()
+    props = {"room_name": "standup", "user_name": "A", "is_owner": True, "exp": now + 60}
+    token = check(made, "post", call("post", "/v1/meeting-tokens", {"properties": props}))["token"]
+    check(made, "post", call("post", "/v1/meeting-tokens"))
+    check(made, "post", call("post", "/v1/meeting-tokens", {"properties": {"nope": 1}}))
+    check(made, "post", c.call("POST", "/v1/meeting-tokens", {}))  # no Authorization: 400
+    wrong = {"Authorization": "Bearer x"}
+    check(made, "post", c.call("POST", "/v1/meeting-tokens", {}, headers=wrong))  # 401
+    assert check(one, "get", call("get", f"/v1/meeting-tokens/{token}")) == props
+    check(one, "get", call("get", "/v1/meeting-tokens/nope"))
+    check(one, "get", call("get", f"/v1/meeting-tokens/{token}", ignoreNbf="true"))
+    check(one, "get", c.api(f"/v1/meeting-tokens/{token}", key="wrong"))  # 401
+    for status in (429, 500):
+        ok(c.post("/_fake/faults", {"status": status, "count": 2}), 201)
+        check(made, "post", call("post", "/v1/meeting-tokens"))
+        check(one, "get", call("get", f"/v1/meeting-tokens/{token}"))
+    assert checked == {
+        (made, "post"): {200, 400, 401, 429, 500},
+        (one, "get"): {200, 400, 401, 429, 500},
+    }
+
+
 def test_a_schema_violation_would_be_caught(serve: Serve, http_client: Http) -> None:
     """The validator is not vacuous: a tampered body fails against the served document."""
     c = http_client.at(serve(small_scenario().world()).base_url)

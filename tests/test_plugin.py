@@ -553,6 +553,38 @@ def test_a_meeting_driven_live(inner: pytest.Pytester, mode: list[str]) -> None:
     run(inner, *mode).assert_outcomes(passed=5)
 
 
+def test_meeting_tokens_from_the_handle(inner: pytest.Pytester, mode: list[str]) -> None:
+    """token() makes a token in one line (in-process: the server's signer; external: POST
+    /v1/meeting-tokens); the API validates it and a join with it applies its fields."""
+    write(
+        inner,
+        """
+        T = 1717243200
+
+        def test_a_token_round_trip(fake_meetings):
+            from fake_meetings.testing import FakeMeetingsError
+
+            fake_meetings.clock.set(T)
+            token = fake_meetings.token(room_name="standup", user_name="Alice", exp=T + 60)
+            assert token.count(".") == 2
+            seen = get(fake_meetings, "/meeting-tokens/" + token).json()
+            assert seen == {"room_name": "standup", "user_name": "Alice", "exp": T + 60}
+            alice = fake_meetings.join(token=token)
+            assert alice.room == "standup"
+            (p,) = get(fake_meetings, "/meetings/" + alice.session_id).json()["participants"]
+            assert p["user_name"] == "Alice"
+            with pytest.raises(FakeMeetingsError, match="not valid for room"):
+                fake_meetings.join("retro", token=token)
+            with pytest.raises(FakeMeetingsError, match="is_owner"):
+                fake_meetings.token(is_owner="yes")
+            fake_meetings.clock.advance(60)
+            with pytest.raises(FakeMeetingsError, match="expired"):
+                fake_meetings.join(token=token)
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=1)
+
+
 def test_api_key_option_makes_the_key_exact(inner: pytest.Pytester) -> None:
     write(
         inner,

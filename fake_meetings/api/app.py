@@ -8,24 +8,27 @@ With no fault and no rate limit configured, a Daily request pays only a few attr
 from __future__ import annotations
 
 import logging
+import secrets
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from .. import __version__
 from ..config import ServerConfig
+from ..domain.tokens import TokenDesk
 from ..domain.world import World
 from ..state.faults import Fault
 from ..state.journal import Journal, make_entry
 from ..state.namespaces import Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
-from . import admin, meetings, presence, rooms
+from . import admin, meetings, presence, rooms, tokens
 from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
 from .state import (
     CONFIG,
     LIMITER,
     NAMESPACES,
+    TOKENS,
     answering_namespace,
     existing_namespace,
     namespace_of,
@@ -173,8 +176,11 @@ def create_app(
         world, per_key=config.namespaces, journal=journal, cap=config.max_namespaces
     )
     app[LIMITER] = RateLimiter() if config.rate_limit else None
+    secret = config.token_secret or secrets.token_urlsafe(32)  # per server [F]
+    app[TOKENS] = TokenDesk(secret, config.domain, config.api_key)
     admin.add_routes(app, config)
     meetings.add_routes(app)
     rooms.add_routes(app)
     presence.add_routes(app)
+    tokens.add_routes(app)
     return app

@@ -10,11 +10,14 @@ from aiohttp import web
 
 from ..domain import timeline
 from ..domain.model import Participant, Session
+from ..domain.tokens import joining
 from ..errors import invalid
 from ..state.namespaces import check_owner, check_text
+from . import tokens
 from .bodies import json_answer, json_object, space_of
 
 JOIN_EXAMPLE = '{"room": "standup", "user_name": "Alice", "user_id": "u-1", "owner": false}'
+JOIN_FIELDS = ("room", "user_name", "user_id", "owner", "token")
 LEAVE_EXAMPLE = '{"participant_id": "<the id a join returned>"}'
 
 
@@ -38,16 +41,20 @@ def _answer(session: Session, stay: Participant, now: int) -> dict[str, Any]:
 
 async def join(request: web.Request) -> web.Response:
     body = await json_object(request, JOIN_EXAMPLE)
-    unknown = [k for k in body if k not in ("room", "user_name", "user_id", "owner")]
+    unknown = [k for k in body if k not in JOIN_FIELDS]
     if unknown:
         raise invalid(f"unknown field {unknown[0]!r:.100}; send fields like {JOIN_EXAMPLE}")
-    room = _text(body, "room", JOIN_EXAMPLE, required=True)
-    assert room is not None
+    token = _text(body, "token", JOIN_EXAMPLE, required=False)
+    room = _text(body, "room", JOIN_EXAMPLE, required=token is None)
     owner = check_owner(body.get("owner", False))
     user_name = _text(body, "user_name", JOIN_EXAMPLE, required=False)
     user_id = _text(body, "user_id", JOIN_EXAMPLE, required=False)
     space = space_of(request)
     async with space.lock:  # not in the middle of a load that appends to the current sessions
+        if token is not None:  # its room, user fields and time limits apply (§9, §11)
+            who = joining(tokens.check_token(request, token), room, user_name, user_id, owner)
+            room, user_name, user_id, owner = who.room, who.user_name, who.user_id, who.owner
+        assert room is not None
         session, stay = space.join(room, user_name=user_name, user_id=user_id, owner=owner)
     return json_answer(_answer(session, stay, space.world.clock.now()), status=201)
 

@@ -16,12 +16,14 @@ from ..config import ServerConfig
 from ..domain.query import MAX_LIMIT
 from ..domain.rooms import MAX_NAME, PRIVACY
 from ..domain.times import MAX_TIMESTAMP
-from . import meetings, presence, rooms
+from ..domain.tokens import MAX_TEXT, PROPERTIES
+from . import meetings, presence, rooms, tokens
 from .errors import VERSION_HEADER
 
 EMULATES = "Daily REST API v1"
 ROUTES = tuple(
-    f"{method} /v1{path}" for method, path, _ in (*meetings.ROUTES, *rooms.ROUTES, *presence.ROUTES)
+    f"{method} /v1{path}"
+    for method, path, _ in (*meetings.ROUTES, *rooms.ROUTES, *presence.ROUTES, *tokens.ROUTES)
 )
 
 _ref = {
@@ -228,6 +230,8 @@ def document(config: ServerConfig) -> dict[str, Any]:
     doc["paths"].update(_room_paths(errors, one, limit, limit_doc, cursor_doc))
     doc["paths"].update(_presence_paths(errors, one, limit, limit_doc))
     doc["components"]["schemas"].update(_presence_schemas())
+    doc["paths"].update(_token_paths(errors))
+    doc["components"]["schemas"].update(_token_schemas())
     if config.auth:
         doc["components"]["securitySchemes"] = {
             "bearerAuth": {
@@ -528,5 +532,83 @@ def _schemas() -> dict[str, Any]:
                     "items": _ref["Participant"],
                 }
             },
+        },
+    }
+
+
+def _token_paths(errors: tuple[str, ...]) -> dict[str, Any]:
+    """The paths of tokens.ROUTES (contract part two, §11)."""
+    body = {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"properties": {"$ref": "#/components/schemas/TokenRequest"}},
+                }
+            }
+        },
+    }
+    token = {
+        "name": "token",
+        "in": "path",
+        "required": True,
+        "description": "A meeting token (a JWT).",
+        "schema": {"type": "string", "minLength": 1},
+    }
+    ignore_nbf = _query(
+        "ignoreNbf", "true: a token whose nbf is still ahead is valid.", {"type": "boolean"}
+    )
+    made = _json("The token (an HS256 JWT).", {"$ref": "#/components/schemas/MeetingToken"})
+    props = _json(
+        "The token's properties, by their full names.",
+        {"$ref": "#/components/schemas/TokenProperties"},
+    )
+    return {
+        "/meeting-tokens": {
+            "post": {
+                "operationId": "createMeetingToken",
+                "summary": "Create a meeting token (unknown properties: 400)",
+                "requestBody": body,
+                "responses": _responses(made, tuple(sorted({*errors, "413"}))),
+            }
+        },
+        "/meeting-tokens/{token}": {
+            "get": {
+                "operationId": "validateMeetingToken",
+                "summary": "Validate a meeting token (bad, expired or not yet valid: 400)",
+                "parameters": [token, ignore_nbf],
+                "responses": _responses(props, errors),
+            }
+        },
+    }
+
+
+def _token_schemas() -> dict[str, Any]:
+    kinds: dict[str, dict[str, Any]] = {
+        "a boolean": {"type": "boolean"},
+        "an integer": {"type": "integer", "minimum": 0, "maximum": 2**53 - 1},
+        "a string": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
+        "a JSON object": {"type": "object"},
+    }
+    sent: dict[str, Any] = {}
+    for name, kind in PROPERTIES.items():
+        schema = dict(kinds[kind])
+        if name == "eject_after_elapsed":
+            schema["minimum"] = 1
+        sent[name] = {"anyOf": [schema, {"type": "null"}]}
+    return {
+        "TokenRequest": {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "properties": sent,
+        },
+        "TokenProperties": {"type": "object", "description": "Daily's token properties."},
+        "MeetingToken": {
+            "type": "object",
+            "required": ["token"],
+            "additionalProperties": False,
+            "properties": {"token": {"type": "string", "pattern": "^[^.]+[.][^.]+[.][^.]+$"}},
         },
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..config import ServerConfig
+from ..domain.tokens import TokenDesk
 from ..domain.world import World
 from ..state.namespaces import Namespace, Namespaces
 from ..state.ratelimit import RateLimiter
@@ -13,6 +14,7 @@ from .errors import ApiError
 
 CONFIG = web.AppKey("config", ServerConfig)
 NAMESPACES = web.AppKey("namespaces", Namespaces)
+TOKENS = web.AppKey("tokens", TokenDesk)  # issues and checks meeting tokens
 LIMITER = web.AppKey[RateLimiter | None]("limiter")  # None unless --rate-limit
 # the namespace a request acts on, once a route or a fault of that namespace took it
 ACTS_ON = web.RequestKey("acts_on", Namespace)

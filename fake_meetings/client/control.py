@@ -180,9 +180,15 @@ class ControlPlane:
     def real_clock(self) -> None:
         self._post_json("/_fake/clock", {"real": True})
 
-    def join(self, room: str, **who: Any) -> dict[str, Any]:
+    def join(self, room: str | None, **who: Any) -> dict[str, Any]:
         answer = self._post_json("/_fake/join", {"room": room, **who})
-        return {"participant_id": answer["participant_id"], "session_id": answer["session_id"]}
+        keys = ("participant_id", "session_id", "room")
+        return {k: answer[k] for k in keys if k in answer}
+
+    def token(self, properties: dict[str, Any]) -> str:
+        """``POST /v1/meeting-tokens`` (a Daily route, with this client's API key)."""
+        answer = self._post_json("/v1/meeting-tokens", {"properties": properties})
+        return str(answer["token"])
 
     def leave(self, participant_id: str) -> None:
         self._post_json("/_fake/leave", {"participant_id": participant_id})

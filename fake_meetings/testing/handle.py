@@ -76,7 +76,7 @@ class Present:
 
     participant_id: str  #: the participant_id /meetings shows for this stay
     session_id: str  #: the id of the meeting session joined (/meetings/{session_id})
-    room: str
+    room: str | None  #: the room joined (None only from a server that does not say)
     handle: FakeMeetings = field(repr=False, compare=False)
 
     def leave(self) -> None:
@@ -92,7 +92,8 @@ class Backend(Protocol):
     def set_clock(self, instant: int) -> None: ...
     def advance_clock(self, seconds: int) -> None: ...
     def real_clock(self) -> None: ...
-    def join(self, room: str, **who: Any) -> dict[str, Any]: ...
+    def join(self, room: str | None, **who: Any) -> dict[str, Any]: ...
+    def token(self, properties: dict[str, Any]) -> str: ...
     def leave(self, participant_id: str) -> None: ...
     def requests(self) -> list[RecordedRequest]: ...
     def clear_requests(self) -> None: ...
@@ -221,17 +222,32 @@ class FakeMeetings:
 
     def join(
         self,
-        room: str,
+        room: str | None = None,
         *,
         user_name: str | None = None,
         user_id: str | None = None,
         owner: bool = False,
+        token: str | None = None,
     ) -> Present:
         """Someone joins ``room`` now, at the server clock's instant: into the session ongoing
         there, or a new one that starts now. ``leave()`` on the answer ends the stay. A bad
-        field (an empty room name, a user name that is not text) raises FakeMeetingsError."""
-        ids = self._backend.join(room, user_name=user_name, user_id=user_id, owner=owner)
-        return Present(ids["participant_id"], ids["session_id"], room, self)
+        field (an empty room name, a user name that is not text) raises FakeMeetingsError.
+
+        With a meeting ``token`` (:meth:`token`, or self-signed with the API key) its
+        ``room_name`` (the room, when ``room`` is not given), ``user_name``, ``user_id`` and
+        ``is_owner`` apply; a token for another room, expired or not yet valid at the server
+        clock raises FakeMeetingsError."""
+        who: dict[str, Any] = {"user_name": user_name, "user_id": user_id, "owner": owner}
+        if token is not None:
+            who["token"] = token
+        ids = self._backend.join(room, **who)
+        return Present(ids["participant_id"], ids["session_id"], ids.get("room") or room, self)
+
+    def token(self, **properties: Any) -> str:
+        """A meeting token (``POST /meeting-tokens``) with Daily's ``properties``:
+        ``fake_meetings.token(room_name="standup", user_name="Alice", is_owner=True)``.
+        Properties are checked like the server checks them (FakeMeetingsError)."""
+        return self._backend.token(properties)
 
     def leave(self, participant: str | Present) -> None:
         """A participant (or the id a join returned) leaves now; the last one to leave ends the

@@ -4,15 +4,19 @@ through the state layer (``state/namespaces.py``), the same calls the control pl
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..client.control import FakeMeetingsError
+from ..config import DEFAULT_DOMAIN
+from ..domain.model import Participant, Session
 from ..domain.scenario import Scenario, ScenarioError, load_data
 from ..domain.store import DuplicateSessionId, Store
+from ..domain.tokens import TokenDesk, joining
 from ..domain.validate import Problem
 from ..domain.world import World
-from ..errors import ApiError
+from ..errors import ApiError, invalid
 from .handle import Mode, RecordedRequest, Source, is_text, read_scenario, source_label
 
 if TYPE_CHECKING:
@@ -36,9 +40,18 @@ class LocalBackend:
     control plane). ``run`` executes a change on the server's loop (``ServerThread.call``) so
     no request sees it half done."""
 
-    def __init__(self, space: Namespace, run: OnLoop | None = None):
+    def __init__(
+        self,
+        space: Namespace,
+        run: OnLoop | None = None,
+        tokens: TokenDesk | None = None,
+        api_key: str | None = None,
+    ):
         self.space = space
         self._run: OnLoop = run or _direct
+        # the server's token desk (app[TOKENS]); alone, a desk of its own
+        self.tokens = tokens or TokenDesk(secrets.token_urlsafe(32), DEFAULT_DOMAIN)
+        self.api_key = api_key  # the handle's key: tokens self-signed with it are accepted
         # scenarios that do not depend on the wall clock, parsed and indexed once per session
         self._cache: dict[tuple[str, int, int, int | None], tuple[Scenario, Store]] = {}
 
@@ -111,9 +124,27 @@ class LocalBackend:
     def real_clock(self) -> None:
         self._run(self.space.real_clock)
 
-    def join(self, room: str, **who: Any) -> dict[str, Any]:
-        session, stay = self._refused("join", lambda: self.space.join(room, **who))
-        return {"participant_id": stay.participant_id, "session_id": session.id}
+    def join(self, room: str | None, **who: Any) -> dict[str, Any]:
+        token = who.pop("token", None)
+
+        def change() -> tuple[Session, Participant]:  # on the loop: the clock the server reads
+            if token is None:
+                if room is None:
+                    raise invalid("room: required (or a token with a room_name)")
+                return self.space.join(room, **who)
+            now = self.world.clock.now()
+            found = joining(self.tokens.verify(token, now, key=self.api_key), room, **who)
+            return self.space.join(
+                found.room, user_name=found.user_name, user_id=found.user_id, owner=found.owner
+            )
+
+        session, stay = self._refused("join", change)
+        ids = {"participant_id": stay.participant_id, "session_id": session.id}
+        return {**ids, "room": session.room}
+
+    def token(self, properties: dict[str, Any]) -> str:
+        now = self.world.clock.now()
+        return self._refused("token", lambda: self.tokens.issue(properties, now))
 
     def leave(self, participant_id: str) -> None:
         self._refused("leave", lambda: self.space.leave(participant_id))

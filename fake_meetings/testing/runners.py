@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..api.app import create_app
 from ..api.runner import Runner, listen
-from ..api.state import NAMESPACES
+from ..api.state import NAMESPACES, TOKENS
 from ..config import ServerConfig
 from ..domain.world import World
 from ..state.journal import Journal
@@ -122,7 +122,7 @@ class ServerThread(_Server):
         from .local import LocalBackend
 
         return FakeMeetings(
-            LocalBackend(self.app[NAMESPACES].default, self.call),
+            LocalBackend(self.app[NAMESPACES].default, self.call, self.app[TOKENS], api_key),
             self.url,
             api_key,
         )
@@ -191,7 +191,7 @@ class AsyncServer(_Server):
         from .local import LocalBackend
 
         return FakeMeetings(
-            LocalBackend(self.app[NAMESPACES].default),
+            LocalBackend(self.app[NAMESPACES].default, None, self.app[TOKENS], api_key),
             self.url,
             api_key,
         )
