@@ -182,6 +182,8 @@ def test_serve_prints_the_url_and_a_count_serves_and_stops_on_sigterm(
     s = serve("--port", "0", "--scenario", str(scenario_file))
     assert s.port != 0
     assert re.search(r"\b3 sessions\b", s.lines[1]), s.lines
+    # the route families served, on the same line
+    assert "routes: /v1/meetings, /v1/rooms, /v1/presence, /v1/meeting-tokens" in s.lines[1]
     r = s.get("/v1/meetings")
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("application/json")

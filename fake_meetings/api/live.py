@@ -16,7 +16,10 @@ from ..state.namespaces import check_owner, check_text
 from . import tokens
 from .bodies import json_answer, json_object, space_of
 
-JOIN_EXAMPLE = '{"room": "standup", "user_name": "Alice", "user_id": "u-1", "owner": false}'
+JOIN_EXAMPLE = (
+    '{"room": "standup", "user_name": "Alice", "user_id": "u-1", "owner": false} '
+    '(or {"token": "<a meeting token>"})'
+)
 JOIN_FIELDS = ("room", "user_name", "user_id", "owner", "token")
 LEAVE_EXAMPLE = '{"participant_id": "<the id a join returned>"}'
 

@@ -164,8 +164,16 @@ def _summary(loaded: Loaded, config: ServerConfig) -> str:
     return (
         f"serving {len(loaded.sessions)} sessions in {rooms} room{'s' * (rooms != 1)} "
         f"from {', '.join(loaded.sources)} (clock: {clock}; auth: {auth}; "
-        f"control plane /_fake/: {admin}{extra})"
+        f"control plane /_fake/: {admin}{extra}); {route_families()}"
     )
+
+
+def route_families() -> str:
+    """The Daily route families served, from the one route table."""
+    from ..api.openapi import ROUTES
+
+    families = dict.fromkeys("/" + "/".join(r.split()[1].split("/")[1:3]) for r in ROUTES)
+    return f"routes: {', '.join(families)} (also without /v1)"
 
 
 async def _serve(app: web.Application, config: ServerConfig, summary: str) -> None:
