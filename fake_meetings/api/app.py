@@ -21,9 +21,10 @@ from ..state.faults import Fault
 from ..state.journal import Journal, make_entry
 from ..state.namespaces import Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
-from . import admin, meetings, presence, rooms, tokens
+from . import admin
 from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
+from .routes import add_daily_routes
 from .state import (
     CONFIG,
     LIMITER,
@@ -179,8 +180,5 @@ def create_app(
     secret = config.token_secret or secrets.token_urlsafe(32)  # per server [F]
     app[TOKENS] = TokenDesk(secret, config.domain, config.api_key)
     admin.add_routes(app, config)
-    meetings.add_routes(app)
-    rooms.add_routes(app)
-    presence.add_routes(app)
-    tokens.add_routes(app)
+    add_daily_routes(app)
     return app

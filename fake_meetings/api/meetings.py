@@ -109,9 +109,3 @@ ROUTES = (
     ("GET", "/meetings/{meeting}", get_session),
     ("GET", "/meetings/{meeting}/participants", get_participants),
 )
-
-
-def add_routes(app: web.Application) -> None:
-    for prefix in ("", "/v1"):
-        for method, path, handler in ROUTES:
-            app.router.add_route(method, prefix + path, handler)

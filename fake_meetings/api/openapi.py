@@ -17,14 +17,11 @@ from ..domain.query import MAX_LIMIT
 from ..domain.rooms import MAX_NAME, PRIVACY
 from ..domain.times import MAX_TIMESTAMP
 from ..domain.tokens import MAX_TEXT, PROPERTIES
-from . import meetings, presence, rooms, tokens
 from .errors import VERSION_HEADER
+from .routes import daily_routes
 
 EMULATES = "Daily REST API v1"
-ROUTES = tuple(
-    f"{method} /v1{path}"
-    for method, path, _ in (*meetings.ROUTES, *rooms.ROUTES, *presence.ROUTES, *tokens.ROUTES)
-)
+ROUTES = tuple(f"{method} /v1{path}" for method, path, _ in daily_routes())
 
 _ref = {
     name: {"$ref": f"#/components/schemas/{name}"}
@@ -114,6 +111,19 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     }
 
 
+def _page(item: dict[str, str]) -> dict[str, Any]:
+    """Daily's paged list: ``{"total_count": N, "data": [at most 100 items]}``."""
+    return {
+        "type": "object",
+        "required": ["total_count", "data"],
+        "additionalProperties": False,
+        "properties": {
+            "total_count": {"type": "integer", "minimum": 0},
+            "data": {"type": "array", "maxItems": MAX_LIMIT, "items": item},
+        },
+    }
+
+
 def document(config: ServerConfig) -> dict[str, Any]:
     limit: dict[str, Any] = {"type": "integer", "minimum": 1, "default": MAX_LIMIT}
     if config.strict_limit:
@@ -152,7 +162,7 @@ def document(config: ServerConfig) -> dict[str, Any]:
             {"url": "/v1"},
             {"url": "/", "description": "the same routes without the /v1 prefix"},
         ],
-        "paths": {  # exactly meetings.ROUTES + rooms.ROUTES (tests/test_admin_openapi.py checks)
+        "paths": {  # exactly routes.daily_routes() (tests/test_admin_openapi.py checks)
             "/meetings": {
                 "get": {
                     "operationId": "listMeetings",
@@ -433,15 +443,7 @@ def _presence_schemas() -> dict[str, Any]:
             "type": "object",
             "additionalProperties": {"type": "array", "minItems": 1, "items": _ref["Present"]},
         },
-        "RoomPresencePage": {
-            "type": "object",
-            "required": ["total_count", "data"],
-            "additionalProperties": False,
-            "properties": {
-                "total_count": {"type": "integer", "minimum": 0},
-                "data": {"type": "array", "maxItems": MAX_LIMIT, "items": _ref["Present"]},
-            },
-        },
+        "RoomPresencePage": _page(_ref["Present"]),
     }
 
 
@@ -479,15 +481,7 @@ def _schemas() -> dict[str, Any]:
                 },
             },
         },
-        "MeetingsPage": {
-            "type": "object",
-            "required": ["total_count", "data"],
-            "additionalProperties": False,
-            "properties": {
-                "total_count": {"type": "integer", "minimum": 0},
-                "data": {"type": "array", "maxItems": MAX_LIMIT, "items": _ref["Session"]},
-            },
-        },
+        "MeetingsPage": _page(_ref["Session"]),
         "Room": {
             "type": "object",
             "required": ["id", "name", "api_created", "privacy", "url", "created_at", "config"],
@@ -505,15 +499,7 @@ def _schemas() -> dict[str, Any]:
                 "config": {"type": "object"},
             },
         },
-        "RoomsPage": {
-            "type": "object",
-            "required": ["total_count", "data"],
-            "additionalProperties": False,
-            "properties": {
-                "total_count": {"type": "integer", "minimum": 0},
-                "data": {"type": "array", "maxItems": MAX_LIMIT, "items": _ref["Room"]},
-            },
-        },
+        "RoomsPage": _page(_ref["Room"]),
         "RoomDeleted": {
             "type": "object",
             "required": ["deleted", "name"],

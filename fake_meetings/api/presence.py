@@ -46,9 +46,3 @@ ROUTES = (
     ("GET", "/presence", everywhere),
     ("GET", "/rooms/{name}/presence", in_room),
 )
-
-
-def add_routes(app: web.Application) -> None:
-    for prefix in ("", "/v1"):
-        for method, path, handler in ROUTES:
-            app.router.add_route(method, prefix + path, handler)

@@ -122,9 +122,3 @@ ROUTES = (
     ("POST", "/rooms/{name}", update),
     ("DELETE", "/rooms/{name}", delete),
 )
-
-
-def add_routes(app: web.Application) -> None:
-    for prefix in ("", "/v1"):
-        for method, path, handler in ROUTES:
-            app.router.add_route(method, prefix + path, handler)

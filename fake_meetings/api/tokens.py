@@ -61,9 +61,3 @@ ROUTES = (
     ("POST", "/meeting-tokens", create),
     ("GET", "/meeting-tokens/{token}", validate),
 )
-
-
-def add_routes(app: web.Application) -> None:
-    for prefix in ("", "/v1"):
-        for method, path, handler in ROUTES:
-            app.router.add_route(method, prefix + path, handler)
