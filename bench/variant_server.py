@@ -47,7 +47,7 @@ def uncached() -> str:
         )
         return web.Response(body=body, content_type="application/json")
 
-    # add_routes reads the module's route table when the app is made
+    # routes.daily_routes() reads the families' tables when the app is made
     meetings.ROUTES = (("GET", "/meetings", list_sessions), *meetings.ROUTES[1:])
     return "GET /meetings renders with render.meetings_page on every request"
 
