@@ -21,7 +21,7 @@ pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-EXPECTED = ("requests", "aiohttp", "pagination", "live", "outside-pytest")
+EXPECTED = ("requests", "aiohttp", "pagination", "live", "rooms-tokens", "outside-pytest")
 SHARED = "all"  # files every example gets
 BLOCK = re.compile(
     r"^<!-- example: (?P<name>[\w-]+) (?P<file>[\w./-]+\.(?:py|ini)) -->\n"
