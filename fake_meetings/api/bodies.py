@@ -76,3 +76,24 @@ async def json_object(request: web.Request, example: str) -> dict[str, Any]:
 def kind_of(value: object) -> str:
     names = {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
     return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+async def daily_body(request: web.Request, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON object of a Daily-route request body (an empty body is ``{}``), refusing a
+    field not in ``fields``."""
+    raw = await read_body(request)
+    if not raw.strip():
+        return {}
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise invalid(f"body: not valid JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise invalid(f"body: expected a JSON object; got {kind_of(value)}")
+    for key in value:
+        if key not in fields:
+            raise invalid(
+                f"unknown field {key[:100]!r} in the request body; expected {', '.join(fields)}"
+            )
+    return value
+

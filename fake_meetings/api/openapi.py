@@ -111,6 +111,15 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     }
 
 
+_ROOM_NAME_PARAM = {
+    "name": "name",
+    "in": "path",
+    "required": True,
+    "description": "A room name.",
+    "schema": {"type": "string", "minLength": 1},
+}
+
+
 def _page(item: dict[str, str]) -> dict[str, Any]:
     """Daily's paged list: ``{"total_count": N, "data": [at most 100 items]}``."""
     return {
@@ -263,13 +272,7 @@ def _room_paths(
     cursor_doc: str,
 ) -> dict[str, Any]:
     """The paths of rooms.ROUTES (contract part two, §10)."""
-    name = {
-        "name": "name",
-        "in": "path",
-        "required": True,
-        "description": "A room name.",
-        "schema": {"type": "string", "minLength": 1},
-    }
+    name = _ROOM_NAME_PARAM
     privacy = {"type": ["string", "null"], "enum": [*PRIVACY, None]}
     properties = {
         "type": ["object", "null"],
@@ -359,13 +362,7 @@ def _presence_paths(
     errors: tuple[str, ...], one: tuple[str, ...], limit: dict[str, Any], limit_doc: str
 ) -> dict[str, Any]:
     """The paths of presence.ROUTES (contract part two, §12)."""
-    name = {
-        "name": "name",
-        "in": "path",
-        "required": True,
-        "description": "A room name.",
-        "schema": {"type": "string", "minLength": 1},
-    }
+    name = _ROOM_NAME_PARAM
     exact = "(exact, case-sensitive)"
     return {
         "/presence": {

@@ -16,7 +16,7 @@ from aiohttp import web
 from ..domain.query import UnknownCursor
 from ..domain.rooms import PRIVACY, Room, invalid_name_info, list_rooms
 from . import params
-from .bodies import kind_of, read_body
+from .bodies import daily_body, kind_of
 from .errors import invalid, not_found
 from .state import CONFIG, namespace_of, world_of
 
@@ -53,7 +53,7 @@ async def get_one(request: web.Request) -> web.Response:
 
 
 async def create(request: web.Request) -> web.Response:
-    body = await _body(request, CREATE_FIELDS)
+    body = await daily_body(request, CREATE_FIELDS)
     name = body.get("name")
     if name is not None:
         if not isinstance(name, str):
@@ -68,7 +68,7 @@ async def create(request: web.Request) -> web.Response:
 
 async def update(request: web.Request) -> web.Response:
     name = request.match_info["name"]
-    body = await _body(request, UPDATE_FIELDS)
+    body = await daily_body(request, UPDATE_FIELDS)
     room = namespace_of(request).update_room(name, _privacy(body), _properties(body))
     return _json(_room(request, room))
 
@@ -77,25 +77,6 @@ async def delete(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     room = namespace_of(request).delete_room(name)
     return _json({"deleted": True, "name": room.name})
-
-
-async def _body(request: web.Request, fields: tuple[str, ...]) -> dict[str, Any]:
-    """The JSON object of a request body (an empty body is ``{}``), with only ``fields``."""
-    raw = await read_body(request)
-    if not raw.strip():
-        return {}
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise invalid(f"body: not valid JSON ({exc})") from None
-    if not isinstance(value, dict):
-        raise invalid(f"body: expected a JSON object; got {kind_of(value)}")
-    for key in value:
-        if key not in fields:
-            raise invalid(
-                f"unknown field {key[:100]!r} in the request body; expected {', '.join(fields)}"
-            )
-    return value
 
 
 def _privacy(body: Mapping[str, Any]) -> str | None:

@@ -12,7 +12,7 @@ import orjson
 from aiohttp import web
 
 from ..domain.tokens import Token
-from .bodies import kind_of, read_body
+from .bodies import daily_body
 from .errors import invalid
 from .state import TOKENS, namespace_of, request_key, world_of
 
@@ -31,18 +31,7 @@ def check_token(request: web.Request, token: str, *, ignore_nbf: bool = False) -
 
 
 async def create(request: web.Request) -> web.Response:
-    raw = await read_body(request)
-    body: Any = {}
-    if raw.strip():
-        try:
-            body = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise invalid(f"body: not valid JSON ({exc})") from None
-    if not isinstance(body, dict):
-        raise invalid(f"body: expected a JSON object; got {kind_of(body)}")
-    for key in body:
-        if key not in CREATE_FIELDS:
-            raise invalid(f"unknown field {key[:100]!r} in the request body; expected properties")
+    body = await daily_body(request, CREATE_FIELDS)
     now = world_of(request).clock.now()
     return _json({"token": request.app[TOKENS].issue(body.get("properties"), now)})
 
