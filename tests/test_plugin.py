@@ -329,6 +329,32 @@ def test_loaded_rooms_are_served_in_both_modes(inner: pytest.Pytester, mode: lis
     run(inner, *mode).assert_outcomes(passed=1)
 
 
+def test_the_handle_creates_rooms_in_both_modes(inner: pytest.Pytester, mode: list[str]) -> None:
+    write(
+        inner,
+        """
+        from fake_meetings.testing import FakeMeetingsError
+
+        def test_a_room_in_one_line(fake_meetings):
+            fake_meetings.clock.set("2024-06-03T15:00:00Z")
+            config = {"max_participants": 2}
+            room = fake_meetings.room("lesson-42", privacy="private", properties=config)
+            assert (room["name"], room["privacy"]) == ("lesson-42", "private")
+            assert room["api_created"] is True
+            assert room["config"] == {"max_participants": 2}
+            assert room["created_at"] == "2024-06-03T15:00:00.000Z"
+            assert get(fake_meetings, "/rooms/lesson-42").json() == room
+            anonymous = fake_meetings.room()
+            assert len(anonymous["name"]) == 20
+            for bad in ("lesson-42", "no spaces", ""):
+                with pytest.raises(FakeMeetingsError):
+                    fake_meetings.room(bad)
+            assert get(fake_meetings, "/rooms").json()["total_count"] == 2
+        """,
+    )
+    run(inner, *mode).assert_outcomes(passed=1)
+
+
 def test_load_and_add_session(inner: pytest.Pytester, mode: list[str]) -> None:
     inner.makefile(
         ".yaml",

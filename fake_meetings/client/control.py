@@ -190,6 +190,10 @@ class ControlPlane:
         answer = self._post_json("/v1/meeting-tokens", {"properties": properties})
         return str(answer["token"])
 
+    def room(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v1/rooms`` (a Daily route, with this client's API key): the room."""
+        return dict(self._post_json("/v1/rooms", body))
+
     def leave(self, participant_id: str) -> None:
         self._post_json("/_fake/leave", {"participant_id": participant_id})
 

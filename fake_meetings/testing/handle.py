@@ -94,6 +94,7 @@ class Backend(Protocol):
     def real_clock(self) -> None: ...
     def join(self, room: str | None, **who: Any) -> dict[str, Any]: ...
     def token(self, properties: dict[str, Any]) -> str: ...
+    def room(self, body: dict[str, Any]) -> dict[str, Any]: ...
     def leave(self, participant_id: str) -> None: ...
     def requests(self) -> list[RecordedRequest]: ...
     def clear_requests(self) -> None: ...
@@ -248,6 +249,19 @@ class FakeMeetings:
         ``fake_meetings.token(room_name="standup", user_name="Alice", is_owner=True)``.
         Properties are checked like the server checks them (FakeMeetingsError)."""
         return self._backend.token(properties)
+
+    def room(
+        self,
+        name: str | None = None,
+        *,
+        privacy: str | None = None,
+        properties: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Create a room now, as ``POST /rooms`` does (``fake_meetings.room("lesson-42",
+        privacy="private")``), and return Daily's room object. Without a name, a random one.
+        A bad or taken name raises FakeMeetingsError."""
+        body: dict[str, Any] = {"name": name, "privacy": privacy, "properties": properties}
+        return self._backend.room({k: v for k, v in body.items() if v is not None})
 
     def leave(self, participant: str | Present) -> None:
         """A participant (or the id a join returned) leaves now; the last one to leave ends the

@@ -46,12 +46,14 @@ class LocalBackend:
         run: OnLoop | None = None,
         tokens: TokenDesk | None = None,
         api_key: str | None = None,
+        domain: str = DEFAULT_DOMAIN,
     ):
         self.space = space
         self._run: OnLoop = run or _direct
         # the server's token desk (app[TOKENS]); alone, a desk of its own
         self.tokens = tokens or TokenDesk(secrets.token_urlsafe(32), DEFAULT_DOMAIN)
         self.api_key = api_key  # the handle's key: tokens self-signed with it are accepted
+        self.domain = domain  # of the rooms' urls
         # scenarios that do not depend on the wall clock, parsed and indexed once per session
         self._cache: dict[tuple[str, int, int, int | None], tuple[Scenario, Store]] = {}
 
@@ -145,6 +147,12 @@ class LocalBackend:
     def token(self, properties: dict[str, Any]) -> str:
         now = self.world.clock.now()
         return self._refused("token", lambda: self.tokens.issue(properties, now))
+
+    def room(self, body: dict[str, Any]) -> dict[str, Any]:
+        from ..api.rooms import create_room
+
+        room = self._refused("room", lambda: create_room(self.space, body))
+        return room.as_json(self.domain)
 
     def leave(self, participant_id: str) -> None:
         self._refused("leave", lambda: self.space.leave(participant_id))

@@ -122,7 +122,13 @@ class ServerThread(_Server):
         from .local import LocalBackend
 
         return FakeMeetings(
-            LocalBackend(self.app[NAMESPACES].default, self.call, self.app[TOKENS], api_key),
+            LocalBackend(
+                self.app[NAMESPACES].default,
+                self.call,
+                self.app[TOKENS],
+                api_key,
+                self.config.domain,
+            ),
             self.url,
             api_key,
         )
@@ -191,7 +197,9 @@ class AsyncServer(_Server):
         from .local import LocalBackend
 
         return FakeMeetings(
-            LocalBackend(self.app[NAMESPACES].default, None, self.app[TOKENS], api_key),
+            LocalBackend(
+                self.app[NAMESPACES].default, None, self.app[TOKENS], api_key, self.config.domain
+            ),
             self.url,
             api_key,
         )
