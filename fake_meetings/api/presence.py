@@ -1,6 +1,8 @@
 """The Daily presence routes (contract part two, §12): who is in which room at the server
-clock's instant (read once per request). See ``domain/presence.py`` for what "present" means and
-the order; the fake is exact where Daily lags up to 15 seconds."""
+clock's instant (read once per request). See ``domain/presence.py`` for what "present" means
+and the order; the fake is exact where Daily lags up to 15 seconds. An answer is kept for the
+rest of its clock second in the snapshot's render cache (presence changes every second: the
+durations grow)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,8 @@ from aiohttp import web
 from ..domain.presence import by_room, room_presence
 from . import params
 from .errors import not_found
+from .render_cache import Body, cache_of
 from .state import CONFIG, world_of
-
-
-def _json(body: object) -> web.Response:
-    return web.Response(body=orjson.dumps(body), content_type="application/json")
 
 
 async def everywhere(request: web.Request) -> web.Response:
@@ -23,8 +22,13 @@ async def everywhere(request: web.Request) -> web.Response:
     elsewhere."""
     world = world_of(request)
     store, now = world.store, world.clock.now()
-    rooms = by_room(store, now)
-    return _json({room: [x.as_json(now) for x in found] for room, found in rooms.items()})
+    cache, key = cache_of(store), ("presence", now)  # the same answer all through one second
+    body = cache.body(key, now)
+    if body is None:
+        rooms = by_room(store, now)
+        answer = {room: [x.as_json(now) for x in found] for room, found in rooms.items()}
+        body = cache.keep(key, Body((orjson.dumps(answer),)), now)
+    return web.Response(body=body, content_type="application/json")
 
 
 async def in_room(request: web.Request) -> web.Response:
@@ -36,8 +40,13 @@ async def in_room(request: web.Request) -> web.Response:
     query = params.presence_query(request.query, strict_limit=config.strict_limit)
     if rooms.visible(name, now) is None:
         raise not_found(f"room {name} not found")
-    total, found = room_presence(store, name, now, query)
-    return _json({"total_count": total, "data": [x.as_json(now) for x in found]})
+    cache, key = cache_of(store), ("room-presence", name, query, now)
+    body = cache.body(key, now)
+    if body is None:
+        total, found = room_presence(store, name, now, query)
+        answer = {"total_count": total, "data": [x.as_json(now) for x in found]}
+        body = cache.keep(key, Body((orjson.dumps(answer),)), now)
+    return web.Response(body=body, content_type="application/json")
 
 
 # The Daily presence routes, declared once like meetings.ROUTES: served under /v1 and at the

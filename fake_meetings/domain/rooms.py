@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from .model import Session
@@ -57,6 +58,7 @@ def random_name(rng: random.Random) -> str:
     return "".join(rng.choice(_ALPHABET) for _ in range(RANDOM_NAME_LENGTH))
 
 
+@lru_cache(maxsize=8192)  # the same instants are written again and again (presence, rooms)
 def created_at_text(created_at: int) -> str:
     """ISO 8601 UTC with milliseconds, as Daily writes it: ``2019-01-26T09:01:22.000Z``."""
     return datetime.fromtimestamp(created_at, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
