@@ -27,8 +27,11 @@ def request_key(request: web.Request) -> str | None:
 
 def existing_namespace(request: web.Request) -> Namespace | None:
     """The namespace a request acts on, if it exists; never creates one."""
+    spaces = request.app[NAMESPACES]
+    if not spaces.per_key:  # one namespace for everybody: nothing to look up (the hot path)
+        return spaces.default
     space = request.get(ACTS_ON)
-    return space if space is not None else request.app[NAMESPACES].get(request_key(request))
+    return space if space is not None else spaces.get(request_key(request))
 
 
 def namespace_of(request: web.Request) -> Namespace:
@@ -37,6 +40,9 @@ def namespace_of(request: web.Request) -> Namespace:
     keeps it: a request delayed by a fault is answered from the namespace it started in, even
     one deleted meanwhile (which it does not bring back). A key that is not UTF-8 text names no
     namespace: 401, like a wrong key."""
+    spaces = request.app[NAMESPACES]
+    if not spaces.per_key:
+        return spaces.default
     space = existing_namespace(request)
     if space is None:
         key = request_key(request)
@@ -44,7 +50,7 @@ def namespace_of(request: web.Request) -> Namespace:
             raise ApiError(
                 401, "the API key is not valid (it is not UTF-8 text)", "authentication-error"
             )
-        space = request.app[NAMESPACES].for_key(key)
+        space = spaces.for_key(key)
     request[ACTS_ON] = space
     return space
 
@@ -52,7 +58,10 @@ def namespace_of(request: web.Request) -> Namespace:
 def answering_namespace(request: web.Request) -> Namespace:
     """Where a request is journaled: the namespace a route or a fault acted on, else (refused
     before either) the default one."""
-    return request.get(ACTS_ON) or request.app[NAMESPACES].default
+    spaces = request.app[NAMESPACES]
+    if not spaces.per_key:
+        return spaces.default
+    return request.get(ACTS_ON) or spaces.default
 
 
 def world_of(request: web.Request) -> World:
