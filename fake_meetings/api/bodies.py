@@ -64,12 +64,17 @@ async def json_object(request: web.Request, example: str) -> dict[str, Any]:
     raw = await read_body(request)
     if not raw.strip():
         raise invalid(f"body: empty; send a JSON object like {example}")
+    return _parsed_object(raw, f"; send a JSON object like {example}", f" like {example}")
+
+
+def _parsed_object(raw: bytes, fix: str = "", like: str = "") -> dict[str, Any]:
+    """``raw`` as one JSON object, or a 400 (``fix`` and ``like`` complete its message)."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise invalid(f"body: not valid JSON ({exc}); send a JSON object like {example}") from None
+        raise invalid(f"body: not valid JSON ({exc}){fix}") from None
     if not isinstance(value, dict):
-        raise invalid(f"body: expected a JSON object like {example}; got {kind_of(value)}")
+        raise invalid(f"body: expected a JSON object{like}; got {kind_of(value)}")
     return value
 
 
@@ -84,12 +89,7 @@ async def daily_body(request: web.Request, fields: tuple[str, ...]) -> dict[str,
     raw = await read_body(request)
     if not raw.strip():
         return {}
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise invalid(f"body: not valid JSON ({exc})") from None
-    if not isinstance(value, dict):
-        raise invalid(f"body: expected a JSON object; got {kind_of(value)}")
+    value = _parsed_object(raw)
     for key in value:
         if key not in fields:
             raise invalid(

@@ -111,13 +111,17 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     }
 
 
-_ROOM_NAME_PARAM = {
-    "name": "name",
-    "in": "path",
-    "required": True,
-    "description": "A room name.",
-    "schema": {"type": "string", "minLength": 1},
-}
+def _path_param(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "minLength": 1},
+    }
+
+
+_ROOM_NAME_PARAM = _path_param("name", "A room name.")
 
 
 def _page(item: dict[str, str]) -> dict[str, Any]:
@@ -147,13 +151,7 @@ def document(config: ServerConfig) -> dict[str, Any]:
         if config.unknown_cursor == "error"
         else "an empty page when it names no record"
     )
-    meeting = {
-        "name": "meeting",
-        "in": "path",
-        "required": True,
-        "description": "A meeting session id.",
-        "schema": {"type": "string", "minLength": 1},
-    }
+    meeting = _path_param("meeting", "A meeting session id.")
     errors = ("400", "401", "429", "500") if config.auth else ("400", "429", "500")
     one = tuple(sorted((*errors, "404")))
     doc: dict[str, Any] = {
@@ -533,13 +531,7 @@ def _token_paths(errors: tuple[str, ...]) -> dict[str, Any]:
             }
         },
     }
-    token = {
-        "name": "token",
-        "in": "path",
-        "required": True,
-        "description": "A meeting token (a JWT).",
-        "schema": {"type": "string", "minLength": 1},
-    }
+    token = _path_param("token", "A meeting token (a JWT).")
     ignore_nbf = _query(
         "ignoreNbf", "true: a token whose nbf is still ahead is valid.", {"type": "boolean"}
     )
