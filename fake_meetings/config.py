@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .domain.query import UnknownCursorMode
+from .webhooks.settings import Settings as WebhookSettings
 
 DEFAULT_MAX_BODY = 1024 * 1024
 DEFAULT_JOURNAL_CAP = 1000
@@ -42,3 +43,5 @@ class ServerConfig:
     header_timeout: float = DEFAULT_HEADER_TIMEOUT  # seconds to send a whole request head
     keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT  # seconds an idle connection is kept
     max_connections: int = DEFAULT_MAX_CONNECTIONS  # more are closed at once, unanswered
+    # webhooks: delivery timing, the meeting.ended delay, a webhook in place at start-up
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -158,6 +159,15 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return await handler(request)
 
 
+async def _webhook_tasks(app: web.Application) -> AsyncIterator[None]:
+    """The default namespace's real-time webhook task runs with the server (the others start
+    with their namespace); at shutdown every namespace's deliveries stop."""
+    app[NAMESPACES].default.webhooks.start()
+    yield
+    for space in app[NAMESPACES].all():
+        await space.webhooks.close()
+
+
 def create_app(
     world: World, config: ServerConfig | None = None, journal: Journal | None = None
 ) -> web.Application:
@@ -174,8 +184,13 @@ def create_app(
     journal = journal if journal is not None else Journal(config.journal_cap, config.journal_bytes)
     app[CONFIG] = config
     app[NAMESPACES] = Namespaces(
-        world, per_key=config.namespaces, journal=journal, cap=config.max_namespaces
+        world,
+        per_key=config.namespaces,
+        journal=journal,
+        cap=config.max_namespaces,
+        webhooks=config.webhooks,
     )
+    app.cleanup_ctx.append(_webhook_tasks)
     app[LIMITER] = RateLimiter() if config.rate_limit else None
     secret = config.token_secret or secrets.token_urlsafe(32)  # per server [F]
     app[TOKENS] = TokenDesk(secret, config.domain, config.api_key)

@@ -17,6 +17,7 @@ from ..domain.query import MAX_LIMIT
 from ..domain.rooms import MAX_NAME, PRIVACY
 from ..domain.times import MAX_TIMESTAMP
 from ..domain.tokens import MAX_TEXT, PROPERTIES
+from . import openapi_webhooks
 from .errors import VERSION_HEADER
 from .routes import daily_routes
 
@@ -249,6 +250,8 @@ def document(config: ServerConfig) -> dict[str, Any]:
     doc["components"]["schemas"].update(_presence_schemas())
     doc["paths"].update(_token_paths(errors))
     doc["components"]["schemas"].update(_token_schemas())
+    doc["paths"].update(openapi_webhooks.paths(errors, one, _json, _responses, _path_param))
+    doc["components"]["schemas"].update(openapi_webhooks.schemas())
     if config.auth:
         doc["components"]["securitySchemes"] = {
             "bearerAuth": {

@@ -26,6 +26,12 @@ class Clock:
             return self._frozen_at
         return int(self._source()) + self._offset
 
+    def seconds_until(self, instant: int) -> float:
+        """Wall-clock seconds until ``now()`` reaches ``instant`` (infinite when frozen)."""
+        if self._frozen_at is not None:
+            return float("inf") if instant > self._frozen_at else 0.0
+        return instant - (self._source() + self._offset)
+
     def set(self, instant: int) -> None:
         """Freeze the clock at ``instant``."""
         self._frozen_at = instant

@@ -20,17 +20,19 @@ import asyncio
 import random
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..config import DEFAULT_MAX_NAMESPACES
 from ..domain import live
 from ..domain import rooms as rooms_
+from ..domain.events import Moved
 from ..domain.model import Participant, Session
 from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
 from ..domain.world import World
 from ..errors import ApiError, invalid, not_found
+from ..webhooks.desk import WebhookDesk
+from ..webhooks.settings import Settings
 from .faults import Faults
 from .journal import Journal
 
@@ -60,17 +62,6 @@ def check_owner(value: object) -> bool:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Moved:
-    """What a change did to a namespace's timeline, for those who listen (the event engine):
-    the clock went from ``before`` to ``after`` (equal when it did not move), on ``store``."""
-
-    kind: str  # "clock", "load", "reset", "join" or "leave"
-    before: int
-    after: int
-    store: Store
-
-
 Listener = Callable[[Moved], None]
 
 
@@ -80,24 +71,33 @@ class Namespace:
     callers run changes on the server's event loop (the handle through ``ServerThread.call``).
     ``lock`` serialises the changes that parse off the loop first (a load)."""
 
-    def __init__(self, world: World, journal: Journal):
+    def __init__(self, world: World, journal: Journal, webhooks: Settings | None = None):
         self.world = world
         self.faults = Faults()
         self.journal = journal
         self.lock = asyncio.Lock()
-        self.listeners: list[Listener] = []
+        # the desk reads the current snapshot when its real-time task wakes
+        self.webhooks = WebhookDesk(webhooks or Settings(), world.clock, lambda: self.world.store)
+        self.listeners: list[Listener] = [self.webhooks.listen]
         self._ids = random.Random(LIVE_SEED)
         self._room_ids = random.Random(ROOMS_SEED)
 
-    def _tell(self, kind: str, before: int) -> None:
-        moved = Moved(kind, before, self.world.clock.now(), self.world.store)
+    def _tell(
+        self,
+        kind: str,
+        before: int,
+        session: Session | None = None,
+        stay: Participant | None = None,
+    ) -> None:
+        moved = Moved(kind, before, self.world.clock.now(), self.world.store, session, stay)
         for listener in list(self.listeners):
             listener(moved)
 
     def drop(self) -> None:
         """This namespace is deleted or evicted: release the requests its faults delay (they
-        are answered from it, and bring nothing back)."""
+        are answered from it, and bring nothing back) and stop its webhook."""
         self.faults.clear()
+        self.webhooks.drop()
 
     def reset(self, *, empty: bool = False) -> None:
         """Back to the start-up sessions, rooms and clock, or with ``empty`` to no sessions, no
@@ -195,7 +195,7 @@ class Namespace:
         self.world.store = change.store
         if self.world.rooms.get(room) is None:  # a room the join names into being [F]
             self.world.rooms = self.world.rooms.implied_by({room: change.session.start_time})
-        self._tell("join", now)
+        self._tell("join", now, change.session, change.participant)
         return change.session, change.participant
 
     def leave(self, participant_id: str) -> tuple[Session, Participant]:
@@ -212,7 +212,7 @@ class Namespace:
         except live.NotPresent as exc:
             raise ApiError(400, f"participant {participant_id!r} {exc}") from None
         self.world.store = change.store
-        self._tell("leave", now)
+        self._tell("leave", now, change.session, change.participant)
         return change.session, change.participant
 
     # -- rooms (the Daily routes /rooms; the checks of the request body are the HTTP layer's)
@@ -265,10 +265,12 @@ class Namespaces:
         per_key: bool,
         journal: Journal,
         cap: int = DEFAULT_MAX_NAMESPACES,
+        webhooks: Settings | None = None,
     ):
         self.per_key = per_key
         self.cap = cap
-        self.default = Namespace(world, journal)
+        self.webhooks = webhooks or Settings()
+        self.default = Namespace(world, journal, self.webhooks)
         self.evicted = 0  # key namespaces dropped to stay within the cap, since start-up
         self._by_key: OrderedDict[str, Namespace] = OrderedDict()  # least recently used first
 
@@ -290,7 +292,9 @@ class Namespaces:
             return space
         assert key is not None
         journal = self.default.journal
-        space = Namespace(self.default.world.fork(), Journal(journal.cap, journal.max_bytes))
+        space = Namespace(
+            self.default.world.fork(), Journal(journal.cap, journal.max_bytes), self.webhooks
+        )
         self._by_key[key] = space
         while len(self._by_key) > self.cap:
             self._by_key.popitem(last=False)[1].drop()
@@ -307,6 +311,10 @@ class Namespaces:
             return False
         space.drop()
         return True
+
+    def all(self) -> list[Namespace]:
+        """Every namespace, the default one first."""
+        return [self.default, *self._by_key.values()]
 
     def __len__(self) -> int:
         """How many namespaces exist, the default one included."""

@@ -1,0 +1,54 @@
+"""The Daily webhook routes (contract part two, §13): ``/webhooks``. The namespace's
+:class:`~fake_meetings.webhooks.desk.WebhookDesk` keeps the webhook; a create or an update
+probes the URL first (a signed ``{"test":"test"}`` that must answer 200) and changes nothing
+when the probe or a field fails."""
+
+from __future__ import annotations
+
+import orjson
+from aiohttp import web
+
+from ..webhooks.config import CREATE_FIELDS, UPDATE_FIELDS
+from .bodies import daily_body
+from .state import namespace_of
+
+
+def _json(body: object) -> web.Response:
+    return web.Response(body=orjson.dumps(body), content_type="application/json")
+
+
+async def list_all(request: web.Request) -> web.Response:
+    """A JSON array, as Daily's: the domain's webhook, or nothing."""
+    hook = namespace_of(request).webhooks.hook
+    return _json([] if hook is None else [hook.as_json()])
+
+
+async def get_one(request: web.Request) -> web.Response:
+    return _json(namespace_of(request).webhooks.get(request.match_info["uuid"]).as_json())
+
+
+async def create(request: web.Request) -> web.Response:
+    desk = namespace_of(request).webhooks
+    hook = await desk.create(await daily_body(request, CREATE_FIELDS))
+    return _json(hook.as_json())
+
+
+async def update(request: web.Request) -> web.Response:
+    desk = namespace_of(request).webhooks
+    body = await daily_body(request, UPDATE_FIELDS)
+    return _json((await desk.update(request.match_info["uuid"], body)).as_json())
+
+
+async def delete(request: web.Request) -> web.Response:
+    hook = namespace_of(request).webhooks.delete(request.match_info["uuid"])
+    return _json({"deleted": True, "uuid": hook.uuid})  # [F] shaped like DELETE /rooms/:name
+
+
+# served under /v1 and at the root, described by the OpenAPI document, listed by /_fake/version
+ROUTES = (
+    ("GET", "/webhooks", list_all),
+    ("POST", "/webhooks", create),
+    ("GET", "/webhooks/{uuid}", get_one),
+    ("POST", "/webhooks/{uuid}", update),
+    ("DELETE", "/webhooks/{uuid}", delete),
+)

@@ -1,0 +1,206 @@
+"""Sending events to a webhook's URL, off the request path (contract part two, §13).
+
+One :class:`Sender` per namespace: events wait in a bounded outbox and one task sends them in
+order, each signed at the moment it is sent. Success is HTTP 200 only; redirects are not
+followed. The policies:
+
+- ``circuit-breaker`` (Daily's default): one try per event; each failure counts, a success
+  resets the count, and at 3 failures in a row the webhook turns FAILED: nothing more is sent
+  (what is waiting is marked ``skipped``) until it is updated;
+- ``exponential``: up to 5 tries per event, waiting ``retry_delays`` between them (Daily: up to
+  15 minutes; the fake's delays are options so tests stay fast [F]).
+
+Bounds [F]: every try ends within ``timeout`` seconds (connect to status line); the outbox holds
+``outbox`` events (more are dropped and counted); the log of recent deliveries keeps ``log``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from . import signing
+from .config import CIRCUIT_BREAKER, FAILED, Webhook
+from .settings import Timing
+
+PROBE_BODY = b'{"test":"test"}'
+
+
+@dataclass(slots=True)
+class Attempt:
+    at: float  # wall-clock unix time the try started
+    status: int | None  # the receiver's HTTP status, None when there was none
+    error: str | None  # why there was no answer (timeout, refused, ...), or None
+    elapsed_ms: float
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "status": self.status,
+            "error": self.error,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+        }
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One event on its way: ``pending``, then ``delivered``, ``failed`` or ``skipped``."""
+
+    event_id: str
+    type: str
+    instant: int  # the event's instant on the timeline
+    body: bytes  # exactly the bytes sent
+    state: str = "pending"
+    attempts: list[Attempt] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.event_id,
+            "type": self.type,
+            "instant": self.instant,
+            "state": self.state,
+            "attempts": [a.as_json() for a in self.attempts],
+        }
+
+
+class Sender:
+    """The outbox and the task that empties it. ``hook`` reads the current webhook (None: none
+    configured); ``record(ok)`` tells the owner how a try went (it keeps ``failedCount`` and
+    ``state``); ``stamp`` gives ``X-Webhook-Timestamp`` (the server clock)."""
+
+    def __init__(
+        self,
+        timing: Timing,
+        hook: Callable[[], Webhook | None],
+        record: Callable[[bool], None],
+        stamp: Callable[[], int],
+    ):
+        self.timing = timing
+        self._hook, self._record, self._stamp = hook, record, stamp
+        self.outbox: deque[Delivery] = deque()
+        self.log: deque[Delivery] = deque(maxlen=timing.log)
+        self.dropped = 0  # events the full outbox could not take
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[None] | None = None
+        self._session: aiohttp.ClientSession | None = None
+
+    def put(self, delivery: Delivery) -> None:
+        """Queue an event (from the server's loop); a full outbox drops it and counts it."""
+        if len(self.outbox) >= self.timing.outbox:
+            self.dropped += 1
+            return
+        self.outbox.append(delivery)
+        self.log.append(delivery)
+        self._idle.clear()
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def clear(self) -> None:
+        """Forget the log and the dropped count (what waits is still sent)."""
+        self.log.clear()
+        self.log.extend(self.outbox)
+        self.dropped = 0
+
+    def skip_waiting(self) -> None:
+        """The webhook is gone or FAILED: what waits is not sent."""
+        while self.outbox:
+            self.outbox.popleft().state = "skipped"
+        if self._task is None or self._task.done():
+            self._idle.set()
+
+    async def settle(self, timeout: float) -> bool:
+        """Wait until nothing waits or is being sent, at most ``timeout`` seconds; whether it
+        settled."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def probe(self, url: str, key: bytes, basic_auth: str | None) -> Attempt:
+        """Daily's check before a webhook is created or updated: ``{"test":"test"}``, signed."""
+        return await self._try(url, key, basic_auth, PROBE_BODY)
+
+    async def close(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+        self.skip_waiting()
+        self._idle.set()
+
+    async def _run(self) -> None:
+        try:
+            while self.outbox:
+                hook = self._hook()
+                if hook is None or hook.state == FAILED:
+                    self.skip_waiting()
+                    break
+                delivery = self.outbox[0]
+                await self._deliver(delivery, hook)
+                if self.outbox and self.outbox[0] is delivery:
+                    self.outbox.popleft()
+        finally:
+            if not self.outbox:
+                self._idle.set()
+
+    async def _deliver(self, delivery: Delivery, hook: Webhook) -> None:
+        tries = 1 if hook.retry_type == CIRCUIT_BREAKER else 1 + len(self.timing.retry_delays)
+        for n in range(tries):
+            if n:
+                await asyncio.sleep(self.timing.retry_delays[n - 1])
+                current = self._hook()
+                if current is None or current.uuid != hook.uuid or current.state == FAILED:
+                    delivery.state = "skipped"
+                    return
+                hook = current
+            attempt = await self._try(hook.url, hook.key, hook.basic_auth, delivery.body)
+            delivery.attempts.append(attempt)
+            self._record(attempt.ok)
+            if attempt.ok:
+                delivery.state = "delivered"
+                return
+            current = self._hook()
+            if current is None or current.state == FAILED:
+                break
+        delivery.state = "failed"
+
+    async def _try(self, url: str, key: bytes, basic_auth: str | None, body: bytes) -> Attempt:
+        headers = signing.headers(key, self._stamp(), body, basic_auth)
+        started, t0 = time.time(), time.perf_counter()
+        status: int | None = None
+        error: str | None = None
+        try:
+            session = self._client()
+            async with session.post(url, data=body, headers=headers, allow_redirects=False) as r:
+                status = r.status
+        except TimeoutError:
+            error = f"no answer within {self.timing.timeout:g} s"
+        except aiohttp.ClientError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:300]
+        except (OSError, ValueError) as exc:  # e.g. a URL aiohttp cannot use
+            error = f"{type(exc).__name__}: {exc}"[:300]
+        return Attempt(started, status, error, (time.perf_counter() - t0) * 1e3)
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.timing.timeout),
+                skip_auto_headers=("User-Agent",),
+                headers={"User-Agent": "fake-meetings-webhooks"},
+            )
+        return self._session

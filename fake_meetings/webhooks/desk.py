@@ -1,0 +1,217 @@
+"""A namespace's webhook: its configuration (at most one, as a Daily domain), the events its
+timeline emits, and their delivery.
+
+The desk listens to the namespace's changes (``Moved``). Events are emitted only for instants
+the clock passes going forward *after* the webhook exists [F]: the desk keeps a mark, the latest
+instant whose events it has emitted; a clock set back emits nothing, and moving forward again
+emits only past the mark. A live join or leave emits its events at once, wherever the mark is.
+With the clock running in real time, a task wakes at the next instant with an event.
+
+A reset returns to the start-up webhook (``serve --webhook-url``), or none, with an empty log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from ..domain import events as events_
+from ..domain.clock import Clock
+from ..domain.events import Event, Moved
+from ..domain.generate import seeded_uuid
+from ..domain.store import Store
+from ..errors import invalid, not_found
+from . import config, jsjson
+from .config import ACTIVE, FAILED, Webhook
+from .delivery import Delivery, Sender
+from .settings import Settings
+
+DOMAIN_ID = "6bd1fc41-1b6b-4d4f-8c42-5a1f0e7f4b10"  # [F] the fake's Daily domain id
+HOOKS_SEED = 2  # webhook uuids come from a generator seeded with this at every reset
+MAX_WAIT = 60.0  # seconds the real-time task sleeps at most before looking again
+
+
+class WebhookDesk:
+    def __init__(self, settings: Settings, clock: Clock, store: Callable[[], Store]):
+        self.settings = settings
+        self._clock, self._store = clock, store
+        self.hook: Webhook | None = None
+        self.mark = clock.now()
+        self.emitted = 0  # events emitted to the webhook since start-up or reset
+        self.sender = Sender(settings.timing, lambda: self.hook, self._record, clock.now)
+        self._ids = random.Random(HOOKS_SEED)
+        self._ticker: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
+        self._startup()
+
+    def _startup(self) -> None:
+        self._ids = random.Random(HOOKS_SEED)
+        body = self.settings.startup
+        now = self._clock.now()
+        self.hook = None if body is None else config.created(body, self._uuid(), DOMAIN_ID, now)
+        self.mark = now
+        self.start()
+
+    def _uuid(self) -> str:
+        return seeded_uuid(self._ids)
+
+    # -- configuration (the routes /webhooks)
+
+    def get(self, uuid: str) -> Webhook:
+        if self.hook is None or self.hook.uuid != uuid:
+            raise not_found(f"webhook {uuid} not found")
+        return self.hook
+
+    async def create(self, body: Mapping[str, Any]) -> Webhook:
+        if self.hook is not None:
+            raise invalid(
+                f"this domain has a webhook already ({self.hook.uuid}); a domain has one: "
+                "update it with POST /webhooks/:uuid or delete it first"
+            )
+        hook = config.created(body, self._uuid(), DOMAIN_ID, self._clock.now())
+        await self._probe(hook)
+        if self.hook is not None:  # another create won while this one was probing
+            raise invalid(f"this domain has a webhook already ({self.hook.uuid})")
+        self.hook, self.mark = hook, self._clock.now()
+        self.start()
+        return hook
+
+    async def update(self, uuid: str, body: Mapping[str, Any]) -> Webhook:
+        hook = config.updated(self.get(uuid), body, self._clock.now())
+        await self._probe(hook)
+        if self.hook is None or self.hook.uuid != uuid:
+            raise not_found(f"webhook {uuid} not found")
+        if self.hook.state == FAILED:  # re-activated: events from now on
+            self.mark = self._clock.now()
+        self.hook = hook
+        self.start()
+        return hook
+
+    def delete(self, uuid: str) -> Webhook:
+        hook = self.get(uuid)
+        self.hook = None
+        self.sender.skip_waiting()
+        return hook
+
+    async def _probe(self, hook: Webhook) -> None:
+        attempt = await self.sender.probe(hook.url, hook.key, hook.basic_auth)
+        if not attempt.ok:
+            why = f"answered {attempt.status}" if attempt.status is not None else attempt.error
+            raise invalid(
+                f'url: the test request to {hook.url} (a signed POST of {{"test":"test"}}) '
+                f"{why}; the receiver must answer 200 before the webhook is saved"
+            )
+
+    def _record(self, ok: bool) -> None:
+        hook = self.hook
+        if hook is None:
+            return
+        if ok:
+            self.hook = replace(hook, failed_count=0, last_moment_pushed=self._clock.now())
+            return
+        failed = hook.failed_count + 1
+        broken = hook.retry_type == config.CIRCUIT_BREAKER and failed >= self.sender.timing.breaker
+        self.hook = replace(hook, failed_count=failed, state=FAILED if broken else hook.state)
+
+    # -- events
+
+    def listen(self, moved: Moved) -> None:
+        """A namespace's change (on the server's loop)."""
+        if moved.kind == "reset":
+            self.sender.skip_waiting()
+            self.sender.clear()
+            self.emitted = 0
+            self._startup()
+            return
+        self._changed.set()
+        if self.hook is None:
+            self.mark = max(self.mark, moved.after)
+            return
+        delay = self.settings.ended_delay
+        if moved.session is not None and moved.stay is not None:
+            found = events_.at_change(
+                moved.session,
+                moved.stay,
+                moved.after,
+                joined=moved.kind == "join",
+                ended_delay=delay,
+            )
+        else:
+            found = events_.between(moved.store, self.mark, moved.after, delay)
+        self.mark = max(self.mark, moved.after)
+        self._emit(found)
+        self.start()
+
+    def _emit(self, found: list[Event]) -> None:
+        hook = self.hook
+        if hook is None or hook.state != ACTIVE:
+            return
+        for event in found:
+            if hook.wants(event.type):
+                body = jsjson.stringify(event.envelope())
+                self.emitted += 1
+                self.sender.put(Delivery(event.id, event.type, event.instant, body))
+
+    # -- the clock running in real time
+
+    def start(self) -> None:
+        """Run the real-time task if there is a webhook, a running clock and a loop."""
+        if self.hook is None or self._clock.frozen:
+            return
+        if self._ticker is not None and not self._ticker.done():
+            return
+        with contextlib.suppress(RuntimeError):  # no running loop: started by the app later
+            self._ticker = asyncio.get_running_loop().create_task(self._tick())
+
+    async def _tick(self) -> None:
+        delay = self.settings.ended_delay
+        while self.hook is not None and not self._clock.frozen:
+            now = self._clock.now()
+            if now > self.mark:
+                store = self._store()
+                self._emit(events_.between(store, self.mark, now, delay))
+                self.mark = now
+            upcoming = events_.next_instant(self._store(), self.mark, delay)
+            wait = MAX_WAIT if upcoming is None else self._clock.seconds_until(upcoming)
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), min(MAX_WAIT, max(0.01, wait)))
+
+    async def settle(self, timeout: float) -> bool:
+        return await self.sender.settle(timeout)
+
+    def drop(self) -> None:
+        """The namespace is gone: stop the task; what waits is not sent."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+        self.hook = None
+        with contextlib.suppress(RuntimeError):
+            asyncio.get_running_loop().create_task(self.sender.close())
+
+    async def close(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            await asyncio.gather(self._ticker, return_exceptions=True)
+        await self.sender.close()
+
+    def summary(self, limit: int) -> dict[str, Any]:
+        """What ``GET /_fake/webhooks/deliveries`` shows."""
+        log = list(self.sender.log)[-limit:] if limit else []
+        return {
+            "webhook": None if self.hook is None else _public(self.hook),
+            "emitted": self.emitted,
+            "pending": len(self.sender.outbox),
+            "dropped": self.sender.dropped,
+            "deliveries": [d.as_json() for d in log],
+        }
+
+
+def _public(hook: Webhook) -> dict[str, Any]:
+    """The webhook without its secrets (hmac, basicAuth), for the control plane."""
+    shown = hook.as_json()
+    del shown["hmac"], shown["basicAuth"]
+    return shown
