@@ -27,7 +27,7 @@ from ..domain.times import MAX_TIMESTAMP, parse_instant
 from ..domain.validate import Problem
 from ..domain.yamldoc import Document, YamlSyntaxError, read_yaml
 from ..state.namespaces import Namespace
-from . import live, openapi, render
+from . import control_webhooks, live, openapi, render
 from .bodies import as_text, clock_state, json_answer, json_object, read_body, space_of
 from .browser import refuse_browser_attacks
 from .credentials import same_secret
@@ -394,6 +394,7 @@ def add_routes(app: web.Application, config: ServerConfig) -> None:
         ("GET", "namespaces", list_namespaces),
         ("DELETE", "namespaces", delete_namespaces),
         ("DELETE", "namespaces/{key}", delete_namespace),
+        *control_webhooks.ROUTES,
     ]
     for method, path, handler in routes:
         app.router.add_route(method, PREFIX + path, _guarded(handler, config))

@@ -10,6 +10,7 @@ import logging
 import signal
 import socket
 import sys
+from dataclasses import replace
 
 from aiohttp import web
 
@@ -30,6 +31,7 @@ from .options import (
     scenario_specs,
     server_config,
 )
+from .webhook_options import add_webhook_options, shown_url, webhook_settings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -96,13 +98,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     add_generate_options(parser)
     add_control_options(parser)
+    add_webhook_options(parser)
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def run(args: argparse.Namespace) -> int:
-    config = server_config(args)
+    config = replace(server_config(args), webhooks=webhook_settings(args))
     now = now_option(args)
     count = args.generate if args.generate is not None else env("GENERATE")
     if count is not None and not str(count).isdigit():
@@ -161,6 +164,9 @@ def _summary(loaded: Loaded, config: ServerConfig) -> str:
     auth = "off" if not config.auth else ("exact key" if config.api_key else "any Bearer key")
     admin = "off" if not config.admin else ("token" if config.admin_token else "on")
     extra = "; namespaces per key" * config.namespaces + "; rate limit" * config.rate_limit
+    startup = config.webhooks.startup
+    if startup is not None:
+        extra += f"; webhook to {shown_url(startup['url'])}"
     return (
         f"serving {len(loaded.sessions)} sessions in {rooms} room{'s' * (rooms != 1)} "
         f"from {', '.join(loaded.sources)} (clock: {clock}; auth: {auth}; "

@@ -1,0 +1,127 @@
+"""``serve``'s webhook options: a webhook in place at start-up (in every namespace), when
+``meeting.ended`` is sent, and the delivery bounds. Each has a FAKE_MEETINGS_* variable; a flag
+wins. The hmac secret is never printed (not in errors, not in the start-up line)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import replace
+from typing import Any
+
+from ..errors import ApiError
+from ..webhooks import config as hook_config
+from ..webhooks.settings import Settings, Timing
+from .options import ENV_PREFIX, UsageError, _number, env
+
+
+def add_webhook_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("webhooks (Daily's POST /webhooks works too)")
+    p = group.add_argument
+    p(
+        "--webhook-url",
+        metavar="URL",
+        help="send Daily's events to URL from start-up, in every namespace, without the test "
+        f"request POST /webhooks makes (env {ENV_PREFIX}WEBHOOK_URL)",
+    )
+    p(
+        "--webhook-hmac",
+        metavar="BASE64",
+        help="the webhook's signing secret, base64 (default: 32 random bytes, shown by GET "
+        f"/webhooks; env {ENV_PREFIX}WEBHOOK_HMAC)",
+    )
+    p(
+        "--webhook-events",
+        metavar="TYPES",
+        help="comma-separated event types to send (default: all; env "
+        f"{ENV_PREFIX}WEBHOOK_EVENTS), e.g. meeting.ended,participant.left",
+    )
+    p(
+        "--webhook-retry",
+        choices=hook_config.RETRY_TYPES,
+        help=f"retry policy (default circuit-breaker; env {ENV_PREFIX}WEBHOOK_RETRY)",
+    )
+    p(
+        "--webhook-ended-delay",
+        metavar="S",
+        help="seconds of server clock between a session's end and its meeting.ended (Daily: "
+        f"up to 20; default 0; env {ENV_PREFIX}WEBHOOK_ENDED_DELAY)",
+    )
+    p(
+        "--webhook-timeout",
+        metavar="S",
+        help="seconds a delivery try may take before it counts as failed (default 5; env "
+        f"{ENV_PREFIX}WEBHOOK_TIMEOUT)",
+    )
+    p(
+        "--webhook-retry-delays",
+        metavar="S,S,S,S",
+        help="exponential retry: seconds before tries 2 to 5 (default 1,2,4,8; Daily's reach "
+        f"15 minutes; env {ENV_PREFIX}WEBHOOK_RETRY_DELAYS)",
+    )
+
+
+def webhook_settings(args: argparse.Namespace) -> Settings:
+    def given(name: str, env_name: str) -> str | None:
+        value = getattr(args, name, None)
+        return value if value is not None else env(env_name) or None
+
+    delay = _number(args.webhook_ended_delay, "WEBHOOK_ENDED_DELAY", "--webhook-ended-delay", 0)
+    timing = Timing()
+    timeout = given("webhook_timeout", "WEBHOOK_TIMEOUT")
+    if timeout is not None:
+        timing = replace(timing, timeout=_seconds_list(timeout, "--webhook-timeout", 1)[0])
+    delays = given("webhook_retry_delays", "WEBHOOK_RETRY_DELAYS")
+    if delays is not None:
+        timing = replace(
+            timing, retry_delays=_seconds_list(delays, "--webhook-retry-delays", 4, zero=True)
+        )
+    url = given("webhook_url", "WEBHOOK_URL")
+    startup: dict[str, Any] | None = None
+    if url is not None:
+        startup = {"url": url}
+        for field, name, env_name in (
+            ("hmac", "webhook_hmac", "WEBHOOK_HMAC"),
+            ("retryType", "webhook_retry", "WEBHOOK_RETRY"),
+        ):
+            value = given(name, env_name)
+            if value is not None:
+                startup[field] = value
+        events = given("webhook_events", "WEBHOOK_EVENTS")
+        if events is not None:
+            startup["eventTypes"] = [e.strip() for e in events.split(",") if e.strip()]
+        try:  # the same checks as POST /webhooks, named by flag
+            hook_config.created(startup, "-", "-", 0)
+        except ApiError as exc:
+            field = exc.info.split(":", 1)[0]
+            flag = {"url": "--webhook-url", "hmac": "--webhook-hmac"}.get(field, "--webhook-*")
+            flag = {"retryType": "--webhook-retry", "eventTypes": "--webhook-events"}.get(
+                field, flag
+            )
+            raise UsageError(f"{flag}: {exc.info.split(':', 1)[-1].strip()}") from None
+    elif given("webhook_hmac", "WEBHOOK_HMAC") or given("webhook_events", "WEBHOOK_EVENTS"):
+        raise UsageError("--webhook-hmac and --webhook-events need --webhook-url")
+    assert delay is not None
+    return Settings(timing=timing, ended_delay=delay, startup=startup)
+
+
+def _seconds_list(text: str, option: str, count: int, *, zero: bool = False) -> tuple[float, ...]:
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    least = 0.0 if zero else math.ulp(0.0)
+    if len(values) != count or not all(math.isfinite(v) and v >= least for v in values):
+        shape = "one number of seconds above 0" if count == 1 else f"{count} comma-separated"
+        raise UsageError(
+            f"{option} {text[:80]!r}: expected {shape} (seconds), like "
+            + ("5" if count == 1 else "1,2,4,8")
+        )
+    return values
+
+
+def shown_url(url: str) -> str:
+    """``url`` without credentials in it (``http://user:secret@host/`` -> ``http://host/``)."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    return scheme + sep + authority.rpartition("@")[2] + slash + path
