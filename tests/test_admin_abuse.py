@@ -18,15 +18,14 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import NOW, TIMEOUT, small_scenario
-from test_admin_support import Http, error, ok
 
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Http, error, ok
+from tests.helpers.constants import NOW, TIMEOUT
+from tests.helpers.scenarios import small_scenario
 
 Serve = Callable[..., ServerThread]
 TOTAL = len(small_scenario().sessions)
-
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 
 def raw_request(port: int, head: bytes) -> bytes:

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import aiohttp
-from conftest import AUTH, DAY, NOW, TIMEOUT, Scenario
-from test_admin_support import rooms_scenario
 
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import rooms_scenario
+from tests.helpers.constants import AUTH, DAY, NOW, TIMEOUT
+from tests.helpers.scenarios import Scenario
 
 Serve = Callable[..., ServerThread]
 READERS = 8

@@ -7,8 +7,11 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from conftest import AUTH, DAY, NOW, Scenario, small_scenario
-from test_admin_support import (
+from fake_meetings import __version__
+from fake_meetings.domain.clock import Clock
+from fake_meetings.domain.world import World
+from fake_meetings.testing import ServerThread
+from tests.helpers.admin import (
     SCENARIO_FIELDS,
     VERSION_HEADER,
     Http,
@@ -18,15 +21,10 @@ from test_admin_support import (
     rooms_scenario,
     session,
 )
-
-from fake_meetings import __version__
-from fake_meetings.domain.clock import Clock
-from fake_meetings.domain.world import World
-from fake_meetings.testing import ServerThread
+from tests.helpers.constants import AUTH, DAY, NOW
+from tests.helpers.scenarios import Scenario, small_scenario
 
 Serve = Callable[..., ServerThread]
-
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 
 def started(serve: Serve, scenario: Scenario | None = None, **options: Any) -> ServerThread:

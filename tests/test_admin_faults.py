@@ -12,19 +12,18 @@ from typing import Any
 import aiohttp
 import pytest
 import requests
-from conftest import AUTH, TIMEOUT, small_scenario
 from requests.adapters import HTTPAdapter
-from test_admin_support import Http, error, ok
 from urllib3.util.retry import Retry
 
 from fake_meetings.api.faults import MAX_TEXT
 from fake_meetings.state.ratelimit import RateLimiter
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Http, error, ok
+from tests.helpers.constants import AUTH, TIMEOUT
+from tests.helpers.scenarios import small_scenario
 
 Serve = Callable[..., ServerThread]
 TOTAL = len(small_scenario().sessions)
-
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 
 def retrying_session(retries: int, statuses: tuple[int, ...] = (429, 500, 503)) -> requests.Session:

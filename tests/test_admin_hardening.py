@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, small_scenario, start_serve
-from test_admin_support import Http, error, ok
 
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Http, error, ok
+from tests.helpers.processes import clean_env, start_serve
+from tests.helpers.scenarios import small_scenario
 
 Serve = Callable[..., ServerThread]
 TOTAL = len(small_scenario().sessions)
@@ -39,8 +40,6 @@ CONTROL_ROUTES = [
     ("GET", "/_fake/requests"),
     ("DELETE", "/_fake/requests"),
 ]
-
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 
 # ----------------------------------------------------------------- in-process

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import NOW, small_scenario
-from test_admin_support import Body, Http, error, ok, state
 
 from fake_meetings.config import ServerConfig
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Body, Http, error, ok, state
+from tests.helpers.constants import NOW
+from tests.helpers.scenarios import small_scenario
 
 SESSION = {
     "id": "fine",

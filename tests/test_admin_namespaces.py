@@ -6,15 +6,13 @@ from __future__ import annotations
 import concurrent.futures
 from collections.abc import Callable
 
-from conftest import DAY, NOW, small_scenario
-from test_admin_support import Http, as_yaml_sessions, error, ok, rooms_scenario
-
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Http, as_yaml_sessions, error, ok, rooms_scenario
+from tests.helpers.constants import DAY, NOW
+from tests.helpers.scenarios import small_scenario
 
 Serve = Callable[..., ServerThread]
 TOTAL = len(small_scenario().sessions)
-
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 
 def key(k: str) -> dict[str, str]:

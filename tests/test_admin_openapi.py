@@ -10,18 +10,17 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import Resp, small_scenario
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
-from test_admin_support import VERSION_HEADER, Http, ok
 
 from fake_meetings import __version__
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import VERSION_HEADER, Http, ok
+from tests.helpers.clients import Resp
+from tests.helpers.scenarios import small_scenario
 
 Serve = Callable[..., ServerThread]
-
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 
 class Document:

@@ -20,11 +20,12 @@ from typing import Any
 import pytest
 import requests
 import yaml
-from conftest import NOW, TIMEOUT, clean_env, start_serve
 
 from fake_meetings.cli import build_parser
 from fake_meetings.cli.options import ENV_PREFIX, UsageError, server_config
 from fake_meetings.loading import bundled_names
+from tests.helpers.constants import NOW, TIMEOUT
+from tests.helpers.processes import clean_env, start_serve
 
 START_TIMEOUT = 20  # seconds for the server to print its two lines
 STOP_TIMEOUT = 10

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import small_scenario, start_serve
 
 from fake_meetings.api.runner import SHUTDOWN_TIMEOUT
 from fake_meetings.testing import ServerThread
+from tests.helpers.processes import start_serve
+from tests.helpers.scenarios import small_scenario
 
 Serve = Callable[..., ServerThread]
 Connect = Callable[[int], socket.socket]  # a socket connected to 127.0.0.1:PORT

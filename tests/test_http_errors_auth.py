@@ -8,9 +8,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import AUTH, Resp, Scenario, SyncClient, aio_get, small_scenario
 
 from fake_meetings.testing import ServerThread
+from tests.helpers.clients import Resp, SyncClient, aio_get
+from tests.helpers.constants import AUTH
+from tests.helpers.scenarios import Scenario, small_scenario
 
 
 def assert_error(r: Resp, status: int, error: str, *names: str) -> dict[str, Any]:

@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 import requests
 import yaml
-from conftest import AUTH, NOW, TIMEOUT, check_int_times
 
 from fake_meetings.config import ServerConfig
 from fake_meetings.loading import bundled_names, fixtures_dir, load
 from fake_meetings.testing import ServerThread
+from tests.helpers.clients import check_int_times
+from tests.helpers.constants import AUTH, NOW, TIMEOUT
 
 NAMES = bundled_names()
 MAX_PAGES = 10_000

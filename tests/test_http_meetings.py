@@ -7,21 +7,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import (
-    BIG_COUNT,
-    BIG_ROOMS,
-    DAY,
-    NOW,
-    T0,
-    Scenario,
-    SyncClient,
-    aio_get,
-    big_scenario,
-    check_int_times,
-    small_scenario,
-)
 
 from fake_meetings.testing import ServerThread
+from tests.helpers.clients import SyncClient, aio_get, check_int_times
+from tests.helpers.constants import DAY, NOW
+from tests.helpers.scenarios import BIG_COUNT, BIG_ROOMS, T0, Scenario, big_scenario, small_scenario
 
 MAX_PAGES = 1000  # bound on every page walk
 

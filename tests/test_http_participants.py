@@ -7,19 +7,12 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import (
-    NOW,
-    T0,
-    PartSpec,
-    Scenario,
-    SessionSpec,
-    SyncClient,
-    aio_get,
-    check_int_times,
-)
 
 from fake_meetings.config import ServerConfig
 from fake_meetings.testing import ServerThread
+from tests.helpers.clients import SyncClient, aio_get, check_int_times
+from tests.helpers.constants import NOW
+from tests.helpers.scenarios import T0, PartSpec, Scenario, SessionSpec
 
 MAX_PAGES = 1000
 CROWD = 120  # more participant records than one page of 100

@@ -13,18 +13,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import NOW, PartSpec, Scenario, SessionSpec, small_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_admin_support import Http, error, ok
 
 from fake_meetings.config import ServerConfig
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Http, error, ok
+from tests.helpers.constants import NOW
+from tests.helpers.scenarios import PartSpec, Scenario, SessionSpec, small_scenario
 
 Serve = Callable[..., ServerThread]
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 FIELDS = ["room", "id", "userId", "userName", "mtgSessionId", "joinTime", "duration"]
 

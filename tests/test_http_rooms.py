@@ -15,10 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import DAY, NOW, Scenario, small_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_admin_support import Http, error, ok, session
 
 from fake_meetings.cli import build_parser
 from fake_meetings.cli.options import UsageError, server_config
@@ -26,9 +24,11 @@ from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.scenario import ScenarioError, load_data, load_file
 from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Http, error, ok, session
+from tests.helpers.constants import DAY, NOW
+from tests.helpers.scenarios import Scenario, small_scenario
 
 Serve = Callable[..., ServerThread]
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 KEY = {"Authorization": "Bearer test-key"}
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -13,16 +13,15 @@ from typing import Any
 
 import jwt
 import pytest
-from conftest import NOW
-from test_admin_support import Http, error, ok
 
 from fake_meetings.client.control import FakeMeetingsError
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Http, error, ok
+from tests.helpers.constants import NOW
 
 Serve = Callable[..., ServerThread]
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 pytestmark = pytest.mark.filterwarnings("ignore:The HMAC key is")  # short test keys, on purpose
 
 KEY = "test-key"

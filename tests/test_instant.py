@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_query_properties import model_ongoing, nows, session_pools
 
 from fake_meetings.domain.instant import Complement, Instant, Instants
 from fake_meetings.domain.model import Session
 from fake_meetings.domain.store import Store
+from tests.test_query_properties import model_ongoing, nows, session_pools
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,7 +1,7 @@
 """Live joins and leaves over real HTTP (``requests`` and ``aiohttp``): ``POST /_fake/join`` and
 ``POST /_fake/leave`` drive a meeting at the server clock's instant, and ``/v1/meetings`` shows
 it as Daily would. Every expected value is computed here from the instants the test sets (or
-from conftest's ``SessionSpec``), never by the package."""
+from ``SessionSpec`` in tests/helpers/scenarios.py), never by the package."""
 
 from __future__ import annotations
 
@@ -12,16 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import NOW, PartSpec, Scenario, SessionSpec, small_scenario
-from test_admin_support import Http, error, ok
 
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
+from tests.helpers.admin import Http, error, ok
+from tests.helpers.constants import NOW
+from tests.helpers.scenarios import PartSpec, Scenario, SessionSpec, small_scenario
 
 Serve = Callable[..., ServerThread]
-
-pytest_plugins = ["test_admin_support"]  # its fixtures: http_client, plain
 
 
 # --------------------------------------------------------------------------- helpers

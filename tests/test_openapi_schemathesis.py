@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from conftest import AUTH, TIMEOUT, small_scenario
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,6 +35,8 @@ from schemathesis.specs.openapi.checks import (
 from fake_meetings.api import openapi
 from fake_meetings.config import ServerConfig
 from fake_meetings.testing import ServerThread
+from tests.helpers.constants import AUTH, TIMEOUT
+from tests.helpers.scenarios import small_scenario
 
 # per operation and generation mode; FAKE_MEETINGS_FUZZ_EXAMPLES=5000 for a deeper local run
 MAX_EXAMPLES = int(os.environ.get("FAKE_MEETINGS_FUZZ_EXAMPLES", "500"))

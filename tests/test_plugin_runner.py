@@ -8,12 +8,12 @@ import threading
 import aiohttp
 import pytest
 import requests
-from conftest import TIMEOUT
 
 from fake_meetings.config import ServerConfig
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.testing import AsyncServer, ServerThread, serve
+from tests.helpers.constants import TIMEOUT
 
 KEY = {"Authorization": "Bearer k"}
 TIES_FIRST = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"

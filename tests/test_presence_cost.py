@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import NOW
-
 from fake_meetings.domain.model import Participant, Session
 from fake_meetings.domain.presence import PresenceQuery, by_room, present, room_presence
 from fake_meetings.domain.store import Store
+from tests.helpers.constants import NOW
 
 ENDED = 20_000
 

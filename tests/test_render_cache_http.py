@@ -15,7 +15,6 @@ from collections.abc import Callable
 import orjson
 import pytest
 import requests
-from conftest import AUTH, NOW, TIMEOUT, Scenario, big_scenario, small_scenario
 from multidict import MultiDict
 
 from fake_meetings.api import params, render
@@ -24,6 +23,8 @@ from fake_meetings.domain.model import Session
 from fake_meetings.domain.query import list_meetings, list_participants
 from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
+from tests.helpers.constants import AUTH, NOW, TIMEOUT
+from tests.helpers.scenarios import Scenario, big_scenario, small_scenario
 
 Serve = Callable[..., ServerThread]
 

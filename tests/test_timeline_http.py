@@ -18,9 +18,10 @@ from itertools import pairwise
 from typing import Any
 
 import aiohttp
-from conftest import AUTH, NOW, TIMEOUT, PartSpec, Scenario, SessionSpec
 
 from fake_meetings.testing import ServerThread
+from tests.helpers.constants import AUTH, NOW, TIMEOUT
+from tests.helpers.scenarios import PartSpec, Scenario, SessionSpec
 
 Serve = Callable[..., ServerThread]
 COUNT = 60

@@ -1,20 +1,21 @@
-"""Helpers of the control-plane tests (tests/test_admin_*.py; this module holds no test): a
-real client that can send bodies (``requests``, or ``aiohttp`` on a private loop), envelope
-assertions, and small scenario builders whose expected answers are computed here, not by the
-package. Its fixtures reach the tests through ``pytest_plugins``."""
+"""Helpers of the control-plane tests (tests/api/test_admin_*.py and the Daily routes that are
+written to): a real client that can send bodies (``requests``, or ``aiohttp`` on a private
+loop), envelope assertions, and small scenario builders whose expected answers are computed
+here, not by the package. Its fixtures (``http_client``, ``plain``) are in ``fixtures.py``."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
-import pytest
 import requests
 import yarl
-from conftest import AUTH, TIMEOUT, PartSpec, Resp, Scenario, SessionSpec, query_string
+
+from tests.helpers.clients import Resp, query_string
+from tests.helpers.constants import TIMEOUT
+from tests.helpers.scenarios import PartSpec, Scenario, SessionSpec
 
 VERSION_HEADER = "x-fake-meetings-version"  # Resp lower-cases header names
 SCENARIO_FIELDS = {"sessions", "now", "frozen"}
@@ -94,25 +95,6 @@ class Http:
             self._loop.close()
 
 
-@pytest.fixture(params=["requests", "aiohttp"])
-def http_client(request: pytest.FixtureRequest) -> Iterator[Http]:
-    """Each test using it runs with ``requests`` and with ``aiohttp``; call ``.at(base_url)``."""
-    c = Http(request.param)
-    try:
-        yield c
-    finally:
-        c.close()
-
-
-@pytest.fixture
-def plain() -> Iterator[Http]:
-    c = Http("requests")
-    try:
-        yield c
-    finally:
-        c.close()
-
-
 def ok(r: Resp, status: int = 200) -> Any:
     """The JSON body of a successful control-plane answer (checked: status, JSON, version)."""
     assert r.status == status, (r.status, r.body[:500])
@@ -176,5 +158,3 @@ def state(c: Http, headers: dict[str, str] | None = None) -> dict[str, Any]:
         "faults": ok(c.get("/_fake/faults", headers=headers)),
     }
 
-
-__all__ = ["AUTH", "Scenario", "SessionSpec"]
