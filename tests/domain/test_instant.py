@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from fake_meetings.domain.instant import Complement, Instant, Instants
 from fake_meetings.domain.model import Session
 from fake_meetings.domain.store import Store
-from tests.test_query_properties import model_ongoing, nows, session_pools
+from tests.domain.test_query_properties import model_ongoing, nows, session_pools
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

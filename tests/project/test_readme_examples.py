@@ -19,7 +19,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 EXPECTED = ("requests", "aiohttp", "pagination", "live", "rooms-tokens", "outside-pytest")
 SHARED = "all"  # files every example gets
