@@ -127,12 +127,6 @@ class Served:
         return self.proc.wait(timeout=STOP_TIMEOUT)
 
 
-def fail_output(proc: subprocess.Popen[bytes]) -> str:
-    proc.kill()
-    _, err = proc.communicate(timeout=STOP_TIMEOUT)
-    return err.decode(errors="replace")
-
-
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Any]:
     """Factory: start ``serve`` with args and env; every process is killed at teardown."""

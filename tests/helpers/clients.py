@@ -42,8 +42,6 @@ def query_string(params: Sequence[tuple[str, str]] | dict[str, Any] | None) -> s
 class SyncClient:
     """A real client against ``base`` (http://127.0.0.1:PORT). ``get(path, params, headers)``."""
 
-    name = "?"
-
     def request(
         self,
         method: str,
@@ -66,8 +64,6 @@ class SyncClient:
 
 
 class RequestsClient(SyncClient):
-    name = "requests"
-
     def __init__(self) -> None:
         self.session = requests.Session()
         self.session.trust_env = False  # never a proxy: 127.0.0.1 only
@@ -84,8 +80,6 @@ class RequestsClient(SyncClient):
 
 class AiohttpClient(SyncClient):
     """aiohttp.ClientSession on a private event loop, so sync tests can use it too."""
-
-    name = "aiohttp"
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
