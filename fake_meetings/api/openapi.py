@@ -170,7 +170,7 @@ def document(config: ServerConfig) -> dict[str, Any]:
             {"url": "/v1"},
             {"url": "/", "description": "the same routes without the /v1 prefix"},
         ],
-        "paths": {  # exactly routes.daily_routes() (tests/test_admin_openapi.py checks)
+        "paths": {  # exactly routes.daily_routes() (tests/api/test_admin_openapi.py checks)
             "/meetings": {
                 "get": {
                     "operationId": "listMeetings",
