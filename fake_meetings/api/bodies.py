@@ -89,7 +89,11 @@ async def daily_body(request: web.Request, fields: tuple[str, ...]) -> dict[str,
     raw = await read_body(request)
     if not raw.strip():
         return {}
-    value = _parsed_object(raw)
+    return checked_fields(_parsed_object(raw), fields)
+
+
+def checked_fields(value: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """``value`` when it has no field outside ``fields`` (a 400 naming the first one)."""
     for key in value:
         if key not in fields:
             raise invalid(

@@ -34,6 +34,9 @@ class RemoteScenarioError(ScenarioError):
         self.problems = []
 
 
+WEBHOOK_PROBE = 10.0  # seconds a webhook create/update may add: the server probes the URL
+
+
 def to_json(value: Any) -> bytes:
     """A request body: ``value`` as JSON, dates and datetimes as ISO 8601 text."""
     return json.dumps(value, default=_jsonable).encode()
@@ -196,6 +199,24 @@ class ControlPlane:
 
     def leave(self, participant_id: str) -> None:
         self._post_json("/_fake/leave", {"participant_id": participant_id})
+
+    def webhook_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """A Daily ``/webhooks`` route (with this client's API key); ``path`` after /v1."""
+        data = to_json(body) if body is not None else None
+        return self.call(method, "/v1" + path, data, timeout=self.timeout + WEBHOOK_PROBE)
+
+    def webhook_log(self, limit: int) -> dict[str, Any]:
+        """``GET /_fake/webhooks``: the webhook's deliveries and counts."""
+        return dict(self.call("GET", "/_fake/webhooks", query={"limit": str(limit)}))
+
+    def clear_webhook_log(self) -> None:
+        self.call("DELETE", "/_fake/webhooks")
+
+    def settle(self, timeout: float) -> bool:
+        """``POST /_fake/webhooks/settle``: wait until no delivery waits (at most ``timeout``)."""
+        body = to_json({"timeout": timeout})
+        answer = self.call("POST", "/_fake/webhooks/settle", body, timeout=self.timeout + timeout)
+        return bool(answer["settled"])
 
     def journal(self) -> list[dict[str, Any]]:
         """``GET /_fake/requests``: the journal's entries, as JSON objects."""

@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol
 
 from ..domain.scenario import ID_NAMESPACE, Scenario, load_data, load_file, load_text
 from ..domain.times import parse_instant
+from .webhooks import WebhookBackend, WebhooksControl
 
 Source = Mapping[str, Any] | str | os.PathLike[str]
 Instant = int | str | datetime
@@ -84,7 +85,7 @@ class Present:
         self.handle.leave(self.participant_id)
 
 
-class Backend(Protocol):
+class Backend(WebhookBackend, Protocol):
     def reset(self) -> None: ...
     def load(self, source: Source, mode: Mode, now: int | None) -> None: ...
     def add_sessions(self, sessions: list[dict[str, Any]]) -> None: ...
@@ -101,10 +102,12 @@ class Backend(Protocol):
 
 
 class ClockControl:
-    """The server clock as a test sees it: ``now()``, ``frozen``, ``set``, ``advance``, ``real``."""
+    """The server clock as a test sees it: ``now()``, ``frozen``, ``set``, ``advance``, ``real``.
+    A move returns after the webhook deliveries it caused have settled (within a bound)."""
 
-    def __init__(self, backend: Backend):
+    def __init__(self, backend: Backend, webhooks: WebhooksControl):
         self._backend = backend
+        self._webhooks = webhooks
 
     def now(self) -> int:
         return self._backend.clock()[0]
@@ -116,16 +119,19 @@ class ClockControl:
     def set(self, instant: Instant) -> None:
         """Freeze the clock at ``instant`` (unix seconds, ISO 8601 text or a datetime)."""
         self._backend.set_clock(parse_instant(instant))
+        self._webhooks.settle()
 
     def advance(self, seconds: float | timedelta) -> None:
         """Move the clock forward (a frozen clock stays frozen; a real one gets an offset)."""
         if isinstance(seconds, timedelta):
             seconds = seconds.total_seconds()
         self._backend.advance_clock(int(seconds))
+        self._webhooks.settle()
 
     def real(self) -> None:
         """Back to real time, with no offset."""
         self._backend.real_clock()
+        self._webhooks.settle()
 
 
 class FakeMeetings:
@@ -135,7 +141,9 @@ class FakeMeetings:
         self._backend = backend
         self.url = url  #: base URL of the API, ending in /v1 (like https://api.daily.co/v1)
         self.api_key = api_key  #: the key clients send: ``Authorization: Bearer <api_key>``
-        self.clock = ClockControl(backend)
+        #: Daily's webhooks: point_at(url), events(), wait_for(type), deliveries()
+        self.webhooks = WebhooksControl(backend)
+        self.clock = ClockControl(backend, self.webhooks)
         self._added = 0
 
     def __repr__(self) -> str:
@@ -169,6 +177,7 @@ class FakeMeetings:
         if mode not in ("replace", "append"):
             raise ValueError(f"mode={mode!r}: expected 'replace' or 'append'")
         self._backend.load(source, mode, parse_instant(now) if now is not None else None)
+        self.webhooks.settle()
 
     def add_session(
         self,
@@ -210,6 +219,7 @@ class FakeMeetings:
             else str(uuid.uuid5(ID_NAMESPACE, f"add_session|{self._added}|{room}|{start_time}"))
         )
         self._backend.add_sessions([session])
+        self.webhooks.settle()
         return str(session["id"])
 
     @property
@@ -242,6 +252,7 @@ class FakeMeetings:
         if token is not None:
             who["token"] = token
         ids = self._backend.join(room, **who)
+        self.webhooks.settle()
         return Present(ids["participant_id"], ids["session_id"], ids.get("room") or room, self)
 
     def token(self, **properties: Any) -> str:
@@ -268,6 +279,7 @@ class FakeMeetings:
         session. An unknown id, or a stay that has left already, raises FakeMeetingsError."""
         pid = participant.participant_id if isinstance(participant, Present) else participant
         self._backend.leave(pid)
+        self.webhooks.settle()
 
 
 # ------------------------------------------------------------------------------ scenario input

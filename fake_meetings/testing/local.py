@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..client.control import FakeMeetingsError
@@ -31,6 +31,12 @@ class OnLoop(Protocol):
     def __call__(self, fn: Callable[[], T]) -> T: ...
 
 
+class OnLoopAsync(Protocol):
+    """Awaits a coroutine on the server's loop from another thread and returns its result."""
+
+    def __call__(self, make: Callable[[], Awaitable[T]], timeout: float = ...) -> T: ...
+
+
 def _direct(fn: Callable[[], T]) -> T:
     return fn()
 
@@ -47,9 +53,13 @@ class LocalBackend:
         tokens: TokenDesk | None = None,
         api_key: str | None = None,
         domain: str = DEFAULT_DOMAIN,
+        run_async: OnLoopAsync | None = None,
     ):
         self.space = space
         self._run: OnLoop = run or _direct
+        # awaits a coroutine on the server's loop (ServerThread.call_async); None on the same
+        # loop (AsyncServer), where a sync call cannot wait for the network
+        self._run_async = run_async
         # the server's token desk (app[TOKENS]); alone, a desk of its own
         self.tokens = tokens or TokenDesk(secrets.token_urlsafe(32), DEFAULT_DOMAIN)
         self.api_key = api_key  # the handle's key: tokens self-signed with it are accepted
@@ -172,3 +182,49 @@ class LocalBackend:
 
     def clear_requests(self) -> None:
         self.space.journal.clear()
+
+    # -- webhooks: the Daily routes' own calls, the desk's log, waiting for deliveries
+
+    def webhook_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        from ..api.bodies import checked_fields
+        from ..webhooks.config import CREATE_FIELDS
+
+        desk = self.space.webhooks
+        uuid = path.removeprefix("/webhooks").strip("/")
+        if method == "GET":
+            if uuid:
+                return self._refused("webhook", lambda: desk.get(uuid).as_json())
+            return [] if desk.hook is None else [desk.hook.as_json()]
+        if method == "DELETE":
+            hook = self._refused("webhook", lambda: desk.delete(uuid))
+            return {"deleted": True, "uuid": hook.uuid}
+        sent = self._refused("webhook", lambda: checked_fields(body or {}, CREATE_FIELDS))
+        if uuid:
+            return self._awaited("webhook", lambda: desk.update(uuid, sent)).as_json()
+        return self._awaited("webhook", lambda: desk.create(sent)).as_json()
+
+    def webhook_log(self, limit: int) -> dict[str, Any]:
+        return self._run(lambda: self.space.webhooks.summary(limit))
+
+    def clear_webhook_log(self) -> None:
+        self._run(self.space.webhooks.sender.clear)
+
+    def settle(self, timeout: float) -> bool:
+        desk = self.space.webhooks
+        if self._run(lambda: not desk.sender.outbox):
+            return True
+        return self._awaited("settle", lambda: desk.settle(timeout), timeout + 5)
+
+    def _awaited(self, what: str, make: Callable[[], Awaitable[T]], timeout: float = 30) -> T:
+        if self._run_async is None:
+            raise RuntimeError(
+                "webhooks that wait for the network (a webhook's test request, waiting for "
+                "deliveries) need the server in its own thread: use the fake_meetings fixture "
+                "(it serves async tests too), not fake_meetings_async"
+            )
+        try:
+            return self._run_async(make, timeout)
+        except ApiError as exc:
+            raise FakeMeetingsError(
+                f"{what} refused ({exc.status} {exc.error}): {exc.info}"
+            ) from None

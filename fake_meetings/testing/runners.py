@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -115,6 +115,20 @@ class ServerThread(_Server):
         loop.call_soon_threadsafe(run)
         return future.result(timeout)
 
+    def call_async(self, make: Callable[[], Awaitable[T]], timeout: float = 30) -> T:
+        """Await ``make()`` on the server's event loop from another thread, and return its
+        result (or raise its exception) within ``timeout`` seconds."""
+        loop = self._loop
+        if loop is None or not self.running or loop.is_closed():
+            raise RuntimeError("the fake-meetings server is not running")
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("call_async: already on the server's loop; await it instead")
+
+        async def run() -> T:
+            return await make()
+
+        return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout)
+
     def handle(self, api_key: str = "fake-meetings") -> FakeMeetings:
         """The same handle as the pytest fixture's (``load``, ``add_session``, ``clock``,
         ``requests``, ``reset``), acting on this server's world and journal directly."""
@@ -128,6 +142,7 @@ class ServerThread(_Server):
                 self.app[TOKENS],
                 api_key,
                 self.config.domain,
+                self.call_async,
             ),
             self.url,
             api_key,

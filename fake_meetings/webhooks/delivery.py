@@ -70,6 +70,7 @@ class Delivery:
             "instant": self.instant,
             "state": self.state,
             "attempts": [a.as_json() for a in self.attempts],
+            "body": self.body.decode("utf-8"),  # exactly the bytes sent (UTF-8 JSON)
         }
 
 

@@ -18,6 +18,7 @@ from fake_meetings.testing import ServerThread
 from tests.helpers.admin import Http
 from tests.helpers.clients import AiohttpClient, RequestsClient, SyncClient
 from tests.helpers.constants import TIMEOUT
+from tests.helpers.receiver import Receiver, running_receiver
 from tests.helpers.scenarios import Scenario, big_scenario, small_scenario
 
 
@@ -103,3 +104,9 @@ def plain() -> Iterator[Http]:
         yield c
     finally:
         c.close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real webhook receiver on 127.0.0.1 that records what it gets (``receiver.url``)."""
+    yield from running_receiver()
