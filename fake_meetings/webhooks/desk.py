@@ -1,10 +1,11 @@
 """A namespace's webhook: its configuration (at most one, as a Daily domain), the events its
 timeline emits, and their delivery.
 
-The desk listens to the namespace's changes (``Moved``). Events are emitted only for instants
-the clock passes going forward *after* the webhook exists [F]: the desk keeps a mark, the latest
-instant whose events it has emitted; a clock set back emits nothing, and moving forward again
-emits only past the mark. A live join or leave emits its events at once, wherever the mark is.
+The desk listens to the namespace's changes (``Moved``). Events are emitted for the instants
+the clock passes going forward *after* the webhook exists [F]: the desk keeps a mark, the
+clock's instant it has emitted up to, which follows the clock; a clock set back emits nothing,
+and moving forward again passes (and emits) those instants again, with the same event ids. A
+live join or leave emits its events at once.
 With the clock running in real time, a task wakes at the next instant with an event.
 
 A reset returns to the start-up webhook (``serve --webhook-url``), or none, with an empty log.
@@ -129,7 +130,7 @@ class WebhookDesk:
             return
         self._changed.set()
         if self.hook is None:
-            self.mark = max(self.mark, moved.after)
+            self.mark = moved.after
             return
         delay = self.settings.ended_delay
         if moved.session is not None and moved.stay is not None:
@@ -142,7 +143,7 @@ class WebhookDesk:
             )
         else:
             found = events_.between(moved.store, self.mark, moved.after, delay)
-        self.mark = max(self.mark, moved.after)
+        self.mark = moved.after
         self._emit(found)
         self.start()
 

@@ -21,7 +21,15 @@ pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
-EXPECTED = ("requests", "aiohttp", "pagination", "live", "rooms-tokens", "outside-pytest")
+EXPECTED = (
+    "requests",
+    "aiohttp",
+    "pagination",
+    "live",
+    "webhooks",
+    "rooms-tokens",
+    "outside-pytest",
+)
 SHARED = "all"  # files every example gets
 BLOCK = re.compile(
     r"^<!-- example: (?P<name>[\w-]+) (?P<file>[\w./-]+\.(?:py|ini)) -->\n"
