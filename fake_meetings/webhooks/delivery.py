@@ -91,6 +91,8 @@ class Sender:
         self.outbox: deque[Delivery] = deque()
         self.log: deque[Delivery] = deque(maxlen=timing.log)
         self.dropped = 0  # events the full outbox could not take
+        self.delivered = 0  # events answered 200, since start-up or the last clear
+        self.failed = 0  # events that ran out of tries
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
@@ -111,7 +113,7 @@ class Sender:
         """Forget the log and the dropped count (what waits is still sent)."""
         self.log.clear()
         self.log.extend(self.outbox)
-        self.dropped = 0
+        self.dropped = self.delivered = self.failed = 0
 
     def skip_waiting(self) -> None:
         """The webhook is gone or FAILED: what waits is not sent."""
@@ -174,11 +176,13 @@ class Sender:
             self._record(attempt.ok)
             if attempt.ok:
                 delivery.state = "delivered"
+                self.delivered += 1
                 return
             current = self._hook()
             if current is None or current.state == FAILED:
                 break
         delivery.state = "failed"
+        self.failed += 1
 
     async def _try(self, url: str, key: bytes, basic_auth: str | None, body: bytes) -> Attempt:
         headers = signing.headers(key, self._stamp(), body, basic_auth)

@@ -206,6 +206,8 @@ class WebhookDesk:
             "webhook": None if self.hook is None else _public(self.hook),
             "emitted": self.emitted,
             "pending": len(self.sender.outbox),
+            "delivered": self.sender.delivered,
+            "failed": self.sender.failed,
             "dropped": self.sender.dropped,
             "deliveries": [d.as_json() for d in log],
         }

@@ -59,6 +59,11 @@ def test_health_and_version(serve: Serve, http_client: Http) -> None:
         "GET /v1/rooms/{name}/presence",
         "POST /v1/meeting-tokens",
         "GET /v1/meeting-tokens/{token}",
+        "GET /v1/webhooks",
+        "POST /v1/webhooks",
+        "GET /v1/webhooks/{uuid}",
+        "POST /v1/webhooks/{uuid}",
+        "DELETE /v1/webhooks/{uuid}",
     ]
 
 
