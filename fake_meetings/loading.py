@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .domain.clock import Clock
 from .domain.generate import GenerateSpec
 from .domain.generate import generate as generate_sessions
 from .domain.model import Session
 from .domain.rooms import Room
-from .domain.scenario import Scenario, ScenarioError, load_file, merge, merge_rooms
+from .domain.scenario import (
+    Scenario,
+    ScenarioError,
+    load_file,
+    merge,
+    merge_rooms,
+    merge_webhook,
+)
 from .domain.validate import Problem
 from .domain.world import World
 from .progress import LARGE, Progress
@@ -73,6 +81,7 @@ class Loaded:
     sources: list[str]
     report: bool = False  # progress of indexing on stderr (see fake_meetings.progress)
     rooms: tuple[Room, ...] = ()  # the rooms the scenarios declare (`rooms:` blocks)
+    webhook: Mapping[str, Any] | None = None  # a scenario's `webhook:` block
 
     def world(self) -> World:
         count = len(self.sessions)
@@ -122,7 +131,8 @@ def load(
     with Progress("checking sessions", enabled=report):
         sessions, _ = merge(scenarios)
         rooms = merge_rooms(scenarios)
-    return Loaded(sessions, base, sources, report, tuple(rooms))
+        hook = merge_webhook(scenarios)
+    return Loaded(sessions, base, sources, report, tuple(rooms), hook)
 
 
 def _load_files(

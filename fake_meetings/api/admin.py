@@ -161,7 +161,9 @@ async def _load(
             store = await _off_loop(Store, scenario.sessions)
         # one step, no await in between: a request sees the old store, rooms and clock or the
         # new (the rooms a body declares are checked against the current ones in that step)
-        space.load(store, scenario.now, scenario.rooms, append=append)
+        space.load(
+            store, scenario.now, scenario.rooms, append=append, webhook=scenario.webhook
+        )
     return space, store
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..webhooks.config import DAILY_EVENT_TYPES, MAX_TEXT, MAX_URL, RETRY_TYPES
+from ..domain.webhook import DAILY_EVENT_TYPES, MAX_TEXT, MAX_URL, RETRY_TYPES
 
 Json = Callable[[str, dict[str, Any]], dict[str, Any]]
 Responses = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import orjson
 from aiohttp import web
 
-from ..webhooks.config import CREATE_FIELDS, UPDATE_FIELDS
+from ..domain.webhook import CREATE_FIELDS, UPDATE_FIELDS
 from .bodies import daily_body
 from .state import namespace_of
 

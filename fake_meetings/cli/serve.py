@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
     spec = generate_spec(args, int(count), now) if count else None
     origin = scenario_origin(args)
     loaded = load(scenario_specs(args), now=now, generate=spec, origin=origin, report=True)
+    if config.webhooks.startup is None and loaded.webhook is not None:  # the flags win
+        config = replace(config, webhooks=replace(config.webhooks, startup=loaded.webhook))
     if config.access_log:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     app = create_app(loaded.world(), config)

@@ -9,8 +9,8 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from ..domain import webhook as hook_config
 from ..errors import ApiError
-from ..webhooks import config as hook_config
 from ..webhooks.settings import Settings, Timing
 from .options import ENV_PREFIX, UsageError, _number, env
 

@@ -7,7 +7,8 @@ stay's join, ``participant.left`` at each stay's leave and ``meeting.ended`` at 
 A clock moving forward from ``before`` to ``after`` passes the events at instants in
 ``(before, after]``. Their order [F]: by instant; at one instant ``meeting.started`` first,
 then ``participant.left``, then ``participant.joined`` (a stay is the half-open
-``[join, leave)``: who leaves at t is gone before who joins at t arrives), then
+``[join, leave)``: who leaves at t is gone before who joins at t arrives), then the leaves of
+stays that joined at that very instant (a stay's join always comes before its leave), then
 ``meeting.ended``; within a kind, by session (``start_time``, id) and then by stay (join
 time, participant id).
 
@@ -30,7 +31,8 @@ ENDED = "meeting.ended"
 JOINED = "participant.joined"
 LEFT = "participant.left"
 EVENT_TYPES = (STARTED, ENDED, JOINED, LEFT)
-_ORDER = {STARTED: 0, LEFT: 1, JOINED: 2, ENDED: 3}
+_ORDER = {STARTED: 0, LEFT: 1, JOINED: 2, ENDED: 4}
+_LEFT_AT_ONCE = 3  # the leave of a stay that joined at the same instant: after its join
 VERSION = "1.0.0"
 
 
@@ -44,9 +46,12 @@ class Event:
     @property
     def sort_key(self) -> tuple[int, int, int, str, int, str]:
         p = self.participant
+        order = _ORDER[self.type]
+        if p is not None and self.type == LEFT and p.join_time == self.instant:
+            order = _LEFT_AT_ONCE
         return (
             self.instant,
-            _ORDER[self.type],
+            order,
             self.session.start_time,
             self.session.id,
             p.join_time if p is not None else 0,

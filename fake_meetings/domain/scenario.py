@@ -23,6 +23,9 @@ The format (keys exactly these)::
         privacy: private       # optional: public (the default) or private
         api_created: false     # optional, default false
         config: {max_participants: 4}  # optional: the room's non-default properties
+    webhook:                   # optional: where Daily's events go (a POST /webhooks body),
+      url: http://127.0.0.1:9000/daily   # in place as soon as the file is loaded (no test
+      hmac: c2VjcmV0           # request first); hmac, eventTypes, basicAuth, retryType optional
 
 A session is one timeline of stays (``domain/timeline.py``): it appears at its ``start_time``,
 is ongoing until its latest leave, and every derived field follows the server clock. The file's
@@ -37,12 +40,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-from . import timeline
+from ..errors import ApiError
+from . import timeline, webhook
 from .genblock import generate_spec
 from .generate import generate
 from .model import Participant, Session
@@ -51,7 +55,7 @@ from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
 ID_NAMESPACE = uuid.UUID("6f1d7c0e-93b4-4a55-9a53-2f0b7d0c5e11")
-TOP_KEYS = ("now", "sessions", "generate", "rooms")
+TOP_KEYS = ("now", "sessions", "generate", "rooms", "webhook")
 ROOM_KEYS = ("name", "created_at", "privacy", "api_created", "config")
 SESSION_KEYS = (
     "id",
@@ -84,6 +88,7 @@ class Scenario:
     now: int | None  # the file's `now:`, which freezes the clock
     source: str
     rooms: tuple[Room, ...] = ()  # the rooms the file declares (`rooms:`)
+    webhook: Mapping[str, Any] | None = None  # the file's `webhook:` (a POST /webhooks body)
 
 
 def load_file(path: str | FsPath, *, now: int | None = None, wall_now: int = 0) -> Scenario:
@@ -149,6 +154,19 @@ def merge(scenarios: Iterable[Scenario]) -> tuple[list[Session], int | None]:
     return sessions, now
 
 
+def merge_webhook(scenarios: Iterable[Scenario]) -> Mapping[str, Any] | None:
+    """The one `webhook:` several scenarios declare (two are a problem), or None."""
+    found: Mapping[str, Any] | None = None
+    owner = ""
+    for sc in scenarios:
+        if sc.webhook is not None:
+            if found is not None:
+                problem = f"a webhook is also declared in {owner}"
+                raise ScenarioError([Problem(sc.source, None, ("webhook",), problem)])
+            found, owner = sc.webhook, sc.source
+    return found
+
+
 def merge_rooms(scenarios: Iterable[Scenario]) -> list[Room]:
     """The rooms several scenarios declare; a name declared twice is a problem."""
     problems: list[Problem] = []
@@ -208,10 +226,25 @@ def _build(c: Checker, source: str, *, now: int | None, wall_now: int) -> Scenar
             sessions.append(session)
     spec = generate_spec(c, base) if top is not None and "generate" in top else None
     rooms = _rooms(c, base, sessions) if top is not None and "rooms" in top else []
+    hook = _webhook(c) if top is not None and "webhook" in top else None
     c.raise_if_any(ScenarioError)
     if spec is not None:
         sessions.extend(generate(spec, base))
-    return Scenario(tuple(sessions), file_now, source, tuple(rooms))
+    return Scenario(tuple(sessions), file_now, source, tuple(rooms), hook)
+
+
+def _webhook(c: Checker) -> dict[str, Any] | None:
+    """The `webhook:` block, checked like a POST /webhooks body."""
+    raw = c.mapping(("webhook",), webhook.CREATE_FIELDS, required=("url",))
+    if raw is None or any(key not in webhook.CREATE_FIELDS for key in raw) or "url" not in raw:
+        return None
+    try:
+        webhook.created(raw, "-", "-", 0)
+    except ApiError as exc:
+        field = exc.info.split(":", 1)[0]
+        c.problem(("webhook", field) if field in raw else ("webhook",), exc.info)
+        return None
+    return dict(raw)
 
 
 def _rooms(c: Checker, now: int, sessions: Sequence[Session]) -> list[Room]:

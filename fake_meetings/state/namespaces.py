@@ -122,12 +122,14 @@ class Namespace:
         rooms: Sequence[Room] | None = None,
         *,
         append: bool = False,
+        webhook: Mapping[str, Any] | None = None,
     ) -> None:
         """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given.
 
         ``rooms``, the rooms a loaded scenario declares: they replace the current rooms, or
         with ``append`` join them (a name already there is a 400 and changes nothing). None
         keeps the current rooms. In every case a room the sessions name without one is implied.
+        ``webhook``, a scenario's `webhook:` block, becomes the webhook (no test request).
         """
         world = self.world
         if rooms is None:
@@ -148,6 +150,8 @@ class Namespace:
         world.store = store
         if freeze_at is not None:
             self.world.clock.set(freeze_at)
+        if webhook is not None:
+            self.webhooks.configure(webhook)
         self._tell("load", before)
 
     def appended(self, sessions: Iterable[Session]) -> Store:

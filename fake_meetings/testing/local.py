@@ -97,9 +97,9 @@ class LocalBackend:
         elif store is None:
             store = Store(scenario.sessions)
         freeze = now if now is not None else scenario.now
-        rooms, append = scenario.rooms, mode == "append"
+        rooms, append, hook = scenario.rooms, mode == "append", scenario.webhook
         try:  # the same change as POST /_fake/scenario: the file's rooms come with its sessions
-            self._run(lambda: self.space.load(store, freeze, rooms, append=append))
+            self._run(lambda: self.space.load(store, freeze, rooms, append=append, webhook=hook))
         except ApiError as exc:
             problem = Problem(source_label(source), None, ("rooms",), exc.info)
             raise ScenarioError([problem]) from None
@@ -187,7 +187,7 @@ class LocalBackend:
 
     def webhook_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         from ..api.bodies import checked_fields
-        from ..webhooks.config import CREATE_FIELDS
+        from ..domain.webhook import CREATE_FIELDS
 
         desk = self.space.webhooks
         uuid = path.removeprefix("/webhooks").strip("/")

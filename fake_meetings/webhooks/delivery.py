@@ -25,8 +25,8 @@ from typing import Any
 
 import aiohttp
 
+from ..domain.webhook import CIRCUIT_BREAKER, FAILED, Webhook
 from . import signing
-from .config import CIRCUIT_BREAKER, FAILED, Webhook
 from .settings import Timing
 
 PROBE_BODY = b'{"test":"test"}'

@@ -4,7 +4,9 @@ Receivers verify a webhook's signature over the body; some hash the raw bytes, o
 body and hash ``JSON.stringify`` of the result. Both verify only if the bytes sent are what
 ``JSON.stringify`` makes of the event, so the fake writes them that way:
 
-- compact (no spaces), object keys in insertion order;
+- compact (no spaces); object keys in JavaScript's property order: the array-index keys
+  (``"0"`` to ``"4294967294"``, without leading zeros) first, ascending, then the others in
+  insertion order;
 - strings: ``"`` and ``\\`` escaped, the controls below U+0020 as ``\\b \\t \\n \\f \\r`` or
   ``\\u00xx``, lone surrogates as ``\\udxxx`` (ES2019 well-formed stringify), everything else
   (non-ASCII, U+2028, ``/``) written as is;
@@ -55,7 +57,7 @@ def _write(value: object, out: list[str]) -> None:
         out.append(js_number(value))
     elif isinstance(value, Mapping):
         out.append("{")
-        for i, (key, item) in enumerate(value.items()):
+        for i, (key, item) in enumerate(_js_order(value)):
             if i:
                 out.append(",")
             out.append(js_string(str(key)))
@@ -71,6 +73,24 @@ def _write(value: object, out: list[str]) -> None:
         out.append("]")
     else:
         raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def _js_order(value: Mapping[object, object]) -> list[tuple[str, object]]:
+    items = [(str(k), v) for k, v in value.items()]
+    indexes = sorted((int(k), k, v) for k, v in items if _is_index(k))
+    if not indexes:
+        return items
+    return [(k, v) for _, k, v in indexes] + [(k, v) for k, v in items if not _is_index(k)]
+
+
+def _is_index(key: str) -> bool:
+    """Whether JavaScript treats ``key`` as an array index (ordered first, numerically)."""
+    return (
+        key.isascii()
+        and key.isdigit()
+        and (key == "0" or key[0] != "0")
+        and int(key) <= 4294967294
+    )
 
 
 def js_string(text: str) -> str:

@@ -1,4 +1,5 @@
-"""The webhook object of ``/webhooks`` (contract part two, §13) and the checks of its bodies.
+"""The webhook object of ``/webhooks`` (contract part two, §13) and the checks of its bodies
+(pure rules: the routes, the CLI and scenario files share them).
 
 Daily's object is camelCase: ``uuid, url, hmac, basicAuth, retryType, eventTypes, state,
 failedCount, lastMomentPushed, domainId, createdAt, updatedAt``. A domain has at most one
@@ -22,8 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..domain.rooms import created_at_text
 from ..errors import invalid
+from .rooms import created_at_text
 
 CIRCUIT_BREAKER = "circuit-breaker"
 EXPONENTIAL = "exponential"
@@ -153,6 +154,8 @@ def updated(hook: Webhook, body: Mapping[str, Any], now: int) -> Webhook:
 def _url(value: object) -> str:
     if not isinstance(value, str) or not value:
         raise invalid("url: must be a non-empty string such as http://127.0.0.1:9000/hooks")
+    if not value.isprintable() or " " in value:
+        raise invalid("url: must not contain spaces or control characters (percent-encode them)")
     if len(value) > MAX_URL:
         raise invalid(f"url: at most {MAX_URL} characters; got {len(value)}")
     try:
