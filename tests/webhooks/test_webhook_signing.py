@@ -90,10 +90,9 @@ def test_another_key_timestamp_or_body_does_not_verify(
     assert signature != expected_signature(key, timestamp, body + b" ")
 
 
-names = st.text(
-    alphabet=st.characters() | st.sampled_from(["é", "ß", "中", "\u2028", '"', "\\", "\n"]),
-    max_size=12,
-)
+names = st.lists(  # not st.text: its alphabet would seldom give the sampled characters
+    st.characters() | st.sampled_from(["é", "ß", "中", "\u2028", '"', "\\", "\n"]), max_size=12
+).map("".join)
 fractions = st.one_of(
     st.integers(0, 999).map(lambda ms: T + ms / 1000),
     st.floats(min_value=T, max_value=T + 10**6, allow_nan=False),
