@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fake_meetings.domain.webhook import FAILED, Webhook, created, updated
 from fake_meetings.errors import ApiError
-from fake_meetings.webhooks.config import FAILED, Webhook, created, updated
 
 NOW = 1_700_000_000  # 2023-11-14T22:13:20Z
 LATER = NOW + 3_600

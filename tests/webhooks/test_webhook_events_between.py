@@ -10,8 +10,9 @@ model reads the plain data only, and is as plain as it can be:
   ``meeting.ended`` at the latest leave + the ended delay;
 - a clock going from ``before`` to ``after`` passes the events with ``before < instant <=
   after`` (none unless ``after > before``);
-- in the order: instant, then started < left < joined < ended, then the session's start and
-  id, then the stay's join and participant id;
+- in the order: instant, then started < left < joined < left of a stay that joined at that
+  same instant (a zero-length stay: its join comes first) < ended, then the session's start
+  and id, then the stay's join and participant id;
 - the next instant after ``now`` is the smallest event instant greater than ``now``, or None.
 """
 
@@ -33,8 +34,9 @@ KIND_ORDER = {
     "meeting.started": 0,
     "participant.left": 1,
     "participant.joined": 2,
-    "meeting.ended": 3,
+    "meeting.ended": 4,
 }
+LEFT_AT_ONCE = 3  # participant.left of a stay of duration 0
 
 Row = tuple[int, str, str, str | None]  # (instant, type, session id, participant id)
 
@@ -86,7 +88,8 @@ def model_events(raws: list[Raw], ended_delay: int) -> list[tuple[int, int, int,
             out.append((join, KIND_ORDER["participant.joined"], r.start, r.id, join, pid))
             if duration is not None:
                 leave = join + duration
-                out.append((leave, KIND_ORDER["participant.left"], r.start, r.id, join, pid))
+                kind = KIND_ORDER["participant.left"] if duration else LEFT_AT_ONCE
+                out.append((leave, kind, r.start, r.id, join, pid))
         if all(duration is not None for _, _, duration in r.stays):
             end = max(join + duration for _, join, duration in r.stays if duration is not None)
             out.append((end + ended_delay, KIND_ORDER["meeting.ended"], r.start, r.id, 0, ""))
@@ -94,7 +97,7 @@ def model_events(raws: list[Raw], ended_delay: int) -> list[tuple[int, int, int,
 
 
 def model_between(raws: list[Raw], before: int, after: int, ended_delay: int) -> list[Row]:
-    names = {rank: name for name, rank in KIND_ORDER.items()}
+    names = {rank: name for name, rank in KIND_ORDER.items()} | {LEFT_AT_ONCE: "participant.left"}
     found = [e for e in model_events(raws, ended_delay) if before < e[0] <= after]
     found.sort()
     return [(e[0], names[e[1]], e[3], e[5] or None) for e in found]
@@ -218,10 +221,10 @@ def test_ties_at_one_instant_follow_the_documented_order() -> None:
         (t, "meeting.started", "m-0", None),
         (t, "meeting.started", "m-1", None),
         (t, "participant.left", "m-2", "w"),
-        (t, "participant.left", "m-1", "x"),
         (t, "participant.joined", "m-1", "x"),
         (t, "participant.joined", "m-1", "y"),
         (t, "participant.joined", "m-1", "z"),
+        (t, "participant.left", "m-1", "x"),  # joined at t too: after its join
         (t, "meeting.ended", "m-2", None),
     ]
     assert rows(store, t, t, 0) == []
