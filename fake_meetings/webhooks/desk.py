@@ -47,6 +47,7 @@ class WebhookDesk:
         self.sender = Sender(settings.timing, lambda: self.hook, self._record, clock.now)
         self._ids = random.Random(HOOKS_SEED)
         self._ticker: asyncio.Task[None] | None = None
+        self._closing: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
         self._startup()
 
@@ -200,8 +201,8 @@ class WebhookDesk:
         if self._ticker is not None:
             self._ticker.cancel()
         self.hook = None
-        with contextlib.suppress(RuntimeError):
-            asyncio.get_running_loop().create_task(self.sender.close())
+        with contextlib.suppress(RuntimeError):  # kept: a task nobody holds may be collected
+            self._closing = asyncio.get_running_loop().create_task(self.sender.close())
 
     async def close(self) -> None:
         if self._ticker is not None:
