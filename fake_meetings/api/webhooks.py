@@ -5,16 +5,12 @@ when the probe or a field fails."""
 
 from __future__ import annotations
 
-import orjson
 from aiohttp import web
 
 from ..domain.webhook import CREATE_FIELDS, UPDATE_FIELDS
 from .bodies import daily_body
+from .bodies import json_answer as _json
 from .state import namespace_of
-
-
-def _json(body: object) -> web.Response:
-    return web.Response(body=orjson.dumps(body), content_type="application/json")
 
 
 async def list_all(request: web.Request) -> web.Response:
