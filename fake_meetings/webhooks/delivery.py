@@ -98,9 +98,13 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
 
+    @property
+    def full(self) -> bool:
+        return len(self.outbox) >= self.timing.outbox
+
     def put(self, delivery: Delivery) -> None:
         """Queue an event (from the server's loop); a full outbox drops it and counts it."""
-        if len(self.outbox) >= self.timing.outbox:
+        if self.full:
             self.dropped += 1
             return
         self.outbox.append(delivery)

@@ -162,11 +162,15 @@ class WebhookDesk:
         hook = self.hook
         if hook is None or hook.state != ACTIVE:
             return
+        sender = self.sender
         for event in found:
             if hook.wants(event.type):
-                body = jsjson.stringify(event.envelope())
                 self.emitted += 1
-                self.sender.put(Delivery(event.id, event.type, event.instant, body))
+                if sender.full:  # counted, not even written: a huge clock jump stays cheap
+                    sender.dropped += 1
+                    continue
+                body = jsjson.stringify(event.envelope())
+                sender.put(Delivery(event.id, event.type, event.instant, body))
 
     # -- the clock running in real time
 
