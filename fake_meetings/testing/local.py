@@ -213,6 +213,8 @@ class LocalBackend:
         desk = self.space.webhooks
         if self._run(lambda: not desk.sender.outbox):
             return True
+        if self._run_async is None:  # on the test's own loop: waiting here would block it
+            return False
         return self._awaited("settle", lambda: desk.settle(timeout), timeout + 5)
 
     def _awaited(self, what: str, make: Callable[[], Awaitable[T]], timeout: float = 30) -> T:

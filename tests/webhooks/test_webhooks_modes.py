@@ -143,3 +143,33 @@ def test_serve_sends_to_the_webhook_given_at_start_up(
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+async def test_on_the_test_s_own_loop_changes_do_not_wait_but_events_still_go(
+    receiver: Receiver,
+) -> None:
+    """``fake_meetings_async``'s server (AsyncServer) shares the test's loop: the handle cannot
+    wait there, so its changes return at once and the deliveries follow while the test awaits."""
+    import asyncio
+
+    import aiohttp
+
+    from fake_meetings.testing.runners import AsyncServer
+
+    async with AsyncServer(World(clock=Clock(NOW)), ServerConfig(port=0)) as s:
+        handle = s.handle("k")
+        async with aiohttp.ClientSession() as http:
+            r = await http.post(s.url + "/webhooks", json={"url": receiver.url},
+                                headers=bearer("k"))
+            assert r.status == 200, await r.text()
+        alice = handle.join("same-loop")  # returns without waiting for the delivery
+        handle.clock.advance(30)
+        alice.leave()
+        for _ in range(100):
+            if len(receiver.events()) == 4:
+                break
+            await asyncio.sleep(0.05)
+        types = [json.loads(r.body)["type"] for r in receiver.events()]
+        assert types == [
+            "meeting.started", "participant.joined", "participant.left", "meeting.ended",
+        ]
