@@ -141,7 +141,7 @@ def live_costs(store: Store) -> dict[str, float]:
     later = store.starts[-1] + 1  # no session starts after: the new one comes last
     store.at(later)
     out["new session"] = []
-    for i in range(40):  # each on the same snapshot (two in one second may tie: see the README)
+    for i in range(40):  # each on the same snapshot: two in one second may rebuild (Store.added)
         t0 = time.perf_counter()
         change = live.join(store, f"bench-new-{i}", later, rng, user_name="bench")
         list_meetings(change.store, newest, later)

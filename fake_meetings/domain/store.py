@@ -140,9 +140,10 @@ class Store:
 
     def added(self, new: Session, now: int) -> Store:
         """A new snapshot with one more session, added at ``now``. When it comes last in rank
-        order (it starts at ``now`` and no session starts later), this costs what a change
-        does (see :meth:`replaced`) and a copy of its room's index; otherwise the store is
-        indexed anew."""
+        order (no session starts later, nor at the same time with a greater id), this costs
+        what a change does (see :meth:`replaced`) and a copy of its room's index. Otherwise
+        (a scenario has sessions after ``now``, or two rooms start a session in the same
+        second and the second id sorts first) the store is indexed anew: O(n log n)."""
         n = len(self.sessions)
         if n and self.sessions[n - 1].sort_key >= new.sort_key:
             return Store((*self.sessions, new))
