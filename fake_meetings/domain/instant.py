@@ -15,12 +15,14 @@ one from the nearest when that is cheaper: a clock moving second by second pays 
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
 from collections.abc import Sequence
+from operator import sub
 from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
+    from .model import Session
     from .store import Store
 
 KEPT = 8  # instants kept per store
@@ -36,7 +38,7 @@ class Complement(Sequence[int]):
         self._base = base
         self._holes = holes
         # the j-th element left is base[j + k], k = how many holes h_i have h_i - i <= j
-        self._shift = array("q", (h - i for i, h in enumerate(holes)))
+        self._shift = array("q", map(sub, holes, range(len(holes))))
         self._len = len(base) - len(holes)
 
     def between(self, start: int, end: int) -> list[int]:
@@ -70,14 +72,16 @@ class Complement(Sequence[int]):
 class Instant:
     """The store's sessions at one instant (any instant with the same ``key``)."""
 
-    __slots__ = ("_rooms", "ended", "ongoing", "store", "visible")
+    __slots__ = ("_by_room", "_present", "_rooms", "ended", "ongoing", "store", "visible")
 
     def __init__(self, store: Store, visible: int, ended: int, ongoing: list[int]):
         self.store = store
         self.visible = visible  # sessions started: the ranks below this
         self.ended = ended  # sessions ended: the first ones in end order
-        self.ongoing = ongoing  # ascending ranks of the visible sessions not ended
+        self.ongoing = ongoing  # ascending ranks of the visible sessions not ended (not mutated)
         self._rooms: dict[str | None, tuple[list[int], Complement]] = {}
+        self._by_room: dict[str, list[int]] | None = None  # ongoing ranks per room, when asked
+        self._present: Present | None = None  # built when asked
 
     @property
     def key(self) -> tuple[int, int]:
@@ -93,6 +97,22 @@ class Instant:
         ranks, others = self._split(room)
         return ranks if ongoing else others
 
+    def ongoing_in(self, room: str) -> list[int]:
+        """Ascending ranks of the ongoing sessions of ``room``: O(ongoing) for the first room
+        asked about, then O(1) (and carried to the snapshot a live change makes)."""
+        if self._by_room is None:
+            by_room: dict[str, list[int]] = {}
+            for rank, s in zip(self.ongoing, self.store.sessions.pick(self.ongoing), strict=True):
+                by_room.setdefault(s.room, []).append(rank)
+            self._by_room = by_room
+        return self._by_room.get(room, [])
+
+    def present(self) -> Present:
+        """Who is in the ongoing sessions (see :class:`Present`)."""
+        if self._present is None:
+            self._present = Present.of(self.ongoing, self.store.sessions.pick(self.ongoing))
+        return self._present
+
     def _split(self, room: str | None) -> tuple[list[int], Complement]:
         """The ongoing ranks of ``room`` (every room: None), and the others, kept per instant."""
         found = self._rooms.get(room)
@@ -101,11 +121,93 @@ class Instant:
             if room is None:  # the index of every session is range(n): a position is a rank
                 ranks = positions = self.ongoing
             else:
-                sessions = self.store.sessions
-                ranks = [r for r in self.ongoing if sessions[r].room == room]
+                ranks = self.ongoing_in(room)
                 positions = [bisect_left(base, r) for r in ranks]
             found = self._rooms[room] = (ranks, Complement(base, positions))
         return found
+
+    def carried(
+        self, store: Store, now: int, rank: int, before: Session | None, after: Session
+    ) -> Instant:
+        """This instant (of the store before a change at ``now``) in ``store``, the store
+        after it: the session of ``rank`` became ``after`` (was ``before``; None: it is new).
+        The ongoing list changes by that rank at most: O(ongoing) to copy it, nothing to find."""
+        was = before is not None and rank < self.visible and not _ended(before, now)
+        visible = store.visible_count(now)
+        now_ongoing = rank < visible and not _ended(after, now)
+        ongoing = self.ongoing
+        if was != now_ongoing:
+            ongoing = list(ongoing)
+            if now_ongoing:
+                insort(ongoing, rank)
+            else:
+                del ongoing[bisect_left(ongoing, rank)]
+        out = Instant(store, visible, store.ends.ended(now), ongoing)
+        if self._by_room is not None:
+            out._by_room = dict(self._by_room)
+            if was != now_ongoing:
+                ranks = list(self._by_room.get(after.room, ()))
+                if now_ongoing:
+                    insort(ranks, rank)
+                else:
+                    del ranks[bisect_left(ranks, rank)]
+                out._by_room[after.room] = ranks
+        if self._present is not None:
+            out._present = self._present
+            if now_ongoing:
+                known = {p.participant_id for p in before.participants} if before else set()
+                fresh = {p.participant_id for p in after.participants}
+                out._present = self._present.plus(dict.fromkeys(fresh - known, rank))
+        return out
+
+
+def _ended(session: Session, now: int) -> bool:
+    return session.end is not None and session.end <= now
+
+
+class Present:
+    """Participant id -> rank of the latest ongoing session that holds it, at one instant.
+
+    Built from the ongoing sessions, then carried from snapshot to snapshot by live changes
+    (and by the clock moving forward), which add the ids they bring in. A rank may be stale:
+    its session may have ended since, and an earlier ongoing session may hold the same id
+    (scenarios may repeat a participant id). So a miss is exact (no ongoing session holds the
+    id) and a hit is a hint to check. The ids added since the build are a small dict copied
+    at every change, folded into a new base when it grows (O(present) every ``FOLD`` changes).
+    """
+
+    FOLD = 256
+    __slots__ = ("_base", "_extra")
+
+    def __init__(self, base: dict[str, int], extra: dict[str, int]):
+        self._base = base  # never changed once built
+        self._extra = extra
+
+    @staticmethod
+    def of(ranks: Sequence[int], sessions: Sequence[Session]) -> Present:
+        """From the ongoing sessions, in ascending rank (a later one wins an id)."""
+        return Present(
+            {
+                p.participant_id: r
+                for r, s in zip(ranks, sessions, strict=True)
+                for p in s.participants
+            },
+            {},
+        )
+
+    def get(self, participant_id: str) -> int | None:
+        found = self._extra.get(participant_id)
+        return self._base.get(participant_id) if found is None else found
+
+    def plus(self, added: dict[str, int]) -> Present:
+        """With these ids, each held by the ongoing session of its rank, the latest one that
+        holds it."""
+        if not added:
+            return self
+        extra = {**self._extra, **added}
+        if len(extra) > self.FOLD:
+            return Present({**self._base, **extra}, {})
+        return Present(self._base, extra)
 
 
 class Instants:
@@ -113,13 +215,16 @@ class Instants:
 
     __slots__ = ("_kept", "_store")
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, known: Instant | None = None):
+        """``known``: an instant of ``store`` found already (carried over a live change)."""
         self._store = store
         self._kept: OrderedDict[tuple[int, int], Instant] = OrderedDict()
+        if known is not None:
+            self._kept[known.key] = known
 
     def at(self, now: int) -> Instant:
         store = self._store
-        key = (bisect_right(store.starts, now), bisect_right(store.ends, now))
+        key = (store.visible_count(now), store.ends.ended(now))
         found = self._kept.get(key)
         if found is not None:
             self._kept.move_to_end(key)
@@ -132,7 +237,7 @@ class Instants:
 
     def _derive(self, visible: int, ended: int) -> Instant:
         store = self._store
-        scratch = min(visible, len(store.open_ranks) + len(store.ends) - ended)
+        scratch = min(visible, len(store.ends) - ended)
         nearest, cost = None, scratch
         for known in self._kept.values():
             moves = abs(known.visible - visible) + abs(known.ended - ended) + len(known.ongoing)
@@ -140,7 +245,19 @@ class Instants:
                 nearest, cost = known, moves
         if nearest is None:
             return Instant(store, visible, ended, self._scratch(visible, ended))
-        return Instant(store, visible, ended, self._moved(nearest, visible, ended))
+        out = Instant(store, visible, ended, self._moved(nearest, visible, ended))
+        if nearest._present is not None and visible >= nearest.visible and ended >= nearest.ended:
+            # forward: the sessions that came have started since, later in rank than any before
+            came = out.ongoing[bisect_left(out.ongoing, nearest.visible) :]
+            sessions = store.sessions.pick(came)
+            out._present = nearest._present.plus(
+                {
+                    p.participant_id: r
+                    for r, s in zip(came, sessions, strict=True)
+                    for p in s.participants
+                }
+            )
+        return out
 
     def _is_ended(self, rank: int, ended: int) -> bool:
         """Whether the session of ``rank`` is among the first ``ended`` in end order."""
@@ -150,19 +267,17 @@ class Instants:
 
     def _scratch(self, visible: int, ended: int) -> list[int]:
         store = self._store
-        if visible <= len(store.open_ranks) + len(store.ends) - ended:
+        if visible <= len(store.ends) - ended:
             return [r for r in range(visible) if not self._is_ended(r, ended)]
-        later = [r for r in store.end_ranks[ended:] if r < visible]
-        later.extend(r for r in store.open_ranks if r < visible)
-        return sorted(later)
+        return sorted(r for r in store.ends.ranks(ended, len(store.ends)) if r < visible)
 
     def _moved(self, known: Instant, visible: int, ended: int) -> list[int]:
-        store = self._store
+        ends = self._store.ends
         gone: set[int] = set(range(visible, known.visible))  # not started any more
-        gone.update(store.end_ranks[known.ended : ended])  # ended since
+        gone.update(ends.ranks(known.ended, ended))  # ended since
         # started since (and not ended too), or not ended any more (and still started)
         came = [r for r in range(known.visible, visible) if not self._is_ended(r, ended)]
-        came.extend(r for r in store.end_ranks[ended : known.ended] if r < visible)
+        came.extend(r for r in ends.ranks(ended, known.ended) if r < visible)
         kept = [r for r in known.ongoing if r not in gone] if gone else list(known.ongoing)
         if came:
             kept.extend(came)

@@ -10,11 +10,16 @@
   session id.
 - **Leaving** closes a stay at ``now``: one still open, or one a scenario has leaving later. When
   the last open stay of a session closes, the session ends at ``now``.
+
+Both cost O(log n + ongoing sessions) at a million sessions, not O(n): the room's ongoing
+session and the present participant ids come from the store's instant at ``now``
+(``Instant.ongoing_in``, ``Instant.present``), which the new snapshot carries over.
 """
 
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -48,18 +53,17 @@ def join(
     user_name: str | None = None,
     owner: bool = False,
 ) -> Change:
-    present = {
-        p.participant_id for r in store.at(now).ongoing for p in store.sessions[r].participants
-    }
-    stay_id = _fresh(rng, lambda pid: pid in present or store.get(pid) is not None)
+    instant = store.at(now)
+    stay_id = _fresh(rng, lambda pid: store.get(pid) is not None or _held(store, pid, now))
     stay = Participant(stay_id, user_id, user_name, now, None, owner)
-    current = _ongoing_in(store, room, now)
-    if current is not None:
+    ranks = instant.ongoing_in(room)
+    if ranks:
+        current = store.sessions[ranks[-1]]  # the most recently started one
         session = Session.of(current.id, room, current.start_time, (*current.participants, stay))
-        return Change(store.replaced(current, session), session, stay)
+        return Change(store.replaced(current, session, now), session, stay)
     session_id = _fresh(rng, lambda sid: sid == stay_id or store.get(sid) is not None)
     session = Session.of(session_id, room, now, (stay,))
-    return Change(store.added(session), session, stay)
+    return Change(store.added(session, now), session, stay)
 
 
 def _fresh(rng: random.Random, taken: Callable[[str], bool]) -> str:
@@ -82,25 +86,49 @@ def leave(store: Store, participant_id: str, now: int) -> Change:
     left = replace(stay, duration=now - stay.join_time)
     stays = [left if p is stay else p for p in session.participants]
     after = Session.of(session.id, session.room, session.start_time, stays)
-    return Change(store.replaced(session, after), after, left)
+    return Change(store.replaced(session, after, now), after, left)
 
 
-def _ongoing_in(store: Store, room: str, now: int) -> Session | None:
-    """The most recently started session of ``room`` ongoing at ``now``, if any."""
-    ranks = store.at(now).index(room, True)
-    return store.sessions[ranks[-1]] if ranks else None
+def _stay(session: Session, participant_id: str) -> Participant | None:
+    return next((p for p in session.participants if p.participant_id == participant_id), None)
+
+
+def _held(store: Store, participant_id: str, now: int) -> bool:
+    """Whether a session ongoing at ``now`` holds this participant id."""
+    return _find_ongoing(store, participant_id, now) is not None
+
+
+def _find_ongoing(
+    store: Store, participant_id: str, now: int
+) -> tuple[Session, Participant] | None:
+    """The stay with this id in the most recently started session ongoing at ``now`` that
+    holds it. ``Instant.present`` answers at once when it has no such id or its rank is right;
+    otherwise (a rank gone stale, when scenarios repeat an id) the ongoing sessions are read."""
+    instant = store.at(now)
+    rank = instant.present().get(participant_id)
+    if rank is None:
+        return None
+    ongoing, sessions = instant.ongoing, store.sessions
+    i = bisect_left(ongoing, rank)
+    if i < len(ongoing) and ongoing[i] == rank:
+        stay = _stay(sessions[rank], participant_id)
+        if stay is not None:
+            return sessions[rank], stay
+    for session in reversed(sessions.pick(ongoing)):
+        stay = _stay(session, participant_id)
+        if stay is not None:
+            return session, stay
+    return None
 
 
 def _find(store: Store, participant_id: str, now: int) -> tuple[Session, Participant] | None:
     """The stay with this id: among the sessions ongoing at ``now`` first (where a stay that
     can leave is), then anywhere (to say why it cannot)."""
-    sessions = store.sessions
-    for rank in reversed(store.at(now).ongoing):
-        for p in sessions[rank].participants:
-            if p.participant_id == participant_id:
-                return sessions[rank], p
-    for s in reversed(sessions):
-        for p in s.participants:
-            if p.participant_id == participant_id:
-                return s, p
+    found = _find_ongoing(store, participant_id, now)
+    if found is not None:
+        return found
+    for s in reversed(store.sessions):
+        stay = _stay(s, participant_id)
+        if stay is not None:
+            return s, stay
     return None

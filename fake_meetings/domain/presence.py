@@ -47,10 +47,8 @@ class Present:
 
 def present(store: Store, now: int, room: str | None = None) -> list[Present]:
     """Everyone present at ``now`` in ``room`` (every room when None), by join_time then id."""
-    sessions = store.sessions
     found: list[Present] = []
-    for rank in store.at(now).index(room, True):  # visible and ongoing at now
-        session = sessions[rank]
+    for session in store.sessions.pick(store.at(now).index(room, True)):  # ongoing at now
         for p in session.participants:  # sorted by join_time
             if p.join_time > now:
                 break

@@ -64,14 +64,14 @@ def list_meetings(
     index = instant.index(q.room, q.ongoing)
     # The timeframe is a contiguous range of ranks, because ranks follow start_time; so is what
     # is visible at now (the ranks below instant.visible).
-    lo_rank = 0 if q.timeframe_start is None else bisect_left(store.starts, q.timeframe_start)
-    hi_rank = len(store) if q.timeframe_end is None else bisect_left(store.starts, q.timeframe_end)
+    lo_rank = 0 if q.timeframe_start is None else store.starting_before(q.timeframe_start)
+    hi_rank = len(store) if q.timeframe_end is None else store.starting_before(q.timeframe_end)
     hi_rank = min(hi_rank, instant.visible)
     lo, hi = _below(index, lo_rank), _below(index, max(lo_rank, hi_rank))
     total = hi - lo
 
     if q.starting_after is not None:
-        cursor = store.rank.get(q.starting_after)
+        cursor = store.rank_of(q.starting_after)
         if cursor is None:
             return _unknown("starting_after", q.starting_after, total, unknown_cursor)
         # Older than the cursor: ranks below it, the closest ones first.
@@ -82,7 +82,7 @@ def list_meetings(
         return MeetingsPage(total, _descending(store, index, lo, min(hi, lo + q.limit)))
 
     if q.ending_before is not None:
-        cursor = store.rank.get(q.ending_before)
+        cursor = store.rank_of(q.ending_before)
         if cursor is None:
             return _unknown("ending_before", q.ending_before, total, unknown_cursor)
         # Newer than the cursor: ranks above it, the closest `limit` of them, still newest first.
@@ -119,10 +119,14 @@ def _below(index: Sequence[int], rank: int) -> int:
 
 
 def _descending(store: Store, index: Sequence[int], start: int, end: int) -> list[Session]:
-    sessions = store.sessions
+    ranks: Sequence[int]
     if isinstance(index, Complement):
-        return [sessions[r] for r in reversed(index.between(start, end))]
-    return [sessions[index[i]] for i in range(end - 1, start - 1, -1)]
+        ranks = index.between(start, end)
+    else:
+        ranks = index[max(0, start) : max(0, end)]
+    page = store.sessions.pick(ranks)
+    page.reverse()
+    return page
 
 
 def _unknown(param: str, value: str, total: int, mode: UnknownCursorMode) -> MeetingsPage:

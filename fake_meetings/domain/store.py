@@ -9,18 +9,22 @@ What is visible and what is ongoing depend on the instant asked about: ``at(now)
 store's :class:`~fake_meetings.domain.instant.Instant` (see ``instant.py``).
 
 A store is never mutated. Reloading builds a new one and swaps the reference, so a reader holding
-the old snapshot keeps a consistent view.
+the old snapshot keeps a consistent view. A live change (someone joins or leaves now) makes a new
+snapshot that shares almost everything with the old one: the sessions by rank (``ranked.py``)
+and the end order (``endindex.py``) copy O(√n) of themselves, and the instant the change
+happened at is carried over rather than computed again (``Instant.carried``).
 """
 
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
+from .endindex import EndIndex
 from .gcpause import gc_paused
 from .instant import Instant, Instants
 from .model import Session
+from .ranked import Ranked
 
 
 class DuplicateSessionId(ValueError):
@@ -32,17 +36,7 @@ class DuplicateSessionId(ValueError):
 class Store:
     # __weakref__: layers above may keep data derived from one snapshot (the API's render cache)
     # in weak-keyed maps, so it goes away with the snapshot.
-    __slots__ = (
-        "__weakref__",
-        "_by_room",
-        "_instants",
-        "end_ranks",
-        "ends",
-        "open_ranks",
-        "rank",
-        "sessions",
-        "starts",
-    )
+    __slots__ = ("__weakref__", "_by_room", "_instants", "ends", "sessions")
 
     def __init__(self, sessions: Iterable[Session] = ()):
         with gc_paused():  # indexing creates no cycles; see gcpause.py
@@ -50,32 +44,37 @@ class Store:
 
     def _build(self, sessions: Iterable[Session]) -> None:
         ordered = sorted(sessions, key=lambda s: s.sort_key)
-        self.sessions: tuple[Session, ...] = tuple(ordered)
-        self.starts: array[int] = array("q", (s.start_time for s in ordered))
-        self.rank: dict[str, int] = {}
+        ids: dict[str, int] = {}
         by_room: dict[str, array[int]] = {}
-        ended: list[tuple[int, int]] = []  # (end, rank) of the sessions that have an end
-        self.open_ranks: array[int] = array("q")  # ascending ranks of the sessions with no end
         for rank, s in enumerate(ordered):
-            if s.id in self.rank:
+            if s.id in ids:
                 raise DuplicateSessionId(s.id)
-            self.rank[s.id] = rank
+            ids[s.id] = rank
             by_room.setdefault(s.room, array("q")).append(rank)
-            if s.end is not None:
-                ended.append((s.end, rank))
-            else:
-                self.open_ranks.append(rank)
-        ended.sort()
-        self.ends: array[int] = array("q", (end for end, _ in ended))  # ascending
-        self.end_ranks: array[int] = array("q", (rank for _, rank in ended))  # in end order
+        self.sessions = Ranked(ordered, ids)
+        # every session in end order, those with no end last
+        self.ends = EndIndex((s.end, rank) for rank, s in enumerate(ordered))
         self._by_room = by_room
         self._instants = Instants(self)
+
+    def _derived(self, sessions: Ranked, ends: EndIndex, by_room: dict[str, array[int]]) -> Store:
+        store = Store.__new__(Store)
+        store.sessions, store.ends, store._by_room = sessions, ends, by_room
+        return store
 
     def __len__(self) -> int:
         return len(self.sessions)
 
+    @property
+    def starts(self) -> Sequence[int]:
+        """Start times in rank order (ascending)."""
+        return self.sessions.starts
+
+    def rank_of(self, session_id: str) -> int | None:
+        return self.sessions.rank(session_id)
+
     def get(self, session_id: str) -> Session | None:
-        rank = self.rank.get(session_id)
+        rank = self.sessions.rank(session_id)
         return None if rank is None else self.sessions[rank]
 
     def visible(self, session_id: str, now: int) -> Session | None:
@@ -85,7 +84,11 @@ class Store:
 
     def visible_count(self, now: int) -> int:
         """How many sessions have started by ``now`` (they are the ranks below this count)."""
-        return bisect_right(self.starts, now)
+        return self.sessions.started(now)
+
+    def starting_before(self, instant: int) -> int:
+        """How many sessions start before ``instant`` (the ranks below this count)."""
+        return self.sessions.started(instant, at=False)
 
     @property
     def rooms(self) -> list[str]:
@@ -93,8 +96,8 @@ class Store:
 
     def first_starts(self) -> dict[str, int]:
         """The start_time of each room's first session: O(rooms), from the room index."""
-        starts = self.starts
-        return {room: starts[ranks[0]] for room, ranks in self._by_room.items()}
+        start = self.sessions.start
+        return {room: start(ranks[0]) for room, ranks in self._by_room.items()}
 
     def room_ranks(self, room: str | None) -> Sequence[int]:
         """Ascending ranks of the sessions in ``room`` (of every session when None)."""
@@ -112,48 +115,46 @@ class Store:
         at the same instant: ``(instant, "start" | "end", session)``. O(k log n) for k of them."""
         if after <= before:
             return []
-        sessions, starts, ends = self.sessions, self.starts, self.ends
+        sessions, ends = self.sessions, self.ends
         out = [
-            (starts[r], "start", sessions[r])
-            for r in range(bisect_right(starts, before), bisect_right(starts, after))
+            (s.start_time, "start", s)
+            for s in sessions[sessions.started(before) : sessions.started(after)]
         ]
-        out.extend(
-            (ends[i], "end", sessions[self.end_ranks[i]])
-            for i in range(bisect_right(ends, before), bisect_right(ends, after))
-        )
+        ended = sessions.pick(ends.ranks(ends.ended(before), ends.ended(after)))
+        out.extend((s.end, "end", s) for s in ended if s.end is not None)
         out.sort(key=lambda c: (c[0], c[1] == "end"))
         return out
 
-    def replaced(self, old: Session, new: Session) -> Store:
+    def replaced(self, old: Session, new: Session, now: int) -> Store:
         """A new snapshot where ``new`` takes the place of ``old`` (same start_time, id and
-        room: a stay added or ended). The order and the room indexes are shared, not rebuilt:
-        the cost is a copy of flat arrays, not an index of every session."""
+        room: a stay added or ended), changed at ``now``. Ranks and the room index are shared;
+        the sessions and the end order copy O(√n) of themselves; the instant at ``now`` is
+        carried over (see the module docstring)."""
         assert old.sort_key == new.sort_key and old.room == new.room, "not the same session"
-        rank = self.rank[old.id]
-        store = Store.__new__(Store)
-        sessions = list(self.sessions)
-        sessions[rank] = new
-        store.sessions = tuple(sessions)
-        store.starts, store.rank, store._by_room = self.starts, self.rank, self._by_room
-        ends, end_ranks = array("q", self.ends), array("q", self.end_ranks)
-        open_ranks = array("q", self.open_ranks)
-        if old.end is not None:
-            i = bisect_left(ends, old.end)
-            while end_ranks[i] != rank:
-                i += 1
-            del ends[i], end_ranks[i]
-        else:
-            del open_ranks[bisect_left(open_ranks, rank)]
-        if new.end is not None:
-            i = bisect_right(ends, new.end)
-            ends.insert(i, new.end)
-            end_ranks.insert(i, rank)
-        else:
-            open_ranks.insert(bisect_left(open_ranks, rank), rank)
-        store.ends, store.end_ranks, store.open_ranks = ends, end_ranks, open_ranks
-        store._instants = Instants(store)
+        rank = self.sessions.rank(old.id)
+        assert rank is not None, "not a session of this store"
+        ends = self.ends if old.end == new.end else self.ends.moved(rank, old.end, new.end)
+        store = self._derived(self.sessions.replaced(rank, new), ends, self._by_room)
+        store._instants = Instants(store, self.at(now).carried(store, now, rank, old, new))
         return store
 
-    def added(self, new: Session) -> Store:
-        """A new snapshot with one more session (indexed anew)."""
-        return Store((*self.sessions, new))
+    def added(self, new: Session, now: int) -> Store:
+        """A new snapshot with one more session, added at ``now``. When it comes last in rank
+        order (no session starts later, nor at the same time with a greater id), this costs
+        what a change does (see :meth:`replaced`) and a copy of its room's index. Otherwise
+        (a scenario has sessions after ``now``, or two rooms start a session in the same
+        second and the second id sorts first) the store is indexed anew: O(n log n)."""
+        n = len(self.sessions)
+        if n and self.sessions[n - 1].sort_key >= new.sort_key:
+            return Store((*self.sessions, new))
+        if self.sessions.rank(new.id) is not None:
+            raise DuplicateSessionId(new.id)
+        ranks = array("q", self._by_room.get(new.room, ()))
+        ranks.append(n)
+        store = self._derived(
+            self.sessions.appended(new),
+            self.ends.moved(n, None, new.end, new=True),
+            {**self._by_room, new.room: ranks},
+        )
+        store._instants = Instants(store, self.at(now).carried(store, now, n, None, new))
+        return store
