@@ -19,10 +19,10 @@ events and m sessions ongoing at ``before``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
+from .endindex import OPEN
 from .model import Participant, Session
 from .store import Store
 
@@ -131,13 +131,12 @@ def between(store: Store, before: int, after: int, ended_delay: int = 0) -> list
     """The events at instants in ``(before, after]``, in order (empty unless after > before)."""
     if after <= before:
         return []
-    sessions, starts = store.sessions, store.starts
+    sessions = store.sessions
     ranks = set(store.at(before).ongoing)
-    ranks.update(range(bisect_right(starts, before), bisect_right(starts, after)))
+    ranks.update(range(store.visible_count(before), store.visible_count(after)))
     if ended_delay > 0:  # ended by before, but their meeting.ended comes after it
         ends = store.ends
-        lo, hi = bisect_right(ends, before - ended_delay), bisect_right(ends, before)
-        ranks.update(store.end_ranks[lo:hi])
+        ranks.update(ends.ranks(ends.ended(before - ended_delay), ends.ended(before)))
     found = [
         e
         for r in ranks
@@ -169,14 +168,13 @@ def next_instant(store: Store, now: int, ended_delay: int = 0) -> int | None:
     """The first instant after ``now`` with an event (None: nothing more happens), for a clock
     running in real time to wake at: O(log n + stays of the sessions ongoing at ``now``)."""
     found: list[int] = []
-    starts, ends = store.starts, store.ends
-    i = bisect_right(starts, now)
-    if i < len(starts):
-        found.append(starts[i])
-    j = bisect_right(ends, now - ended_delay)
-    if j < len(ends):
+    sessions, ends = store.sessions, store.ends
+    i = store.visible_count(now)
+    if i < len(sessions):
+        found.append(sessions.start(i))
+    j = ends.ended(now - ended_delay)
+    if j < len(ends) and ends[j] != OPEN:
         found.append(ends[j] + ended_delay)
-    sessions = store.sessions
     for r in store.at(now).ongoing:
         for p in sessions[r].participants:
             if p.join_time > now:

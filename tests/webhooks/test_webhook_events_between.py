@@ -188,12 +188,12 @@ def test_a_store_changed_in_place_gives_the_events_of_its_sessions(
     initial, final = sessions
     store = Store()
     for r in initial:
-        store = store.added(r.session())
+        store = store.added(r.session(), r.start)
     for before, after in moves:  # let the old store keep instants, as a running server's does
         assert rows(store, before, after, delay) == model_between(initial, before, after, delay)
     for old, new in zip(initial, final, strict=True):
         if old != new:
-            store = store.replaced(old.session(), new.session())
+            store = store.replaced(old.session(), new.session(), new.start)
     for before, after in [*moves, (T0 - 1, T0 + 60)]:
         assert rows(store, before, after, delay) == model_between(final, before, after, delay)
     for now, _ in moves:

@@ -18,7 +18,6 @@ from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_query_properties import model_ongoing, nows, session_pools
 
 from fake_meetings.domain import endindex, live, ranked
 from fake_meetings.domain.endindex import OPEN, EndIndex
@@ -28,6 +27,7 @@ from fake_meetings.domain.model import Participant, Session
 from fake_meetings.domain.query import MeetingsQuery, list_meetings
 from fake_meetings.domain.ranked import Ranked
 from fake_meetings.domain.store import Store
+from tests.domain.test_query_properties import model_ongoing, nows, session_pools
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
