@@ -42,16 +42,21 @@ FAKE_PREFIX = admin.PREFIX  # the reserved prefix of the fake's own endpoints (n
 
 
 @web.middleware
-async def traffic_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The version header on every answer; for the Daily routes (not /_fake/), the rate limit,
-    injected faults and the journal. Only the handler of a Daily route creates a namespace
-    (``state.namespace_of``): here an existing one is looked up, so a request refused before
-    it reaches a route (401, 404, a fault) leaves no namespace behind. A fault that fires ties
-    the request to the fault's namespace."""
+async def pipeline(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every request, in one linear pipeline (one middleware, so no extra layers per request):
+
+    1. the control plane (``/_fake/``): the route, its errors in the envelope, the version
+       header; no API auth, no faults, no journal;
+    2. a Daily route: the rate limit and injected faults first (an existing namespace's: here
+       a namespace is only looked up, so a request refused before it reaches a route (401,
+       404, a fault) leaves none behind; a fault that fires ties the request to its namespace);
+    3. then auth and the route (:func:`_answer`), every error in Daily's envelope;
+    4. the version header on the answer, and the request in the journal."""
     if request.path.startswith(FAKE_PREFIX):
-        answer = await handler(request)
+        answer = await _answer(request, handler, False)
         answer.headers[VERSION_HEADER] = __version__
         return answer
+    auth = request.app[CONFIG].auth
     limiter = request.app[LIMITER]
     fault: Fault | None = None
     space = existing_namespace(request)
@@ -67,17 +72,17 @@ async def traffic_middleware(request: web.Request, handler: Handler) -> web.Stre
             namespace_of(request)  # the request now acts on the fault's namespace (``space``)
             if fault.delay_ms and await space.faults.delay(fault):
                 fault = None  # the fault was cleared during the delay: answered normally
-                response = await handler(request)
+                response = await _answer(request, handler, auth)
             elif fault.drop:
                 return _drop(request, fault)
             elif fault.status is not None:
                 response = error_response(fault.status, fault.error_name, fault.error_info)
             else:  # a delay alone
-                response = await handler(request)
+                response = await _answer(request, handler, auth)
         else:
-            response = await handler(request)
+            response = await _answer(request, handler, auth)
     else:
-        response = await handler(request)
+        response = await _answer(request, handler, auth)
     response.headers[VERSION_HEADER] = __version__
     _record(request, response.status, fault)
     return response
@@ -106,10 +111,12 @@ def _record(request: web.Request, status: int, fault: Fault | None) -> None:
     )
 
 
-@web.middleware
-async def envelope_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every error, from any layer, leaves as Daily's ``{"error", "info"}`` envelope."""
+async def _answer(request: web.Request, handler: Handler, auth: bool) -> web.StreamResponse:
+    """Auth (when ``auth``), then the route; every error, from any layer, leaves as Daily's
+    ``{"error", "info"}`` envelope."""
     try:
+        if auth:
+            _check_auth(request)
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.error, exc.info)
@@ -135,28 +142,25 @@ def _http_info(request: web.Request, exc: web.HTTPException) -> str:
     return exc.reason
 
 
-@web.middleware
-async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def _check_auth(request: web.Request) -> None:
     """Contract §6: a Bearer key is required (any non-empty one, or exactly the configured one)."""
-    config = request.app[CONFIG]
-    if config.auth and not request.path.startswith(FAKE_PREFIX):
-        header = request.headers.get("Authorization")
-        if header is None:
-            raise ApiError(
-                400,
-                "missing Authorization header; send 'Authorization: Bearer <API key>'",
-                "authorization-header-error",
-            )
-        key = bearer_key(header)
-        if key is None:
-            raise ApiError(
-                400,
-                "malformed Authorization header; expected 'Bearer <API key>'",
-                "authorization-header-error",
-            )
-        if config.api_key is not None and not same_secret(key, config.api_key):
-            raise ApiError(401, "the API key is not valid", "authentication-error")
-    return await handler(request)
+    header = request.headers.get("Authorization")
+    if header is None:
+        raise ApiError(
+            400,
+            "missing Authorization header; send 'Authorization: Bearer <API key>'",
+            "authorization-header-error",
+        )
+    key = bearer_key(header)
+    if key is None:
+        raise ApiError(
+            400,
+            "malformed Authorization header; expected 'Bearer <API key>'",
+            "authorization-header-error",
+        )
+    api_key = request.app[CONFIG].api_key
+    if api_key is not None and not same_secret(key, api_key):
+        raise ApiError(401, "the API key is not valid", "authentication-error")
 
 
 async def _webhook_tasks(app: web.Application) -> AsyncIterator[None]:
@@ -178,7 +182,7 @@ def create_app(
     """
     config = config or ServerConfig()
     app = web.Application(
-        middlewares=[traffic_middleware, envelope_middleware, auth_middleware],
+        middlewares=[pipeline],
         client_max_size=config.max_body,
     )
     journal = journal if journal is not None else Journal(config.journal_cap, config.journal_bytes)

@@ -213,16 +213,25 @@ class Present:
 class Instants:
     """The instants of one store asked about recently, each derived from the nearest."""
 
-    __slots__ = ("_kept", "_store")
+    __slots__ = ("_kept", "_last", "_store")
 
     def __init__(self, store: Store, known: Instant | None = None):
         """``known``: an instant of ``store`` found already (carried over a live change)."""
         self._store = store
         self._kept: OrderedDict[tuple[int, int], Instant] = OrderedDict()
+        self._last: tuple[int, Instant] | None = None  # the latest asked: every request asks
         if known is not None:
             self._kept[known.key] = known
 
     def at(self, now: int) -> Instant:
+        last = self._last
+        if last is not None and last[0] == now:
+            return last[1]
+        found = self._find(now)
+        self._last = (now, found)
+        return found
+
+    def _find(self, now: int) -> Instant:
         store = self._store
         key = (store.visible_count(now), store.ends.ended(now))
         found = self._kept.get(key)

@@ -88,11 +88,14 @@ def make_entry(
     method: str, url: URL, raw_headers: RawHeaders, status: int, fault: str | None = None
 ) -> Entry:
     """An entry for a request; headers past the per-entry bounds are cut here, once."""
-    data = 0
+    data = longest = 0
     for name, value in raw_headers:
-        data += len(name) + len(value)
+        size = len(value)
+        data += len(name) + size
+        if size > longest:
+            longest = size
     truncated = None
-    if data > MAX_HEADER_BYTES or any(len(value) > MAX_VALUE for _, value in raw_headers):
+    if data > MAX_HEADER_BYTES or longest > MAX_VALUE:
         raw_headers, truncated = _trim(raw_headers)
         data = sum(len(name) + len(value) for name, value in raw_headers)
     size = ENTRY_OVERHEAD + len(url.raw_path_qs) + data + HEADER_OVERHEAD * len(raw_headers)
