@@ -9,6 +9,7 @@ import itertools
 import secrets
 import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -115,8 +116,12 @@ def _rooms(reader: DailyReader, o: CaptureOptions, names: Pseudonyms | None) -> 
     return rooms
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: nothing written (exit status 143 instead of 130)."""
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+    raise _Terminated
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
         timeout=o.timeout,
         on_retry=_say,
     )
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         with ScenarioOutput(o.output) as out:
             rooms = _rooms(reader, o, names)
@@ -168,11 +174,12 @@ def run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         _say(f"{exc}; nothing written")
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         _say(f"interrupted; nothing written ({o.output} is as it was)")
-        return 130
+        return 143 if isinstance(exc, _Terminated) else 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     people = f", {names.people:,} people pseudonymised" if names is not None else ""
     _say(
         f"wrote {out.count:,} sessions ({ongoing:,} ongoing) and {len(rooms):,} rooms to "

@@ -27,7 +27,7 @@ from typing import Any
 DAILY_API = "https://api.daily.co/v1"
 PAGE = 100  # the largest page Daily serves
 MAX_WAIT = 300.0  # seconds: the longest Retry-After or backoff honoured
-MARGIN = 0.05  # seconds added to the pacing windows
+MARGIN = 0.1  # seconds added to the pacing windows (a request answered late counts late)
 _LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
@@ -102,7 +102,7 @@ class DailyReader:
         self._key = api_key
         self.max_retries, self.backoff, self.timeout = max_retries, backoff, timeout
         self.on_retry, self._sleep = on_retry, sleep
-        self.pacer = Pacer(rate, sleep=sleep)
+        self.pacer = Pacer(rate)
         self.requests = self.retries = 0
         host = urllib.parse.urlsplit(self.base_url).hostname or ""
         proxies = urllib.request.ProxyHandler({} if host in _LOCAL else None)
