@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "paged with starting_after) with your API key, and write a scenario file that, served "
         "by fake-meetings at the capture instant, answers like the account did. Any "
         "fake-meetings server works as the source too. The key is never printed or written.",
-        epilog=f"Example: DAILY_API_KEY=... fake-meetings capture --since -30d --pseudonymise "
+        epilog=f"Example: DAILY_API_KEY=... fake-meetings capture --since now-30d --pseudonymise "
         f"-o prod.yaml   (the default source is {DAILY_API})",
     )
     add_options(parser)
@@ -47,6 +47,7 @@ class CaptureProgress(Progress):
     def __init__(self, reader: DailyReader, limit: int | None):
         super().__init__("capturing sessions")
         self.reader, self.limit, self.pages, self.totals = reader, limit, 0, 0
+        self._before = reader.requests  # the rooms' requests came before this step
 
     def add_total(self, total: int) -> None:
         self.totals += total
@@ -55,10 +56,10 @@ class CaptureProgress(Progress):
     def _status(self) -> str:
         elapsed = max(time.monotonic() - self._started, 1e-9)
         of = f"/{self.total:,} ({100 * self.done // self.total}%)" if self.total else ""
+        rate = (self.reader.requests - self._before) / elapsed
         return (
-            f"{self.what}: {self.done:,}{of} in {self.pages:,} pages, "
-            f"{self.reader.requests / elapsed:.1f} requests/s, {self.reader.retries} retries, "
-            f"after {elapsed:.1f} s"
+            f"{self.what}: {self.done:,}{of} in {self.pages:,} pages, {rate:.1f} requests/s, "
+            f"{self.reader.retries} retries, after {elapsed:.1f} s"
         )
 
 
@@ -180,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
-    people = f", {names.people:,} people pseudonymised" if names is not None else ""
+    people = f", {names.people:,} user names and ids replaced" if names is not None else ""
     _say(
         f"wrote {out.count:,} sessions ({ongoing:,} ongoing) and {len(rooms):,} rooms to "
         f"{o.output}, now: {now}{people}; {reader.requests:,} requests, {reader.retries} retries"

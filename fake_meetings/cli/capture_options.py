@@ -71,7 +71,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     p(
         "--since",
         metavar="T",
-        help=f"only sessions starting at T or later: {FORMS}, or {RELATIVE_FORMS}",
+        help=f"only sessions starting at T or later: {FORMS}, or {RELATIVE_FORMS}; write a "
+        "relative time as now-30d or --since=-30d (a bare -30d reads as an option)",
     )
     p("--until", metavar="T", help="only sessions starting before T (same forms)")
     p("--limit", metavar="N", type=int, help="at most N sessions: the newest N that match")
@@ -220,8 +221,8 @@ def capture_header(
         window.append(f"until {_iso(o.until)} (excluded)")
     filters = ", ".join(window + ([_rooms_text(o, room_filter)] if room_filter else []))
     lines = [
-        f"Captured with `{' '.join(command)}`",
-        f"(fake-meetings {version('fake-meetings')}) from {shown_url(o.base_url)}.",
+        f"Captured by fake-meetings {version('fake-meetings')} from {shown_url(o.base_url)}:",
+        f"  {' '.join(command)}",
         f"Capture instant: {_iso(now)} (now: {now}); {sessions:,} sessions, {rooms:,} rooms.",
         f"Filters: {filters or 'none'}"
         + (f"; the newest {o.limit:,} sessions at most." if o.limit else "."),

@@ -6,7 +6,8 @@ any fake-meetings server) with the user's key, paced under the rate limit and re
 - 429: wait ``Retry-After`` seconds when the answer gives it (at most ``MAX_WAIT``), else an
   exponential backoff; then retry. 5xx, a dropped connection or a timeout: the same backoff.
   After ``max_retries`` retries of one request it gives up with :class:`SourceError`.
-- Other 4xx answers are not retried: a wrong key or a bad filter will not get better.
+- Other 4xx answers are not retried: a wrong key or a bad filter will not get better. Nor is
+  a redirect followed (the key would go along): it is an error naming the status.
 
 The key is sent in the ``Authorization`` header only; no message ever contains it.
 """
@@ -29,6 +30,13 @@ PAGE = 100  # the largest page Daily serves
 MAX_WAIT = 300.0  # seconds: the longest Retry-After or backoff honoured
 MARGIN = 0.1  # seconds added to the pacing windows (a request answered late counts late)
 _LOCAL = ("127.0.0.1", "localhost", "::1")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: following it would send the key to wherever it points."""
+
+    def redirect_request(self, *args: Any) -> None:
+        return None
 
 
 class SourceError(RuntimeError):
@@ -106,7 +114,7 @@ class DailyReader:
         self.requests = self.retries = 0
         host = urllib.parse.urlsplit(self.base_url).hostname or ""
         proxies = urllib.request.ProxyHandler({} if host in _LOCAL else None)
-        self._opener = urllib.request.build_opener(proxies)
+        self._opener = urllib.request.build_opener(proxies, _NoRedirect())
 
     def _safe(self, text: str) -> str:
         """``text`` with the key blotted out, should an answer ever echo it."""
@@ -187,6 +195,8 @@ class DailyReader:
 
 
 def _hint(status: int) -> str:
+    if 300 <= status < 400:
+        return " (a redirect, not followed so the key goes nowhere else: check --base-url)"
     if status == 401:
         return " (check the API key: --api-key or DAILY_API_KEY)"
     if status == 403:
