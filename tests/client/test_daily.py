@@ -178,6 +178,6 @@ def test_a_closed_port_is_retried_then_given_up(serve: Callable[..., ServerThrea
 def test_a_redirect_is_not_followed(stub: Any) -> None:
     elsewhere = stub([(200, {}, {"total_count": 0, "data": []})])
     server = stub([(301, {"Location": elsewhere.url + "/meetings"}, {})])
-    with pytest.raises(SourceError, match="answered 301 .*a redirect, not followed"):
+    with pytest.raises(SourceError, match=r"answered 301 .*a redirect, not followed"):
         DailyReader(server.url, "k").get("/meetings")
     assert len(server.seen) == 1 and elsewhere.seen == []
