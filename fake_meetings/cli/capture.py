@@ -138,7 +138,9 @@ def run(args: argparse.Namespace) -> int:
         on_retry=_say,
     )
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    if main_thread:  # Ctrl-C and SIGTERM end the capture, whatever the parent set
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with ScenarioOutput(o.output) as out:
             rooms = _rooms(reader, o, names)
@@ -181,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
     people = f", {names.people:,} user names and ids replaced" if names is not None else ""
     _say(
         f"wrote {out.count:,} sessions ({ongoing:,} ongoing) and {len(rooms):,} rooms to "
