@@ -177,6 +177,9 @@ def run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         _say(f"{exc}; nothing written")
         return 1
+    except OSError as exc:  # writing: a full disk, say
+        _say(f"cannot write {o.output}: {exc.strerror or exc}; nothing written")
+        return 1
     except KeyboardInterrupt as exc:
         _say(f"interrupted; nothing written ({o.output} is as it was)")
         return 143 if isinstance(exc, _Terminated) else 130
@@ -202,8 +205,9 @@ def _notes(
 ) -> list[str]:
     """What of the source the file does not reproduce (printed, and kept in the header)."""
     notes = []
-    if skipped:
-        notes.append(f"{len(skipped):,} sessions left out (e.g. {skipped[0]})")
+    if skipped:  # the reason may quote the source's values: not in a pseudonymised file
+        reason = "reasons on stderr" if o.pseudo else f"e.g. {skipped[0]}"
+        notes.append(f"{len(skipped):,} sessions left out ({reason})")
     for field, n in sorted(differs.items()):
         notes.append(f"{n:,} sessions whose {field} is not the one their stays derive")
     if approximated:

@@ -232,3 +232,66 @@ def test_the_readme_example_with_serve_processes(tmp_path: Path) -> None:
             if proc is not None:
                 proc.terminate()
                 proc.wait(timeout=10)
+
+
+def _session(sid: str, start: int, duration: int, ongoing: bool, stays: list[Any]) -> Any:
+    return {
+        "id": sid,
+        "room": "standup",
+        "start_time": start,
+        "duration": duration,
+        "ongoing": ongoing,
+        "max_participants": 5,
+        "participants": stays,
+    }
+
+
+def _stay(pid: str, n: int, join: int, duration: int) -> Any:
+    return {
+        "user_id": f"real-user-{n}",
+        "participant_id": pid,
+        "user_name": f"Real Name {n}",
+        "join_time": join,
+        "duration": duration,
+    }
+
+
+def test_what_the_file_cannot_reproduce_is_counted_and_kept_private(
+    stub: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A source unlike fake-meetings: a session without records, a max_participants the stays
+    cannot give, an ongoing session nobody's stay reaches, a room of unknown privacy."""
+    room = {
+        "id": "r1",
+        "name": "standup",
+        "api_created": False,
+        "privacy": "public",
+        "url": "https://x.daily.co/standup",
+        "created_at": "2024-05-01T00:00:00.000Z",
+        "config": {},
+    }
+    sessions = [
+        _session("a", NOW - 100, 100, True, [_stay("p1", 1, NOW - 100, 90)]),
+        _session("b", NOW - 900, 300, False, [_stay("p2", 2, NOW - 900, 300)]),
+        _session("c", NOW - 950, 300, False, []),
+    ]
+    page = lambda data: (200, {}, {"total_count": len(data), "data": data})  # noqa: E731
+    server = stub(
+        {
+            "/v1/rooms": [page([room, {**room, "name": "other", "privacy": "org"}]), page([])],
+            "/v1/meetings": [page(sessions), page([])],
+        }
+    )
+    out = tmp_path / "odd.yaml"
+    status, err = capture(capsys, server.url, out, "--pseudonymise")
+    assert status == 0, err
+    assert "session left out: session c: no participant records" in err
+    assert "room left out: room other: privacy 'org'" in err
+    text = out.read_text()
+    assert "Not as the source: 1 sessions left out (reasons on stderr)." in text
+    assert "Not as the source: 2 sessions whose max_participants is not" in text
+    assert "Not as the source: 1 ongoing sessions where nobody's stay reached" in text
+    assert "Real Name" not in text and "real-user" not in text
+    scenario = load_file(out)
+    assert scenario.now == NOW and [s.id for s in scenario.sessions] == ["a", "b"]
+    assert [p.duration for p in scenario.sessions[0].participants] == [None]

@@ -4,11 +4,8 @@ stub where an answer fake-meetings never gives is needed)."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -71,44 +68,6 @@ def test_retry_after_takes_seconds_or_an_http_date() -> None:
     assert retry_after(formatdate(1_000_010, usegmt=True), 1_000_000) == pytest.approx(10)
     assert retry_after("soon", 0) is None
     assert retry_after(None, 0) is None
-
-
-class Stub(BaseHTTPRequestHandler):
-    """Answers from ``self.server.script``: a list of (status, headers, body), one per request;
-    the last is repeated."""
-
-    def do_GET(self) -> None:
-        server: Any = self.server
-        server.seen.append((self.path, self.headers.get("Authorization")))
-        status, headers, body = server.script[min(len(server.seen), len(server.script)) - 1]
-        raw = json.dumps(body).encode()
-        self.send_response(status)
-        for name, value in {"Content-Type": "application/json", **headers}.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def stub() -> Iterator[Callable[[list[tuple[int, dict[str, str], Any]]], Any]]:
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(script: list[tuple[int, dict[str, str], Any]]) -> Any:
-        server: Any = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-        server.script, server.seen = script, []
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        server.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-        return server
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_429_waits_what_retry_after_asks(stub: Any) -> None:
