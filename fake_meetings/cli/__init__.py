@@ -1,6 +1,6 @@
-"""The command line: ``fake-meetings serve | validate | generate``, one module per command
-(``serve.py``, ``validate.py``, ``generate.py``: its sub-parser and what it does); the options
-they share and their environment variables in ``options.py``."""
+"""The command line: ``fake-meetings serve | validate | generate | capture``, one module per
+command (``serve.py``, ``validate.py``, ``generate.py``, ``capture.py``: its sub-parser and what
+it does); the options they share and their environment variables in ``options.py``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Protocol
 
 from .. import __version__
 from ..domain.scenario import ScenarioError
-from . import generate, serve, validate
+from . import capture, generate, serve, validate
 from .options import UsageError
 
 
@@ -24,7 +24,12 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-COMMANDS: dict[str, Command] = {"serve": serve, "validate": validate, "generate": generate}
+COMMANDS: dict[str, Command] = {
+    "serve": serve,
+    "validate": validate,
+    "generate": generate,
+    "capture": capture,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

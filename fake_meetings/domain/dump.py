@@ -4,12 +4,15 @@ Written by hand rather than with ``yaml.dump`` (which is far too slow for a mill
 strings are JSON-quoted, which is valid YAML. Every stay is written whole (a stay that ends after
 ``now`` keeps its duration), and the derived fields of each session visible at ``now`` are
 written out as they are at ``now`` (the file's ``now:``), where loading checks them again.
+
+The pieces (``write_session``, ``write_room``; ``session_data``, ``room_data`` for JSON files)
+are also used one by one by ``fake-meetings capture``, which streams sessions as they arrive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Any, TextIO
 
 import orjson
 
@@ -40,29 +43,74 @@ def dump_scenario(
     if declared:
         out.write("rooms:\n")
     for r in declared:
-        config = orjson.dumps(dict(r.config)).decode()
-        out.write(
-            f"  - {{name: {_q(r.name)}, created_at: {r.created_at}, privacy: {_q(r.privacy)}, "
-            f"api_created: {'true' if r.api_created else 'false'}, config: {config}}}\n"
-        )
+        write_room(r, out)
     out.write("sessions:\n")
     count = 0
     for s in sessions:
         count += 1
-        out.write(f"  - id: {_q(s.id)}\n    room: {_q(s.room)}\n    start_time: {s.start_time}\n")
-        if now is not None and timeline.visible(s, now):
-            if timeline.ongoing(s, now):
-                out.write("    ongoing: true\n")
-            else:
-                out.write(f"    duration: {timeline.duration(s, now)}\n")
-            out.write(f"    max_participants: {timeline.max_participants(s, now)}\n")
-        out.write("    participants:\n")
-        for p in s.participants:
-            stay = "" if p.duration is None else f", duration: {p.duration}"
-            out.write(
-                f"      - {{participant_id: {_q(p.participant_id)}, user_id: {_q(p.user_id)}, "
-                f"user_name: {_q(p.user_name)}, join_time: {p.join_time}{stay}}}\n"
-            )
+        write_session(s, out, now)
     if count == 0:
         out.write("  []\n")
     return count
+
+
+def write_room(r: Room, out: TextIO) -> None:
+    """One item of a ``rooms:`` block (a YAML flow mapping on one line)."""
+    config = orjson.dumps(dict(r.config)).decode()
+    out.write(
+        f"  - {{name: {_q(r.name)}, created_at: {r.created_at}, privacy: {_q(r.privacy)}, "
+        f"api_created: {'true' if r.api_created else 'false'}, config: {config}}}\n"
+    )
+
+
+def write_session(s: Session, out: TextIO, now: int | None) -> None:
+    """One item of a ``sessions:`` block, its derived fields as they are at ``now``."""
+    out.write(f"  - id: {_q(s.id)}\n    room: {_q(s.room)}\n    start_time: {s.start_time}\n")
+    if now is not None and timeline.visible(s, now):
+        if timeline.ongoing(s, now):
+            out.write("    ongoing: true\n")
+        else:
+            out.write(f"    duration: {timeline.duration(s, now)}\n")
+        out.write(f"    max_participants: {timeline.max_participants(s, now)}\n")
+    out.write("    participants:\n")
+    for p in s.participants:
+        stay = "" if p.duration is None else f", duration: {p.duration}"
+        out.write(
+            f"      - {{participant_id: {_q(p.participant_id)}, user_id: {_q(p.user_id)}, "
+            f"user_name: {_q(p.user_name)}, join_time: {p.join_time}{stay}}}\n"
+        )
+
+
+def room_data(r: Room) -> dict[str, Any]:
+    """A room as an item of a JSON scenario's ``rooms``."""
+    return {
+        "name": r.name,
+        "created_at": r.created_at,
+        "privacy": r.privacy,
+        "api_created": r.api_created,
+        "config": dict(r.config),
+    }
+
+
+def session_data(s: Session, now: int | None) -> dict[str, Any]:
+    """A session as an item of a JSON scenario's ``sessions`` (what ``write_session`` writes)."""
+    out: dict[str, Any] = {"id": s.id, "room": s.room, "start_time": s.start_time}
+    if now is not None and timeline.visible(s, now):
+        if timeline.ongoing(s, now):
+            out["ongoing"] = True
+        else:
+            out["duration"] = timeline.duration(s, now)
+        out["max_participants"] = timeline.max_participants(s, now)
+    stays: list[dict[str, Any]] = []
+    for p in s.participants:
+        stay: dict[str, Any] = {
+            "participant_id": p.participant_id,
+            "user_id": p.user_id,
+            "user_name": p.user_name,
+            "join_time": p.join_time,
+        }
+        if p.duration is not None:
+            stay["duration"] = p.duration
+        stays.append(stay)
+    out["participants"] = stays
+    return out

@@ -1,6 +1,7 @@
 """The shared fixtures, registered for every test by ``tests/conftest.py`` (``pytest_plugins``):
 real clients (``client``, ``http``, ``aio``, ``http_client``, ``plain``), a server factory
-(``serve``), and the small and big scenarios served read-only (``small_server``, ``big_server``).
+(``serve``), a scripted HTTP server factory (``stub``), and the small and big scenarios served
+read-only (``small_server``, ``big_server``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.helpers.clients import AiohttpClient, RequestsClient, SyncClient
 from tests.helpers.constants import TIMEOUT
 from tests.helpers.receiver import Receiver, running_receiver
 from tests.helpers.scenarios import Scenario, big_scenario, small_scenario
+from tests.helpers.stub import Script, StubServer
 
 
 @pytest.fixture(params=["requests", "aiohttp"])
@@ -62,6 +64,20 @@ def serve() -> Iterator[Callable[..., ServerThread]]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def stub() -> Iterator[Callable[[Script], StubServer]]:
+    """Factory: ``stub(script)`` starts a scripted HTTP server (``helpers/stub.py``)."""
+    started: list[StubServer] = []
+
+    def start(script: Script) -> StubServer:
+        started.append(StubServer(script))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,206 @@
+"""The Daily reader used by ``fake-meetings capture``: ``GET`` requests to Daily's REST API (or
+any fake-meetings server) with the user's key, paced under the rate limit and retried.
+
+- Pacing: at most ``rate`` requests in any second and ``5 * rate`` in any 5 s (Daily's limit is
+  20 and 100, contract §7), with a small margin for the network's jitter.
+- 429: wait ``Retry-After`` seconds when the answer gives it (at most ``MAX_WAIT``), else an
+  exponential backoff; then retry. 5xx, a dropped connection or a timeout: the same backoff.
+  After ``max_retries`` retries of one request it gives up with :class:`SourceError`.
+- Other 4xx answers are not retried: a wrong key or a bad filter will not get better. Nor is
+  a redirect followed (the key would go along): it is an error naming the status.
+
+The key is sent in the ``Authorization`` header only; no message ever contains it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+DAILY_API = "https://api.daily.co/v1"
+PAGE = 100  # the largest page Daily serves
+MAX_WAIT = 300.0  # seconds: the longest Retry-After or backoff honoured
+MARGIN = 0.1  # seconds added to the pacing windows (a request answered late counts late)
+_LOCAL = ("127.0.0.1", "localhost", "::1")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error: following it would send the key to wherever it points."""
+
+    def redirect_request(self, *args: Any) -> None:
+        return None
+
+
+class SourceError(RuntimeError):
+    """The source refused, or failed too often; the message is for the user."""
+
+
+def retry_after(value: str | None, now: float) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+class Pacer:
+    """Waits before a request so that at most ``rate`` go out in any second and ``5 * rate`` in
+    any 5 seconds."""
+
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.per_second = max(1, int(rate))
+        self.per_five = max(1, int(5 * rate))
+        self._clock, self._sleep = clock, sleep
+        self._sent: deque[float] = deque()
+
+    def wait(self) -> None:
+        while True:
+            now = self._clock()
+            while self._sent and self._sent[0] <= now - 5 - MARGIN:
+                self._sent.popleft()
+            recent = sum(1 for t in self._sent if t > now - 1 - MARGIN)
+            waits = []
+            if recent >= self.per_second:
+                waits.append(self._sent[-self.per_second] + 1 + MARGIN - now)
+            if len(self._sent) >= self.per_five:
+                waits.append(self._sent[-self.per_five] + 5 + MARGIN - now)
+            if not waits or max(waits) <= 0:
+                self._sent.append(now)
+                return
+            self._sleep(max(waits))
+
+
+class DailyReader:
+    """``GET`` JSON from ``base_url`` (e.g. ``https://api.daily.co/v1``) with pacing and
+    retries; counts its ``requests`` and ``retries``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        rate: float = 20,
+        max_retries: int = 6,
+        backoff: float = 1.0,
+        timeout: float = 30,
+        on_retry: Callable[[str], None] = lambda message: None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self._key = api_key
+        self.max_retries, self.backoff, self.timeout = max_retries, backoff, timeout
+        self.on_retry, self._sleep = on_retry, sleep
+        self.pacer = Pacer(rate)
+        self.requests = self.retries = 0
+        host = urllib.parse.urlsplit(self.base_url).hostname or ""
+        proxies = urllib.request.ProxyHandler({} if host in _LOCAL else None)
+        self._opener = urllib.request.build_opener(proxies, _NoRedirect())
+
+    def _safe(self, text: str) -> str:
+        """``text`` with the key blotted out, should an answer ever echo it."""
+        return text.replace(self._key, "***") if self._key else text
+
+    def get(self, path: str, query: Mapping[str, str | int] | None = None) -> Any:
+        url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
+        shown = self._safe(url)
+        headers = {"Authorization": f"Bearer {self._key}", "Accept": "application/json"}
+        attempt = 0
+        while True:
+            self.pacer.wait()
+            self.requests += 1
+            wait: float | None = None
+            try:
+                request = urllib.request.Request(url, headers=headers, method="GET")
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    raw = response.read()
+                break
+            except urllib.error.HTTPError as exc:
+                problem = f"{exc.code} {self._envelope(exc.read())}"
+                if exc.code == 429:
+                    wait = retry_after(exc.headers.get("Retry-After"), time.time())
+                elif exc.code < 500:
+                    raise SourceError(f"GET {shown} answered {problem}{_hint(exc.code)}") from None
+            except (urllib.error.URLError, OSError) as exc:  # refused, dropped, timed out
+                problem = self._safe(str(getattr(exc, "reason", exc)))
+            if attempt >= self.max_retries:
+                raise SourceError(
+                    f"gave up on GET {shown}: {problem} (after {attempt} retries)"
+                ) from None
+            attempt += 1
+            self.retries += 1
+            if wait is None:
+                wait = self.backoff * 2 ** (attempt - 1) * random.uniform(0.75, 1.25)
+            wait = min(wait, MAX_WAIT)
+            self.on_retry(
+                f"GET {shown}: {problem}; retry {attempt} of {self.max_retries} in {wait:.2f} s"
+            )
+            self._sleep(wait)
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise SourceError(f"GET {shown} answered something that is not JSON") from None
+
+    def _envelope(self, raw: bytes) -> str:
+        try:
+            body = json.loads(raw)
+            text = f"{body.get('error')}: {body.get('info')}"
+        except (ValueError, AttributeError):
+            text = raw[:200].decode("utf-8", "replace")
+        return self._safe(text)
+
+    def pages(
+        self, path: str, query: Mapping[str, str | int], size: int = PAGE
+    ) -> Iterator[tuple[int | None, list[Any]]]:
+        """``(total_count, items)`` of each page of a Daily list route, newest first, walked
+        with ``starting_after`` until a page comes back empty."""
+        after: str | None = None
+        previous: set[Any] = set()
+        while True:
+            params: dict[str, str | int] = {**query, "limit": size}
+            if after is not None:
+                params["starting_after"] = after
+            body = self.get(path, params)
+            data = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(data, list):
+                raise SourceError(f"GET {self._safe(self.base_url + path)} answered no data list")
+            total = body.get("total_count")
+            yield (total if type(total) is int else None), data
+            if not data:
+                return
+            ids = {item.get("id") for item in data if isinstance(item, dict)}
+            last = data[-1].get("id") if isinstance(data[-1], dict) else None
+            if not isinstance(last, str) or ids & previous:
+                raise SourceError(f"{path}: a page repeats items or has no id to page on")
+            after, previous = last, ids
+
+
+def _hint(status: int) -> str:
+    if 300 <= status < 400:
+        return " (a redirect, not followed so the key goes nowhere else: check --base-url)"
+    if status == 401:
+        return " (check the API key: --api-key or DAILY_API_KEY)"
+    if status == 403:
+        return " (the key cannot read this: is it the account's API key?)"
+    if status == 404:
+        return " (check --base-url: it should end in /v1, like https://api.daily.co/v1)"
+    return ""
