@@ -226,9 +226,23 @@ class RenderCache:
     ) -> Body:
         """The body of :func:`render.meetings_page`: ended sessions from the fragment cache,
         live ones as holes."""
+        head = b'{"total_count":%d,"data":[' % total_count
+        cache = self.full if participants else self.head
+        data, token, settled = cache.data, self.token, timeline.settled
+        frags: list[bytes] = []
+        for s in sessions:  # the common page, every session settled: one join, no holes
+            if not settled(s, now):
+                break
+            frag = data.get((token, s.id))
+            if frag is None:
+                frag = self.fragment(s, now, participants=participants)
+                assert frag is not None
+            frags.append(frag)
+        else:
+            return Body((head + b",".join(frags) + b"]}",))
         parts: list[bytes] = []
         holes: list[Session] = []
-        run = [b'{"total_count":%d,"data":[' % total_count]
+        run = [head]
         for i, s in enumerate(sessions):
             if i:
                 run.append(b",")
