@@ -6,10 +6,10 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .bundled import cached_data
 from .domain.clock import Clock
 from .domain.generate import GenerateSpec
 from .domain.generate import generate as generate_sessions
@@ -18,6 +18,7 @@ from .domain.rooms import Room
 from .domain.scenario import (
     Scenario,
     ScenarioError,
+    load_data,
     load_file,
     merge,
     merge_rooms,
@@ -31,8 +32,11 @@ DEFAULT_SCENARIO = "default"
 
 
 def fixtures_dir() -> Path:
-    """The bundled scenarios: inside the installed wheel, or ``fixtures/`` of a source checkout."""
-    packaged = Path(str(resources.files("fake_meetings"))) / "fixtures"
+    """The bundled scenarios: inside the installed wheel, or ``fixtures/`` of a source checkout.
+
+    Found from ``__file__`` (the package is a plain directory whenever these paths can be
+    opened): ``importlib.resources`` would cost every process its import."""
+    packaged = Path(__file__).resolve().parent / "fixtures"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "fixtures"
@@ -142,9 +146,19 @@ def _load_files(
     for path in paths:
         try:
             with Progress(f"reading {path}", enabled=report):
-                scenarios.append(load_file(path, now=now, wall_now=wall_now))
+                scenarios.append(_load_file(path, now, wall_now))
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
     return scenarios
+
+
+def _load_file(path: Path, now: int | None, wall_now: int) -> Scenario:
+    """A scenario file; a bundled one from its parsed form when that matches its YAML
+    (:mod:`fake_meetings.bundled`), with the YAML's path as its source (ids derive from it)."""
+    if path.parent == fixtures_dir():
+        data = cached_data(path)
+        if data is not None:
+            return load_data(data, str(path), now=now, wall_now=wall_now)
+    return load_file(path, now=now, wall_now=wall_now)
