@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .bundled import cached_data
+from .bundled import cached_sessions
 from .domain.clock import Clock
 from .domain.generate import GenerateSpec
 from .domain.generate import generate as generate_sessions
@@ -18,7 +18,6 @@ from .domain.rooms import Room
 from .domain.scenario import (
     Scenario,
     ScenarioError,
-    load_data,
     load_file,
     merge,
     merge_rooms,
@@ -155,10 +154,11 @@ def _load_files(
 
 
 def _load_file(path: Path, now: int | None, wall_now: int) -> Scenario:
-    """A scenario file; a bundled one from its parsed form when that matches its YAML
-    (:mod:`fake_meetings.bundled`), with the YAML's path as its source (ids derive from it)."""
+    """A scenario file; a bundled one from its shipped sessions when they match its YAML
+    (:mod:`fake_meetings.bundled`: such a file has no ``now:``, so ``now`` or ``wall_now`` is
+    the base of its times)."""
     if path.parent == fixtures_dir():
-        data = cached_data(path)
-        if data is not None:
-            return load_data(data, str(path), now=now, wall_now=wall_now)
+        sessions = cached_sessions(path, now if now is not None else wall_now)
+        if sessions is not None:
+            return Scenario(tuple(sessions), None, str(path))
     return load_file(path, now=now, wall_now=wall_now)
