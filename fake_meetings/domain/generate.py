@@ -21,10 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from .gcpause import gc_paused
 from .model import Participant, Session
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 MIN_STAY = 10  # Daily records nobody who stayed under 10 s
 EARLY_JOIN_MAX = 30  # a join may precede the session start by up to 30 s
@@ -91,6 +94,8 @@ def _generate(
     start, end = spec.window(now)
     if spec.sessions <= 0 or end <= start:
         return []
+    from zoneinfo import ZoneInfo  # imported here: only generating needs it (and sysconfig)
+
     days = _Days(start, end, ZoneInfo(spec.tz))
     people = _people(rng, spec)
     rooms = _rooms(rng, spec.rooms)
