@@ -43,7 +43,7 @@ def test_loading_the_parsed_form_gives_the_yaml_scenario(
 ) -> None:
     from_yaml = load_file(path, now=now, wall_now=wall_now)
     assert bundled.cached_sessions(path, now if now is not None else wall_now) is not None
-    assert loading._load_file(path, now, wall_now) == from_yaml
+    assert loading.load_scenario_file(path, now, wall_now) == from_yaml
 
 
 @pytest.mark.parametrize("path", CACHED, ids=lambda p: p.stem)
@@ -52,7 +52,7 @@ def test_a_base_that_puts_times_out_of_range_reads_the_yaml(path: Path, base: in
     """The parsed form is skipped; the YAML's reading reports the range error."""
     assert bundled.cached_sessions(path, base) is None
     with pytest.raises(ScenarioError, match="out of range"):
-        loading._load_file(path, base, 0)
+        loading.load_scenario_file(path, base, 0)
 
 
 def test_a_bundled_name_is_loaded_without_reading_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,3 +102,18 @@ def test_write_refuses_what_cannot_ship_parsed(tmp_path: Path, text: str, why: s
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=why):
         bundled.write(path)
+
+
+def test_the_test_handle_reads_a_bundled_name_from_its_shipped_sessions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``fake_meetings.load("default")`` and ``@pytest.mark.fake_meetings("default")``."""
+    from fake_meetings.testing.handle import read_scenario
+
+    expected = load_file(fixtures_dir() / "default.yaml", now=None, wall_now=NOW)
+
+    def refuse(text: str) -> None:
+        raise AssertionError("the YAML was read")
+
+    monkeypatch.setattr(scenario, "read_yaml", refuse)
+    assert read_scenario("default", now=None, wall_now=NOW) == expected

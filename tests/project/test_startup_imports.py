@@ -63,3 +63,20 @@ def test_the_version_constant_is_pyproject_s() -> None:
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert fake_meetings.__version__ == project["version"]
+
+
+def test_serving_the_default_scenario_reads_no_yaml() -> None:
+    """What ``bench/startup_bench.py`` measures: the shipped sessions, no scenario reader."""
+    code = """
+        import http.client
+        from fake_meetings.config import ServerConfig
+        from fake_meetings.loading import load
+        from fake_meetings.testing import ServerThread
+
+        with ServerThread(load(["default"]).world(), ServerConfig(port=0)) as server:
+            conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+            conn.request("GET", "/v1/meetings", headers={"Authorization": "Bearer x"})
+            assert conn.getresponse().status == 200
+    """
+    watched = (*HEAVY, "zoneinfo", "fake_meetings.domain.scenario", "fake_meetings.api.admin_load")
+    assert imported(code, watched) == set()
