@@ -212,10 +212,13 @@ async def delete_namespaces(request: web.Request) -> web.Response:
 
 
 def _openapi(config: ServerConfig) -> Handler:
-    body = orjson.dumps(openapi.document(config))
+    """The document is built on its first request (not at every start), then kept."""
+    built: list[bytes] = []
 
     async def serve_document(request: web.Request) -> web.Response:
-        return web.Response(body=body, content_type="application/json")
+        if not built:
+            built.append(orjson.dumps(openapi.document(config)))
+        return web.Response(body=built[0], content_type="application/json")
 
     return serve_document
 
