@@ -6,33 +6,32 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .bundled import cached_sessions
 from .domain.clock import Clock
-from .domain.generate import GenerateSpec
-from .domain.generate import generate as generate_sessions
 from .domain.model import Session
 from .domain.rooms import Room
-from .domain.scenario import (
-    Scenario,
-    ScenarioError,
-    load_file,
-    merge,
-    merge_rooms,
-    merge_webhook,
-)
-from .domain.validate import Problem
 from .domain.world import World
 from .progress import LARGE, Progress
+
+if TYPE_CHECKING:
+    from .domain.generate import GenerateSpec
+    from .domain.scenario import Scenario
+
+# The scenario reader (with PyYAML) and the generator (with zoneinfo) are imported where they are
+# used: serving the bundled default alone, from its shipped sessions, needs neither.
 
 DEFAULT_SCENARIO = "default"
 
 
 def fixtures_dir() -> Path:
-    """The bundled scenarios: inside the installed wheel, or ``fixtures/`` of a source checkout."""
-    packaged = Path(str(resources.files("fake_meetings"))) / "fixtures"
+    """The bundled scenarios: inside the installed wheel, or ``fixtures/`` of a source checkout.
+
+    Found from ``__file__`` (the package is a plain directory whenever these paths can be
+    opened): ``importlib.resources`` would cost every process its import."""
+    packaged = Path(__file__).resolve().parent / "fixtures"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "fixtures"
@@ -58,6 +57,9 @@ def resolve(spec: str, origin: str | None = None) -> Path:
     bundled = fixtures_dir() / f"{spec}.yaml"
     if not _path_like(spec) and bundled.is_file():
         return bundled
+    from .domain.scenario import ScenarioError
+    from .domain.validate import Problem
+
     where = f" (from {origin})" if origin else ""
     if not _path_like(spec):
         names = ", ".join(bundled_names()) or "(none found)"
@@ -109,7 +111,16 @@ def load(
     ``report``: progress of long steps (reading files, generating, indexing) on stderr.
     """
     paths = [resolve(s, origin) for s in (specs or ([] if generate else [DEFAULT_SCENARIO]))]
-    scenarios = _load_files(paths, now, int(time.time()), report)
+    wall_now = int(time.time())
+    if generate is None and len(paths) == 1 and paths[0].parent == fixtures_dir():
+        # one bundled scenario: its shipped sessions (no `now:`, rooms or webhook) when current
+        shipped = cached_sessions(paths[0], now if now is not None else wall_now)
+        if shipped is not None:
+            return Loaded(shipped, now, [str(paths[0])], report)
+    from .domain.generate import generate as generate_sessions
+    from .domain.scenario import Scenario, merge, merge_rooms, merge_webhook
+
+    scenarios = _load_files(paths, now, wall_now, report)
     _, file_now = merge(scenarios)
     if now is None and file_now is not None:
         # relative times of files without their own `now:` count from the frozen instant
@@ -138,13 +149,28 @@ def load(
 def _load_files(
     paths: Sequence[Path], now: int | None, wall_now: int, report: bool = False
 ) -> list[Scenario]:
+    from .domain.scenario import ScenarioError
+
     scenarios, problems = [], []
     for path in paths:
         try:
             with Progress(f"reading {path}", enabled=report):
-                scenarios.append(load_file(path, now=now, wall_now=wall_now))
+                scenarios.append(load_scenario_file(path, now, wall_now))
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
     return scenarios
+
+
+def load_scenario_file(path: Path, now: int | None, wall_now: int) -> Scenario:
+    """``scenario.load_file``; a bundled scenario from its shipped sessions when they match its YAML
+    (:mod:`fake_meetings.bundled`: such a file has no ``now:``, so ``now`` or ``wall_now`` is
+    the base of its times)."""
+    from .domain.scenario import Scenario, load_file
+
+    if path.parent == fixtures_dir():
+        sessions = cached_sessions(path, now if now is not None else wall_now)
+        if sessions is not None:
+            return Scenario(tuple(sessions), None, str(path))
+    return load_file(path, now=now, wall_now=wall_now)

@@ -9,26 +9,17 @@ either the old data or the new, never a mix; a bad body changes nothing.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable, Sequence
-from functools import partial
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
 
 import orjson
 from aiohttp import web
 
 from .. import __version__
 from ..config import ServerConfig
-from ..domain.model import Session
-from ..domain.scenario import Scenario, ScenarioError, build
-from ..domain.store import Store
 from ..domain.times import MAX_TIMESTAMP, parse_instant
-from ..domain.validate import Problem
-from ..domain.yamldoc import Document, YamlSyntaxError, read_yaml
-from ..state.namespaces import Namespace
 from . import control_webhooks, live, openapi, render
-from .bodies import as_text, clock_state, json_answer, json_object, read_body, space_of
+from .bodies import clock_state, json_answer, json_object, space_of
 from .browser import refuse_browser_attacks
 from .credentials import same_secret
 from .errors import ApiError, invalid, not_found
@@ -37,134 +28,8 @@ from .state import NAMESPACES, existing_namespace
 
 PREFIX = "/_fake/"
 ADMIN_TOKEN_HEADER = "X-Fake-Admin-Token"
-SOURCE = "<request body>"  # how scenario errors name a request body, like a file name
 _LIMIT = re.compile("[0-9]{1,9}")  # ?limit= of GET /_fake/requests (ASCII digits only)
-MAX_GENERATED_HERE = 100_000  # a generate: block over HTTP; bigger sets: --generate at start-up
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-T = TypeVar("T")
-
-
-async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
-    """Run CPU-bound work (parsing, indexing) in a thread so API requests keep flowing."""
-    return await asyncio.get_running_loop().run_in_executor(None, partial(fn, *args))
-
-
-def _problem(path: tuple[str | int, ...], message: str, doc: Document | None = None) -> Problem:
-    return Problem(SOURCE, doc.line_of(path) if doc is not None else None, path, message)
-
-
-def _read(text: str) -> Document:
-    try:
-        return read_yaml(text)
-    except YamlSyntaxError as exc:
-        raise ScenarioError([Problem(SOURCE, exc.line, (), str(exc))]) from None
-
-
-def _parse_scenario(text: str, wall_now: int, *, sessions_only: bool) -> tuple[Scenario, Document]:
-    """A request body in the scenario file format (YAML or JSON) -> its sessions.
-
-    ``sessions_only``: the body is a list of sessions, or ``{"sessions": [...]}``.
-    Raises ScenarioError with every problem, lines counted in the body.
-    """
-    try:
-        doc = _read(text)
-        if sessions_only:
-            doc = _as_sessions_document(doc)
-        _check_generate_size(doc)
-        return build(doc, SOURCE, now=None, wall_now=wall_now), doc
-    except RecursionError:
-        raise ScenarioError(
-            [_problem((), "nested too deeply; a scenario needs only a few levels")]
-        ) from None
-
-
-def _as_sessions_document(doc: Document) -> Document:
-    if isinstance(doc.data, list):
-        lines = {("sessions", *path): line for path, line in doc.lines.items()}
-        lines[()] = doc.lines.get((), 1)
-        return Document({"sessions": doc.data}, lines)
-    if isinstance(doc.data, dict):
-        extra = [key for key in doc.data if key != "sessions"]
-        if extra:
-            raise ScenarioError(
-                [
-                    _problem(
-                        (extra[0],),
-                        f"unknown key {extra[0]!r}; send a list of sessions or "
-                        "{sessions: [...]} (POST /_fake/scenario takes now: and generate:)",
-                        doc,
-                    )
-                ]
-            )
-        if "sessions" in doc.data:
-            return doc
-    raise ScenarioError(
-        [_problem((), "expected a list of sessions, or a mapping {sessions: [...]}", doc)]
-    )
-
-
-def _check_generate_size(doc: Document) -> None:
-    block = doc.data.get("generate") if isinstance(doc.data, dict) else None
-    count = block.get("sessions") if isinstance(block, dict) else None
-    if type(count) is int and count > MAX_GENERATED_HERE:
-        raise ScenarioError(
-            [
-                _problem(
-                    ("generate", "sessions"),
-                    f"at most {MAX_GENERATED_HERE:,} sessions can be generated through the "
-                    "control plane; serve more with --generate at start-up",
-                    doc,
-                )
-            ]
-        )
-
-
-def _clashes(new: Sequence[Session], store: Store, doc: Document) -> list[Problem]:
-    """Sessions of a body that would append an id the namespace already serves."""
-    written = doc.data.get("sessions") if isinstance(doc.data, dict) else None
-    count = len(written) if isinstance(written, list) else 0
-    problems = []
-    for i, session in enumerate(new):
-        if store.get(session.id) is not None:
-            path: tuple[str | int, ...] = ("sessions", i, "id") if i < count else ("generate",)
-            problems.append(
-                _problem(
-                    path,
-                    f"session id {session.id!r} is already served; give another id "
-                    "(sessions without an id get one derived from their content), or "
-                    "load with mode=replace",
-                    doc,
-                )
-            )
-    return problems
-
-
-async def _load(
-    request: web.Request, *, append: bool, sessions_only: bool
-) -> tuple[Namespace, Store]:
-    text = as_text(await read_body(request))
-    space = space_of(request)
-    async with space.lock:
-        world = space.world
-        try:
-            scenario, doc = await _off_loop(
-                partial(_parse_scenario, sessions_only=sessions_only), text, world.clock.now()
-            )
-        except ScenarioError as exc:
-            raise invalid(str(exc)) from None
-        if append:
-            problems = _clashes(scenario.sessions, world.store, doc)
-            if problems:
-                raise invalid(str(ScenarioError(problems)))
-            store = await _off_loop(space.appended, scenario.sessions)
-        else:
-            store = await _off_loop(Store, scenario.sessions)
-        # one step, no await in between: a request sees the old store, rooms and clock or the
-        # new (the rooms a body declares are checked against the current ones in that step)
-        space.load(
-            store, scenario.now, scenario.rooms, append=append, webhook=scenario.webhook
-        )
-    return space, store
 
 
 # ----------------------------------------------------------------------------- handlers
@@ -201,12 +66,16 @@ async def load_scenario(request: web.Request) -> web.Response:
     mode = request.query.get("mode", "replace")
     if mode not in ("replace", "append"):
         raise invalid(f"mode: must be replace or append; got {mode!r}")
-    space, store = await _load(request, append=mode == "append", sessions_only=False)
+    from .admin_load import load  # the scenario reader (and PyYAML) on first use
+
+    space, store = await load(request, append=mode == "append", sessions_only=False)
     return json_answer({"sessions": len(store), **clock_state(space)})
 
 
 async def add_sessions(request: web.Request) -> web.Response:
-    _, store = await _load(request, append=True, sessions_only=True)
+    from .admin_load import load
+
+    _, store = await load(request, append=True, sessions_only=True)
     return json_answer({"sessions": len(store)}, status=201)
 
 
@@ -343,10 +212,13 @@ async def delete_namespaces(request: web.Request) -> web.Response:
 
 
 def _openapi(config: ServerConfig) -> Handler:
-    body = orjson.dumps(openapi.document(config))
+    """The document is built on its first request (not at every start), then kept."""
+    built: list[bytes] = []
 
     async def serve_document(request: web.Request) -> web.Response:
-        return web.Response(body=body, content_type="application/json")
+        if not built:
+            built.append(orjson.dumps(openapi.document(config)))
+        return web.Response(body=built[0], content_type="application/json")
 
     return serve_document
 

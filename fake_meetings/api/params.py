@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from multidict import MultiMapping
 
-from ..domain.presence import PresenceQuery
 from ..domain.query import MAX_LIMIT, MeetingsQuery, ParticipantsQuery
 from ..domain.rooms import RoomsQuery
 from ..domain.times import MAX_TIMESTAMP
 from .errors import invalid
+
+if TYPE_CHECKING:
+    from ..domain.presence import PresenceQuery
 
 MEETINGS_PARAMS = (
     "room",
@@ -66,6 +69,8 @@ def rooms_query(query: MultiMapping[str], *, strict_limit: bool) -> RoomsQuery:
 
 def presence_query(query: MultiMapping[str], *, strict_limit: bool) -> PresenceQuery:
     _once(query, PRESENCE_PARAMS)
+    from ..domain.presence import PresenceQuery  # the presence engine, on its first query
+
     return PresenceQuery(_limit(query, strict_limit), query.get("userId"), query.get("userName"))
 
 

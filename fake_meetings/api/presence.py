@@ -9,7 +9,6 @@ from __future__ import annotations
 import orjson
 from aiohttp import web
 
-from ..domain.presence import by_room, room_presence
 from . import params
 from .errors import not_found
 from .render_cache import Body, cache_of
@@ -24,7 +23,9 @@ async def everywhere(request: web.Request) -> web.Response:
     store, now = world.store, world.clock.now()
     cache, key = cache_of(store), ("presence", now)  # the same answer all through one second
     body = cache.body(key, now)
-    if body is None:
+    if body is None:  # the presence engine is imported on the first miss
+        from ..domain.presence import by_room
+
         rooms = by_room(store, now)
         answer = {room: [x.as_json(now) for x in found] for room, found in rooms.items()}
         body = cache.keep(key, Body((orjson.dumps(answer),)), now)
@@ -43,6 +44,8 @@ async def in_room(request: web.Request) -> web.Response:
     cache, key = cache_of(store), ("room-presence", name, query, now)
     body = cache.body(key, now)
     if body is None:
+        from ..domain.presence import room_presence
+
         total, found = room_presence(store, name, now, query)
         answer = {"total_count": total, "data": [x.as_json(now) for x in found]}
         body = cache.keep(key, Body((orjson.dumps(answer),)), now)

@@ -6,7 +6,6 @@ import argparse
 import sys
 import time
 from collections.abc import Iterator
-from importlib.metadata import version
 from pathlib import Path
 
 from ..domain.dump import dump_scenario
@@ -59,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _generate_header(spec: GenerateSpec, now: int) -> str:
     """The scenario file's header: the command that writes these very bytes again."""
+    from importlib.metadata import version
+
     assert spec.start is not None
     days = (now - spec.start) // 86400
     ahead = f" --ahead {spec.ahead}" * (spec.ahead > 0)

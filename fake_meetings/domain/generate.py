@@ -21,10 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from .gcpause import gc_paused
+from .ids import seeded_uuid as seeded_uuid  # its home was here
 from .model import Participant, Session
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 MIN_STAY = 10  # Daily records nobody who stayed under 10 s
 EARLY_JOIN_MAX = 30  # a join may precede the session start by up to 30 s
@@ -40,8 +44,6 @@ _MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 # participants per session: (count range, weight); most meetings are small, a few are large
 _HEADCOUNT = (((1, 1), 8), ((2, 2), 30), ((3, 3), 18), ((4, 4), 13), ((5, 5), 9),
               ((6, 8), 12), ((9, 12), 7), ((13, 25), 3))  # fmt: skip
-_UUID_KEEP = 0xFFFFFFFF_FFFF_0FFF_3FFF_FFFFFFFFFFFF  # clear the version and variant bits
-_UUID_SET = 0x00000000_0000_4000_8000_000000000000  # version 4, RFC 4122 variant
 _HOUR_WEIGHTS = (0, 0, 0, 0, 0, 0, 1, 3, 8, 12, 12, 11, 7, 10, 12, 11, 9, 5, 2, 1, 1, 1, 0, 0)
 
 
@@ -91,6 +93,8 @@ def _generate(
     start, end = spec.window(now)
     if spec.sessions <= 0 or end <= start:
         return []
+    from zoneinfo import ZoneInfo  # imported here: only generating needs it (and sysconfig)
+
     days = _Days(start, end, ZoneInfo(spec.tz))
     people = _people(rng, spec)
     rooms = _rooms(rng, spec.rooms)
@@ -220,10 +224,3 @@ def _rooms(rng: random.Random, count: int) -> list[str]:
 
 def _token(rng: random.Random, alphabet: str, size: int) -> str:
     return "".join(rng.choices(alphabet, k=size))
-
-
-def seeded_uuid(rng: random.Random) -> str:
-    """A version-4-shaped UUID from the seeded generator (uuid.uuid4() is not seedable)."""
-    x = (rng.getrandbits(128) & _UUID_KEEP) | _UUID_SET
-    h = f"{x:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

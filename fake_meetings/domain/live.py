@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .generate import seeded_uuid
+from .ids import seeded_uuid
 from .model import Participant, Session
 from .store import Store
 

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..config import DEFAULT_MAX_NAMESPACES
-from ..domain import live
 from ..domain import rooms as rooms_
 from ..domain.events import Moved
 from ..domain.model import Participant, Session
@@ -191,6 +190,8 @@ class Namespace:
         check_text("user_name", user_name, required=False)
         check_text("user_id", user_id, required=False)
         check_owner(owner)
+        from ..domain import live  # imported on the first join or leave
+
         now = self.world.clock.now()
         store = self.world.store
         change = live.join(
@@ -206,6 +207,8 @@ class Namespace:
         """The stay ``participant_id`` ends now; returns its session (ended if it was the last
         one present) and the closed stay."""
         check_text("participant_id", participant_id, required=True)
+        from ..domain import live
+
         now = self.world.clock.now()
         try:
             change = live.leave(self.world.store, participant_id, now)

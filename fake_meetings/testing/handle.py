@@ -22,11 +22,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from ..domain.scenario import ID_NAMESPACE, Scenario, load_data, load_file, load_text
 from ..domain.times import parse_instant
 from .webhooks import WebhookBackend, WebhooksControl
+
+if TYPE_CHECKING:  # the scenario reader (and PyYAML) is imported when data is first loaded
+    from ..domain.scenario import Scenario
 
 Source = Mapping[str, Any] | str | os.PathLike[str]
 Instant = int | str | datetime
@@ -213,6 +215,8 @@ class FakeMeetings:
         if max_participants is not None:
             session["max_participants"] = max_participants
         self._added += 1
+        from ..domain.scenario import ID_NAMESPACE
+
         session["id"] = (
             id
             if id is not None
@@ -291,13 +295,14 @@ def is_text(source: Source) -> bool:
 
 def read_scenario(source: Source, *, now: int | None, wall_now: int) -> Scenario:
     """Parse and validate ``source`` (dict, YAML text, file path or bundled name)."""
-    from ..loading import resolve
+    from ..domain.scenario import load_data, load_text
+    from ..loading import load_scenario_file, resolve
 
     if isinstance(source, Mapping):
         return load_data(dict(source), "scenario dict", now=now, wall_now=wall_now)
     if isinstance(source, str) and is_text(source):
         return load_text(source, "scenario text", now=now, wall_now=wall_now)
-    return load_file(resolve(os.fspath(source)), now=now, wall_now=wall_now)
+    return load_scenario_file(resolve(os.fspath(source)), now, wall_now)
 
 
 def source_label(source: Source) -> str:

@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from ..client.control import FakeMeetingsError
 from ..config import DEFAULT_DOMAIN
 from ..domain.model import Participant, Session
-from ..domain.scenario import Scenario, ScenarioError, load_data
 from ..domain.store import DuplicateSessionId, Store
 from ..domain.tokens import TokenDesk, joining
-from ..domain.validate import Problem
 from ..domain.world import World
 from ..errors import ApiError, invalid
 from .handle import Mode, RecordedRequest, Source, is_text, read_scenario, source_label
 
 if TYPE_CHECKING:
+    from ..domain.scenario import Scenario
     from ..state.namespaces import Namespace
 
 T = TypeVar("T")
@@ -101,6 +100,9 @@ class LocalBackend:
         try:  # the same change as POST /_fake/scenario: the file's rooms come with its sessions
             self._run(lambda: self.space.load(store, freeze, rooms, append=append, webhook=hook))
         except ApiError as exc:
+            from ..domain.scenario import ScenarioError
+            from ..domain.validate import Problem
+
             problem = Problem(source_label(source), None, ("rooms",), exc.info)
             raise ScenarioError([problem]) from None
 
@@ -108,6 +110,9 @@ class LocalBackend:
         try:
             return self.space.appended(scenario.sessions)
         except DuplicateSessionId as exc:
+            from ..domain.scenario import ScenarioError
+            from ..domain.validate import Problem
+
             problem = Problem(
                 label,
                 None,
@@ -118,6 +123,8 @@ class LocalBackend:
             raise ScenarioError([problem]) from None
 
     def add_sessions(self, sessions: list[dict[str, Any]]) -> None:
+        from ..domain.scenario import load_data
+
         scenario = load_data(
             {"sessions": sessions}, "add_session()", wall_now=self.world.clock.now()
         )

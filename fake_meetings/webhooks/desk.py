@@ -24,7 +24,7 @@ from ..domain import events as events_
 from ..domain import webhook as config
 from ..domain.clock import Clock
 from ..domain.events import Event, Moved
-from ..domain.generate import seeded_uuid
+from ..domain.ids import seeded_uuid
 from ..domain.store import Store
 from ..domain.webhook import ACTIVE, FAILED, Webhook
 from ..errors import invalid, not_found
