@@ -10,9 +10,9 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 
+from .. import __version__
 from ..client.daily import DAILY_API
 from ..domain.times import FORMS, RELATIVE_FORMS, parse_instant
 from .options import UsageError
@@ -221,7 +221,7 @@ def capture_header(
         window.append(f"until {_iso(o.until)} (excluded)")
     filters = ", ".join(window + ([_rooms_text(o, room_filter)] if room_filter else []))
     lines = [
-        f"Captured by fake-meetings {version('fake-meetings')} from {shown_url(o.base_url)}:",
+        f"Captured by fake-meetings {__version__} from {shown_url(o.base_url)}:",
         f"  {' '.join(command)}",
         f"Capture instant: {_iso(now)} (now: {now}); {sessions:,} sessions, {rooms:,} rooms.",
         f"Filters: {filters or 'none'}"
