@@ -41,6 +41,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]").search
 
 # one line of the block structure: indent, "- ", "key:", the rest
 _LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(.*)").match
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
 _DOUBLE = re.compile(r'"([^"\\]*)" *(?: #.*)?').fullmatch
 _SINGLE = re.compile(r"'((?:[^']|'')*)' *(?: #.*)?").fullmatch
 _WORD = r"[A-Za-z0-9_./+~]|[^\x00-\x7f]"
@@ -182,7 +183,9 @@ class _Yaml:
         return root
 
     def _check_key(self, key: str) -> None:
-        if len(key) > _MAX_KEY or self._plain(key) != key:  # e.g. `on:` is the key True
+        """A key (of a block, or cut out of a flow collection by _as_json) must be a word that
+        reads as itself: ``{ a: 1}`` cuts out " a", and ``on:`` is the key True."""
+        if len(key) > _MAX_KEY or not _KEY(key) or self._plain(key) != key:
             raise _Unsure
         self.keys.add(key)
 
@@ -297,17 +300,16 @@ def _as_json(flows: list[str]) -> tuple[list[Any], set[str]] | None:
 
 
 def _alone(flow: str) -> tuple[list[Any], set[str]]:
-    """One flow collection by the YAML reader itself (it has no anchors: they would be the
-    document's), not nested deeper than the fast reader allows."""
+    """One flow collection read by the YAML reader itself (its keys need no check; an alias
+    would name an anchor of the document: refused), not nested deeper than allowed here."""
     from .yamldoc import YamlSyntaxError, read_yaml
 
     try:
         value = read_yaml(flow).data
     except YamlSyntaxError:
         raise _Unsure from None
-    keys: set[str] = set()
-    _flow_pairs(value, keys, 1)
-    return [value], keys
+    _flow_pairs(value, set(), 1)
+    return [value], set()
 
 
 def _flow_pairs(value: Any, keys: set[str], depth: int) -> int:
