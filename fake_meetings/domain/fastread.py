@@ -132,7 +132,20 @@ class _Yaml:
         root: dict[str, Any] = {}
         stack: list[tuple[int, Any]] = [(0, root)]  # (column, mapping or sequence)
         pending: tuple[dict[str, Any], str, int] | None = None  # a key whose block comes next
+        flows, slots = self.flows, self.slots
+        # "<indent>- {" of the last line that was a flow mapping item of the sequence `items`;
+        # the lines after it that start alike are items of it too (the stack is unchanged)
+        item_head, cut = "\n", 0
+        items: list[Any] = []
         for line in text.split("\n"):
+            if line.startswith(item_head):
+                rest = line[cut:]
+                if rest != "{}":
+                    flows.append(rest)
+                    slots.append((items, len(items)))
+                items.append({} if rest == "{}" else None)
+                continue
+            item_head = "\n"
             m = _LINE(line)
             assert m is not None  # every part is optional
             spaces, dash, key, rest = m.groups()
@@ -161,6 +174,8 @@ class _Yaml:
                     if not rest or rest[0] == "#":
                         raise _Unsure
                     self._value(top, len(top), rest)
+                    if rest[0] == "{" and dash == "- ":
+                        item_head, items, cut = f"{spaces}- {{", top, col + 2
                     continue
                 item: dict[str, Any] = {}
                 top.append(item)
@@ -270,7 +285,7 @@ def _as_json(flows: list[str]) -> tuple[list[Any], set[str]] | None:
     values are strings, ints, true, false and null, read alike, or a float or container, which
     is refused here; a key given twice (JSON keeps the last) shows as fewer pairs than ``: ``.
     """
-    joined = "\n".join(flows)
+    joined = ",".join(flows)  # not ", ": quotes go after every "{" and ", "
     pieces = joined.split('"')
     if len(pieces) % 2 == 0 or "\\" in joined:
         return None
@@ -278,7 +293,7 @@ def _as_json(flows: list[str]) -> tuple[list[Any], set[str]] | None:
     quoted = outside.replace("{", '{"').replace(", ", ', "').replace(": ", '": ')
     pieces[0::2] = quoted.split("\x00")
     try:
-        values: list[Any] = orjson.loads("[" + '"'.join(pieces).replace("\n", ",") + "]")
+        values: list[Any] = orjson.loads("[" + '"'.join(pieces) + "]")
     except orjson.JSONDecodeError:
         return None
     if len(values) != len(flows):
