@@ -42,6 +42,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]").search
 # one line of the block structure: indent, "- ", "key:", the rest
 _LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(.*)").match
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)(.*)").match  # _LINE's key and rest
 _DOUBLE = re.compile(r'"([^"\\]*)" *(?: #.*)?').fullmatch
 _SINGLE = re.compile(r"'((?:[^']|'')*)' *(?: #.*)?").fullmatch
 _WORD = r"[A-Za-z0-9_./+~]|[^\x00-\x7f]"
@@ -137,6 +138,10 @@ class _Yaml:
         # the lines after it that start alike are items of it too (the stack is unchanged)
         item_head, cut = "\n", 0
         items: list[Any] = []
+        # likewise the indent of the last line that was `key: value` in the mapping `entries`:
+        # a line with a key right after that indent is another entry of it
+        key_head = "\n"
+        entries: dict[str, Any] = {}
         for line in text.split("\n"):
             if line.startswith(item_head):
                 rest = line[cut:]
@@ -145,7 +150,17 @@ class _Yaml:
                     slots.append((items, len(items)))
                 items.append({} if rest == "{}" else None)
                 continue
-            item_head = "\n"
+            if line.startswith(key_head):
+                m = _ENTRY(line, len(key_head))
+                if m is not None and m[2] and m[2][0] != "#":
+                    key, rest = m.groups()
+                    if key in entries:
+                        raise _Unsure
+                    if key not in self.keys:
+                        self._check_key(key)
+                    self._value(entries, key, rest)
+                    continue
+            item_head = key_head = "\n"
             m = _LINE(line)
             assert m is not None  # every part is optional
             spaces, dash, key, rest = m.groups()
@@ -191,6 +206,7 @@ class _Yaml:
                 pending = (top, key, col)
             else:
                 self._value(top, key, rest)
+                key_head, entries = " " * col, top
         if not root:
             raise _Unsure  # an empty document is null
         if self.flows:

@@ -86,6 +86,9 @@ def blocks(draw: st.DrawFn, indent: int = 0, depth: int = 0) -> list[str]:
             lines.append(f"{head} {draw(flows())}{draw(st.sampled_from(['', ' ', ' # c']))}")
         else:
             lines.append(f"{head} {draw(scalars)}{draw(st.sampled_from(['', ' # c', '  ']))}")
+            if sequence and head.endswith(":"):  # more keys of the item's mapping
+                for key in draw(st.lists(st.sampled_from(KEYS), max_size=3)):
+                    lines.append(f"{pad}{draw(st.sampled_from(['  ', '   ']))}{key}: 1")
         if draw(st.integers(0, 6)) == 0:
             lines.append(draw(st.sampled_from(["", "# comment", "   # indented comment"])))
     return lines
