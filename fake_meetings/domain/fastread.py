@@ -268,12 +268,18 @@ class _Yaml:
 
     def _read_flows(self) -> None:
         """Every flow collection, read as one JSON text where possible (see _as_json); a part
-        of them that is not is halved until the odd ones out are found and read alone."""
+        of them that is not is halved until the odd ones out are found and read alone. The
+        halving may re-read about three times the flows in all, then the text is UNREAD (when
+        many are odd, read_yaml reading it all is faster)."""
         flows, slots = self.flows, self.slots
-        todo = [(0, len(flows))]
+        todo, budget = [(0, len(flows))], 3 * len(flows)
         while todo:
             start, end = todo.pop()
             found = _as_json(flows[start:end])
+            if found is None:
+                budget -= end - start
+                if budget < 0:
+                    raise _Unsure
             if found is None and end - start > 1:
                 middle = (start + end) // 2
                 todo += [(start, middle), (middle, end)]
@@ -331,10 +337,13 @@ def _as_json(flows: list[str]) -> tuple[list[Any], set[str]] | None:
 
 
 def _alone(flow: str) -> tuple[list[Any], set[str]]:
-    """One flow collection read by the YAML reader itself (its keys need no check; an alias
-    would name an anchor of the document: refused), not nested deeper than allowed here."""
+    """One flow collection read by the YAML reader itself (its keys need no check), not nested
+    deeper than allowed here, with no anchor or alias (read alone, each would get an alias
+    budget of its own)."""
     from .yamldoc import YamlSyntaxError, read_yaml
 
+    if "&" in flow or "*" in flow:
+        raise _Unsure
     try:
         value = read_yaml(flow).data
     except YamlSyntaxError:

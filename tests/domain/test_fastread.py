@@ -147,6 +147,7 @@ def test_json_texts(value: Any, indent: int | None, ascii_only: bool) -> None:
         "a: 1\n---\nb: 2\n",
         "a:\n  b: 1\n c: 2\n",
         "a: [*x]\n",
+        "a: {a: &x 1, b: *x}\n",  # read alone, each flow would get an alias budget of its own
         "",
         "# only a comment\n",
     ],
@@ -171,3 +172,12 @@ def test_common_forms_are_read_fast(text: str, expected: Any) -> None:
     assert fast is not UNREAD
     if expected is not None:
         assert same(fast, expected)
+
+
+def test_one_odd_flow_among_many_is_read_alone_and_many_send_the_text_to_read_yaml() -> None:
+    lines = [f"  - {{join_time: {1000 + i}, duration: 60}}\n" for i in range(300)]
+    one_odd = [*lines[:150], "  - {join_time: -2h, duration: 60}\n", *lines[150:]]
+    fast = check("sessions:\n" + "".join(one_odd))
+    assert fast is not UNREAD and fast["sessions"][150] == {"join_time": "-2h", "duration": 60}
+    many_odd = [line.replace("duration: 60", "duration: 1h") for line in lines]
+    assert check("sessions:\n" + "".join(many_odd)) is UNREAD
