@@ -223,7 +223,11 @@ class _Yaml:
     def _value(self, container: Any, slot: Any, rest: str) -> None:
         first = rest[0]
         value: Any
-        if rest == "[]" or rest == "{}":
+        if first == '"' and rest[-1] == '"' and rest.count('"') == 2 and "\\" not in rest:
+            value = rest[1:-1]  # what _DOUBLE reads, without the regex
+        elif rest.isdigit() and rest.isascii() and (first != "0" or rest == "0") and len(rest) < 19:
+            value = int(rest)  # what _plain reads (0123 is octal)
+        elif rest == "[]" or rest == "{}":
             value = [] if first == "[" else {}
         elif first == "{" or first == "[":
             self.flows.append(rest)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import uuid
 from bisect import bisect_right
+from itertools import starmap
+from operator import itemgetter
 from typing import Any
 
 from . import timeline
@@ -81,8 +83,8 @@ def quick_session(raw: Any, now: int, seed: str) -> Session | None:
     peak_given = raw.get("max_participants")
     if "max_participants" in raw and not _count(peak_given, 1):
         return None
-    rows.sort()  # (join_time, participant_id, ...): the participants' order; ids are unique
-    participants = tuple([Participant(pid, uid, name, join, d) for join, pid, uid, name, d in rows])
+    rows.sort(key=_ORDER)  # Participant.sort_key (participant ids are unique here)
+    participants = tuple(starmap(Participant, rows))
     end = _end(rows)
     session = Session(session_id, room, start, participants, end, max(1, _peak(rows)))
     if end is not None and end < start:
@@ -101,11 +103,13 @@ def quick_session(raw: Any, now: int, seed: str) -> Session | None:
     return session
 
 
-_Row = tuple[int, str, str | None, str | None, int | None]
+# a Participant's arguments: participant_id, user_id, user_name, join_time, duration
+_Row = tuple[str, str | None, str | None, int, int | None]
+_ORDER = itemgetter(3, 0)  # (join_time, participant_id)
 
 
 def _rows(stays: list[Any], session_id: str, now: int) -> list[_Row] | None:
-    """(join_time, participant_id, user_id, user_name, duration) of each stay, or None."""
+    """The Participant arguments of each stay, or None."""
     rows: list[_Row] = []
     keys, id_ok = _PARTICIPANT_KEYSET, _id_ok
     for j, raw in enumerate(stays):
@@ -130,8 +134,8 @@ def _rows(stays: list[Any], session_id: str, now: int) -> list[_Row] | None:
             or (user_name is not None and type(user_name) is not str)
         ):
             return None
-        rows.append((join, pid, user_id, user_name, duration))
-    if len({row[1] for row in rows}) < len(rows):
+        rows.append((pid, user_id, user_name, join, duration))
+    if len({row[0] for row in rows}) < len(rows):
         return None  # a participant id twice
     return rows
 
@@ -139,7 +143,7 @@ def _rows(stays: list[Any], session_id: str, now: int) -> list[_Row] | None:
 def _end(rows: list[_Row]) -> int | None:
     """``model.session_end``: the latest leave, None while a stay is open."""
     end = None
-    for join, _, _, _, duration in rows:
+    for _, _, _, join, duration in rows:
         if duration is None:
             return None
         if end is None or join + duration > end:
@@ -151,10 +155,10 @@ def _peak(rows: list[_Row]) -> int:
     """``model.peak_overlap`` of the stays (``rows`` sorted by join_time): right after a join,
     everybody who joined so far minus whoever left by then (a leave at t comes before a join
     at t) are present, and the count only grows at joins."""
-    leaves = sorted([join + d for join, _, _, _, d in rows if d is not None])
+    leaves = sorted([join + d for _, _, _, join, d in rows if d is not None])
     if not leaves:
         return len(rows)
-    return max([i + 1 - bisect_right(leaves, row[0]) for i, row in enumerate(rows)])
+    return max([i + 1 - bisect_right(leaves, row[3]) for i, row in enumerate(rows)])
 
 
 def checked_session(c: Checker, path: tuple[str | int, ...], now: int, seed: str) -> Session | None:
