@@ -17,9 +17,10 @@ text it reads has no aliases, the alias budget never applies; nesting stays far 
   scalars resolved by the safe loader's own rules (``-2h`` is a string, ``2024-06-01`` a date,
   ``0x1F`` an int, ``yes`` a bool); quoted strings. The flow collections on those lines
   (``- {participant_id: "p1", join_time: 1717236000, duration: 60}``) are turned into JSON all
-  at once and read with one ``orjson.loads``: keys of letters, digits and ``_``; values
-  double-quoted strings without escapes, integers, ``null``, ``true`` and ``false``, or nested
-  flow collections of those. Any other flow collection sends the whole text to ``read_yaml``.
+  at once and read with one ``orjson.loads`` (see ``_as_json``): flat mappings of keys of
+  letters, digits and ``_`` to double-quoted strings without escapes, integers, ``null``,
+  ``true`` and ``false``, or lists of at most one of those. The few other flow collections are
+  found by halving and each read alone by ``read_yaml``; many of them send the whole text there.
 """
 
 from __future__ import annotations
