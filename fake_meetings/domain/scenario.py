@@ -38,36 +38,28 @@ Loading is all or nothing: every problem is collected, and any problem raises
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
 from ..errors import ApiError
-from . import timeline, webhook
+from . import webhook
+from .fastread import UNREAD, read_fast
+from .gcpause import gc_paused
 from .genblock import generate_spec
 from .generate import generate
-from .model import Participant, Session
+from .model import Session
 from .rooms import IMPLIED_LEAD, PRIVACY, Room, derived_id, invalid_name_info
+from .sessionbuild import ID_NAMESPACE as ID_NAMESPACE
+from .sessionbuild import PARTICIPANT_KEYS as PARTICIPANT_KEYS
+from .sessionbuild import SESSION_KEYS as SESSION_KEYS
+from .sessionbuild import checked_session, quick_session
 from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
-ID_NAMESPACE = uuid.UUID("6f1d7c0e-93b4-4a55-9a53-2f0b7d0c5e11")
 TOP_KEYS = ("now", "sessions", "generate", "rooms", "webhook")
 ROOM_KEYS = ("name", "created_at", "privacy", "api_created", "config")
-SESSION_KEYS = (
-    "id",
-    "room",
-    "start_time",
-    "ongoing",
-    "duration",
-    "max_participants",
-    "participants",
-)
-PARTICIPANT_KEYS = ("participant_id", "user_id", "user_name", "join_time", "duration")
-_ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")
 
 
 class ScenarioError(ValueError):
@@ -103,11 +95,21 @@ def load_file(path: str | FsPath, *, now: int | None = None, wall_now: int = 0) 
 
 
 def load_text(text: str, source: str, *, now: int | None = None, wall_now: int = 0) -> Scenario:
-    try:
-        doc = read_yaml(text)
-    except YamlSyntaxError as exc:
-        raise ScenarioError([Problem(source, exc.line, (), str(exc))]) from None
-    return build(doc, source, now=now, wall_now=wall_now)
+    """The scenario in ``text`` (YAML, or JSON). The common forms are read fast, without line
+    numbers (``fastread``); a text they do not cover, or one with a problem, is read (again)
+    with the line-tracking reader, which reports every problem with its line."""
+    with gc_paused():  # reading builds no reference cycles; see gcpause.py
+        data = read_fast(text)
+        if data is not UNREAD:
+            try:
+                return build(Document(data), source, now=now, wall_now=wall_now)
+            except ScenarioError:
+                pass  # read again below, for the lines
+        try:
+            doc = read_yaml(text)
+        except YamlSyntaxError as exc:
+            raise ScenarioError([Problem(source, exc.line, (), str(exc))]) from None
+        return build(doc, source, now=now, wall_now=wall_now)
 
 
 def load_data(
@@ -209,11 +211,14 @@ def _build(c: Checker, source: str, *, now: int | None, wall_now: int) -> Scenar
         file_now = c.instant(("now",), None)
     base = now if now is not None else file_now if file_now is not None else wall_now
     sessions: list[Session] = []
-    raw_sessions = c.sequence(("sessions",), required=False) if top is not None else None
+    raw_sessions = c.sequence(("sessions",), required=False) if top is not None else []
     seen: dict[str, str] = {}
     label = FsPath(source).name
-    for i in range(len(raw_sessions or ())):
-        session = _session(c, ("sessions", i), base, f"{label}#{i}")
+    for i, raw in enumerate(raw_sessions):
+        seed = f"{label}#{i}"
+        session = quick_session(raw, base, seed)  # the common case, cheap; else every problem
+        if session is None:
+            session = checked_session(c, ("sessions", i), base, seed)
         session_id = session.id if session is not None else c.get(("sessions", i, "id"))
         if isinstance(session_id, str) and session_id in seen:
             c.problem(
@@ -293,114 +298,4 @@ def _rooms(c: Checker, now: int, sessions: Sequence[Session]) -> list[Room]:
         out.append(
             Room(derived_id(name, created), name, bool(api_created), privacy, created, config)
         )
-    return out
-
-
-def _session(c: Checker, path: tuple[str | int, ...], now: int, seed: str) -> Session | None:
-    raw = c.mapping(path, SESSION_KEYS, required=("room", "start_time", "participants"))
-    if raw is None:
-        return None
-    errors_before = c.count
-    room = c.string((*path, "room"))
-    start = c.instant((*path, "start_time"), now)
-    ongoing = c.boolean((*path, "ongoing"), default=None)
-    session_id = c.identifier((*path, "id"), _ID_RE) or str(
-        uuid.uuid5(ID_NAMESPACE, f"{seed}|{raw.get('room')}|{raw.get('start_time')}")
-    )
-    participants = _participants(c, path, session_id, now)
-    duration = c.non_negative((*path, "duration")) if "duration" in raw else None
-    max_participants = (
-        c.positive((*path, "max_participants")) if "max_participants" in raw else None
-    )
-    if c.count > errors_before or room is None or start is None or not participants:
-        return None
-    session = Session.of(session_id, room, start, participants)
-    if session.end is not None and session.end < start:
-        c.problem((*path, "start_time"), "is after every participant has left")
-        return None
-    _check_view(c, path, session, now, ongoing, duration, max_participants)
-    return session
-
-
-def _check_view(
-    c: Checker,
-    path: tuple[str | int, ...],
-    s: Session,
-    now: int,
-    ongoing: bool | None,
-    duration: int | None,
-    max_participants: int | None,
-) -> None:
-    """The derived fields a file gives must agree with the timeline at the file's instant."""
-    given = [k for k, v in (("ongoing", ongoing), ("duration", duration)) if v is not None]
-    given += ["max_participants"] * (max_participants is not None)
-    if not timeline.visible(s, now):
-        for key in given:
-            c.problem(
-                (*path, key),
-                f"the session starts after now ({s.start_time} > {now}): leave out {key}, "
-                "which the server derives from the stays as the clock reaches them",
-            )
-        return
-    live = timeline.ongoing(s, now)
-    if ongoing is not None and ongoing != live:
-        c.problem(
-            (*path, "ongoing"),
-            f"ongoing: true contradicts the participants: everybody has left by now ({now}); "
-            "leave out `duration` for someone still in the room (or give a later leave)"
-            if ongoing
-            else f"ongoing: false contradicts the participants: someone is still in the room "
-            f"at now ({now}); give every participant a `duration` that ends by now",
-        )
-    if duration is not None and live:
-        c.problem(
-            (*path, "duration"),
-            "must be omitted when ongoing at the file's instant "
-            "(an ongoing session's duration is live: now - start_time)",
-        )
-    elif duration is not None and duration != timeline.duration(s, now):
-        c.problem(
-            (*path, "duration"),
-            f"{duration} contradicts the participants: "
-            f"start_time + duration must equal the latest join_time + duration, "
-            f"so duration must be {timeline.duration(s, now)} (or omitted)",
-        )
-    if max_participants is not None and max_participants != timeline.max_participants(s, now):
-        c.problem(
-            (*path, "max_participants"),
-            f"{max_participants} contradicts the participants: at most "
-            f"{timeline.max_participants(s, now)} of them are in the room at once by now "
-            f"({now}); give that number or leave it out",
-        )
-
-
-def _participants(
-    c: Checker, path: tuple[str | int, ...], session_id: str, now: int
-) -> list[Participant]:
-    path = (*path, "participants")
-    raw_list = c.sequence(path, required=True, non_empty=True)
-    out: list[Participant] = []
-    seen: dict[str, int] = {}
-    for j in range(len(raw_list or ())):
-        p_path = (*path, j)
-        raw = c.mapping(p_path, PARTICIPANT_KEYS, required=("join_time",))
-        if raw is None:
-            continue
-        pid = c.identifier((*p_path, "participant_id"), _ID_RE) or str(
-            uuid.uuid5(ID_NAMESPACE, f"{session_id}|participant|{j}")
-        )
-        if pid in seen:
-            c.problem(
-                (*p_path, "participant_id"),
-                f"duplicate participant id {pid!r} (first at participants[{seen[pid]}])",
-            )
-        seen.setdefault(pid, j)
-        join = c.instant((*p_path, "join_time"), now)
-        duration = None  # an open stay: present until it is ended
-        if raw.get("duration") is not None:
-            duration = c.non_negative((*p_path, "duration"))
-        user_id = c.optional_string((*p_path, "user_id"))
-        user_name = c.optional_string((*p_path, "user_name"))
-        if join is not None:
-            out.append(Participant(pid, user_id, user_name, join, duration))
     return out
