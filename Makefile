@@ -45,6 +45,7 @@ bench: $(BENCH_STAMP)  ## start-up, throughput, latency and memory figures, each
 	$(BIN)/python bench/timeline_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
 	$(BIN)/python bench/webhooks_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
 	$(BIN)/python bench/capture_bench.py
+	$(BIN)/python bench/load_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--sessions 20000 --runs 1)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
