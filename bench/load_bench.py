@@ -23,8 +23,7 @@ from typing import Any
 
 import orjson
 
-from fake_meetings.domain import timeline
-from fake_meetings.domain.dump import dump_scenario
+from fake_meetings.domain.dump import dump_scenario, session_data
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.model import Session
 from fake_meetings.domain.scenario import ScenarioError, load_file
@@ -34,28 +33,8 @@ TARGETS = {"yaml": 20_000.0, "json": 100_000.0}
 
 
 def as_data(sessions: list[Session], now: int) -> dict[str, Any]:
-    """The scenario as plain data, with the fields ``dump_scenario`` writes."""
-    out = []
-    for s in sessions:
-        item: dict[str, Any] = {"id": s.id, "room": s.room, "start_time": s.start_time}
-        if timeline.visible(s, now):
-            if timeline.ongoing(s, now):
-                item["ongoing"] = True
-            else:
-                item["duration"] = timeline.duration(s, now)
-            item["max_participants"] = timeline.max_participants(s, now)
-        item["participants"] = [
-            {
-                "participant_id": p.participant_id,
-                "user_id": p.user_id,
-                "user_name": p.user_name,
-                "join_time": p.join_time,
-                **({} if p.duration is None else {"duration": p.duration}),
-            }
-            for p in s.participants
-        ]
-        out.append(item)
-    return {"now": now, "sessions": out}
+    """The scenario as JSON data, the fields ``dump_scenario`` writes."""
+    return {"now": now, "sessions": [session_data(s, now) for s in sessions]}
 
 
 def write_files(n: int, folder: Path) -> tuple[Path, Path]:

@@ -14,12 +14,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_meetings.domain.dump import dump_scenario
+from fake_meetings.domain.dump import dump_scenario, session_data
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.rooms import Room, derived_id
 from fake_meetings.domain.scenario import Scenario, ScenarioError, build, load_text
 from fake_meetings.domain.yamldoc import YamlSyntaxError, read_yaml
-from tests.helpers.scenario_text import as_data
 
 NOW = 1717243200
 Outcome = Scenario | list[tuple[Any, ...]]
@@ -59,7 +58,7 @@ def assert_alike(text: str, source: str = "s.yaml", wall_now: int = NOW) -> Outc
 
 
 def as_json(scenario: Scenario, now: int, indent: int | None) -> str:
-    data = as_data(list(scenario.sessions), now)
+    data = {"now": now, "sessions": [session_data(s, now) for s in scenario.sessions]}
     return json.dumps(data, indent=indent, ensure_ascii=indent is None)
 
 
