@@ -28,6 +28,8 @@ from typing import Any
 DAILY_API = "https://api.daily.co/v1"
 PAGE = 100  # the largest page Daily serves
 MAX_WAIT = 300.0  # seconds: the longest Retry-After or backoff honoured
+MAX_ANSWER = 64 * 1024 * 1024  # bytes of one answer (a page of 100 sessions is far less)
+MAX_ERROR = 64 * 1024  # bytes of an error answer read for its message
 MARGIN = 0.1  # seconds added to the pacing windows (a request answered late counts late)
 _LOCAL = ("127.0.0.1", "localhost", "::1")
 
@@ -132,10 +134,15 @@ class DailyReader:
             try:
                 request = urllib.request.Request(url, headers=headers, method="GET")
                 with self._opener.open(request, timeout=self.timeout) as response:
-                    raw = response.read()
+                    raw = response.read(MAX_ANSWER + 1)
+                if len(raw) > MAX_ANSWER:
+                    raise SourceError(
+                        f"GET {shown} answered more than {MAX_ANSWER // 2**20} MiB; "
+                        "is --base-url a Daily REST API?"
+                    )
                 break
             except urllib.error.HTTPError as exc:
-                problem = f"{exc.code} {self._envelope(exc.read())}"
+                problem = f"{exc.code} {self._envelope(exc.read(MAX_ERROR))}"
                 if exc.code == 429:
                     wait = retry_after(exc.headers.get("Retry-After"), time.time())
                 elif exc.code < 500:

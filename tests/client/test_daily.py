@@ -140,3 +140,15 @@ def test_a_redirect_is_not_followed(stub: Any) -> None:
     with pytest.raises(SourceError, match=r"answered 301 .*a redirect, not followed"):
         DailyReader(server.url, "k").get("/meetings")
     assert len(server.seen) == 1 and elsewhere.seen == []
+
+
+def test_an_answer_over_the_size_bound_is_refused_not_held(
+    stub: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fake_meetings.client import daily
+
+    monkeypatch.setattr(daily, "MAX_ANSWER", 2 * 1024 * 1024)
+    big = {"total_count": 1, "data": [{"filler": "x" * (3 * 1024 * 1024)}]}
+    server = stub([(200, {}, big)])
+    with pytest.raises(SourceError, match="more than 2 MiB"):
+        DailyReader(server.url, "k").get("/meetings")
