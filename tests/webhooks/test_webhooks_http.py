@@ -230,3 +230,33 @@ def test_a_full_outbox_drops_and_counts(receiver: Receiver) -> None:
         assert counts["emitted"] == 10
         assert counts["dropped"] >= 10 - 3 - 1  # at most 3 waiting and 1 in flight
         assert "hmac" not in counts["webhook"]
+
+
+def test_an_update_probes_again_and_basic_auth_is_sent(
+    server: ServerThread, receiver: Receiver
+) -> None:
+    hook = create(server, receiver.url)
+    receiver.statuses = [500]  # the update's test request fails: a 400, nothing changes
+    refused = post(server, f"/webhooks/{hook['uuid']}", {"basicAuth": "app:pw"})
+    assert refused.status_code == 400 and "500" in refused.json()["info"]
+    still = requests.get(server.url + f"/webhooks/{hook['uuid']}", headers=AUTH, timeout=TIMEOUT)
+    assert still.json()["basicAuth"] is None
+    updated = post(server, f"/webhooks/{hook['uuid']}", {"basicAuth": "app:pw"})
+    assert updated.status_code == 200 and updated.json()["basicAuth"] == "app:pw"
+    probes = [r for r in receiver.received if r.body == b'{"test":"test"}']
+    assert len(probes) == 3  # create, the refused update, the update
+    server.handle().join("r")
+    sent = receiver.events()[-1]
+    assert sent.header("Authorization") == "Basic " + base64.b64encode(b"app:pw").decode()
+
+
+def test_what_happened_before_the_webhook_existed_is_not_sent(
+    server: ServerThread, receiver: Receiver
+) -> None:
+    handle = server.handle()
+    handle.load(SCENARIO)
+    handle.clock.advance(130)  # the start and Alice's join pass with no webhook
+    create(server, receiver.url)
+    handle.clock.advance(2000)
+    got = [(json.loads(r.body)["type"], json.loads(r.body)["event_ts"]) for r in receiver.events()]
+    assert got == EXPECTED[2:]
