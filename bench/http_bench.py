@@ -335,6 +335,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             Row("GET /rooms (the rooms the sessions imply)", fake, ["/v1/rooms"]),
             Row("GET /rooms/:name (one room)", fake, [q.one_room]),
             Row("GET /presence (everyone present now)", fake, ["/v1/presence"]),
+            Row("GET /webhooks (none configured: [])", fake, ["/v1/webhooks"]),
             Row("1000 varied cursors, random", fake, q.cursors, shuffle=True),
             logged_row,
             journal_row,
