@@ -5,18 +5,29 @@ when the probe or a field fails."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from ..domain.webhook import CREATE_FIELDS, UPDATE_FIELDS
+from ..webhooks.desk import WebhookDesk
 from .bodies import daily_body
 from .bodies import json_answer as _json
 from .state import namespace_of
 
 
+def listed(desk: WebhookDesk) -> list[dict[str, Any]]:
+    """``GET /webhooks``: a JSON array, as Daily's: the domain's webhook, or nothing."""
+    return [] if desk.hook is None else [desk.hook.as_json()]
+
+
+def deleted(desk: WebhookDesk, uuid: str) -> dict[str, Any]:
+    """``DELETE /webhooks/:uuid``: shaped like DELETE /rooms/:name's answer [F]."""
+    return {"deleted": True, "uuid": desk.delete(uuid).uuid}
+
+
 async def list_all(request: web.Request) -> web.Response:
-    """A JSON array, as Daily's: the domain's webhook, or nothing."""
-    hook = namespace_of(request).webhooks.hook
-    return _json([] if hook is None else [hook.as_json()])
+    return _json(listed(namespace_of(request).webhooks))
 
 
 async def get_one(request: web.Request) -> web.Response:
@@ -36,8 +47,7 @@ async def update(request: web.Request) -> web.Response:
 
 
 async def delete(request: web.Request) -> web.Response:
-    hook = namespace_of(request).webhooks.delete(request.match_info["uuid"])
-    return _json({"deleted": True, "uuid": hook.uuid})  # [F] shaped like DELETE /rooms/:name
+    return _json(deleted(namespace_of(request).webhooks, request.match_info["uuid"]))
 
 
 # served under /v1 and at the root, described by the OpenAPI document, listed by /_fake/version

@@ -194,6 +194,7 @@ class LocalBackend:
 
     def webhook_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         from ..api.bodies import checked_fields
+        from ..api.webhooks import deleted, listed
         from ..domain.webhook import CREATE_FIELDS
 
         desk = self.space.webhooks
@@ -201,10 +202,9 @@ class LocalBackend:
         if method == "GET":
             if uuid:
                 return self._refused("webhook", lambda: desk.get(uuid).as_json())
-            return [] if desk.hook is None else [desk.hook.as_json()]
+            return self._run(lambda: listed(desk))
         if method == "DELETE":
-            hook = self._refused("webhook", lambda: desk.delete(uuid))
-            return {"deleted": True, "uuid": hook.uuid}
+            return self._refused("webhook", lambda: deleted(desk, uuid))
         sent = self._refused("webhook", lambda: checked_fields(body or {}, CREATE_FIELDS))
         if uuid:
             return self._awaited("webhook", lambda: desk.update(uuid, sent)).as_json()
