@@ -35,8 +35,20 @@ class EndIndex(Sequence[int]):
     def __init__(self, pairs: Iterable[tuple[int | None, int]] = ()):
         """From ``(end or None, rank)`` pairs, in any order."""
         ordered = sorted((key(end), rank) for end, rank in pairs)
-        ends = array("q", (e for e, _ in ordered))
-        ranks = array("q", (r for _, r in ordered))
+        self._chunked(array("q", (e for e, _ in ordered)), array("q", (r for _, r in ordered)))
+
+    @staticmethod
+    def by_rank(ends: Iterable[int | None]) -> EndIndex:
+        """The index of sessions whose ends, in rank order (0, 1, ...), are ``ends``: a sort
+        of plain ints (a stable sort keeps equal ends in rank order), several times faster
+        than sorting pairs at a million sessions."""
+        keys = array("q", (OPEN if end is None else end for end in ends))
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        out = EndIndex.__new__(EndIndex)
+        out._chunked(array("q", map(keys.__getitem__, order)), array("q", order))
+        return out
+
+    def _chunked(self, ends: array[int], ranks: array[int]) -> None:
         self._set(
             [ends[i : i + CHUNK] for i in range(0, len(ends), CHUNK)],
             [ranks[i : i + CHUNK] for i in range(0, len(ranks), CHUNK)],

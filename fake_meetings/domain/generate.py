@@ -10,11 +10,12 @@ server clock makes them start, run and end. A session that straddles ``now`` is 
 Determinism: the same :class:`GenerateSpec` and ``now`` give the same sessions, for a given Faker
 version (names come from Faker; the range this package accepts is pinned in pyproject.toml).
 Names come from a seeded pool drawn once, because ``Faker.name()`` costs ~60 µs per call.
+What is drawn here is what the store indexes (id, room, start, end); each session draws its
+stays from its own id when they are first read (``drawn.py``).
 """
 
 from __future__ import annotations
 
-import math
 import random
 from bisect import bisect
 from collections.abc import Callable
@@ -23,15 +24,14 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from .drawn import Cast, DrawnSession, Person, target_length
 from .gcpause import gc_paused
 from .ids import seeded_uuid as seeded_uuid  # its home was here
-from .model import Participant, Session
+from .model import Session
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-MIN_STAY = 10  # Daily records nobody who stayed under 10 s
-EARLY_JOIN_MAX = 30  # a join may precede the session start by up to 30 s
 DEFAULT_DAYS = 30
 
 _ROOM_WORDS = (
@@ -41,9 +41,6 @@ _ROOM_WORDS = (
 )  # fmt: skip
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-# participants per session: (count range, weight); most meetings are small, a few are large
-_HEADCOUNT = (((1, 1), 8), ((2, 2), 30), ((3, 3), 18), ((4, 4), 13), ((5, 5), 9),
-              ((6, 8), 12), ((9, 12), 7), ((13, 25), 3))  # fmt: skip
 _HOUR_WEIGHTS = (0, 0, 0, 0, 0, 0, 1, 3, 8, 12, 12, 11, 7, 10, 12, 11, 9, 5, 2, 1, 1, 1, 0, 0)
 
 
@@ -63,12 +60,6 @@ class GenerateSpec:
         end = min(self.end if self.end is not None else latest, latest)
         start = self.start if self.start is not None else min(end, now) - DEFAULT_DAYS * 86400
         return start, end
-
-
-@dataclass(frozen=True, slots=True)
-class _Person:
-    user_id: str | None
-    user_name: str | None
 
 
 def generate(
@@ -98,73 +89,23 @@ def _generate(
     days = _Days(start, end, ZoneInfo(spec.tz))
     people = _people(rng, spec)
     rooms = _rooms(rng, spec.rooms)
-    rosters = [rng.sample(people, min(len(people), rng.randint(3, 40))) for _ in rooms]
+    cast = Cast(
+        people,
+        {room: rng.sample(people, min(len(people), rng.randint(3, 40))) for room in rooms},
+    )
     room_weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(len(rooms))))
-    head_weights = list(accumulate(w for _, w in _HEADCOUNT))
+    total_weight = room_weights[-1]
     out: list[Session] = []
-    ints: dict[int, int] = {}  # one object per distinct time or duration (see _session)
+    new, pick, draw = DrawnSession.new, days.pick, rng.random
+    every = 10_000 if progress is not None else spec.sessions + 1
     while len(out) < spec.sessions:
-        r = bisect(room_weights, rng.random() * room_weights[-1])
-        session_start = days.pick(rng)
-        lo, hi = _HEADCOUNT[bisect(head_weights, rng.random() * head_weights[-1])][0]
-        out.append(
-            _session(rng, rooms[r], rosters[r], people, session_start, rng.randint(lo, hi), ints)
-        )
-        if progress is not None and len(out) % 10_000 == 0:
+        room = rooms[bisect(room_weights, draw() * total_weight)]
+        session_start = pick(rng)
+        length = target_length(rng)
+        out.append(new(seeded_uuid(rng), room, session_start, session_start + length, cast))
+        if len(out) % every == 0 and progress is not None:
             progress(len(out))
     return out
-
-
-def _session(
-    rng: random.Random,
-    room: str,
-    roster: list[_Person],
-    people: list[_Person],
-    start: int,
-    headcount: int,
-    ints: dict[int, int],
-) -> Session:
-    """One session: its whole timeline, whenever its stays end.
-
-    Every time and duration goes through ``ints``, so equal values share one int object: at a
-    million sessions that is ~5M fewer objects (~250 bytes per session), and changes no value.
-    """
-    target = int(min(8 * 3600, max(60, math.exp(rng.gauss(math.log(1500), 0.8)))))
-    pool = roster if len(roster) >= headcount else people
-    attendees = rng.sample(pool, headcount)
-    stays: list[tuple[_Person, int, int]] = []  # (person, join, leave) as absolute times
-    for i, person in enumerate(attendees):
-        if i == 0:
-            join = start - (rng.randint(1, EARLY_JOIN_MAX) if rng.random() < 0.02 else 0)
-        else:
-            u = rng.random()
-            late = 120 if u < 0.6 else target * 0.6 if u < 0.9 else target - MIN_STAY
-            join = start + int(rng.random() * late)
-        leave_at_end = rng.random() < 0.7
-        leave = (
-            start + target - int(rng.random() * 21)
-            if leave_at_end
-            else join + MIN_STAY + int(rng.random() * max(0, start + target - join - MIN_STAY))
-        )
-        leave = max(leave, join + MIN_STAY)
-        stays.append((person, join, leave))
-        if not leave_at_end and rng.random() < 0.1 and leave + 30 < start + target:
-            rejoin = leave + rng.randint(15, 300)  # dropped and came back: a new record
-            if rejoin + MIN_STAY <= start + target:
-                stays.append((person, rejoin, start + target - int(rng.random() * 21)))
-    stays = [(p, j, max(lv, j + MIN_STAY)) for p, j, lv in stays]
-    one = ints.setdefault
-    participants = [
-        Participant(
-            seeded_uuid(rng),
-            p.user_id,
-            p.user_name,
-            one(join, join),
-            one(leave - join, leave - join),
-        )
-        for p, join, leave in stays
-    ]
-    return Session.of(seeded_uuid(rng), room, one(start, start), participants)
 
 
 class _Days:
@@ -192,7 +133,7 @@ class _Days:
         return self.start + rng.randrange(max(1, self.end - self.start))
 
 
-def _people(rng: random.Random, spec: GenerateSpec) -> list[_Person]:
+def _people(rng: random.Random, spec: GenerateSpec) -> list[Person]:
     from faker import Faker  # imported here: only generating needs it
 
     fake = Faker(spec.locale)
@@ -203,7 +144,7 @@ def _people(rng: random.Random, spec: GenerateSpec) -> list[_Person]:
     for i in range(count):
         user_id = None if rng.random() < 0.3 else f"user_{_token(rng, _ALNUM, 10)}"
         user_name = None if rng.random() < 0.08 else names[i % len(names)]
-        people.append(_Person(user_id, user_name))
+        people.append(Person(user_id, user_name))
     return people
 
 

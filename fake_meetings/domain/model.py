@@ -33,7 +33,7 @@ class Participant:
         return (self.join_time, self.participant_id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Session:
     id: str
     room: str
@@ -59,6 +59,19 @@ class Session:
     def sort_key(self) -> tuple[int, str]:
         """The list order is this key *descending*: newest first, ties by id descending."""
         return (self.start_time, self.id)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.id, self.room, self.start_time, self.participants, self.end, self.peak)
+
+    # Written out rather than generated, so that a session equals one of a subclass with the
+    # same fields (a generated session draws its stays on first use: see drawn.py).
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Session):
+            return NotImplemented
+        return self is other or self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
 
 def session_end(stays: Sequence[Participant]) -> int | None:

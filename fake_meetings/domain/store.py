@@ -18,13 +18,43 @@ happened at is carried over rather than computed again (``Instant.carried``).
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from .endindex import EndIndex
 from .gcpause import gc_paused
 from .instant import Instant, Instants
 from .model import Session
 from .ranked import Ranked
+
+_start = attrgetter("start_time")
+_end = attrgetter("end")
+_room = attrgetter("room")
+_id = attrgetter("id")
+
+
+def _in_rank_order(sessions: Iterable[Session]) -> list[Session]:
+    """Sorted by ``(start_time, id)``: by start (a sort of ints, fast), then each run of equal
+    starts by id."""
+    ordered = sorted(sessions, key=_start)
+    starts = array("q", map(_start, ordered))
+    i, n = 0, len(ordered)
+    while i < n:
+        j = bisect_right(starts, starts[i], i)
+        if j - i > 1:
+            ordered[i:j] = sorted(ordered[i:j], key=_id)
+        i = j
+    return ordered
+
+
+def _first_duplicate(ids: Iterable[str]) -> str:
+    seen: set[str] = set()
+    for session_id in ids:
+        if session_id in seen:
+            return session_id
+        seen.add(session_id)
+    raise AssertionError("no duplicate")
 
 
 class DuplicateSessionId(ValueError):
@@ -43,18 +73,21 @@ class Store:
             self._build(sessions)
 
     def _build(self, sessions: Iterable[Session]) -> None:
-        ordered = sorted(sessions, key=lambda s: s.sort_key)
-        ids: dict[str, int] = {}
-        by_room: dict[str, array[int]] = {}
-        for rank, s in enumerate(ordered):
-            if s.id in ids:
-                raise DuplicateSessionId(s.id)
-            ids[s.id] = rank
-            by_room.setdefault(s.room, array("q")).append(rank)
-        self.sessions = Ranked(ordered, ids)
+        ordered = _in_rank_order(sessions)
+        ids = {s.id: rank for rank, s in enumerate(ordered)}
+        if len(ids) < len(ordered):
+            raise DuplicateSessionId(_first_duplicate(s.id for s in ordered))
+        by_room: dict[str, list[int]] = {}
+        for rank, room in enumerate(map(_room, ordered)):
+            ranks = by_room.get(room)
+            if ranks is None:
+                by_room[room] = [rank]
+            else:
+                ranks.append(rank)
+        self.sessions = Ranked(ordered, ids, array("q", map(_start, ordered)))
         # every session in end order, those with no end last
-        self.ends = EndIndex((s.end, rank) for rank, s in enumerate(ordered))
-        self._by_room = by_room
+        self.ends = EndIndex.by_rank(map(_end, ordered))
+        self._by_room = {room: array("q", ranks) for room, ranks in by_room.items()}
         self._instants = Instants(self)
 
     def _derived(self, sessions: Ranked, ends: EndIndex, by_room: dict[str, array[int]]) -> Store:
