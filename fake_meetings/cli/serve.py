@@ -18,7 +18,6 @@ from ..api.app import create_app
 from ..api.runner import listen
 from ..config import ServerConfig
 from ..loading import Loaded, bundled_names, load
-from ..progress import LARGE, Progress
 from .options import (
     ENV_PREFIX,
     UsageError,
@@ -112,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--generate {count!r}: expected a whole number of sessions")
     spec = generate_spec(args, int(count), now) if count else None
     origin = scenario_origin(args)
+    gc.collect()  # see gc.freeze() below
     loaded = load(scenario_specs(args), now=now, generate=spec, origin=origin, report=True)
     if config.webhooks.startup is None and loaded.webhook is not None:  # the flags win
         config = replace(config, webhooks=replace(config.webhooks, startup=loaded.webhook))
@@ -119,15 +119,11 @@ def run(args: argparse.Namespace) -> int:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     app = create_app(loaded.world(), config)
     # The loaded sessions live as long as the process and hold no cycles: move them out of the
-    # cyclic GC's sight, so a full collection never walks a million sessions mid-request. A full
-    # collection first (else its garbage is frozen too) pays only for a large set: for a small
-    # one it would cost start-up more than the little start-up garbage it frees.
-    if len(loaded.sessions) >= LARGE:
-        with Progress("freezing the sessions for the garbage collector", enabled=True):
-            gc.collect()
-            gc.freeze()
-    else:
-        gc.freeze()
+    # cyclic GC's sight, so a full collection never walks a million sessions mid-request. The
+    # collection that keeps start-up garbage from being frozen too ran before loading, while
+    # the heap was small: after a million sessions it would cost a second. Loading makes almost
+    # no cyclic garbage (what it drops, reference counting frees at once).
+    gc.freeze()
     try:
         asyncio.run(_serve(app, config, _summary(loaded, config)))
     except OSError as exc:

@@ -96,11 +96,12 @@ def _generate(
     room_weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(len(rooms))))
     total_weight = room_weights[-1]
     out: list[Session] = []
-    new, pick, draw = DrawnSession.new, days.pick, rng.random
+    new, draw = DrawnSession.new, rng.random
     every = 10_000 if progress is not None else spec.sessions + 1
-    while len(out) < spec.sessions:
+    # Drawn in start order, so that the store's sort by start finds them sorted (a linear
+    # pass) and consecutive ranks are neighbours in memory.
+    for session_start in sorted(days.pick(rng) for _ in range(spec.sessions)):
         room = rooms[bisect(room_weights, draw() * total_weight)]
-        session_start = pick(rng)
         length = target_length(rng)
         out.append(new(seeded_uuid(rng), room, session_start, session_start + length, cast))
         if len(out) % every == 0 and progress is not None:

@@ -119,13 +119,14 @@ def load_data(
     return build(Document(data), source, now=now, wall_now=wall_now)
 
 
-def merge(scenarios: Iterable[Scenario]) -> tuple[list[Session], int | None]:
+def merge(scenarios: Sequence[Scenario]) -> tuple[list[Session], int | None]:
     """All sessions of several scenarios, and the one `now:` they agree on (None if none)."""
     problems: list[Problem] = []
     sessions: list[Session] = []
     owner: dict[str, str] = {}
     now: int | None = None
     now_source = ""
+    several = sum(1 for sc in scenarios if sc.sessions) > 1
     for sc in scenarios:
         if sc.now is not None:
             if now is not None and sc.now != now:
@@ -139,6 +140,9 @@ def merge(scenarios: Iterable[Scenario]) -> tuple[list[Session], int | None]:
                     )
                 )
             now, now_source = sc.now, sc.source
+        sessions.extend(sc.sessions)
+        if not several:
+            continue  # ids are unique within one scenario (checked as it is read)
         for s in sc.sessions:
             if s.id in owner:
                 problems.append(
@@ -150,7 +154,6 @@ def merge(scenarios: Iterable[Scenario]) -> tuple[list[Session], int | None]:
                     )
                 )
             owner.setdefault(s.id, sc.source)
-            sessions.append(s)
     if problems:
         raise ScenarioError(problems)
     return sessions, now

@@ -20,6 +20,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from operator import attrgetter
 
 from .endindex import EndIndex
@@ -34,18 +35,19 @@ _room = attrgetter("room")
 _id = attrgetter("id")
 
 
-def _in_rank_order(sessions: Iterable[Session]) -> list[Session]:
-    """Sorted by ``(start_time, id)``: by start (a sort of ints, fast), then each run of equal
-    starts by id."""
+def _in_rank_order(sessions: Iterable[Session]) -> tuple[list[Session], array[int]]:
+    """Sorted by ``(start_time, id)``, with their start times: by start (a sort of ints,
+    linear when they come sorted already), then each run of equal starts by id."""
     ordered = sorted(sessions, key=_start)
     starts = array("q", map(_start, ordered))
-    i, n = 0, len(ordered)
-    while i < n:
-        j = bisect_right(starts, starts[i], i)
-        if j - i > 1:
-            ordered[i:j] = sorted(ordered[i:j], key=_id)
-        i = j
-    return ordered
+    nexts = islice(starts, 1, None)
+    tied = [i for i, (a, b) in enumerate(zip(starts, nexts, strict=False)) if a == b]
+    end = -1
+    for i in tied:
+        if i >= end:  # the first of a run of equal starts
+            end = bisect_right(starts, starts[i], i)
+            ordered[i:end] = sorted(ordered[i:end], key=_id)
+    return ordered, starts
 
 
 def _first_duplicate(ids: Iterable[str]) -> str:
@@ -73,8 +75,8 @@ class Store:
             self._build(sessions)
 
     def _build(self, sessions: Iterable[Session]) -> None:
-        ordered = _in_rank_order(sessions)
-        ids = {s.id: rank for rank, s in enumerate(ordered)}
+        ordered, starts = _in_rank_order(sessions)
+        ids = dict(zip(map(_id, ordered), range(len(ordered)), strict=True))
         if len(ids) < len(ordered):
             raise DuplicateSessionId(_first_duplicate(s.id for s in ordered))
         by_room: dict[str, list[int]] = {}
@@ -84,7 +86,7 @@ class Store:
                 by_room[room] = [rank]
             else:
                 ranks.append(rank)
-        self.sessions = Ranked(ordered, ids, array("q", map(_start, ordered)))
+        self.sessions = Ranked(ordered, ids, starts)
         # every session in end order, those with no end last
         self.ends = EndIndex.by_rank(map(_end, ordered))
         self._by_room = {room: array("q", ranks) for room, ranks in by_room.items()}
