@@ -95,6 +95,61 @@ print(json.dumps({"import": imported, "first": first, "second": second, "at_200"
 """
 
 
+# The floor of any server built on aiohttp: aiohttp itself answering a constant body of the same
+# size, started in a thread as ServerThread does. Importing aiohttp builds two TLS contexts
+# (aiohttp.connector loads the system's CA certificates at import), which pytest-httpserver
+# does not pay.
+BARE_AIOHTTP = r"""
+import asyncio, json, sys, threading, time
+t = time.perf_counter()
+import http.client
+from aiohttp import web
+imported = time.perf_counter() - t
+size = int(sys.argv[1])
+body = b'{"x":"' + b"a" * max(0, size - 8) + b'"}'
+
+async def answer(request):
+    return web.Response(body=body, content_type="application/json")
+
+def start_and_get():
+    global at_200
+    t0 = time.perf_counter()
+    loop, ready, box = asyncio.new_event_loop(), threading.Event(), {}
+
+    def run():
+        app = web.Application()
+        app.router.add_get("/v1/meetings", answer)
+        runner = web.AppRunner(app)
+        loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        loop.run_until_complete(site.start())
+        box["port"], box["runner"] = site._server.sockets[0].getsockname()[1], runner
+        ready.set()
+        loop.run_forever()
+        loop.run_until_complete(runner.cleanup())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    ready.wait(10)
+    conn = http.client.HTTPConnection("127.0.0.1", box["port"], timeout=10)
+    conn.request("GET", "/v1/meetings", headers={"Authorization": "Bearer x"})
+    response = conn.getresponse()
+    response.read()
+    at_200 = time.perf_counter()
+    elapsed = at_200 - t0
+    assert response.status == 200, response.status
+    conn.close()
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    return elapsed
+
+first = start_and_get()
+process = at_200
+second = start_and_get()
+print(json.dumps({"import": imported, "first": first, "second": second, "at_200": process}))
+"""
+
+
 # Bytecode is cached, as in an installed package: with PYTHONDONTWRITEBYTECODE set, a source
 # checkout would compile every module of the package in every child (the baseline's are cached).
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -129,11 +184,14 @@ def main() -> None:
     print("\n== Start-up: process start to the first 200 (default scenario) ==")
     size = str(int(child(FAKE)["size"]))  # a warm-up of each side, untimed (writes bytecode)
     child(HTTPSERVER, size)
+    child(BARE_AIOHTTP, size)
     fake: list[dict[str, float]] = []
     base: list[dict[str, float]] = []
-    for _ in range(args.runs):  # interleaved, so both sides meet the same machine load
+    bare: list[dict[str, float]] = []
+    for _ in range(args.runs):  # interleaved, so every side meets the same machine load
         fake.append(child(FAKE))
         base.append(child(HTTPSERVER, size))
+        bare.append(child(BARE_AIOHTTP, size))
 
     def med(rows: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in rows) * 1000
@@ -142,7 +200,8 @@ def main() -> None:
         f"{'':<24} {'first start ms':>15} {'second start ms':>16} {'imports ms':>11} "
         f"{'process ms':>11}"
     )
-    for name, rows in (("fake-meetings", fake), ("pytest-httpserver", base)):
+    sides = (("fake-meetings", fake), ("pytest-httpserver", base), ("bare aiohttp", bare))
+    for name, rows in sides:
         print(
             f"{name:<24} {med(rows, 'first'):>15.1f} {med(rows, 'second'):>16.1f} "
             f"{med(rows, 'import'):>11.0f} {med(rows, 'process'):>11.0f}"
@@ -163,6 +222,12 @@ def main() -> None:
         f"ISSUE 15  process start to first 200, imports included / pytest-httpserver's = "
         f"{proc_fake:.0f} / {proc_base:.0f} ms = {ratio:.2f}x "
         f"(<= {TARGET_PROCESS_RATIO:.0f}x): {verdict}"
+    )
+    proc_bare = med(bare, "process")
+    print(
+        f"  the floor, aiohttp alone answering the same bytes: {proc_bare:.0f} ms = "
+        f"{proc_bare / proc_base:.2f}x pytest-httpserver's; fake-meetings = "
+        f"{proc_fake / proc_bare:.2f}x aiohttp alone"
     )
 
 
