@@ -31,20 +31,14 @@ import time
 TARGET_MS = 150.0
 TARGET_PROCESS_RATIO = 2.0  # issue 15: process start to first 200 / pytest-httpserver's
 
-FAKE = r"""
-import json, sys, time
-t = time.perf_counter()
-import http.client
-from fake_meetings.config import ServerConfig
-from fake_meetings.loading import load
-from fake_meetings.testing import ServerThread
-imported = time.perf_counter() - t
-
+# Each child defines start() -> (host, port, stop), then runs TIMED: two starts, each to its
+# first 200 over a fresh connection.
+TIMED = r"""
 def start_and_get():
     global at_200
     t0 = time.perf_counter()
-    server = ServerThread(load(["default"]).world(), ServerConfig(port=0)).start()
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    host, port, stop = start()
+    conn = http.client.HTTPConnection(host, port, timeout=10)
     conn.request("GET", "/v1/meetings", headers={"Authorization": "Bearer x"})
     response = conn.getresponse()
     body = response.read()
@@ -52,7 +46,7 @@ def start_and_get():
     elapsed = at_200 - t0
     assert response.status == 200, response.status
     conn.close()
-    server.stop()
+    stop()
     return elapsed, len(body)
 
 first, size = start_and_get()
@@ -62,7 +56,25 @@ print(json.dumps({"import": imported, "first": first, "second": second, "size": 
                   "at_200": process}))
 """
 
-HTTPSERVER = r"""
+FAKE = (
+    r"""
+import json, sys, time
+t = time.perf_counter()
+import http.client
+from fake_meetings.config import ServerConfig
+from fake_meetings.loading import load
+from fake_meetings.testing import ServerThread
+imported = time.perf_counter() - t
+
+def start():
+    server = ServerThread(load(["default"]).world(), ServerConfig(port=0)).start()
+    return server.host, server.port, server.stop
+"""
+    + TIMED
+)
+
+HTTPSERVER = (
+    r"""
 import json, sys, time
 t = time.perf_counter()
 import http.client
@@ -71,35 +83,21 @@ imported = time.perf_counter() - t
 size = int(sys.argv[1])
 body = b'{"x":"' + b"a" * max(0, size - 8) + b'"}'
 
-def start_and_get():
-    global at_200
-    t0 = time.perf_counter()
+def start():
     server = HTTPServer(host="127.0.0.1", port=0)
     server.expect_request("/v1/meetings").respond_with_data(body, content_type="application/json")
     server.start()
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    conn.request("GET", "/v1/meetings", headers={"Authorization": "Bearer x"})
-    response = conn.getresponse()
-    response.read()
-    at_200 = time.perf_counter()
-    elapsed = at_200 - t0
-    assert response.status == 200, response.status
-    conn.close()
-    server.stop()
-    return elapsed
-
-first = start_and_get()
-process = at_200
-second = start_and_get()
-print(json.dumps({"import": imported, "first": first, "second": second, "at_200": process}))
+    return "127.0.0.1", server.port, server.stop
 """
-
+    + TIMED
+)
 
 # The floor of any server built on aiohttp: aiohttp itself answering a constant body of the same
 # size, started in a thread as ServerThread does. Importing aiohttp builds two TLS contexts
 # (aiohttp.connector loads the system's CA certificates at import), which pytest-httpserver
 # does not pay.
-BARE_AIOHTTP = r"""
+BARE_AIOHTTP = (
+    r"""
 import asyncio, json, sys, threading, time
 t = time.perf_counter()
 import http.client
@@ -111,9 +109,7 @@ body = b'{"x":"' + b"a" * max(0, size - 8) + b'"}'
 async def answer(request):
     return web.Response(body=body, content_type="application/json")
 
-def start_and_get():
-    global at_200
-    t0 = time.perf_counter()
+def start():
     loop, ready, box = asyncio.new_event_loop(), threading.Event(), {}
 
     def run():
@@ -123,7 +119,7 @@ def start_and_get():
         loop.run_until_complete(runner.setup())
         site = web.TCPSite(runner, "127.0.0.1", 0)
         loop.run_until_complete(site.start())
-        box["port"], box["runner"] = site._server.sockets[0].getsockname()[1], runner
+        box["port"] = site._server.sockets[0].getsockname()[1]
         ready.set()
         loop.run_forever()
         loop.run_until_complete(runner.cleanup())
@@ -131,23 +127,15 @@ def start_and_get():
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     ready.wait(10)
-    conn = http.client.HTTPConnection("127.0.0.1", box["port"], timeout=10)
-    conn.request("GET", "/v1/meetings", headers={"Authorization": "Bearer x"})
-    response = conn.getresponse()
-    response.read()
-    at_200 = time.perf_counter()
-    elapsed = at_200 - t0
-    assert response.status == 200, response.status
-    conn.close()
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
-    return elapsed
 
-first = start_and_get()
-process = at_200
-second = start_and_get()
-print(json.dumps({"import": imported, "first": first, "second": second, "at_200": process}))
+    def stop():
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+    return "127.0.0.1", box["port"], stop
 """
+    + TIMED
+)
 
 
 # Bytecode is cached, as in an installed package: with PYTHONDONTWRITEBYTECODE set, a source
