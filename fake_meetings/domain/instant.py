@@ -42,10 +42,23 @@ class Complement(Sequence[int]):
         self._len = len(base) - len(holes)
 
     def between(self, start: int, end: int) -> list[int]:
-        """Elements ``start`` to ``end - 1``, ascending (``self[start:end]`` without a Python
-        call per element)."""
+        """Elements ``start`` to ``end - 1``, ascending (``self[start:end]``): the positions of
+        ``base`` they span, minus the holes among them (two searches, not one per element),
+        unless there are more holes there than elements."""
         base, shift = self._base, self._shift
-        return [base[j + bisect_right(shift, j)] for j in range(max(0, start), min(end, self._len))]
+        start, end = max(0, start), min(end, self._len)
+        if start >= end:
+            return []
+        # element j is base[j + k], k = how many holes come before it
+        k0, k1 = bisect_right(shift, start), bisect_right(shift, end - 1)
+        lo, hi = start + k0, end + k1  # the positions of base spanned, k1 - k0 holes among them
+        if k0 == k1:
+            return list(base[lo:hi])
+        if k1 - k0 > end - start:  # more holes than elements: one search per element
+            return [base[j + bisect_right(shift, j)] for j in range(start, end)]
+        holes = self._holes
+        skip = set(holes[bisect_left(holes, lo) : bisect_left(holes, hi)])
+        return [base[p] for p in range(lo, hi) if p not in skip]
 
     def below(self, value: int) -> int:
         """How many elements are less than ``value`` (``bisect_left``), in O(log n)."""

@@ -55,8 +55,10 @@ def test_a_complement_is_the_base_without_the_holes(base: list[int], data: st.Da
     assert len(left) == len(expected)
     assert [left[i] for i in range(len(left))] == expected
     assert list(left[1:3]) == expected[1:3]
-    for start in range(len(expected) + 1):
-        assert left.between(start, start + 3) == expected[start : start + 3]
+    for start in range(-1, len(expected) + 1):  # widths with few holes inside and with many
+        for width in (0, 1, 3, 8, len(base) + 1):
+            want = expected[max(0, start) : max(0, start + width)]
+            assert left.between(start, start + width) == want, (start, width)
     if expected:
         assert left[-1] == expected[-1]
     for value in range(-1, 53):
