@@ -30,6 +30,7 @@ _HEADCOUNT = (((1, 1), 8), ((2, 2), 30), ((3, 3), 18), ((4, 4), 13), ((5, 5), 9)
               ((6, 8), 12), ((9, 12), 7), ((13, 25), 3))  # fmt: skip
 _HEAD_WEIGHTS = list(accumulate(w for _, w in _HEADCOUNT))
 _MAX_TARGET = 8 * 3600
+_LOG_1500 = math.log(1500)  # the median length: 25 minutes
 
 # The storage of the two fields a drawn session fills on first use (see DrawnSession).
 _PARTICIPANTS = Session.__dict__["participants"]
@@ -54,7 +55,7 @@ class Cast:
 
 def target_length(rng: random.Random) -> int:
     """A session's length in seconds: log-normal around 25 minutes, 1 minute to 8 hours."""
-    return int(min(_MAX_TARGET, max(60, math.exp(rng.gauss(math.log(1500), 0.8)))))
+    return int(min(_MAX_TARGET, max(60, math.exp(rng.gauss(_LOG_1500, 0.8)))))
 
 
 class DrawnSession(Session):

@@ -41,6 +41,7 @@ _ROOM_WORDS = (
 )  # fmt: skip
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _MIXED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+WEEKEND_SHARE = 0.15  # a Saturday or Sunday hour is this busy, against the same weekday hour
 _HOUR_WEIGHTS = (0, 0, 0, 0, 0, 0, 1, 3, 8, 12, 12, 11, 7, 10, 12, 11, 9, 5, 2, 1, 1, 1, 0, 0)
 
 
@@ -110,28 +111,32 @@ def _generate(
 
 
 class _Days:
-    """Start times weighted to working hours and weekdays, in a time zone."""
+    """Start times weighted to working hours and weekdays, in a time zone: an hour of the
+    window is drawn by its weight (the hour of the day's, times ``WEEKEND_SHARE`` on Saturday
+    and Sunday), then a second in it."""
 
     def __init__(self, start: int, end: int, tz: ZoneInfo):
         self.start, self.end = start, end
-        first = datetime.fromtimestamp(start, tz).replace(hour=0, minute=0, second=0)
-        self.days: list[tuple[int, bool]] = []  # (local midnight as unix seconds, is weekday)
-        day = first
+        day = datetime.fromtimestamp(start, tz).replace(hour=0, minute=0, second=0)
+        hours: list[int] = []  # the first second of every hour that has a weight
+        weights: list[float] = []
         while int(day.timestamp()) < end:
-            self.days.append((int(day.timestamp()), day.weekday() < 5))
+            midnight, share = int(day.timestamp()), 1.0 if day.weekday() < 5 else WEEKEND_SHARE
+            for hour, weight in enumerate(_HOUR_WEIGHTS):
+                if weight:
+                    hours.append(midnight + hour * 3600)
+                    weights.append(weight * share)
             day = (day + timedelta(days=1, hours=2)).replace(hour=0, tzinfo=tz)  # DST-proof
-        self.hours = list(accumulate(_HOUR_WEIGHTS))
+        self.hours, self.weights = hours, list(accumulate(weights))
 
     def pick(self, rng: random.Random) -> int:
+        hours, weights, draw = self.hours, self.weights, rng.random
+        total = weights[-1]
         for _ in range(64):
-            midnight, weekday = self.days[rng.randrange(len(self.days))]
-            if not weekday and rng.random() < 0.85:
-                continue
-            hour = bisect(self.hours, rng.random() * self.hours[-1])
-            t = midnight + hour * 3600 + rng.randrange(3600)
+            t = hours[bisect(weights, draw() * total)] + int(draw() * 3600)
             if self.start <= t < self.end:
                 return t
-        return self.start + rng.randrange(max(1, self.end - self.start))
+        return self.start + int(draw() * max(1, self.end - self.start))
 
 
 def _people(rng: random.Random, spec: GenerateSpec) -> list[Person]:

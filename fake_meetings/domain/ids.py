@@ -12,6 +12,5 @@ _UUID_SET = 0x00000000_0000_4000_8000_000000000000  # version 4, RFC 4122 varian
 
 def seeded_uuid(rng: random.Random) -> str:
     """A version-4-shaped UUID from the seeded generator (uuid.uuid4() is not seedable)."""
-    x = (rng.getrandbits(128) & _UUID_KEEP) | _UUID_SET
-    h = f"{x:032x}"
+    h = ((rng.getrandbits(128) & _UUID_KEEP) | _UUID_SET).to_bytes(16, "big").hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

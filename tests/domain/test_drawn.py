@@ -4,11 +4,13 @@ first, equal to a plain session of the same fields, and ranked like any other se
 from __future__ import annotations
 
 import random
+import uuid
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fake_meetings.domain.generate import GenerateSpec, generate
+from fake_meetings.domain.ids import seeded_uuid
 from fake_meetings.domain.model import Session
 from fake_meetings.domain.store import Store
 
@@ -49,3 +51,11 @@ def test_a_store_ranks_generated_sessions_by_start_then_id() -> None:
     expected = sorted((s.start_time, s.id) for s in sessions)
     store = Store(reversed(sessions))
     assert [(s.start_time, s.id) for s in store.sessions] == expected
+
+
+@given(seed=st.integers(0, 2**64))
+def test_seeded_ids_are_the_version_4_uuids_of_the_same_draws(seed: int) -> None:
+    # the model: the uuid module setting version 4 and the RFC 4122 variant on the same bits
+    ours, model = random.Random(seed), random.Random(seed)
+    for _ in range(5):
+        assert seeded_uuid(ours) == str(uuid.UUID(int=model.getrandbits(128), version=4))
