@@ -155,7 +155,7 @@ def _body_cost(key: tuple[int, Hashable], value: Body) -> int:
     return value.cost() + sum(len(k) for k in parts if isinstance(k, str))
 
 
-def _exact(value: object) -> bytes:
+def exact(value: object) -> bytes:
     """``orjson.dumps(value)`` in a bytes object of its own size: orjson's buffer starts at 4 KiB
     and is not shrunk, which would make a kept 800-byte fragment cost 4 KiB."""
     return memoryview(orjson.dumps(value)).tobytes()
@@ -206,7 +206,7 @@ class RenderCache:
         key = (self.token, s.id)
         frag = cache.data.get(key)
         if frag is None:
-            frag = cache.put(key, _exact(render.session_dict(s, now, participants=participants)))
+            frag = cache.put(key, exact(render.session_dict(s, now, participants=participants)))
         return frag
 
     # --- bodies ------------------------------------------------------------------------------
