@@ -38,7 +38,7 @@ import itertools
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import orjson
 
@@ -155,7 +155,7 @@ def _body_cost(key: tuple[int, Hashable], value: Body) -> int:
     return value.cost() + sum(len(k) for k in parts if isinstance(k, str))
 
 
-def _exact(value: object) -> bytes:
+def exact(value: object) -> bytes:
     """``orjson.dumps(value)`` in a bytes object of its own size: orjson's buffer starts at 4 KiB
     and is not shrunk, which would make a kept 800-byte fragment cost 4 KiB."""
     return memoryview(orjson.dumps(value)).tobytes()
@@ -206,7 +206,7 @@ class RenderCache:
         key = (self.token, s.id)
         frag = cache.data.get(key)
         if frag is None:
-            frag = cache.put(key, _exact(render.session_dict(s, now, participants=participants)))
+            frag = cache.put(key, exact(render.session_dict(s, now, participants=participants)))
         return frag
 
     # --- bodies ------------------------------------------------------------------------------
@@ -228,18 +228,20 @@ class RenderCache:
         live ones as holes."""
         head = b'{"total_count":%d,"data":[' % total_count
         cache = self.full if participants else self.head
-        data, token, settled = cache.data, self.token, timeline.settled
-        frags: list[bytes] = []
-        for s in sessions:  # the common page, every session settled: one join, no holes
-            if not settled(s, now):
-                break
-            frag = data.get((token, s.id))
-            if frag is None:
-                frag = self.fragment(s, now, participants=participants)
-                assert frag is not None
-            frags.append(frag)
-        else:
-            return Body((head + b",".join(frags) + b"]}",))
+        if timeline.all_settled(sessions, now):
+            # the common page: every session settled, its fragment kept; one join, no holes
+            get, token = cache.data.get, self.token
+            found = [get((token, s.id)) for s in sessions]
+            if not found:
+                return Body((head + b"]}",))
+            if None in found:
+                for i, frag in enumerate(found):
+                    if frag is None:
+                        found[i] = self.fragment(sessions[i], now, participants=participants)
+            frags = cast("list[bytes]", found)
+            frags[0] = head + frags[0]  # the head and tail join the first and last fragments:
+            frags[-1] = frags[-1] + b"]}"  # the page is copied once, by the join
+            return Body((b",".join(frags),))
         parts: list[bytes] = []
         holes: list[Session] = []
         run = [head]

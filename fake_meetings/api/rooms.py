@@ -19,9 +19,15 @@ from ..state.namespaces import Namespace
 from . import params
 from .bodies import daily_body, kind_of
 from .errors import invalid, not_found
+from .render_cache import Bounded, exact
 from .state import CONFIG, namespace_of, world_of
 
 CREATE_FIELDS = ("name", "privacy", "properties")
+ROOM_BUDGET = 1024 * 1024  # bytes of single-room bodies kept, for the whole process
+# (id(room), domain) -> (room, its JSON): GET /rooms/:name answers, oldest dropped first
+ROOM_BODIES: Bounded[tuple[int, str], tuple[Room, bytes]] = Bounded(
+    ROOM_BUDGET, lambda key, kept: len(kept[1]) + 200
+)
 UPDATE_FIELDS = ("privacy", "properties")
 
 
@@ -31,6 +37,20 @@ def _json(body: Any) -> web.Response:
 
 def _room(request: web.Request, room: Room) -> dict[str, Any]:
     return room.as_json(request.app[CONFIG].domain)
+
+
+def _one(room: Room, domain: str) -> bytes:
+    """``orjson.dumps(room.as_json(domain))``, kept for the room object: a Room never changes
+    (an update makes a new one), so its JSON is written once. Keyed by the object's identity
+    and checked against it (the entry holds the room, so the identity is not reused while it
+    is kept)."""
+    key = (id(room), domain)
+    kept = ROOM_BODIES.data.get(key)
+    if kept is not None and kept[0] is room:
+        return kept[1]
+    body = exact(room.as_json(domain))
+    ROOM_BODIES.put(key, (room, body))
+    return body
 
 
 async def list_all(request: web.Request) -> web.Response:
@@ -50,7 +70,8 @@ async def get_one(request: web.Request) -> web.Response:
     room = world.rooms.visible(name, world.clock.now())
     if room is None:
         raise not_found(f"room {name} not found")
-    return _json(_room(request, room))
+    body = _one(room, request.app[CONFIG].domain)
+    return web.Response(body=body, content_type="application/json")
 
 
 async def create(request: web.Request) -> web.Response:

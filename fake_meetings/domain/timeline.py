@@ -15,6 +15,9 @@ at its latest leave and is ongoing through the gap.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from .model import Participant, Session, peak_overlap
 
 
@@ -24,6 +27,12 @@ def visible(s: Session, now: int) -> bool:
 
 def settled(s: Session, now: int) -> bool:
     return s.end is not None and s.end <= now
+
+
+def all_settled(sessions: Iterable[Session], now: int) -> bool:
+    """Whether every one of ``sessions`` is :func:`settled` at ``now`` (a page at once)."""
+    ends = [s.end for s in sessions]
+    return None not in ends and max(cast("list[int]", ends), default=now) <= now
 
 
 def ongoing(s: Session, now: int) -> bool:
