@@ -46,6 +46,7 @@ bench: $(BENCH_STAMP)  ## start-up, throughput, latency and memory figures, each
 	$(BIN)/python bench/webhooks_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
 	$(BIN)/python bench/capture_bench.py
 	$(BIN)/python bench/load_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--sessions 20000 --runs 1)
+	@if command -v valgrind >/dev/null 2>&1; then $(BIN)/python bench/instructions_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--requests 100); else echo "valgrind is not installed: instructions_bench.py skipped (apt-get install -y valgrind)"; fi
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
