@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from .ids import seeded_uuid
-from .model import Participant, Session, peak_overlap
+from .model import Participant, Session
 
 MIN_STAY = 10  # Daily records nobody who stayed under 10 s
 EARLY_JOIN_MAX = 30  # a join may precede the session start by up to 30 s
@@ -90,12 +90,13 @@ class DrawnSession(Session):
     def _draw(self) -> tuple[tuple[Participant, ...], int]:
         assert self.end is not None, "a drawn session always has an end"
         cast: Cast = self._cast  # type: ignore[attr-defined]
-        participants = draw_stays(self.id, self.room, self.start_time, self.end, cast)
-        peak = max(1, peak_overlap(participants))
+        stays = draw_stays(self.id, self.room, self.start_time, self.end, cast)
+        whole = Session.of(self.id, self.room, self.start_time, stays)  # sorted, its peak
+        assert whole.end == self.end, "the latest leave is the end"
         # Idempotent: two readers drawing at once compute and store the same values.
-        _PARTICIPANTS.__set__(self, participants)
-        _PEAK.__set__(self, peak)
-        return participants, peak
+        _PARTICIPANTS.__set__(self, whole.participants)
+        _PEAK.__set__(self, whole.peak)
+        return whole.participants, whole.peak
 
     def __repr__(self) -> str:
         return (
@@ -104,11 +105,9 @@ class DrawnSession(Session):
         )
 
 
-def draw_stays(
-    session_id: str, room: str, start: int, end: int, cast: Cast
-) -> tuple[Participant, ...]:
-    """The stays of one session, sorted by (join_time, participant_id): drawn from a generator
-    seeded by ``session_id``, so they are the same on every call. The latest leave is ``end``;
+def draw_stays(session_id: str, room: str, start: int, end: int, cast: Cast) -> list[Participant]:
+    """The stays of one session, in no order: drawn from a generator seeded by
+    ``session_id``, so they are the same on every call. The latest leave is ``end``;
     every stay lasts ``MIN_STAY`` or more; only the first may join before ``start``, by at
     most ``EARLY_JOIN_MAX``; someone who left early may come back as a new record."""
     rng = random.Random(int(session_id.replace("-", ""), 16))
@@ -141,9 +140,7 @@ def draw_stays(
     last = max(range(len(stays)), key=lambda k: stays[k][2])
     person, join, _ = stays[last]
     stays[last] = (person, join, end)  # the session ends at its latest leave
-    participants = [
+    return [
         Participant(seeded_uuid(rng), p.user_id, p.user_name, join, leave - join)
         for p, join, leave in stays
     ]
-    participants.sort(key=lambda p: p.sort_key)
-    return tuple(participants)

@@ -36,8 +36,9 @@ _id = attrgetter("id")
 
 
 def _in_rank_order(sessions: Iterable[Session]) -> tuple[list[Session], array[int]]:
-    """Sorted by ``(start_time, id)``, with their start times: by start (a sort of ints,
-    linear when they come sorted already), then each run of equal starts by id."""
+    """Sorted by ``Session.sort_key``, ``(start_time, id)``, with their start times: by start
+    (a sort of ints, linear when they come sorted already), then each run of equal starts by
+    id."""
     ordered = sorted(sessions, key=_start)
     starts = array("q", map(_start, ordered))
     nexts = islice(starts, 1, None)

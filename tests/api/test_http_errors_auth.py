@@ -336,3 +336,16 @@ async def test_async_auth(aio: aiohttp.ClientSession, serve: Callable[..., Serve
         assert resp.status == 405
         assert resp.content_type == "application/json"
         assert (await resp.json())["error"] == "method-not-allowed"
+
+
+def test_a_bad_header_after_a_good_one_is_still_refused(
+    client: SyncClient, small_server: ServerThread
+) -> None:
+    # the server remembers the last header it accepted: that must never let another one through
+    url = small_server.url + "/meetings"
+    for header in ("Bearer a", "Bearer a", *MALFORMED, "Bearer a", None, "Bearer b", "Bearer "):
+        r = client.get(url, headers={} if header is None else {"Authorization": header})
+        if header in ("Bearer a", "Bearer b"):
+            assert r.status == 200, header
+        else:
+            assert_error(r, 400, "authorization-header-error")
