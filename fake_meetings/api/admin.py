@@ -243,9 +243,12 @@ def _guarded(handler: Handler, config: ServerConfig) -> Handler:
     return guarded
 
 
-def add_routes(app: web.Application, config: ServerConfig) -> None:
-    """Health always (readiness probes need no token); the rest unless ``--no-admin``."""
-    app.router.add_get(PREFIX + "health", health)
+def add_routes(
+    app: web.Application, config: ServerConfig, wrap: Callable[[Handler], Handler]
+) -> None:
+    """Health always (readiness probes need no token); the rest unless ``--no-admin``. Each
+    handler is wrapped in ``wrap``, the app's pipeline."""
+    app.router.add_get(PREFIX + "health", wrap(health))
     if not config.admin:
         return
     routes: list[tuple[str, str, Handler]] = [
@@ -271,4 +274,4 @@ def add_routes(app: web.Application, config: ServerConfig) -> None:
         *control_webhooks.ROUTES,
     ]
     for method, path, handler in routes:
-        app.router.add_route(method, PREFIX + path, _guarded(handler, config))
+        app.router.add_route(method, PREFIX + path, wrap(_guarded(handler, config)))

@@ -1,8 +1,9 @@
-"""The app factory: routes and the one middleware every request passes (:func:`pipeline_for`):
-for the Daily routes the rate limit, injected faults, auth, Daily's error envelope, the version
-header and the journal; for the control plane the envelope and the version header.
-With one namespace, no fault and no rate limit configured, a Daily request takes the hot path:
-auth (the last accepted header remembered), the route, the header, the journal.
+"""The app factory: the routes, each wrapped in the pipeline every request passes
+(:func:`pipeline_for`): for the Daily routes the rate limit, injected faults, auth, Daily's
+error envelope, the version header and the journal; for the control plane the envelope and the
+version header. With one namespace, no fault and no rate limit configured, a Daily request
+takes the hot path: auth (the last accepted header remembered), the route, the header, the
+journal.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import hdrs, web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
 from multidict import istr
 
 from .. import __version__
@@ -20,13 +21,13 @@ from ..config import ServerConfig
 from ..domain.tokens import TokenDesk
 from ..domain.world import World
 from ..state.faults import Fault
-from ..state.journal import Journal, make_entry
+from ..state.journal import Journal
 from ..state.namespaces import Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
 from . import admin
 from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
-from .routes import add_daily_routes
+from .routes import add_daily_routes, add_refusals
 from .state import (
     CONFIG,
     LIMITER,
@@ -46,34 +47,39 @@ VERSION = istr(VERSION_HEADER)  # case-insensitive already: set without a conver
 
 def pipeline_for(
     config: ServerConfig, spaces: Namespaces, limiter: RateLimiter | None
-) -> Middleware:
-    """The one middleware of an app serving ``spaces`` with ``config`` (see :func:`_guarded` for
-    what every request passes). With one namespace, no rate limit and no fault injected (the
-    common case), a Daily request takes the hot path: the same steps, with the app's state bound
-    here once instead of looked up per request."""
+) -> Callable[[Handler], Handler]:
+    """The pipeline every route's handler is wrapped in (see :func:`_guarded` for what every
+    request passes): each route answers through it, the 404 and 405 answers too
+    (:func:`routes.add_refusals`), so the app needs no middleware (aiohttp's middleware layer
+    adds two calls to every request). With one namespace, no rate limit and no fault injected
+    (the common case), a Daily request takes the hot path: the same steps, with the app's state
+    bound here once instead of looked up per request."""
     auth = _auth_check(config) if config.auth else None
     default = spaces.default
+    journal = default.journal  # never replaced (a reset clears it)
     guarded = spaces.per_key or limiter is not None
 
-    @web.middleware
-    async def pipeline(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith(FAKE_PREFIX) or guarded or default.faults:
-            return await _guarded(request, handler)
-        try:
-            if auth is not None:
-                auth(request.headers.get(AUTHORIZATION))
-            response = await handler(request)
-        except Exception as exc:  # every error in Daily's envelope, as _answer answers it
-            response = _error_answer(request, exc)
-        response.headers[VERSION] = __version__
-        _record(request, response.status, None)
-        return response
+    def wrap(handler: Handler) -> Handler:
+        async def pipeline(request: web.Request) -> web.StreamResponse:
+            if guarded or default.faults or request.path.startswith(FAKE_PREFIX):
+                return await _guarded(request, handler)
+            try:
+                if auth is not None:
+                    auth(request.headers.get(AUTHORIZATION))
+                response = await handler(request)
+            except Exception as exc:  # every error in Daily's envelope, as _answer answers it
+                response = _error_answer(request, exc)
+            response.headers[VERSION] = __version__
+            journal.record(request.method, request.rel_url, request.raw_headers, response.status)
+            return response
 
-    return pipeline
+        return pipeline
+
+    return wrap
 
 
 async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every request, in one linear pipeline (one middleware, so no extra layers per request):
+    """Every request, in one linear pipeline:
 
     1. the control plane (``/_fake/``): the route, its errors in the envelope, the version
        header; no API auth, no faults, no journal;
@@ -131,13 +137,11 @@ def _record(request: web.Request, status: int, fault: Fault | None) -> None:
     """Into the journal of the namespace a route or a fault acted on; a request refused before
     either goes to the default namespace's journal, whether its key's namespace exists or not."""
     answering_namespace(request).journal.record(
-        make_entry(
-            request.method,
-            request.rel_url,
-            request.raw_headers,
-            status,
-            fault.id if fault is not None else None,
-        )
+        request.method,
+        request.rel_url,
+        request.raw_headers,
+        status,
+        fault.id if fault is not None else None,
     )
 
 
@@ -251,16 +255,15 @@ def create_app(
         webhooks=config.webhooks,
     )
     limiter = RateLimiter() if config.rate_limit else None
-    app = web.Application(
-        middlewares=[pipeline_for(config, spaces, limiter)],
-        client_max_size=config.max_body,
-    )
+    app = web.Application(client_max_size=config.max_body)
     app[CONFIG] = config
     app[NAMESPACES] = spaces
     app[LIMITER] = limiter
     app.cleanup_ctx.append(_webhook_tasks)
     secret = config.token_secret or secrets.token_urlsafe(32)  # per server [F]
     app[TOKENS] = TokenDesk(secret, config.domain, config.api_key)
-    admin.add_routes(app, config)
-    add_daily_routes(app)
+    wrap = pipeline_for(config, spaces, limiter)
+    admin.add_routes(app, config, wrap)
+    add_daily_routes(app, wrap)
+    add_refusals(app, wrap)  # last: every path and method no route answers
     return app

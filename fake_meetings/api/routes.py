@@ -1,17 +1,24 @@
 """The Daily routes, gathered in one table: each family declares its own ``ROUTES``
 (``meetings``, ``rooms``, ``presence``, ``tokens``, ``webhooks``); the router serves them all
 under ``/v1`` and at the root, the OpenAPI document describes exactly them, ``/_fake/version``
-lists them and ``serve`` names their families."""
+lists them and ``serve`` names their families.
+
+Every handler the router calls is wrapped in the app's pipeline (``app.pipeline_for``), the
+answers no route gives too (:func:`add_refusals`): aiohttp's own 404 and 405 would skip it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from aiohttp import web
+from aiohttp import hdrs, web
+from aiohttp.typedefs import Handler
 
 from . import meetings, presence, rooms, tokens, webhooks
 
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
+Wrap = Callable[[Handler], Handler]
+EVERY_PATH = r"/{path:[\s\S]*}"  # matches any path a request can name (newlines included)
 
 
 def daily_routes() -> tuple[Route, ...]:
@@ -26,7 +33,34 @@ def daily_routes() -> tuple[Route, ...]:
     )
 
 
-def add_daily_routes(app: web.Application) -> None:
+def add_daily_routes(app: web.Application, wrap: Wrap) -> None:
     for prefix in ("", "/v1"):
         for method, path, handler in daily_routes():
-            app.router.add_route(method, prefix + path, handler)
+            app.router.add_route(method, prefix + path, wrap(handler))
+
+
+def add_refusals(app: web.Application, wrap: Wrap) -> None:
+    """Call after every route is added. Each path then answers the methods it has no route for
+    with 405 (``Allow``: the methods its routes take, under every resource of that path), and
+    any other path with 404, both raised inside ``wrap`` like a route's own errors."""
+    allowed: dict[str, set[str]] = {}
+    resources = list(app.router.resources())
+    for resource in resources:
+        methods = allowed.setdefault(resource.canonical, set())
+        methods.update(route.method for route in resource)
+    for resource in resources:
+        if isinstance(resource, web.Resource):
+            refusal = _not_allowed(frozenset(allowed[resource.canonical]))
+            resource.add_route(hdrs.METH_ANY, wrap(refusal))
+    app.router.add_route(hdrs.METH_ANY, EVERY_PATH, wrap(_no_route))
+
+
+def _not_allowed(methods: frozenset[str]) -> Handler:
+    async def refuse(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPMethodNotAllowed(request.method, methods)
+
+    return refuse
+
+
+async def _no_route(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPNotFound()

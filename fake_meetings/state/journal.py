@@ -15,9 +15,10 @@ without loss (``requests`` encodes non-ASCII header values as Latin-1).
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from itertools import chain
+from time import time
 from typing import NamedTuple
 
 from yarl import URL
@@ -56,7 +57,7 @@ class Truncation(NamedTuple):
         }
 
 
-class Entry(NamedTuple):
+class Entry(NamedTuple):  # built by Journal.record
     method: str
     url: URL  # the request's path and query, as received
     raw_headers: RawHeaders
@@ -84,22 +85,18 @@ class Entry(NamedTuple):
         }
 
 
-def make_entry(
-    method: str, url: URL, raw_headers: RawHeaders, status: int, fault: str | None = None
-) -> Entry:
-    """An entry for a request; headers past the per-entry bounds are cut here, once."""
+def _bounded(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation | None, int]:
+    """``raw_headers`` within the per-entry bounds, what was cut, and their bytes."""
     data = longest = 0
     for name, value in raw_headers:
         size = len(value)
         data += len(name) + size
         if size > longest:
             longest = size
-    truncated = None
-    if data > MAX_HEADER_BYTES or longest > MAX_VALUE:
-        raw_headers, truncated = _trim(raw_headers)
-        data = sum(len(name) + len(value) for name, value in raw_headers)
-    size = ENTRY_OVERHEAD + len(url.raw_path_qs) + data + HEADER_OVERHEAD * len(raw_headers)
-    return Entry(method, url, raw_headers, status, time.time(), fault, size, truncated)
+    if data <= MAX_HEADER_BYTES and longest <= MAX_VALUE:
+        return raw_headers, None, data
+    kept, truncated = _trim(raw_headers)
+    return kept, truncated, sum(len(name) + len(value) for name, value in kept)
 
 
 def _trim(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation]:
@@ -118,6 +115,9 @@ def _trim(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation]:
     return tuple(kept), Truncation(tuple(cut), dropped)
 
 
+_new_entry = tuple.__new__  # Entry's own constructor, minus its Python-level call
+
+
 class Journal:
     def __init__(self, cap: int = DEFAULT_CAP, max_bytes: int = DEFAULT_JOURNAL_BYTES):
         self.cap = cap
@@ -130,10 +130,29 @@ class Journal:
         """The bytes the entries now hold, as counted against ``max_bytes``."""
         return self._bytes
 
-    def record(self, entry: Entry) -> None:
+    def record(
+        self,
+        method: str,
+        url: URL,
+        raw_headers: RawHeaders,
+        status: int,
+        fault: str | None = None,
+    ) -> None:
+        """Record a request; headers past the per-entry bounds are cut here, once. On the hot
+        path of every API request: when the header bytes are within ``MAX_VALUE`` no value can
+        be over either bound, so that sum (taken in C) is the only check, and the entry is
+        built as a tuple without a Python-level constructor call."""
+        data = sum(map(len, chain.from_iterable(raw_headers)))
+        truncated = None
+        if data > MAX_VALUE:
+            raw_headers, truncated, data = _bounded(raw_headers)
+        size = ENTRY_OVERHEAD + len(url.raw_path_qs) + data + HEADER_OVERHEAD * len(raw_headers)
+        entry = _new_entry(
+            Entry, (method, url, raw_headers, status, time(), fault, size, truncated)
+        )
         entries = self._entries
         entries.append(entry)
-        self._bytes += entry.size
+        self._bytes += size
         while entries and (len(entries) > self.cap or self._bytes > self.max_bytes):
             self._bytes -= entries.popleft().size
 
