@@ -57,11 +57,12 @@ def pipeline_for(
     auth = _auth_check(config) if config.auth else None
     default = spaces.default
     journal = default.journal  # never replaced (a reset clears it)
+    armed = default.faults.armed  # changed in place, never replaced
     guarded = spaces.per_key or limiter is not None
 
     def wrap(handler: Handler) -> Handler:
         async def pipeline(request: web.Request) -> web.StreamResponse:
-            if guarded or default.faults or request.path.startswith(FAKE_PREFIX):
+            if guarded or armed or request.path.startswith(FAKE_PREFIX):
                 return await _guarded(request, handler)
             try:
                 if auth is not None:

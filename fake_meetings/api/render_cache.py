@@ -284,11 +284,20 @@ BODIES: Bounded[tuple[int, Hashable], Body] = Bounded(BODY_BUDGET, _body_cost)
 
 _CACHES: weakref.WeakKeyDictionary[Store, RenderCache] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
+_last: tuple[weakref.ref[Store], weakref.ref[RenderCache]] | None = None  # see cache_of
 
 
 def cache_of(store: Store) -> RenderCache:
     """The render cache of this snapshot (created on first use; its entries go with the
-    snapshot)."""
+    snapshot). The last one found is remembered (weak references to it and its snapshot, so
+    both still die together): a server asks for the same snapshot's cache request after
+    request."""
+    global _last
+    last = _last
+    if last is not None and last[0]() is store:
+        found = last[1]()
+        if found is not None:  # always, while the snapshot lives (_CACHES holds its cache)
+            return found
     cache = _CACHES.get(store)
     if cache is None:
         with _CACHES_LOCK:
@@ -296,4 +305,5 @@ def cache_of(store: Store) -> RenderCache:
             if cache is None:
                 cache = _CACHES[store] = RenderCache()
                 weakref.finalize(store, cache.forget).atexit = False
+    _last = (weakref.ref(store), weakref.ref(cache))
     return cache

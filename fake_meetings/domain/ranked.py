@@ -80,9 +80,25 @@ class Ranked(Sequence[Session]):
         """The sessions of these ranks, in their order."""
         base = self._base
         if not self._patch:
+            if (  # a run of ranks (a page of every room): one slice
+                isinstance(ranks, range)
+                and ranks.step == 1
+                and 0 <= ranks.start <= ranks.stop <= len(base)
+            ):
+                return list(base[ranks.start : ranks.stop])
             return [base[r] for r in ranks]
         get = self._patch.get
         return [get(r) or base[r] for r in ranks]
+
+    def find(self, session_id: str) -> Session | None:
+        """The session with this id, or None: ``self[self.rank(session_id)]`` in one call."""
+        r = self._ids.get(session_id)
+        if r is None:
+            r = self._added.get(session_id)
+            if r is None:
+                return None
+        found = self._patch.get(r)
+        return self._base[r] if found is None else found
 
     def rank(self, session_id: str) -> int | None:
         r = self._ids.get(session_id)

@@ -110,12 +110,11 @@ class Store:
         return self.sessions.rank(session_id)
 
     def get(self, session_id: str) -> Session | None:
-        rank = self.sessions.rank(session_id)
-        return None if rank is None else self.sessions[rank]
+        return self.sessions.find(session_id)
 
     def visible(self, session_id: str, now: int) -> Session | None:
         """The session if it exists and has started by ``now``."""
-        s = self.get(session_id)
+        s = self.sessions.find(session_id)
         return s if s is not None and s.start_time <= now else None
 
     def visible_count(self, now: int) -> int:

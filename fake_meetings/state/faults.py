@@ -109,35 +109,37 @@ class Faults:
     """The faults of one namespace, in the order they were added (the first match answers)."""
 
     def __init__(self) -> None:
-        self._faults: list[Fault] = []
+        # the faults themselves; changed in place, never rebound, so a caller may keep it and
+        # test it for emptiness (the app's hot path does, once per request)
+        self.armed: list[Fault] = []
         self._delayed: dict[asyncio.Future[None], str] = {}  # each waiting request: its fault
 
     def __bool__(self) -> bool:
-        return bool(self._faults)
+        return bool(self.armed)
 
     def __len__(self) -> int:
-        return len(self._faults)
+        return len(self.armed)
 
     def add(self, fault: Fault) -> None:
-        if len(self._faults) >= MAX_FAULTS:
+        if len(self.armed) >= MAX_FAULTS:
             raise ApiError(
                 400,
                 f"at most {MAX_FAULTS} faults at once; DELETE /_fake/faults to clear them",
                 "invalid-request-error",
             )
-        self._faults.append(fault)
+        self.armed.append(fault)
 
     def clear(self) -> int:
-        count = len(self._faults)
-        self._faults.clear()
+        count = len(self.armed)
+        self.armed.clear()
         self._release(None)
         return count
 
     def remove(self, fault_id: str) -> bool:
-        before = len(self._faults)
-        self._faults = [f for f in self._faults if f.id != fault_id]
+        before = len(self.armed)
+        self.armed[:] = [f for f in self.armed if f.id != fault_id]
         self._release(fault_id)
-        return len(self._faults) < before
+        return len(self.armed) < before
 
     async def delay(self, fault: Fault) -> bool:
         """Wait the fault's ``delay_ms``; True when the fault was cleared meanwhile (the wait
@@ -159,13 +161,13 @@ class Faults:
                 released.set_result(None)
 
     def list(self) -> list[Fault]:
-        return list(self._faults)
+        return list(self.armed)
 
     def pick(self, method: str, path: str, key: str | None) -> Fault | None:
         """The fault that answers this request, if any; a fault whose count is used up goes."""
-        for fault in self._faults:
+        for fault in self.armed:
             if fault.matches(method, path, key) and fault.fires():
                 if fault.spent:
-                    self._faults.remove(fault)
+                    self.armed.remove(fault)
                 return fault
         return None

@@ -109,9 +109,14 @@ def test_a_ranked_sequence_is_a_list(starts: list[int], changes: list[int]) -> N
         assert seq[1:4] == sessions[1:4] and seq[::2] == sessions[::2]
         some = [r for r in [3, 0, 1] if r < len(sessions)]
         assert seq.pick(some) == [sessions[r] for r in some]
+        for run in (range(len(sessions)), range(1, 4), range(2, 2), range(3, 1)):
+            if run.stop <= len(sessions):
+                assert seq.pick(run) == [sessions[r] for r in run]
         assert list(seq.starts) == [s.start_time for s in sessions]
         for r, s in enumerate(sessions):
             assert seq.rank(s.id) == r and seq.start(r) == s.start_time
+            assert seq.find(s.id) is s
+        assert seq.find("nobody") is None and seq.rank("nobody") is None
         for t in range(-1, 12 + len(changes)):
             assert seq.started(t) == sum(s.start_time <= t for s in sessions)
             assert seq.started(t, at=False) == sum(s.start_time < t for s in sessions)
