@@ -25,7 +25,7 @@ import asyncio
 import logging
 from typing import Any
 
-from aiohttp import StreamReader, web
+from aiohttp import EMPTY_PAYLOAD, StreamReader, web
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
@@ -66,13 +66,15 @@ class _Connection(RequestHandler):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self._messages:
-            self._body = self._messages[-1][1]
-        if self._body is not None and not self._body.is_eof():  # a body on its way
+        messages = self._messages
+        if messages:
+            self._body = messages[-1][1]
+        body = self._body
+        if body is not None and body is not EMPTY_PAYLOAD and not body.is_eof():  # on its way
             self._body_seen = self._loop.time()
             if self._body_timer is None:
                 self._body_timer = self._loop.call_later(self._header_timeout, self._body_stalled)
-        if self._messages or self._request_in_progress:  # a head is complete
+        if messages or self._request_in_progress:  # a head is complete
             if self._head_timer is not None:
                 self._head_timer.cancel()
                 self._head_timer = None
