@@ -9,9 +9,11 @@ drives it with ``wrk`` (Debian/Ubuntu: ``apt-get install -y wrk``; macOS: ``brew
 
 1. **Throughput** (``wrk -t1 -c32``, 10k sessions): each query against a bare aiohttp handler
    returning a constant body of the same size (``bench/constant_server.py``), runs interleaved,
-   medians compared. Also: a mix of varied cursors (the page-body cache cannot help), access
-   logging on, the request journal patched out, the pre-cache rendering path
-   (``bench/variant_server.py``), and the bundled default scenario with its real clock.
+   medians compared; next to each req/s ratio, the ratio of the servers' CPU time per request
+   (from ``/proc``, Linux), which time the machine gives to other work does not move. Also: a
+   mix of varied cursors (the page-body cache cannot help), access logging on, the request
+   journal patched out, the pre-cache rendering path (``bench/variant_server.py``), and the
+   bundled default scenario with its real clock.
 2. **Latency vs dataset size** (``wrk -t1 -c1 --latency``): p50 of the same query mix at 10k
    and at 1M sessions.
 3. **Memory**: RSS of the 1M server after the load (caches full), minus the RSS of the same
@@ -38,7 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +96,24 @@ class Server:
         Client(self).get(path)
         return time.monotonic() - self.spawned
 
+    def cpu_seconds(self) -> float | None:
+        """User and system CPU seconds the process has used (Linux; None elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu_us_per_request(self, run: Callable[[], WrkResult]) -> tuple[WrkResult, float | None]:
+        """``run()`` (a wrk run against this server) and the server's CPU microseconds per
+        request meanwhile: unlike req/s, time the machine gave to other work does not count."""
+        before = self.cpu_seconds()
+        result = run()
+        after = self.cpu_seconds()
+        if before is None or after is None or not result.requests:
+            return result, None
+        return result, (after - before) / result.requests * 1e6
+
     def rss_bytes(self) -> int:
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
@@ -147,6 +167,7 @@ class Client:
 @dataclass
 class WrkResult:
     rps: float
+    requests: int = 0
     p50_us: float | None = None
     p99_us: float | None = None
 
@@ -171,7 +192,8 @@ def wrk(
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"wrk saw errors against {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    result = WrkResult(rps)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    result = WrkResult(rps, requests)
     if latency:
         for pct, attr in (("50", "p50_us"), ("99", "p99_us")):
             m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
@@ -311,10 +333,34 @@ class Row:
     size: int = 0
     fake: list[float] = field(default_factory=list)
     const: list[float] = field(default_factory=list)
+    fake_cpu: list[float] = field(default_factory=list)  # server CPU us per request
+    const_cpu: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
         return median(self.fake) / median(self.const)
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """Constant-body CPU per request / the fake's (read like ``ratio``: 1.0 is as cheap)."""
+        if not self.fake_cpu or not self.const_cpu:
+            return None
+        return median(self.const_cpu) / median(self.fake_cpu)
+
+    def measure(self, const: Server, script: Path, seconds: float) -> None:
+        """One wrk run against the constant body of this row's size, then one against the fake."""
+        url = f"{const.url}/const/{self.size}"
+        result, cpu = const.cpu_us_per_request(lambda: wrk(url, seconds=seconds))
+        self.const.append(result.rps)
+        if cpu is not None:
+            self.const_cpu.append(cpu)
+        url = self.server.url + "/"
+        result, cpu = self.server.cpu_us_per_request(
+            lambda: wrk(url, seconds=seconds, script=script)
+        )
+        self.fake.append(result.rps)
+        if cpu is not None:
+            self.fake_cpu.append(cpu)
 
 
 def throughput(args: argparse.Namespace, tmp: Path) -> None:
@@ -369,18 +415,17 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
         for rep in range(args.runs):
             for i, row in enumerate(rows):
                 script = mix_script(row.paths, tmp, f"row{i}", shuffle=row.shuffle)
-                const_url = f"{const.url}/const/{row.size}"
-                row.const.append(wrk(const_url, seconds=args.seconds).rps)
-                row.fake.append(wrk(row.server.url + "/", seconds=args.seconds, script=script).rps)
+                row.measure(const, script, args.seconds)
             print(f"  repetition {rep + 1}/{args.runs} done", flush=True)
         print(
             f"\n{'query':<38} {'body B':>8} {'fake req/s':>11} {'constant req/s':>15} "
-            f"{'ratio':>6}   (ranges of fake / constant)"
+            f"{'ratio':>6} {'CPU ratio':>9}   (ranges of fake / constant req/s)"
         )
         for row in rows:
+            cpu = f"{row.cpu_ratio:.2f}" if row.cpu_ratio is not None else "-"
             print(
                 f"{row.name:<38} {row.size:>8,} {median(row.fake):>11,.0f} "
-                f"{median(row.const):>15,.0f} {row.ratio:>6.2f}   "
+                f"{median(row.const):>15,.0f} {row.ratio:>6.2f} {cpu:>9}   "
                 f"({spread(row.fake)} / {spread(row.const)})"
             )
         log_ratio = median(logged_row.fake) / median(full.fake)
@@ -392,9 +437,10 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
         judged = [(full, TARGET_THROUGHPUT), (one, TARGET_SMALL), (one_room, TARGET_SMALL)]
         judged += [(presence, TARGET_SMALL), (cursors, TARGET_CURSORS)]
         for row, target in judged:
+            cpu = f"; CPU per request {row.cpu_ratio:.2f}" if row.cpu_ratio is not None else ""
             print(
                 f"ISSUE 15  {row.name} = {row.ratio:.2f} x constant body (>= {target:.2f}): "
-                f"{verdict(row.ratio >= target)}"
+                f"{verdict(row.ratio >= target)}{cpu}"
             )
     finally:
         for s in [*servers, *([const] if const else [])]:

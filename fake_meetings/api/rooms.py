@@ -7,7 +7,7 @@ is visible from its ``created_at`` on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -61,7 +61,15 @@ async def list_all(request: web.Request) -> web.Response:
         page = list_rooms(rooms, query, now, config.unknown_cursor)
     except UnknownCursor as exc:
         raise invalid(f"{exc.param}: no room with id {exc.value!r}") from None
-    return _json({"total_count": page.total_count, "data": [_room(request, r) for r in page.rooms]})
+    body = rooms_page(page.total_count, page.rooms, config.domain)
+    return web.Response(body=body, content_type="application/json")
+
+
+def rooms_page(total_count: int, rooms: Sequence[Room], domain: str) -> bytes:
+    """``orjson.dumps({"total_count": ..., "data": [room JSON, ...]})``, from each room's kept
+    bytes (:func:`_one`): orjson writes compact JSON, so the page is its parts joined."""
+    data = b",".join([_one(room, domain) for room in rooms])
+    return b'{"total_count":%d,"data":[%b]}' % (total_count, data)
 
 
 async def get_one(request: web.Request) -> web.Response:

@@ -47,3 +47,11 @@ def test_kept_room_bodies_equal_the_rooms_json(rooms: list[Room], domain: str) -
             assert rooms_api._one(room, domain) == orjson.dumps(room.as_json(domain))
             changed = room.updated("private", {"k": 1})  # a new object: written again
             assert rooms_api._one(changed, domain) == orjson.dumps(changed.as_json(domain))
+
+
+@SETTINGS
+@given(st.lists(room_objects, max_size=5), st.integers(0, 10**6), st.sampled_from(["d", "x-y"]))
+def test_a_rooms_page_is_the_json_of_its_rooms(rooms: list[Room], total: int, domain: str) -> None:
+    expected = orjson.dumps({"total_count": total, "data": [r.as_json(domain) for r in rooms]})
+    for _ in range(2):  # written, then from kept room bodies
+        assert rooms_api.rooms_page(total, rooms, domain) == expected
