@@ -18,7 +18,7 @@ ERROR_NAMES: dict[int, str] = {
 
 
 class ApiError(Exception):
-    """Raised anywhere below a handler; the envelope middleware turns it into a response."""
+    """Raised anywhere below a handler; the app's pipeline turns it into a response."""
 
     def __init__(self, status: int, info: str, error: str | None = None):
         super().__init__(info)

@@ -2,7 +2,7 @@
 app's :class:`ServerConfig`.
 
 Its connections answer in Daily's envelope even what aiohttp answers in plain text before any
-middleware runs (a request line or header over its size limit, broken HTTP): the contract says
+route runs (a request line or header over its size limit, broken HTTP): the contract says
 every body is JSON, so those answers go through :func:`errors.error_response` too.
 
 They are also bounded, so slow or idle clients cannot hold the server:
