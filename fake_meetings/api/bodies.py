@@ -84,10 +84,11 @@ def kind_of(value: object) -> str:
 
 
 async def daily_body(request: web.Request, fields: tuple[str, ...]) -> dict[str, Any]:
-    """The JSON object of a Daily-route request body (an empty body is ``{}``), refusing a
-    field not in ``fields``."""
+    """The JSON object of a Daily-route request body, refusing a field not in ``fields``. No
+    body at all is ``{}``; a body of whitespace only is not JSON, so it is a 400 like any other
+    (as JSON body parsers in strict mode answer it)."""
     raw = await read_body(request)
-    if not raw.strip():
+    if not raw:
         return {}
     return checked_fields(_parsed_object(raw), fields)
 

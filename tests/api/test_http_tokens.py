@@ -125,6 +125,8 @@ def test_bad_bodies_and_auth(serve: Serve, plain: Http) -> None:
     error(c.post("/v1/meeting-tokens", "{", headers=AUTH), 400, "invalid-request-error", "JSON")
     error(c.post("/v1/meeting-tokens", "[]", headers=AUTH), 400, "invalid-request-error", "object")
     assert ok(c.post("/v1/meeting-tokens", headers=AUTH))["token"]  # empty body: no properties
+    for blank in ("\n", " ", "\r\n\t"):  # whitespace only is no JSON text (the fuzzer's case)
+        error(c.post("/v1/meeting-tokens", blank, headers=AUTH), 400, "invalid-request-error")
     assert ok(c.post("/meeting-tokens", {"properties": None}, headers=AUTH))["token"]  # root too
     error(c.post("/v1/meeting-tokens", {}), 400, "authorization-header-error")
     wrong = {"Authorization": "Bearer nope"}
