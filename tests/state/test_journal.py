@@ -39,19 +39,24 @@ _headers = st.lists(_header, max_size=12) | st.lists(_header, min_size=1, max_si
 
 
 def model(url: URL, headers: Headers) -> tuple[Headers, tuple[list[bytes], int] | None, int]:
-    kept: Headers = []
-    cut_names: list[bytes] = []
-    used = dropped = 0
-    for name, value in headers:
-        short = value[:MAX_VALUE]
-        if used + len(name) + len(short) > MAX_HEADER_BYTES:
-            dropped += 1
-            continue
-        used += len(name) + len(short)
-        kept.append((name, short))
-        if short != value:
-            cut_names.append(name)
+    """The rule as stated: walking the headers in order, a header whose name and cut value fit
+    in what is left of ``MAX_HEADER_BYTES`` is kept (cut), the others are left out."""
+
+    def fitting(rest: Headers, left: int) -> list[tuple[bytes, bytes, bool]]:
+        if not rest:
+            return []
+        (name, value), later = rest[0], rest[1:]
+        cost = len(name) + min(len(value), MAX_VALUE)
+        if cost > left:
+            return fitting(later, left)
+        return [(name, value[:MAX_VALUE], len(value) > MAX_VALUE), *fitting(later, left - cost)]
+
+    chosen = fitting(headers, MAX_HEADER_BYTES)
+    kept = [(name, value) for name, value, _ in chosen]
+    cut_names = [name for name, _, cut in chosen if cut]
+    dropped = len(headers) - len(kept)
     truncated = (cut_names, dropped) if cut_names or dropped else None
+    used = sum(len(name) + len(value) for name, value in kept)
     size = ENTRY_OVERHEAD + len(url.raw_path_qs) + used + HEADER_OVERHEAD * len(kept)
     return kept, truncated, size
 
