@@ -37,6 +37,7 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar, cast
 
@@ -49,7 +50,7 @@ from . import render
 
 FRAGMENT_BUDGET = 24 * 1024 * 1024  # bytes of session fragments kept, for the whole process
 BODY_BUDGET = 16 * 1024 * 1024  # bytes of whole response bodies kept, for the whole process
-_ENTRY_OVERHEAD = 120  # rough cost of a dict slot, a key and a bytes header, in bytes
+_ENTRY_OVERHEAD = 170  # rough cost of an ordered-map slot, a key tuple and a bytes header
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -67,7 +68,9 @@ class Bounded(Generic[K, V]):
     def __init__(self, budget: int, cost: Callable[[K, V], int]):
         self.budget = budget
         self.size = 0
-        self.data: dict[K, V] = {}
+        # insertion order is eviction order; an OrderedDict drops its oldest entry in O(1)
+        # (a plain dict's first live entry is found by scanning past every one already popped)
+        self.data: OrderedDict[K, V] = OrderedDict()
         self._cost = cost
         self._lock = threading.Lock()
 
@@ -83,8 +86,8 @@ class Bounded(Generic[K, V]):
             if old is not None:
                 self.size -= self._cost(key, old)
             while self.data and self.size + cost > self.budget:
-                oldest = next(iter(self.data))
-                self.size -= self._cost(oldest, self.data.pop(oldest))
+                oldest, dropped = self.data.popitem(last=False)
+                self.size -= self._cost(oldest, dropped)
             self.data[key] = value
             self.size += cost
         return value

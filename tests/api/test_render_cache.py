@@ -246,6 +246,28 @@ def test_bounded_keeps_within_its_budget_dropping_the_oldest_first() -> None:
     assert b.get("c") == b"x" * 40 and b.get("a") is None
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 60),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 70)), max_size=40),
+)
+def test_bounded_is_a_fifo_within_its_budget(budget: int, puts: list[tuple[int, int]]) -> None:
+    """Against a list of (key, size), oldest first: a put removes the key's old entry, drops the
+    oldest entries until the new one fits, then adds it last; a value over the whole budget is
+    neither kept nor makes room."""
+    b: Bounded[int, bytes] = Bounded(budget, lambda k, v: len(v))
+    model: list[tuple[int, int]] = []
+    for key, size in puts:
+        b.put(key, b"x" * size)
+        if size <= budget:
+            model = [(k, n) for k, n in model if k != key]
+            while model and sum(n for _, n in model) + size > budget:
+                model.pop(0)
+            model.append((key, size))
+        assert [(k, len(v)) for k, v in b.data.items()] == model
+        assert b.size == sum(n for _, n in model) <= budget
+
+
 def test_bounded_stays_consistent_under_concurrent_writers() -> None:
     b: Bounded[int, bytes] = Bounded(5_000, lambda k, v: len(v))
 
