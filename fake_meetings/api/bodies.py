@@ -101,4 +101,3 @@ def checked_fields(value: dict[str, Any], fields: tuple[str, ...]) -> dict[str, 
                 f"unknown field {key[:100]!r} in the request body; expected {', '.join(fields)}"
             )
     return value
-

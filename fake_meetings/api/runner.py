@@ -168,4 +168,3 @@ async def listen(app: web.Application, *, access_log: logging.Logger | None = No
         await runner.cleanup()
         raise
     return runner
-
