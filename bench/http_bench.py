@@ -2,7 +2,7 @@
 
     python bench/http_bench.py              # the full run, about 6 minutes
     python bench/http_bench.py --quick      # smoke run: 1 repetition of 2 s, 100k instead of 1M
-    python bench/http_bench.py --runs 5 --seconds 3 --big 1000000
+    python bench/http_bench.py --runs 3 --seconds 3 --big 1000000
 
 It starts the real server (``python -m fake_meetings serve``, generated data, frozen clock) and
 drives it with ``wrk`` (Debian/Ubuntu: ``apt-get install -y wrk``; macOS: ``brew install wrk``).
@@ -544,8 +544,8 @@ def latency_and_memory(args: argparse.Namespace, tmp: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="repetitions of each measure")
-    parser.add_argument("--seconds", type=float, default=3, help="duration of each wrk run")
+    parser.add_argument("--runs", type=int, default=5, help="repetitions of each measure")
+    parser.add_argument("--seconds", type=float, default=2, help="duration of each wrk run")
     parser.add_argument("--big", type=int, default=1_000_000, help="the large dataset's size")
     parser.add_argument("--quick", action="store_true", help="1 run of 2 s, 100k sessions")
     parser.add_argument(
