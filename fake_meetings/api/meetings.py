@@ -22,10 +22,6 @@ from .render_cache import cache_of
 from .state import CONFIG, world_of
 
 
-def _json(body: bytes) -> web.Response:
-    return web.Response(body=body, content_type="application/json")
-
-
 async def list_sessions(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
     store, now = world.store, world.clock.now()  # one snapshot, one instant per request
@@ -50,7 +46,7 @@ async def list_sessions(request: web.Request) -> web.Response:
             page.total_count, page.sessions, now, participants=not no_participants
         )
         body = cache.keep(key, entry, now)
-    return _json(body)
+    return web.Response(body=body, content_type="application/json")
 
 
 async def get_session(request: web.Request) -> web.Response:
@@ -65,7 +61,7 @@ async def get_session(request: web.Request) -> web.Response:
     body = cache.body(key, now)
     if body is None:
         body = cache.keep(key, cache.session(session, now), now)
-    return _json(body)
+    return web.Response(body=body, content_type="application/json")
 
 
 async def get_participants(request: web.Request) -> web.Response:
@@ -99,7 +95,7 @@ async def get_participants(request: web.Request) -> web.Response:
             raise not_found(f"no more participant records in meeting session {meeting_id!r}")
         page = cache.participants_page(session, records, now)
         body = cache.keep(key, page, now) if settled else page.at(now)
-    return _json(body)
+    return web.Response(body=body, content_type="application/json")
 
 
 # The Daily routes, declared once: the router serves them (under /v1 and at the root), the

@@ -217,7 +217,10 @@ class RenderCache:
     def body(self, key: Hashable, now: int) -> bytes | None:
         """The cached body for ``key`` at ``now``, or None (then compute it and :meth:`keep` it)."""
         entry = self.bodies.data.get((self.token, key))
-        return None if entry is None else entry.at(now)
+        if entry is None:
+            return None
+        fixed = entry.fixed  # most bodies: the same bytes at every instant, no call needed
+        return fixed if fixed is not None else entry.at(now)
 
     def keep(self, key: Hashable, entry: Body, now: int) -> bytes:
         body = entry.at(now)  # assembled first, so that its cost counts the assembled body
