@@ -65,9 +65,5 @@ def answering_namespace(request: web.Request) -> Namespace:
 
 
 def world_of(request: web.Request) -> World:
-    """The world a Daily-route handler reads: every handler gets its World here (the default
-    namespace's without a further call when there is one namespace for everybody)."""
-    spaces = request.app[NAMESPACES]
-    if not spaces.per_key:
-        return spaces.default.world
+    """The world a Daily-route handler reads: every handler gets its World here."""
     return namespace_of(request).world

@@ -91,12 +91,11 @@ class Ranked(Sequence[Session]):
         return [get(r) or base[r] for r in ranks]
 
     def find(self, session_id: str) -> Session | None:
-        """The session with this id, or None: ``self[self.rank(session_id)]`` in one call."""
-        r = self._ids.get(session_id)
+        """The session with this id, or None: ``self[self.rank(session_id)]`` without the
+        slice and bounds handling of ``__getitem__`` (a rank found is always in range)."""
+        r = self.rank(session_id)
         if r is None:
-            r = self._added.get(session_id)
-            if r is None:
-                return None
+            return None
         found = self._patch.get(r)
         return self._base[r] if found is None else found
 

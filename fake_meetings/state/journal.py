@@ -85,21 +85,8 @@ class Entry(NamedTuple):  # built by Journal.record
         }
 
 
-def _bounded(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation | None, int]:
-    """``raw_headers`` within the per-entry bounds, what was cut, and their bytes."""
-    data = longest = 0
-    for name, value in raw_headers:
-        size = len(value)
-        data += len(name) + size
-        if size > longest:
-            longest = size
-    if data <= MAX_HEADER_BYTES and longest <= MAX_VALUE:
-        return raw_headers, None, data
-    kept, truncated = _trim(raw_headers)
-    return kept, truncated, sum(len(name) + len(value) for name, value in kept)
-
-
-def _trim(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation]:
+def _trim(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation | None]:
+    """``raw_headers`` within the per-entry bounds, and what was cut (None: nothing)."""
     kept: list[tuple[bytes, bytes]] = []
     cut: list[str] = []
     used = dropped = 0
@@ -112,6 +99,8 @@ def _trim(raw_headers: RawHeaders) -> tuple[RawHeaders, Truncation]:
         kept.append((name, short))
         if len(short) < len(value):
             cut.append(decode(name))
+    if not cut and not dropped:
+        return raw_headers, None
     return tuple(kept), Truncation(tuple(cut), dropped)
 
 
@@ -145,7 +134,8 @@ class Journal:
         data = sum(map(len, chain.from_iterable(raw_headers)))
         truncated = None
         if data > MAX_VALUE:
-            raw_headers, truncated, data = _bounded(raw_headers)
+            raw_headers, truncated = _trim(raw_headers)
+            data = sum(map(len, chain.from_iterable(raw_headers)))
         size = ENTRY_OVERHEAD + len(url.raw_path_qs) + data + HEADER_OVERHEAD * len(raw_headers)
         entry = _new_entry(
             Entry, (method, url, raw_headers, status, time(), fault, size, truncated)

@@ -209,6 +209,33 @@ def test_other_methods_are_405_with_the_envelope(
     assert "GET" in r.headers.get("allow", ""), r.headers  # RFC 9110: a 405 lists the methods
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", "/v1/meetings", {"GET"}),
+        ("PUT", "/v1/rooms/any-room", {"GET", "POST", "DELETE"}),
+        ("DELETE", "/rooms", {"GET", "POST"}),
+        ("PUT", "/_fake/health", {"GET", "HEAD"}),
+    ],
+)
+def test_a_405_names_exactly_the_methods_of_its_path(
+    client: SyncClient, small_server: ServerThread, method: str, path: str, allowed: set[str]
+) -> None:
+    r = client.request(method, small_server.base_url + path, headers=AUTH)
+    assert_error(r, 405, "method-not-allowed")
+    assert set(r.headers["allow"].split(",")) == allowed, r.headers
+
+
+@pytest.mark.parametrize("path", ["/", "/v1/nope", "/v1/meetings/x%0Ay/z", "/_fake/nope"])
+def test_paths_no_route_takes_are_404_in_the_envelope(
+    client: SyncClient, small_server: ServerThread, path: str
+) -> None:
+    assert_error(client.get(small_server.base_url + path, headers=AUTH), 404, "not-found")
+    if not path.startswith("/_fake/"):  # contract §6: auth comes first on the Daily side
+        no_auth = client.get(small_server.base_url + path, headers={})
+        assert_error(no_auth, 400, "authorization-header-error")
+
+
 def test_405_does_not_change_anything(
     client: SyncClient, small_server: ServerThread, small: Scenario
 ) -> None:
