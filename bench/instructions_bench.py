@@ -7,20 +7,20 @@ The throughput figures of ``http_bench.py`` (wrk, req/s) are the measure of reco
 shared machine one run can move a ratio by 0.1. This counts instead what the server's CPU
 executes: the fake (10,000 generated sessions, frozen clock) and its baseline, the bare aiohttp
 handler of ``constant_server.py``, each run under ``valgrind --tool=callgrind`` with
-``PYTHONHASHSEED=0``. For each route: warm-up requests (first renders, caches), the counters
-zeroed (``callgrind_control -z``), N requests over one keep-alive connection, the counters
-dumped (``callgrind_control -d``). The constant body of the same size is measured the same
-way; the ratio is constant / fake instructions, read like a throughput ratio (1.0: as cheap
-as answering prebuilt bytes). Random cursors get no warm-up beyond the one request each that
-measures their size, as in ``http_bench.py``. Not counted: the client, and the time the CPU
-waits on memory (the cost of a large heap). Needs valgrind (``apt-get install -y valgrind``).
+``PYTHONHASHSEED=0`` (as every server of ``http_bench.py``). For each route: warm-up requests
+(first renders, caches), the counters zeroed (``callgrind_control -z``), N requests over one
+keep-alive connection, the counters dumped (``callgrind_control -d``). The constant body of the
+same size is measured the same way; the ratio is constant / fake instructions, read like a
+throughput ratio (1.0: as cheap as answering prebuilt bytes). Random cursors get no warm-up
+beyond the one request each that measures their size, as in ``http_bench.py``. Not counted: the
+client, and the time the CPU waits on memory (the cost of a large heap). Needs valgrind
+(``apt-get install -y valgrind``).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import re
 import shutil
 import subprocess
@@ -40,7 +40,6 @@ class Counted:
     def __init__(self, name: str, argv: list[str], folder: Path):
         self.out = folder / f"{name}.out"
         valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={self.out}"]
-        os.environ["PYTHONHASHSEED"] = "0"  # the same dict layouts in every run
         self.server = Server(name, [*valgrind, *argv], timeout=900)
         self.dumps = 0
 
