@@ -42,9 +42,7 @@ async def list_sessions(request: web.Request) -> web.Response:
             page = list_meetings(store, query, now, config.unknown_cursor)
         except UnknownCursor as exc:
             raise invalid(f"{exc.param}: no meeting session with id {exc.value!r}") from None
-        entry = cache.meetings_page(
-            page.total_count, page.sessions, now, participants=not no_participants
-        )
+        entry = cache.listed(page, now, participants=not no_participants)
         body = cache.keep(key, entry, now)
     return web.Response(body=body, content_type="application/json")
 

@@ -22,7 +22,10 @@ reorders anything):
 
 * **fragments**: the JSON object of one ended session, with its participants (``full``) or
   without (``head``, for ``no_participants=true``), as ``orjson`` writes it inside a page.
-  A page is ``{"total_count":N,"data":[`` + the fragments joined by ``,`` + ``]}``.
+  A page is ``{"total_count":N,"data":[`` + the fragments joined by ``,`` + ``]}``. The list
+  route keeps them under the session's rank in the snapshot, and finds a page's fragments in
+  the snapshot's :class:`~.slots.Slots` (a slice for a run of ranks); other callers key them by
+  session id.
 * **bodies**: whole response bodies keyed by what determines them. The list route keys on the raw
   query string plus the two options that change its answer (``strict_limit``,
   ``unknown_cursor``), so a repeated request skips parsing, the query engine and assembly.
@@ -45,8 +48,10 @@ import orjson
 
 from ..domain import timeline
 from ..domain.model import Participant, Session
+from ..domain.query import MeetingsPage
 from ..domain.store import Store
 from . import render
+from .slots import Slots
 
 FRAGMENT_BUDGET = 24 * 1024 * 1024  # bytes of session fragments kept, for the whole process
 BODY_BUDGET = 16 * 1024 * 1024  # bytes of whole response bodies kept, for the whole process
@@ -61,26 +66,34 @@ class Bounded(Generic[K, V]):
 
     Reads take no lock and never reorder; writes are serialized, so servers on several threads
     may share one world. A value costing more than the whole budget is simply not kept.
+    ``dropped(key, value)`` is called for each entry evicted to make room (inside the lock).
     """
 
-    __slots__ = ("_cost", "_lock", "budget", "data", "size")
+    __slots__ = ("_cost", "_dropped", "_lock", "budget", "data", "size")
 
-    def __init__(self, budget: int, cost: Callable[[K, V], int]):
+    def __init__(
+        self,
+        budget: int,
+        cost: Callable[[K, V], int],
+        dropped: Callable[[K, V], None] | None = None,
+    ):
         self.budget = budget
         self.size = 0
         # insertion order is eviction order; an OrderedDict drops its oldest entry in O(1)
         # (a plain dict's first live entry is found by scanning past every one already popped)
         self.data: OrderedDict[K, V] = OrderedDict()
         self._cost = cost
+        self._dropped = dropped
         self._lock = threading.Lock()
 
     def get(self, key: K) -> V | None:
         return self.data.get(key)
 
-    def put(self, key: K, value: V) -> V:
+    def put(self, key: K, value: V) -> bool:
+        """Keep ``value`` under ``key`` (replacing any value there); False if it is not kept."""
         cost = self._cost(key, value)
         if cost > self.budget:
-            return value
+            return False
         with self._lock:
             old = self.data.pop(key, None)
             if old is not None:
@@ -88,9 +101,11 @@ class Bounded(Generic[K, V]):
             while self.data and self.size + cost > self.budget:
                 oldest, dropped = self.data.popitem(last=False)
                 self.size -= self._cost(oldest, dropped)
+                if self._dropped is not None:
+                    self._dropped(oldest, dropped)
             self.data[key] = value
             self.size += cost
-        return value
+        return True
 
     def drop_where(self, doomed: Callable[[K], bool]) -> None:
         with self._lock:
@@ -101,7 +116,10 @@ class Bounded(Generic[K, V]):
         return len(self.data)
 
 
-def _bytes_cost(key: tuple[int, str], value: bytes) -> int:
+FragmentKey = tuple[int, str | int]  # (snapshot token, session id), or (token, rank): see Slots
+
+
+def _bytes_cost(key: FragmentKey, value: bytes) -> int:
     return len(value) + _ENTRY_OVERHEAD
 
 
@@ -181,16 +199,20 @@ class RenderCache:
     there are. ``RenderCache(fragment_budget, body_budget)`` makes a private one (tests).
     """
 
-    __slots__ = ("__weakref__", "bodies", "full", "head", "token")
+    __slots__ = ("__weakref__", "bodies", "full", "full_slots", "head", "head_slots", "token")
 
     def __init__(self, fragment_budget: int | None = None, body_budget: int | None = None):
         self.token = next(_TOKENS)
         if fragment_budget is None:
             self.full, self.head = FULL_FRAGMENTS, HEAD_FRAGMENTS
         else:  # full and head share the fragment budget half and half
-            self.full = Bounded(fragment_budget // 2, _bytes_cost)
-            self.head = Bounded(fragment_budget - fragment_budget // 2, _bytes_cost)
+            self.full = Bounded(fragment_budget // 2, _bytes_cost, _unslot_full)
+            half = fragment_budget - fragment_budget // 2
+            self.head = Bounded(half, _bytes_cost, _unslot_head)
         self.bodies = BODIES if body_budget is None else Bounded(body_budget, _body_cost)
+        # the fragments kept under (token, rank) keys, by rank (see slots.py)
+        self.full_slots, self.head_slots = Slots(), Slots()
+        _BY_TOKEN[self.token] = self
 
     def forget(self) -> None:
         """Drop every entry of this snapshot (called when the snapshot is gone)."""
@@ -209,7 +231,8 @@ class RenderCache:
         key = (self.token, s.id)
         frag = cache.data.get(key)
         if frag is None:
-            frag = cache.put(key, exact(render.session_dict(s, now, participants=participants)))
+            frag = exact(render.session_dict(s, now, participants=participants))
+            cache.put(key, frag)
         return frag
 
     # --- bodies ------------------------------------------------------------------------------
@@ -226,6 +249,27 @@ class RenderCache:
         body = entry.at(now)  # assembled first, so that its cost counts the assembled body
         self.bodies.put((self.token, key), entry)
         return body
+
+    def listed(self, page: MeetingsPage, now: int, *, participants: bool) -> Body:
+        """The body of a page of the query engine (what :meth:`meetings_page` gives for its
+        sessions). When every session of it has ended (the common page), its fragments are
+        found by rank in this snapshot's slots, a slice for a run of ranks, and only a session
+        whose fragment is missing is looked at."""
+        sessions = page.sessions
+        if not page.settled or not sessions:
+            return self.meetings_page(page.total_count, sessions, now, participants=participants)
+        slots = self.full_slots if participants else self.head_slots
+        found = slots.pick(page.ranks)
+        if None in found:
+            kept, token, ranks = (self.full if participants else self.head), self.token, page.ranks
+            for i, frag in enumerate(found):
+                if frag is None:
+                    s, rank = sessions[i], ranks[i]
+                    frag = found[i] = exact(render.session_dict(s, now, participants=participants))
+                    slots.put(rank, frag)  # before the put: its eviction clears the slot
+                    if not kept.put((token, rank), frag):
+                        slots.clear(rank)
+        return Body((_joined(page.total_count, cast("list[bytes]", found)),))
 
     def meetings_page(
         self, total_count: int, sessions: Sequence[Session], now: int, *, participants: bool
@@ -244,10 +288,7 @@ class RenderCache:
                 for i, frag in enumerate(found):
                     if frag is None:
                         found[i] = self.fragment(sessions[i], now, participants=participants)
-            frags = cast("list[bytes]", found)
-            frags[0] = head + frags[0]  # the head and tail join the first and last fragments:
-            frags[-1] = frags[-1] + b"]}"  # the page is copied once, by the join
-            return Body((b",".join(frags),))
+            return Body((_joined(total_count, cast("list[bytes]", found)),))
         parts: list[bytes] = []
         holes: list[Session] = []
         run = [head]
@@ -281,10 +322,37 @@ class RenderCache:
         return Body((memoryview(render.participants_page(records, now)).tobytes(),))
 
 
+def _joined(total_count: int, frags: list[bytes]) -> bytes:
+    """A page of settled sessions from their fragments (at least one; the list is changed)."""
+    frags[0] = b'{"total_count":%d,"data":[' % total_count + frags[0]  # the head and tail join
+    frags[-1] = frags[-1] + b"]}"  # the first and last fragments: the page is copied once
+    return b",".join(frags)
+
+
 _TOKENS = itertools.count(1)
+# Every live render cache by its token, so that the shared maps clear a slot when they evict.
+_BY_TOKEN: weakref.WeakValueDictionary[int, RenderCache] = weakref.WeakValueDictionary()
+
+
+def _unslot(participants: bool) -> Callable[[FragmentKey, bytes], None]:
+    def dropped(key: FragmentKey, value: bytes) -> None:
+        token, rank = key
+        if isinstance(rank, int):
+            cache = _BY_TOKEN.get(token)
+            if cache is not None:
+                (cache.full_slots if participants else cache.head_slots).clear(rank)
+
+    return dropped
+
+
+_unslot_full, _unslot_head = _unslot(True), _unslot(False)
 # The process-wide maps: full fragments, fragments without participants, whole bodies.
-FULL_FRAGMENTS: Bounded[tuple[int, str], bytes] = Bounded(FRAGMENT_BUDGET // 2, _bytes_cost)
-HEAD_FRAGMENTS: Bounded[tuple[int, str], bytes] = Bounded(FRAGMENT_BUDGET // 2, _bytes_cost)
+FULL_FRAGMENTS: Bounded[FragmentKey, bytes] = Bounded(
+    FRAGMENT_BUDGET // 2, _bytes_cost, _unslot_full
+)
+HEAD_FRAGMENTS: Bounded[FragmentKey, bytes] = Bounded(
+    FRAGMENT_BUDGET // 2, _bytes_cost, _unslot_head
+)
 BODIES: Bounded[tuple[int, Hashable], Body] = Bounded(BODY_BUDGET, _body_cost)
 
 

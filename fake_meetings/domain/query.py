@@ -8,13 +8,13 @@ the sessions visible at ``now`` in API order (newest first); the ``ongoing`` fil
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from . import timeline
-from .instant import Complement
+from .instant import Complement, Instant
 from .model import Participant, Session
 from .store import Store
 
@@ -48,6 +48,8 @@ class MeetingsQuery:
 class MeetingsPage:
     total_count: int
     sessions: list[Session]  # newest first
+    ranks: Sequence[int] = ()  # the store ranks of ``sessions``, in the same order
+    settled: bool = True  # every one of ``sessions`` has ended by the instant asked about
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +78,10 @@ def list_meetings(
             return _unknown("starting_after", q.starting_after, total, unknown_cursor)
         # Older than the cursor: ranks below it, the closest ones first.
         end = min(hi, max(lo, _below(index, cursor)))
-        return MeetingsPage(total, _descending(store, index, max(lo, end - q.limit), end))
+        return _descending(total, instant, index, max(lo, end - q.limit), end)
 
     if q.ending_before == OLDEST:
-        return MeetingsPage(total, _descending(store, index, lo, min(hi, lo + q.limit)))
+        return _descending(total, instant, index, lo, min(hi, lo + q.limit))
 
     if q.ending_before is not None:
         cursor = store.rank_of(q.ending_before)
@@ -87,9 +89,9 @@ def list_meetings(
             return _unknown("ending_before", q.ending_before, total, unknown_cursor)
         # Newer than the cursor: ranks above it, the closest `limit` of them, still newest first.
         start = max(lo, min(hi, _below(index, cursor + 1)))
-        return MeetingsPage(total, _descending(store, index, start, min(hi, start + q.limit)))
+        return _descending(total, instant, index, start, min(hi, start + q.limit))
 
-    return MeetingsPage(total, _descending(store, index, max(lo, hi - q.limit), hi))
+    return _descending(total, instant, index, max(lo, hi - q.limit), hi)
 
 
 def list_participants(
@@ -118,15 +120,29 @@ def _below(index: Sequence[int], rank: int) -> int:
     return bisect_left(index, rank)
 
 
-def _descending(store: Store, index: Sequence[int], start: int, end: int) -> list[Session]:
+def _descending(
+    total: int, instant: Instant, index: Sequence[int], start: int, end: int
+) -> MeetingsPage:
+    """The page of the sessions at positions ``start`` to ``end - 1`` of ``index``, newest
+    first, with their ranks and whether they have all ended at the instant."""
     ranks: Sequence[int]
     if isinstance(index, Complement):
         ranks = index.between(start, end)
     else:
         ranks = index[max(0, start) : max(0, end)]
-    page = store.sessions.pick(ranks)
+    page = instant.store.sessions.pick(ranks)
     page.reverse()
-    return page
+    return MeetingsPage(total, page, ranks[::-1], _none_ongoing(instant.ongoing, ranks))
+
+
+def _none_ongoing(ongoing: Sequence[int], ranks: Sequence[int]) -> bool:
+    """Whether none of the ascending ``ranks`` (visible sessions) is among the ascending
+    ``ongoing`` ones: then every one has ended. Two searches when no ongoing rank falls between
+    the first and the last (the common page), else one set of the few that do."""
+    if not ranks:
+        return True
+    lo, hi = bisect_left(ongoing, ranks[0]), bisect_right(ongoing, ranks[-1])
+    return lo == hi or set(ongoing[lo:hi]).isdisjoint(ranks)
 
 
 def _unknown(param: str, value: str, total: int, mode: UnknownCursorMode) -> MeetingsPage:

@@ -134,14 +134,50 @@ def test_pages_equal_the_reference_at_every_instant(
             key = ("list", repr(q), participants, store.at(now).key)  # as the route keys it
             body = cache.body(key, now)
             if body is None:
-                entry = cache.meetings_page(
-                    page.total_count, page.sessions, now, participants=participants
-                )
+                if data.draw(st.booleans(), label="by rank, as the route assembles it"):
+                    entry = cache.listed(page, now, participants=participants)
+                else:
+                    entry = cache.meetings_page(
+                        page.total_count, page.sessions, now, participants=participants
+                    )
                 body = cache.keep(key, entry, now)
             assert body == expected
+            assert_slots_mirror_the_maps(cache)
         assert cache.full.size <= cache.full.budget
         assert cache.head.size <= cache.head.budget
         assert cache.bodies.size <= cache.bodies.budget
+
+
+def assert_slots_mirror_the_maps(cache: RenderCache) -> None:
+    """A fragment found by rank is one the byte-budgeted map holds under (token, rank), and the
+    other way round: the slots never hold bytes the budget does not count."""
+    for slots, kept in ((cache.full_slots, cache.full), (cache.head_slots, cache.head)):
+        ours = [(k[1], v) for k, v in kept.data.items() if k[0] == cache.token]
+        by_rank = {rank: v for rank, v in ours if isinstance(rank, int)}
+        held = slots.kept()
+        assert held.keys() == by_rank.keys()
+        assert all(held[r] is by_rank[r] for r in held)
+
+
+@pytest.mark.parametrize("fragment_budget", [0, 1_000, 3_000, 20_000])
+def test_pages_by_rank_keep_the_slots_to_what_the_budget_holds(fragment_budget: int) -> None:
+    """Paging through settled sessions with a budget that holds a few fragments at a time: each
+    page is the reference's bytes, and a fragment the map evicts leaves its slot too."""
+    people = [Participant("p", "u", "Ann", T, 60), Participant("q", None, "Bo", T + 5, 30)]
+    pool = [Session.of(f"s{i:03}", "r", T + i, people) for i in range(300)]
+    store, now = Store(pool), T + 10_000
+    cache = RenderCache(fragment_budget, 0)
+    cursors = [None, "s299", "s150", "s020", "s299", "s001", "s150"]
+    for participants in (True, False):
+        for cursor in cursors:
+            page = list_meetings(store, MeetingsQuery(limit=40, starting_after=cursor), now)
+            assert page.settled
+            body = cache.listed(page, now, participants=participants).at(now)
+            assert body == render.meetings_page(
+                page.total_count, page.sessions, now, participants=participants
+            )
+            assert_slots_mirror_the_maps(cache)
+    assert cache.full.size <= cache.full.budget and cache.head.size <= cache.head.budget
 
 
 @SETTINGS
@@ -255,15 +291,22 @@ def test_bounded_is_a_fifo_within_its_budget(budget: int, puts: list[tuple[int, 
     """Against a list of (key, size), oldest first: a put removes the key's old entry, drops the
     oldest entries until the new one fits, then adds it last; a value over the whole budget is
     neither kept nor makes room."""
-    b: Bounded[int, bytes] = Bounded(budget, lambda k, v: len(v))
+    evicted: list[tuple[int, int]] = []
+    b: Bounded[int, bytes] = Bounded(
+        budget, lambda k, v: len(v), lambda k, v: evicted.append((k, len(v)))
+    )
     model: list[tuple[int, int]] = []
     for key, size in puts:
-        b.put(key, b"x" * size)
+        evicted.clear()
+        kept = b.put(key, b"x" * size)
+        dropped = []
         if size <= budget:
-            model = [(k, n) for k, n in model if k != key]
+            model = [(k, n) for k, n in model if k != key]  # replaced: not an eviction
             while model and sum(n for _, n in model) + size > budget:
-                model.pop(0)
+                dropped.append(model.pop(0))
             model.append((key, size))
+        assert kept == (size <= budget)
+        assert evicted == dropped  # told of each entry evicted, oldest first
         assert [(k, len(v)) for k, v in b.data.items()] == model
         assert b.size == sum(n for _, n in model) <= budget
 

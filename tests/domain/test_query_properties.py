@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from fake_meetings.domain.model import Participant, Session
 from fake_meetings.domain.query import (
     OLDEST,
+    MeetingsPage,
     MeetingsQuery,
     ParticipantsQuery,
     UnknownCursor,
@@ -207,9 +208,18 @@ def test_every_page_and_total_count_match_the_model(
     case: tuple[list[Session], MeetingsQuery], now: int
 ) -> None:
     sessions, q = case
-    page = list_meetings(Store(sessions), q, now)
+    store = Store(sessions)
+    page = list_meetings(store, q, now)
     assert ids(page.sessions) == ids(model_page(sessions, q, now))
     assert page.total_count == len(model_matching(sessions, q, now))
+    assert_ranks_and_settled(store, page, now)
+
+
+def assert_ranks_and_settled(store: Store, page: MeetingsPage, now: int) -> None:
+    """A page also gives its sessions' ranks (the render cache finds fragments by them) and
+    whether every one of them has ended at ``now`` (then none of its bytes follows the clock)."""
+    assert list(page.ranks) == [store.rank_of(s.id) for s in page.sessions]
+    assert page.settled == (not any(model_ongoing(s, now) for s in page.sessions))
 
 
 @PROPERTY_SETTINGS
@@ -226,6 +236,7 @@ def test_one_store_answers_like_the_model_as_the_clock_moves_both_ways(
             page = list_meetings(store, q, now)
             assert ids(page.sessions) == ids(model_page(sessions, q, now)), now
             assert page.total_count == len(model_matching(sessions, q, now)), now
+            assert_ranks_and_settled(store, page, now)
 
 
 @PROPERTY_SETTINGS
