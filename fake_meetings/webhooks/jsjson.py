@@ -86,10 +86,7 @@ def _js_order(value: Mapping[object, object]) -> list[tuple[str, object]]:
 def _is_index(key: str) -> bool:
     """Whether JavaScript treats ``key`` as an array index (ordered first, numerically)."""
     return (
-        key.isascii()
-        and key.isdigit()
-        and (key == "0" or key[0] != "0")
-        and int(key) <= 4294967294
+        key.isascii() and key.isdigit() and (key == "0" or key[0] != "0") and int(key) <= 4294967294
     )
 
 

@@ -31,9 +31,18 @@ def test_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_MEETINGS_WEBHOOK_URL", "http://env.example/hooks")
     monkeypatch.setenv("FAKE_MEETINGS_WEBHOOK_HMAC", SECRET)
     monkeypatch.setenv("FAKE_MEETINGS_WEBHOOK_ENDED_DELAY", "20")
-    got = settings("--webhook-url", "http://flag.example/hooks", "--webhook-events",
-                   "meeting.ended, participant.left", "--webhook-retry", "exponential",
-                   "--webhook-timeout", "0.5", "--webhook-retry-delays", "0,0.1,0.2,0.3")
+    got = settings(
+        "--webhook-url",
+        "http://flag.example/hooks",
+        "--webhook-events",
+        "meeting.ended, participant.left",
+        "--webhook-retry",
+        "exponential",
+        "--webhook-timeout",
+        "0.5",
+        "--webhook-retry-delays",
+        "0,0.1,0.2,0.3",
+    )
     assert got.startup == {
         "url": "http://flag.example/hooks",
         "hmac": SECRET,
@@ -50,8 +59,10 @@ def test_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (["--webhook-url", "ftp://x/"], "--webhook-url"),
         (["--webhook-url", "http://x/", "--webhook-hmac", "not base64!"], "--webhook-hmac"),
-        (["--webhook-url", "http://x/", "--webhook-events", "meeting.exploded"],
-         "--webhook-events"),
+        (
+            ["--webhook-url", "http://x/", "--webhook-events", "meeting.exploded"],
+            "--webhook-events",
+        ),
         (["--webhook-hmac", SECRET], "--webhook-url"),
         (["--webhook-timeout", "0"], "--webhook-timeout"),
         (["--webhook-retry-delays", "1,2"], "--webhook-retry-delays"),

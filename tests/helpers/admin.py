@@ -157,4 +157,3 @@ def state(c: Http, headers: dict[str, str] | None = None) -> dict[str, Any]:
         "clock": ok(c.get("/_fake/clock", headers=headers)),
         "faults": ok(c.get("/_fake/faults", headers=headers)),
     }
-

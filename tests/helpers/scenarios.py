@@ -78,9 +78,7 @@ class SessionSpec:
 
     def ongoing_at(self, now: int) -> bool:
         """Someone is still in the room at ``now``, or will be: an open stay or a later leave."""
-        return any(
-            p.duration is None or p.join_time + p.duration > now for p in self.participants
-        )
+        return any(p.duration is None or p.join_time + p.duration > now for p in self.participants)
 
     def duration_at(self, now: int) -> int:
         if self.ongoing_at(now):

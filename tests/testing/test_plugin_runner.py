@@ -154,4 +154,3 @@ def test_the_first_addresses_of_the_public_names_still_work() -> None:
         assert getattr(entry_point, name) is getattr(plugin, name), name
     with pytest.raises(AttributeError):
         _ = testing.nothing_of_that_name
-

@@ -74,13 +74,15 @@ def test_serve_takes_the_file_s_webhook_at_start_up(receiver: Receiver, tmp_path
     try:
         base = lines[0].split()[-1].removesuffix("/v1").rstrip("/")
         base = base if base.startswith("http") else "http://" + base
-        hooks = requests.get(base + "/v1/webhooks", headers={"Authorization": "Bearer k"},
-                             timeout=TIMEOUT).json()
+        hooks = requests.get(
+            base + "/v1/webhooks", headers={"Authorization": "Bearer k"}, timeout=TIMEOUT
+        ).json()
         assert [h["url"] for h in hooks] == [receiver.url]
         r = requests.post(base + "/_fake/clock", json={"advance": 180}, timeout=TIMEOUT)
         assert r.status_code == 200
-        settled = requests.post(base + "/_fake/webhooks/settle", json={"timeout": 5},
-                                timeout=TIMEOUT).json()
+        settled = requests.post(
+            base + "/_fake/webhooks/settle", json={"timeout": 5}, timeout=TIMEOUT
+        ).json()
         assert settled["settled"] and settled["delivered"] == 1
     finally:
         proc.terminate()

@@ -34,10 +34,18 @@ SCENARIO = {
             "room": "standup",
             "start_time": NOW + 100,
             "participants": [
-                {"participant_id": "aaaaaaaa-0000-4000-8000-000000000001",
-                 "user_name": "Alice Ærø", "join_time": NOW + 100, "duration": 600},
-                {"participant_id": "bbbbbbbb-0000-4000-8000-000000000002", "user_id": "bob",
-                 "join_time": NOW + 160, "duration": 840},
+                {
+                    "participant_id": "aaaaaaaa-0000-4000-8000-000000000001",
+                    "user_name": "Alice Ærø",
+                    "join_time": NOW + 100,
+                    "duration": 600,
+                },
+                {
+                    "participant_id": "bbbbbbbb-0000-4000-8000-000000000002",
+                    "user_id": "bob",
+                    "join_time": NOW + 160,
+                    "duration": 840,
+                },
             ],
         }
     ],
@@ -89,8 +97,18 @@ def test_create_probes_the_receiver_then_answers_daily_s_object(
     assert hook["state"] == "ACTIVE" and hook["failedCount"] == 0
     assert hook["retryType"] == "circuit-breaker" and hook["eventTypes"] == ["meeting.ended"]
     assert set(hook) == {
-        "uuid", "url", "hmac", "basicAuth", "retryType", "eventTypes", "state", "failedCount",
-        "lastMomentPushed", "domainId", "createdAt", "updatedAt",
+        "uuid",
+        "url",
+        "hmac",
+        "basicAuth",
+        "retryType",
+        "eventTypes",
+        "state",
+        "failedCount",
+        "lastMomentPushed",
+        "domainId",
+        "createdAt",
+        "updatedAt",
     }
     listed = requests.get(server.url + "/webhooks", headers=AUTH, timeout=TIMEOUT)
     assert listed.json() == [hook]

@@ -55,12 +55,15 @@ def test_each_namespace_has_its_own_webhook(receiver: Receiver) -> None:
     config = ServerConfig(port=0, namespaces=True, webhooks=Settings(FAST, 0, startup))
     with ServerThread(World(clock=Clock(NOW)), config) as s, requests.Session() as http:
         base = s.base_url
-        hooks = {k: http.get(s.url + "/webhooks", headers=bearer(k), timeout=TIMEOUT).json()
-                 for k in ("a", "b")}
+        hooks = {
+            k: http.get(s.url + "/webhooks", headers=bearer(k), timeout=TIMEOUT).json()
+            for k in ("a", "b")
+        }
         assert [h["url"] for h in hooks["a"]] == [receiver.url] == [h["url"] for h in hooks["b"]]
         for key, room in (("a", "room-a"), ("b", "room-b")):
-            r = http.post(base + "/_fake/join", json={"room": room}, headers=bearer(key),
-                          timeout=TIMEOUT)
+            r = http.post(
+                base + "/_fake/join", json={"room": room}, headers=bearer(key), timeout=TIMEOUT
+            )
             assert r.status_code == 201
         assert wait_until(lambda: len(receiver.events()) == 2, 5)
         rooms = sorted(json.loads(r.body)["payload"]["room"] for r in receiver.events())
@@ -71,13 +74,16 @@ def test_each_namespace_has_its_own_webhook(receiver: Receiver) -> None:
             uuid = hooks["b"][0]["uuid"]
             gone = http.delete(s.url + f"/webhooks/{uuid}", headers=bearer("b"), timeout=TIMEOUT)
             assert gone.json() == {"deleted": True, "uuid": uuid}
-            made = http.post(s.url + "/webhooks", json={"url": other.url}, headers=bearer("b"),
-                             timeout=TIMEOUT)
+            made = http.post(
+                s.url + "/webhooks", json={"url": other.url}, headers=bearer("b"), timeout=TIMEOUT
+            )
             assert made.status_code == 200, made.text
-            http.post(base + "/_fake/join", json={"room": "room-b"}, headers=bearer("b"),
-                      timeout=TIMEOUT)
-            http.post(base + "/_fake/join", json={"room": "room-a"}, headers=bearer("a"),
-                      timeout=TIMEOUT)
+            http.post(
+                base + "/_fake/join", json={"room": "room-b"}, headers=bearer("b"), timeout=TIMEOUT
+            )
+            http.post(
+                base + "/_fake/join", json={"room": "room-a"}, headers=bearer("a"), timeout=TIMEOUT
+            )
             assert wait_until(lambda: len(other.events()) >= 1 and len(receiver.events()) == 3, 5)
             assert [json.loads(r.body)["payload"]["room"] for r in other.events()] == ["room-b"]
             assert json.loads(receiver.events()[-1].body)["payload"]["room"] == "room-a"
@@ -91,8 +97,18 @@ def test_in_real_time_events_come_as_wall_time_passes_them(receiver: Receiver) -
         handle = s.handle()
         handle.webhooks.point_at(receiver.url)
         start = int(time.time()) + 1
-        handle.load({"sessions": [{"id": "real-time", "room": "live", "start_time": start,
-                                   "participants": [{"join_time": start, "duration": 1}]}]})
+        handle.load(
+            {
+                "sessions": [
+                    {
+                        "id": "real-time",
+                        "room": "live",
+                        "start_time": start,
+                        "participants": [{"join_time": start, "duration": 1}],
+                    }
+                ]
+            }
+        )
         assert receiver.events() == []  # nothing has happened yet
         assert wait_until(lambda: len(receiver.events()) == 4, 6)
         got = [json.loads(r.body) for r in receiver.events()]
@@ -122,9 +138,7 @@ def test_the_handle_drives_an_external_server_s_webhook(receiver: Receiver) -> N
         assert handle.webhooks.webhook is None
 
 
-def test_serve_sends_to_the_webhook_given_at_start_up(
-    receiver: Receiver, tmp_path: Path
-) -> None:
+def test_serve_sends_to_the_webhook_given_at_start_up(receiver: Receiver, tmp_path: Path) -> None:
     url = receiver.url.replace("http://", "http://user:pass@")
     args = ["--port", "0", "--now", str(NOW), "--webhook-url", url, "--webhook-hmac", KEY]
     proc, lines = start_serve(args, tmp_path, {})
@@ -159,8 +173,9 @@ async def test_on_the_test_s_own_loop_changes_do_not_wait_but_events_still_go(
     async with AsyncServer(World(clock=Clock(NOW)), ServerConfig(port=0)) as s:
         handle = s.handle("k")
         async with aiohttp.ClientSession() as http:
-            r = await http.post(s.url + "/webhooks", json={"url": receiver.url},
-                                headers=bearer("k"))
+            r = await http.post(
+                s.url + "/webhooks", json={"url": receiver.url}, headers=bearer("k")
+            )
             assert r.status == 200, await r.text()
         alice = handle.join("same-loop")  # returns without waiting for the delivery
         handle.clock.advance(30)
@@ -171,5 +186,8 @@ async def test_on_the_test_s_own_loop_changes_do_not_wait_but_events_still_go(
             await asyncio.sleep(0.05)
         types = [json.loads(r.body)["type"] for r in receiver.events()]
         assert types == [
-            "meeting.started", "participant.joined", "participant.left", "meeting.ended",
+            "meeting.started",
+            "participant.joined",
+            "participant.left",
+            "meeting.ended",
         ]
