@@ -115,6 +115,17 @@ class EndIndex(Sequence[int]):
         lo, hi = bisect_left(ends[c], end), bisect_right(ends[c], end)
         return c, bisect_left(ranks[c], rank, lo, hi)
 
+    def shifted(self, r: int) -> EndIndex:
+        """The same pairs with every rank from ``r`` on one higher (a session comes in before
+        them): their order is unchanged; chunks that hold no such rank are shared."""
+        ranks = [
+            chunk if max(chunk) < r else array("q", [x + 1 if x >= r else x for x in chunk])
+            for chunk in self._ranks
+        ]
+        out = EndIndex.__new__(EndIndex)
+        out._set(list(self._ends), ranks)
+        return out
+
     def moved(
         self, rank: int, before: int | None, after: int | None, *, new: bool = False
     ) -> EndIndex:

@@ -99,6 +99,10 @@ class Ranked(Sequence[Session]):
         found = self._patch.get(r)
         return self._base[r] if found is None else found
 
+    def id_ranks(self) -> dict[str, int]:
+        """A new dict of every session id's rank."""
+        return {**self._ids, **self._added} if self._added else dict(self._ids)
+
     def rank(self, session_id: str) -> int | None:
         r = self._ids.get(session_id)
         return self._added.get(session_id) if r is None else r

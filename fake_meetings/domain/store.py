@@ -18,7 +18,7 @@ happened at is carried over rather than computed again (``Instant.carried``).
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from operator import attrgetter
@@ -178,12 +178,12 @@ class Store:
         order (no session starts later, nor at the same time with a greater id), this costs
         what a change does (see :meth:`replaced`) and a copy of its room's index. Otherwise
         (a scenario has sessions after ``now``, or two rooms start a session in the same
-        second and the second id sorts first) the store is indexed anew: O(n log n)."""
-        n = len(self.sessions)
-        if n and self.sessions[n - 1].sort_key >= new.sort_key:
-            return Store((*self.sessions, new))
+        second and the second id sorts first) see :meth:`_inserted`."""
         if self.sessions.rank(new.id) is not None:
             raise DuplicateSessionId(new.id)
+        n = len(self.sessions)
+        if n and self.sessions[n - 1].sort_key >= new.sort_key:
+            return self._inserted(new)
         ranks = array("q", self._by_room.get(new.room, ()))
         ranks.append(n)
         store = self._derived(
@@ -193,3 +193,36 @@ class Store:
         )
         store._instants = Instants(store, self.at(now).carried(store, now, n, None, new))
         return store
+
+    def _inserted(self, new: Session) -> Store:
+        """:meth:`added` for a session that sorts before others: the ranks from its own on move
+        up one. No sort: copies made in C (the sessions, their starts, the id map), and a pass
+        over what moves (the ids, room ranks and end-order ranks of the later sessions; chunks
+        of the end order holding none of them are shared). At a million sessions with a few
+        thousand after ``now``, tens of milliseconds instead of seconds."""
+        starts = array("q", self.sessions.starts)
+        r = bisect_left(starts, new.start_time)
+        sessions = list(self.sessions)
+        while r < len(sessions) and sessions[r].sort_key < new.sort_key:
+            r += 1  # past the sessions that start in the same second with a smaller id
+        sessions.insert(r, new)
+        starts.insert(r, new.start_time)
+        ids = self.sessions.id_ranks()
+        for rank in range(r, len(sessions)):
+            ids[sessions[rank].id] = rank
+        by_room = {room: _shifted(ranks, r) for room, ranks in self._by_room.items()}
+        room = array("q", by_room.get(new.room, ()))
+        insort(room, r)
+        by_room[new.room] = room
+        ends = self.ends.shifted(r).moved(r, None, new.end, new=True)
+        store = self._derived(Ranked(sessions, ids, starts), ends, by_room)
+        store._instants = Instants(store)
+        return store
+
+
+def _shifted(ranks: array[int], r: int) -> array[int]:
+    """Ascending ``ranks`` with every rank from ``r`` on one higher (shared when none is)."""
+    p = bisect_left(ranks, r)
+    if p == len(ranks):
+        return ranks
+    return ranks[:p] + array("q", [x + 1 for x in ranks[p:]])
