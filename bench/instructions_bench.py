@@ -8,13 +8,13 @@ shared machine one run can move a ratio by 0.1. This counts instead what the ser
 executes: the fake (10,000 generated sessions, frozen clock) and its baseline, the bare aiohttp
 handler of ``constant_server.py``, each run under ``valgrind --tool=callgrind`` with
 ``PYTHONHASHSEED=0`` (as every server of ``http_bench.py``). For each route: warm-up requests
-(first renders, caches), the counters zeroed (``callgrind_control -z``), N requests over one
-keep-alive connection, the counters dumped (``callgrind_control -d``). The constant body of the
-same size is measured the same way; the ratio is constant / fake instructions, read like a
-throughput ratio (1.0: as cheap as answering prebuilt bytes). Random cursors get no warm-up
-beyond the one request each that measures their size, as in ``http_bench.py``. Not counted: the
-client, and the time the CPU waits on memory (the cost of a large heap). Needs valgrind
-(``apt-get install -y valgrind``).
+(first renders, caches, and a full request journal), the counters zeroed
+(``callgrind_control -z``), N requests over one keep-alive connection, the counters dumped
+(``callgrind_control -d``). The constant body of the same size is measured the same way; the
+ratio is constant / fake instructions, read like a throughput ratio (1.0: as cheap as answering
+prebuilt bytes). Random cursors get no warm-up beyond the one request each that measures their
+size, as in ``http_bench.py``. Not counted: the client, and the time the CPU waits on memory
+(the cost of a large heap). Needs valgrind (``apt-get install -y valgrind``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,13 @@ from pathlib import Path
 
 from http_bench import HERE, Server, find_queries, generated, mean_size
 
+from fake_meetings.config import DEFAULT_JOURNAL_CAP
+
 TARGETS = {"full page": 0.85, "one session": 0.80, "one room": 0.80, "presence": 0.80}
 TARGETS["1000 random cursors"] = 0.50
+# warm-up requests per route: past the journal's cap, so each counted request also drops the
+# oldest entry, as under load (with fewer, the journal's steady-state cost went uncounted)
+JOURNAL_FULL = DEFAULT_JOURNAL_CAP + 1
 
 
 class Counted:
@@ -54,7 +59,8 @@ class Counted:
             if response.status != 200:
                 raise RuntimeError(f"GET {path}: {response.status}")
 
-        for path in paths if warm else paths[:1]:
+        warmup = [paths[i % len(paths)] for i in range(JOURNAL_FULL)] if warm else paths[:1]
+        for path in warmup:
             get(path)
         self._control("-z")
         for i in range(requests):
