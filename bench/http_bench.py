@@ -8,9 +8,10 @@ It starts the real server (``python -m fake_meetings serve``, generated data, fr
 drives it with ``wrk`` (Debian/Ubuntu: ``apt-get install -y wrk``; macOS: ``brew install wrk``).
 
 1. **Throughput** (``wrk -t1 -c32``, 10k sessions): each query against a bare aiohttp handler
-   returning a constant body of the same size (``bench/constant_server.py``), runs interleaved,
-   medians compared; next to each req/s ratio, the ratio of the servers' CPU time per request
-   (from ``/proc``, Linux), which time the machine gives to other work does not move. Also: a
+   returning a constant body of the same size (``bench/constant_server.py``): each repetition
+   runs the two back to back (in alternating order), and the ratio is the median of the
+   repetitions' ratios, printed with their range; next to it, the same for the servers' CPU
+   time per request (from ``/proc``, Linux). Also: a
    mix of varied cursors (the page-body cache cannot help), access logging on, the request
    journal patched out (against a server with it that, likewise, serves only the full page:
    the main server has its caches full by then, which costs it some 10%), the pre-cache
@@ -299,8 +300,8 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
-def spread(values: Sequence[float]) -> str:
-    return f"{min(values):,.0f}-{max(values):,.0f}" if len(values) > 1 else ""
+def spread(values: Sequence[float], digits: int = 0) -> str:
+    return f"{min(values):,.{digits}f}-{max(values):,.{digits}f}" if len(values) > 1 else ""
 
 
 def verdict(ok: bool, big: int = STATED_AT) -> str:
@@ -345,30 +346,45 @@ class Row:
     const_cpu: list[float] = field(default_factory=list)
 
     @property
+    def ratios(self) -> list[float]:
+        """fake / constant req/s of each repetition: the two runs of a pair are back to back, so a
+        slow minute of the machine weighs on both sides of a pair, not on one side of a median."""
+        return [f / c for f, c in zip(self.fake, self.const, strict=True)]
+
+    @property
     def ratio(self) -> float:
-        return median(self.fake) / median(self.const)
+        return median(self.ratios)
 
     @property
     def cpu_ratio(self) -> float | None:
-        """Constant-body CPU per request / the fake's (read like ``ratio``: 1.0 is as cheap)."""
-        if not self.fake_cpu or not self.const_cpu:
+        """Constant-body CPU per request / the fake's (read like ``ratio``: 1.0 is as cheap),
+        the median of the repetitions' pairs."""
+        if not self.fake_cpu or len(self.fake_cpu) != len(self.const_cpu):
             return None
-        return median(self.const_cpu) / median(self.fake_cpu)
+        return median([c / f for f, c in zip(self.fake_cpu, self.const_cpu, strict=True)])
 
-    def measure(self, const: Server, script: Path, seconds: float) -> None:
-        """One wrk run against the constant body of this row's size, then one against the fake."""
-        url = f"{const.url}/const/{self.size}"
-        result, cpu = const.cpu_us_per_request(lambda: wrk(url, seconds=seconds))
-        self.const.append(result.rps)
-        if cpu is not None:
-            self.const_cpu.append(cpu)
-        url = self.server.url + "/"
-        result, cpu = self.server.cpu_us_per_request(
-            lambda: wrk(url, seconds=seconds, script=script)
-        )
-        self.fake.append(result.rps)
-        if cpu is not None:
-            self.fake_cpu.append(cpu)
+    def measure(self, const: Server, script: Path, seconds: float, *, fake_first: bool) -> None:
+        """One wrk run against the constant body of this row's size and one against the fake,
+        in the order given (repetitions alternate it, so neither side always runs second)."""
+
+        def run_const() -> None:
+            url = f"{const.url}/const/{self.size}"
+            result, cpu = const.cpu_us_per_request(lambda: wrk(url, seconds=seconds))
+            self.const.append(result.rps)
+            if cpu is not None:
+                self.const_cpu.append(cpu)
+
+        def run_fake() -> None:
+            url = self.server.url + "/"
+            result, cpu = self.server.cpu_us_per_request(
+                lambda: wrk(url, seconds=seconds, script=script)
+            )
+            self.fake.append(result.rps)
+            if cpu is not None:
+                self.fake_cpu.append(cpu)
+
+        for run in (run_fake, run_const) if fake_first else (run_const, run_fake):
+            run()
 
 
 def throughput(args: argparse.Namespace, tmp: Path) -> None:
@@ -428,22 +444,22 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
         for rep in range(args.runs):
             for i, row in enumerate(rows):
                 script = mix_script(row.paths, tmp, f"row{i}", shuffle=row.shuffle)
-                row.measure(const, script, args.seconds)
+                row.measure(const, script, args.seconds, fake_first=rep % 2 == 1)
             print(f"  repetition {rep + 1}/{args.runs} done", flush=True)
         print(
             f"\n{'query':<38} {'body B':>8} {'fake req/s':>11} {'constant req/s':>15} "
-            f"{'ratio':>6} {'CPU ratio':>9}   (ranges of fake / constant req/s)"
+            f"{'ratio':>6} {'CPU ratio':>9}   (range of the repetitions' ratios)"
         )
         for row in rows:
             cpu = f"{row.cpu_ratio:.2f}" if row.cpu_ratio is not None else "-"
             print(
                 f"{row.name:<38} {row.size:>8,} {median(row.fake):>11,.0f} "
                 f"{median(row.const):>15,.0f} {row.ratio:>6.2f} {cpu:>9}   "
-                f"({spread(row.fake)} / {spread(row.const)})"
+                f"({spread(row.ratios, 2)})"
             )
-        log_ratio = median(logged_row.fake) / median(full.fake)
-        journal_share = 1 - median(journaled_row.fake) / median(journal_row.fake)
-        speedup = median(full.fake) / median(uncached_row.fake)
+        log_ratio = logged_row.ratio / full.ratio
+        journal_share = 1 - journaled_row.ratio / journal_row.ratio
+        speedup = full.ratio / uncached_row.ratio
         print(f"\naccess log on / off (same query): {log_ratio:.2f}")
         print(
             f"request journal: {journal_share:.0%} of full-page throughput "
@@ -456,7 +472,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             cpu = f"; CPU per request {row.cpu_ratio:.2f}" if row.cpu_ratio is not None else ""
             print(
                 f"ISSUE 15  {row.name} = {row.ratio:.2f} x constant body (>= {target:.2f}): "
-                f"{verdict(row.ratio >= target)}{cpu}"
+                f"{verdict(row.ratio >= target)}{cpu}; repetitions {spread(row.ratios, 2)}"
             )
     finally:
         for s in [*servers, *([const] if const else [])]:
@@ -563,7 +579,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk (Debian/Ubuntu), brew install wrk")
     print(f"machine: {machine()}")
-    print(f"runs: {args.runs} x {args.seconds:g} s per figure, medians")
+    print(f"runs: {args.runs} x {args.seconds:g} s per figure; each ratio: the median of the pairs")
     with tempfile.TemporaryDirectory() as tmp:
         if args.only in (None, "throughput"):
             throughput(args, Path(tmp))
