@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from http_bench import HERE, Server, find_queries, generated, mean_size
+from http_bench import HERE, Server, find_queries, generated, machine, mean_size
 
 from fake_meetings.config import DEFAULT_JOURNAL_CAP
 
@@ -110,6 +110,8 @@ def main() -> None:
             argv += sorted({str(s) for s in sizes.values()})
             const = Counted("constant", argv, Path(tmp))
             print(f"instructions per request, {args.requests} requests per route (valgrind)")
+            # counts compare on one CPU model only: libc picks its string and copy routines by CPU
+            print(f"machine: {machine()}")
             print(f"{'route':<22} {'body B':>8} {'fake':>10} {'constant':>10} {'ratio':>6}  target")
             for name, paths in rows.items():
                 cold = name == "1000 random cursors"
