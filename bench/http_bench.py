@@ -187,7 +187,7 @@ _UNITS = {"us": 1.0, "ms": 1e3, "s": 1e6}
 def wrk(
     url: str,
     *,
-    seconds: float,
+    seconds: int,
     connections: int = 32,
     script: Path | None = None,
     latency: bool = False,
@@ -363,28 +363,20 @@ class Row:
             return None
         return median([c / f for f, c in zip(self.fake_cpu, self.const_cpu, strict=True)])
 
-    def measure(self, const: Server, script: Path, seconds: float, *, fake_first: bool) -> None:
+    def measure(self, const: Server, script: Path, seconds: int, *, fake_first: bool) -> None:
         """One wrk run against the constant body of this row's size and one against the fake,
         in the order given (repetitions alternate it, so neither side always runs second)."""
-
-        def run_const() -> None:
-            url = f"{const.url}/const/{self.size}"
-            result, cpu = const.cpu_us_per_request(lambda: wrk(url, seconds=seconds))
-            self.const.append(result.rps)
-            if cpu is not None:
-                self.const_cpu.append(cpu)
-
-        def run_fake() -> None:
-            url = self.server.url + "/"
-            result, cpu = self.server.cpu_us_per_request(
-                lambda: wrk(url, seconds=seconds, script=script)
+        const_run = (const, f"{const.url}/const/{self.size}", None, self.const, self.const_cpu)
+        fake_run = (self.server, self.server.url + "/", script, self.fake, self.fake_cpu)
+        for server, url, lua, rps, cpus in (
+            (fake_run, const_run) if fake_first else (const_run, fake_run)
+        ):
+            result, cpu = server.cpu_us_per_request(
+                lambda: wrk(url, seconds=seconds, script=lua)  # noqa: B023 (called at once)
             )
-            self.fake.append(result.rps)
+            rps.append(result.rps)
             if cpu is not None:
-                self.fake_cpu.append(cpu)
-
-        for run in (run_fake, run_const) if fake_first else (run_const, run_fake):
-            run()
+                cpus.append(cpu)
 
 
 def throughput(args: argparse.Namespace, tmp: Path) -> None:
@@ -567,7 +559,9 @@ def latency_and_memory(args: argparse.Namespace, tmp: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each measure")
-    parser.add_argument("--seconds", type=float, default=2, help="duration of each wrk run")
+    parser.add_argument(
+        "--seconds", type=int, default=2, help="duration of each wrk run, whole seconds (as wrk)"
+    )
     parser.add_argument("--big", type=int, default=1_000_000, help="the large dataset's size")
     parser.add_argument("--quick", action="store_true", help="1 run of 2 s, 100k sessions")
     parser.add_argument(
