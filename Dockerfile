@@ -14,7 +14,7 @@
 #   docker run --rm -p 8080:8080 -v "$PWD/scenarios:/scenarios:ro" \
 #     -e FAKE_MEETINGS_SCENARIO=/scenarios/my.yaml fake-meetings
 #
-# Every other option is a FAKE_MEETINGS_* variable too (see README.md), e.g.
+# Every other option is a FAKE_MEETINGS_* variable too (docs/reference/cli.md), e.g.
 # -e FAKE_MEETINGS_NOW=2024-06-01T12:00:00Z or -e FAKE_MEETINGS_API_KEY=secret. To use another
 # port set FAKE_MEETINGS_PORT (not --port): the HEALTHCHECK reads that variable.
 
@@ -31,7 +31,7 @@ RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 FROM python:3.11-slim-bookworm
 
 LABEL org.opencontainers.image.title="fake-meetings" \
-      org.opencontainers.image.description="A local, deterministic fake of Daily's meeting-analytics REST API (/v1/meetings) for integration tests." \
+      org.opencontainers.image.description="A local, deterministic fake of Daily's REST API (meetings, rooms, meeting tokens, presence, webhooks) for integration tests, with a control plane and a capture command." \
       org.opencontainers.image.version="0.1.0" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.base.name="docker.io/library/python:3.11-slim-bookworm"
