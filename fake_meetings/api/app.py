@@ -27,7 +27,7 @@ from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
 from . import admin
 from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
-from .routes import add_daily_routes, add_refusals
+from .routes import NO_ROUTE, add_daily_routes, add_refusals
 from .state import (
     CONFIG,
     LIMITER,
@@ -161,7 +161,7 @@ def _error_answer(request: web.Request, exc: Exception) -> web.StreamResponse:
     """The answer to an error raised by auth or a route: Daily's envelope (re-raises what is
     not an error answer: a redirect, a client that left)."""
     if isinstance(exc, ApiError):
-        return error_response(exc.status, exc.error, exc.info)
+        return error_response(exc.status, exc.error, exc.info + _off_api_hint(request))
     if isinstance(exc, web.HTTPException):
         if exc.status < 400:
             raise exc
@@ -176,11 +176,29 @@ def _error_answer(request: web.Request, exc: Exception) -> web.StreamResponse:
 
 def _http_info(request: web.Request, exc: web.HTTPException) -> str:
     if exc.status == 404:
-        return f"no route {request.method} {request.path}"
+        return f"no route {request.method} {request.path}{_off_api_hint(request)}"
     if exc.status == 405:
         allowed = ", ".join(m for m in exc.headers.get("Allow", "GET").split(",") if m != "HEAD")
         return f"method {request.method} is not allowed on {request.path}; use {allowed}"
     return exc.reason
+
+
+API_PREFIX = "/v1"  # Daily's routes all live under it
+
+
+def _off_api_hint(request: web.Request) -> str:
+    """For a path no route takes outside Daily's ``/v1`` and the control plane (``GET /``):
+    where the routes are, so a base URL missing its ``/v1`` is named as such (else empty)."""
+    path = request.path
+    if path == API_PREFIX or path.startswith((API_PREFIX + "/", FAKE_PREFIX)):
+        return ""
+    if getattr(request.match_info.route.resource, "canonical", None) != NO_ROUTE:
+        return ""  # a route of its own (the unversioned /meetings, /rooms...)
+    return (
+        f"; {path} is outside Daily's API: its routes are under {API_PREFIX}/ "
+        f"(e.g. GET {API_PREFIX}/meetings; a base URL ends in {API_PREFIX}), "
+        f"the fake's own under {FAKE_PREFIX}"
+    )
 
 
 def _check_auth(request: web.Request) -> None:

@@ -19,6 +19,7 @@ from . import meetings, presence, rooms, tokens, webhooks
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 Wrap = Callable[[Handler], Handler]
 EVERY_PATH = r"/{path:[\s\S]*}"  # matches any path a request can name (newlines included)
+NO_ROUTE = "/{path}"  # the canonical name of EVERY_PATH's resource: a request no route took
 
 
 def daily_routes() -> tuple[Route, ...]:

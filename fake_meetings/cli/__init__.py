@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Protocol
@@ -53,11 +54,35 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpar
             break
         if word.startswith("-") and word.split("=", 1)[0] not in parser._option_string_actions:
             parser.error(_unrecognized([word], parser._option_string_actions))
+    argv = _attach_negative_values(argv, commands)
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         sub = commands.get(args.command, parser)
         sub.error(_unrecognized(unknown, sub._option_string_actions))
     return args
+
+
+NEGATIVE = re.compile(r"-\d")  # a value such as -30d or -2h, never an option's name
+
+
+def _attach_negative_values(
+    argv: list[str], commands: dict[str, argparse.ArgumentParser]
+) -> list[str]:
+    """``--since -30d`` as ``--since=-30d``: argparse reads a word starting with ``-`` as an
+    option (unless it is a plain negative number), so a relative time would be refused with
+    "expected one argument"; an option taking one value gets it attached instead."""
+    sub = next((commands[w] for w in argv if w in commands), None)
+    if sub is None:
+        return argv
+    out: list[str] = []
+    for word in argv:
+        previous = out[-1] if out else ""
+        action = sub._option_string_actions.get(previous)
+        if action is not None and action.nargs is None and NEGATIVE.match(word):
+            out[-1] = f"{previous}={word}"
+            continue
+        out.append(word)
+    return out
 
 
 def _unrecognized(words: list[str], options: Iterable[str]) -> str:

@@ -19,11 +19,12 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .nesting import MAX_DEPTH  # nested mappings and sequences; a scenario needs five
+
 Path = tuple[str | int, ...]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ALIAS_EXPANSION = 100_000  # values copied through aliases, in total
-MAX_DEPTH = 64  # nested mappings and sequences; a scenario needs five
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -67,11 +68,33 @@ def read_yaml(text: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise YamlSyntaxError(f"invalid YAML: {exc.problem or exc}", line) from None
+        problem = _tab_problem(text, exc) or f"invalid YAML: {exc.problem or exc}"
+        raise YamlSyntaxError(problem, line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"invalid YAML: {exc}", None) from None
     finally:
         loader.dispose()
+
+
+def _tab_problem(text: str, exc: yaml.MarkedYAMLError) -> str | None:
+    """PyYAML's words for a tab ("found character that cannot start any token", "found a tab
+    character that violates indentation") named plainly, with its column and the fix; None when
+    the problem is not a tab."""
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    row = lines[mark.line] if mark.line < len(lines) else ""
+    if row[mark.column : mark.column + 1] == "\t":
+        column = mark.column
+    elif "tab" in (exc.problem or "") and "\t" in row:
+        column = row.index("\t")
+    else:
+        return None
+    return (
+        f"invalid YAML: a tab character at column {column + 1}: YAML indents with spaces only; "
+        "replace the tab with spaces"
+    )
 
 
 def _error(problem: str, mark: Any) -> yaml.MarkedYAMLError:

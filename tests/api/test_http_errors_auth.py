@@ -376,3 +376,25 @@ def test_a_bad_header_after_a_good_one_is_still_refused(
             assert r.status == 200, header
         else:
             assert_error(r, 400, "authorization-header-error")
+
+
+@pytest.mark.parametrize("path", ["/", "/meeting", "/api/v1/rooms"])
+def test_a_path_outside_v1_says_where_the_routes_are(
+    client: SyncClient, small_server: ServerThread, path: str
+) -> None:
+    """A base URL that lost its ``/v1`` is named as such, with or without a key."""
+    for headers in ({}, AUTH):
+        r = client.get(small_server.base_url + path, headers=headers)
+        assert r.status in (400, 404), r.body
+        assert "routes are under /v1/" in r.json()["info"], r.body
+
+
+@pytest.mark.parametrize("path", ["/v1/nope", "/meetings"])  # under /v1; a route of its own
+def test_a_path_under_v1_or_with_a_route_gets_no_hint(
+    client: SyncClient, small_server: ServerThread, path: str
+) -> None:
+    r = client.get(small_server.base_url + path, headers={})
+    assert r.status == 400 and "routes are under" not in r.json()["info"], r.body
+    if path.startswith("/v1/"):
+        r = client.get(small_server.base_url + path, headers=AUTH)
+        assert r.status == 404 and "routes are under" not in r.json()["info"], r.body

@@ -276,6 +276,9 @@ def test_usage_errors_and_help(
         assert main(["capture", "-o", out, *args]) == 2
         assert message in capsys.readouterr().err
     assert not Path(out).exists()
+    # a relative time after a space reads as the value it is, not as an unknown option
+    assert main(["capture", "-o", out, "--api-key", "k", "--since", "-2d", "--until", "-3d"]) == 2
+    assert "is not before --until" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["capture", "--help"])
     text = capsys.readouterr().out

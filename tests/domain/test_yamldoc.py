@@ -89,3 +89,27 @@ def test_nested_anchors_cost_about_what_the_same_body_costs_without_them() -> No
     plain = "a: " + "[" * depth + inner + "]" * depth + "\n"
     anchored = "a: " + "".join(f"&a{i} [" for i in range(depth)) + inner + "]" * depth + "\n"
     assert peak_bytes(anchored) < 1.5 * peak_bytes(plain)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("sessions:\n\t- id: x\n", 2, 1),  # PyYAML: "cannot start any token"
+        ("a:\n  b: 1\n\tc: 2\n", 3, 1),  # PyYAML: "a tab character that violates indentation"
+        ("sessions:\n  - id: x\n    \troom: y\n", 3, 5),
+    ],
+)
+def test_a_tab_is_named_as_a_tab_with_its_line_column_and_fix(
+    text: str, line: int, column: int
+) -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        read_yaml(text)
+    assert caught.value.line == line
+    assert f"a tab character at column {column}" in str(caught.value)
+    assert "replace the tab with spaces" in str(caught.value)
+
+
+def test_other_syntax_errors_do_not_mention_tabs() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        read_yaml("a: [1\n")
+    assert "tab" not in str(caught.value)
