@@ -35,9 +35,24 @@ def daily_routes() -> tuple[Route, ...]:
 
 
 def add_daily_routes(app: web.Application, wrap: Wrap) -> None:
-    for prefix in ("", "/v1"):
-        for method, path, handler in daily_routes():
-            app.router.add_route(method, prefix + path, wrap(handler))
+    """Every Daily route under ``/v1`` and at the root, then each again with one trailing ``/``
+    more or less (contract §9a: ``POST /v1/rooms/`` is ``POST /v1/rooms``; ``GET /v1`` is
+    ``GET /v1/``). The other forms are added after every route as declared: aiohttp tries a
+    path's candidates in the order they were added, so a request in the declared form finds
+    its route exactly as before and only one in the other form goes on to them."""
+    routes = [(m, prefix + path, h) for prefix in ("", "/v1") for m, path, h in daily_routes()]
+    for method, path, handler in routes:
+        app.router.add_route(method, path, wrap(handler))
+    declared = {(method, path) for method, path, _ in routes}
+    for method, path, handler in routes:
+        other = other_slash_form(path)
+        if other and (method, other) not in declared:
+            app.router.add_route(method, other, wrap(handler))
+
+
+def other_slash_form(path: str) -> str:
+    """``path`` with one trailing ``/`` removed, or added when it has none ("" for ``/``)."""
+    return path[:-1] if path.endswith("/") else path + "/"
 
 
 def add_refusals(app: web.Application, wrap: Wrap) -> None:
