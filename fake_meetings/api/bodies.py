@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from ..domain.nesting import check_depth, depth_info, is_depth_error
 from ..errors import ApiError, invalid
 from ..state.namespaces import Namespace
 from .credentials import bearer_key
@@ -72,7 +73,10 @@ def _parsed_object(raw: bytes, fix: str = "", like: str = "") -> dict[str, Any]:
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if is_depth_error(exc):
+            raise invalid(depth_info("body", None)) from None
         raise invalid(f"body: not valid JSON ({exc}){fix}") from None
+    check_depth(value, "body")
     if not isinstance(value, dict):
         raise invalid(f"body: expected a JSON object{like}; got {kind_of(value)}")
     return value

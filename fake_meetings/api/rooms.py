@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from ..domain.nesting import check_depth
 from ..domain.query import UnknownCursor
 from ..domain.rooms import PRIVACY, Room, invalid_name_info, list_rooms
 from ..state.namespaces import Namespace
@@ -125,6 +126,7 @@ def _properties(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
     properties = body.get("properties")
     if properties is not None and not isinstance(properties, dict):
         raise invalid(f"properties: must be a JSON object; got {kind_of(properties)}")
+    check_depth(properties, "properties")
     return properties
 
 

@@ -50,6 +50,7 @@ from .gcpause import gc_paused
 from .genblock import generate_spec
 from .generate import generate
 from .model import Session
+from .nesting import depth_info, too_deep
 from .rooms import IMPLIED_LEAD, PRIVACY, Room, derived_id, invalid_name_info
 from .sessionbuild import ID_NAMESPACE as ID_NAMESPACE
 from .sessionbuild import PARTICIPANT_KEYS as PARTICIPANT_KEYS
@@ -294,6 +295,9 @@ def _rooms(c: Checker, now: int, sessions: Sequence[Session]) -> list[Room]:
                 "properties, like {max_participants: 4}); got "
                 + (type(config).__name__ if not isinstance(config, dict) else "a non-text key"),
             )
+        deep = too_deep(config)  # aliases can nest a config deeper than the document
+        if deep is not None:
+            c.problem((*path, "config"), depth_info("config", deep, named=False))
         if c.count > errors_before or name is None:
             continue
         if created is None:

@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from ..errors import ApiError, invalid
+from .nesting import check_depth, depth_info, is_depth_error, too_deep
 
 # property -> JSON type Daily documents for it (create-meeting-token, "Body params")
 _BOOL, _INT, _STR, _OBJ = "a boolean", "an integer", "a string", "a JSON object"
@@ -103,6 +104,7 @@ def check_properties(value: object) -> dict[str, Any]:
         return {}
     if not isinstance(value, dict):
         raise invalid(f"properties: must be a JSON object; got {_kind(value)}")
+    check_depth(value, "properties")
     checked: dict[str, Any] = {}
     for name, prop in value.items():
         kind = PROPERTIES.get(name)
@@ -196,12 +198,17 @@ def verify(
         header = orjson.loads(_unb64(parts[0]))
         claims = orjson.loads(_unb64(parts[1]))
         signature = _unb64(parts[2])
-    except (ValueError, binascii.Error, orjson.JSONDecodeError):
+    except (ValueError, binascii.Error, orjson.JSONDecodeError) as exc:
+        if isinstance(exc, orjson.JSONDecodeError) and is_depth_error(exc):
+            raise token_error("token is not valid: " + depth_info("payload", None)) from None
         raise token_error("token is not valid: not a JWT (bad base64url or JSON)") from None
     if not isinstance(header, dict) or header.get("alg") != "HS256":
         raise token_error("token is not valid: only HS256 tokens are accepted")
     if not isinstance(claims, dict):
         raise token_error("token is not valid: its payload is not a JSON object")
+    deep = too_deep(claims)
+    if deep is not None:
+        raise token_error("token is not valid: " + depth_info("payload", deep))
     signing_input = (parts[0] + "." + parts[1]).encode("ascii", "replace")
     if not any(hmac.compare_digest(_signature(signing_input, s), signature) for s in secrets if s):
         raise token_error("token is not valid: bad signature")

@@ -87,7 +87,7 @@ CLOCK_BODIES: list[tuple[str, Body, tuple[str, ...]]] = [
     ("advance before 1970", {"advance": -(NOW + 1)}, ("advance", "out of range")),
     ("real false", {"real": False}, ("real", "true")),
     ("real number", {"real": 1}, ("real",)),
-    ("deep JSON", DEEP_JSON, ("not valid JSON",)),
+    ("deep JSON", DEEP_JSON, ("nested more than 64 levels",)),
 ]
 FAULT_BODIES: list[tuple[str, Body, tuple[str, ...]]] = [
     ("no status", {}, ("status", "required")),
