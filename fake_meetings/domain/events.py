@@ -94,10 +94,13 @@ class Event:
             body["room"] = s.room
             return body
         body = {"room": s.room}
-        # [F] Daily's user_id defaults to the participant's id when no meeting token set
-        # one, and its user_name to "" (daily-js); the REST API shows both as null.
+        # user_id: daily-js gives a participant whose meeting token set none its session id
+        # (= participant id), and the webhook describes that participant, so the event is
+        # never without one [D]; /meetings and presence show the stay's own (null) [F].
+        # user_name: what the stay holds, as /meetings and presence show it (null stays
+        # null: receivers such as reflector's refuse "") [C].
         body["user_id"] = p.user_id if p.user_id is not None else p.participant_id
-        body["user_name"] = p.user_name if p.user_name is not None else ""
+        body["user_name"] = p.user_name
         body["session_id"] = p.participant_id
         body["joined_at"] = p.join_time
         body["will_eject_at"] = 0  # [F] no eject time: the fake has no exp/eject rules

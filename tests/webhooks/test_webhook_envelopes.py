@@ -1,7 +1,7 @@
 """The events' envelopes and payloads (``Event.envelope()``, contract §13) on hand-written
 sessions, against literal dicts: the keys and their order, the id patterns, ``duration`` of
 ``participant.left``, and the fallbacks of ``domain/events.py`` (a stay without ``user_id`` is
-sent with its participant id, one without ``user_name`` with ``""``).
+sent with its participant id, one without ``user_name`` with ``null``, as ``/meetings`` shows it).
 
 Dicts are compared as nested lists of ``(key, value)`` pairs, so the key order counts.
 """
@@ -114,11 +114,11 @@ def test_participant_left_adds_the_duration() -> None:
     assert ordered(events()["participant.left", "p-ann"].envelope()) == ordered(expected)
 
 
-def test_a_stay_without_user_id_or_name_falls_back_to_its_id_and_empty_name() -> None:
+def test_a_stay_without_user_id_or_name_falls_back_to_its_id_and_a_null_name() -> None:
     joined = {
         "room": "room-a",
         "user_id": "p-anon",
-        "user_name": "",
+        "user_name": None,
         "session_id": "p-anon",
         "joined_at": 1700000010,
         "will_eject_at": 0,
