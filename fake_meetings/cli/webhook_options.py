@@ -1,6 +1,7 @@
 """``serve``'s webhook options: a webhook in place at start-up (in every namespace), when
-``meeting.ended`` is sent, and the delivery bounds. Each has a FAKE_MEETINGS_* variable; a flag
-wins. The hmac secret is never printed (not in errors, not in the start-up line)."""
+``meeting.ended`` is sent, what ``X-Webhook-Timestamp`` holds, and the delivery bounds. Each
+has a FAKE_MEETINGS_* variable; a flag wins. The hmac secret is never printed (not in errors,
+not in the start-up line)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ def add_webhook_options(parser: argparse.ArgumentParser) -> None:
         help=f"retry policy (default circuit-breaker; env {ENV_PREFIX}WEBHOOK_RETRY)",
     )
     p(
+        "--webhook-timestamp",
+        choices=hook_config.TIMESTAMPS,
+        help="X-Webhook-Timestamp (and the signed string): wall, the time of sending as "
+        "Daily's (default), or clock, the server clock, for a receiver whose clock is frozen "
+        "to the fake's; event_ts is on the server clock in both (env "
+        f"{ENV_PREFIX}WEBHOOK_TIMESTAMP)",
+    )
+    p(
         "--webhook-ended-delay",
         metavar="S",
         help="seconds of server clock between a session's end and its meeting.ended (Daily: "
@@ -76,6 +85,12 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
         timing = replace(
             timing, retry_delays=_seconds_list(delays, "--webhook-retry-delays", 4, zero=True)
         )
+    stamp = given("webhook_timestamp", "WEBHOOK_TIMESTAMP")
+    if stamp is not None and stamp not in hook_config.TIMESTAMPS:  # a flag is checked by argparse
+        raise UsageError(
+            f"{ENV_PREFIX}WEBHOOK_TIMESTAMP {stamp[:40]!r}: expected "
+            + " or ".join(hook_config.TIMESTAMPS)
+        )
     url = given("webhook_url", "WEBHOOK_URL")
     startup: dict[str, Any] | None = None
     if url is not None:
@@ -102,7 +117,7 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
     elif given("webhook_hmac", "WEBHOOK_HMAC") or given("webhook_events", "WEBHOOK_EVENTS"):
         raise UsageError("--webhook-hmac and --webhook-events need --webhook-url")
     assert delay is not None
-    return Settings(timing=timing, ended_delay=delay, startup=startup)
+    return Settings(timing=timing, ended_delay=delay, startup=startup, timestamp=stamp)
 
 
 def _seconds_list(text: str, option: str, count: int, *, zero: bool = False) -> tuple[float, ...]:

@@ -26,6 +26,7 @@ The format (keys exactly these)::
     webhook:                   # optional: where Daily's events go (a POST /webhooks body),
       url: http://127.0.0.1:9000/daily   # in place as soon as the file is loaded (no test
       hmac: c2VjcmV0           # request first); hmac, eventTypes, basicAuth, retryType optional
+      timestamp: clock         # optional: X-Webhook-Timestamp, wall (default) or clock
 
 A session is one timeline of stays (``domain/timeline.py``): it appears at its ``start_time``,
 is ongoing until its latest leave, and every derived field follows the server clock. The file's
@@ -243,12 +244,15 @@ def _build(c: Checker, source: str, *, now: int | None, wall_now: int) -> Scenar
 
 
 def _webhook(c: Checker) -> dict[str, Any] | None:
-    """The `webhook:` block, checked like a POST /webhooks body."""
-    raw = c.mapping(("webhook",), webhook.CREATE_FIELDS, required=("url",))
-    if raw is None or any(key not in webhook.CREATE_FIELDS for key in raw) or "url" not in raw:
+    """The `webhook:` block, checked like a POST /webhooks body (and its `timestamp`)."""
+    fields = webhook.SCENARIO_FIELDS
+    raw = c.mapping(("webhook",), fields, required=("url",))
+    if raw is None or any(key not in fields for key in raw) or "url" not in raw:
         return None
     try:
         webhook.created(raw, "-", "-", 0)
+        if "timestamp" in raw:
+            webhook.timestamp_mode(raw["timestamp"])
     except ApiError as exc:
         field = exc.info.split(":", 1)[0]
         c.problem(("webhook", field) if field in raw else ("webhook",), exc.info)

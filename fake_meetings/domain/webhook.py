@@ -10,7 +10,11 @@ webhook. Choices of the fake [F], documented in README:
 - ``eventTypes`` absent or empty means every event; names Daily knows but the fake never emits
   (recordings, streaming, ...) are accepted and never sent;
 - ``hmac``, when given, must be base64 of at least one byte; when absent, 32 random bytes;
-- ``basicAuth`` is the ``user:password`` text sent as ``Authorization: Basic`` (base64 of it).
+- ``basicAuth`` is the ``user:password`` text sent as ``Authorization: Basic`` (base64 of it);
+- ``X-Webhook-Timestamp`` is the wall-clock time of sending (``wall``, as Daily's is), or the
+  server clock's instant (``clock``, for receivers whose own clock is frozen to the fake's):
+  a namespace's mode, from ``serve --webhook-timestamp`` or a scenario's ``webhook:`` block
+  (key ``timestamp``, which is no POST /webhooks field).
 """
 
 from __future__ import annotations
@@ -64,6 +68,10 @@ DAILY_EVENT_TYPES = (
 )
 CREATE_FIELDS = ("url", "eventTypes", "hmac", "basicAuth", "retryType")
 UPDATE_FIELDS = CREATE_FIELDS
+# X-Webhook-Timestamp [F]: the time of sending (Daily's) or the server clock's instant
+WALL, CLOCK = "wall", "clock"
+TIMESTAMPS = (WALL, CLOCK)
+SCENARIO_FIELDS = (*CREATE_FIELDS, "timestamp")  # a scenario's `webhook:` block
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +157,16 @@ def updated(hook: Webhook, body: Mapping[str, Any], now: int) -> Webhook:
     if "eventTypes" in body:
         changes["event_types"] = _event_types(body["eventTypes"])
     return replace(hook, **changes)
+
+
+def timestamp_mode(value: object) -> str:
+    """A checked ``X-Webhook-Timestamp`` mode (400 naming ``timestamp`` otherwise)."""
+    if value not in TIMESTAMPS:
+        raise invalid(
+            "timestamp: must be wall (the time of sending, as Daily's) or clock (the server "
+            f"clock's instant); got {value!r:.100}"
+        )
+    return str(value)
 
 
 def _url(value: object) -> str:

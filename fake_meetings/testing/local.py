@@ -216,6 +216,16 @@ class LocalBackend:
     def clear_webhook_log(self) -> None:
         self._run(self.space.webhooks.sender.clear)
 
+    def set_webhook_timestamp(self, mode: str) -> None:
+        from ..domain.webhook import timestamp_mode
+
+        desk = self.space.webhooks
+
+        def change() -> None:
+            desk.timestamp = timestamp_mode(mode)
+
+        self._refused("webhook timestamp", change)
+
     def settle(self, timeout: float) -> bool:
         desk = self.space.webhooks
         if self._run(lambda: not desk.sender.outbox):

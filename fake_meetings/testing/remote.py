@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..client.control import ControlPlane, RemoteScenarioError, to_json
+from ..client.control import ControlPlane, FakeMeetingsError, RemoteScenarioError, to_json
 from ..domain.scenario import ScenarioError, load_data
 from .handle import Mode, RecordedRequest, Source, is_text, read_scenario
 
@@ -66,3 +66,11 @@ class RemoteBackend(ControlPlane):
 
     def requests(self) -> list[RecordedRequest]:
         return [RecordedRequest.from_dict(e) for e in self.journal()]
+
+    def set_webhook_timestamp(self, mode: str) -> None:
+        """Not over the control plane: an external server's mode is its own."""
+        raise FakeMeetingsError(
+            f"webhooks.timestamp = {mode!r} needs the in-process server; an external server "
+            "takes serve --webhook-timestamp (FAKE_MEETINGS_WEBHOOK_TIMESTAMP) or a scenario's "
+            "webhook: block with timestamp: clock"
+        )

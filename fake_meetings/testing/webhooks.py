@@ -24,6 +24,7 @@ class WebhookBackend(Protocol):
     def webhook_log(self, limit: int) -> dict[str, Any]: ...
     def clear_webhook_log(self) -> None: ...
     def settle(self, timeout: float) -> bool: ...
+    def set_webhook_timestamp(self, mode: str) -> None: ...
 
 
 class WebhooksControl:
@@ -55,6 +56,19 @@ class WebhooksControl:
             if value is not None:
                 body[key] = value
         return dict(self._backend.webhook_call("POST", "/webhooks", body))
+
+    @property
+    def timestamp(self) -> str:
+        """What ``X-Webhook-Timestamp`` (and the signed string) holds: ``"wall"``, the time of
+        sending, as Daily's (the default), or ``"clock"``, the server clock's instant, for a
+        receiver whose own clock is frozen to the fake's. Set it in-process
+        (``fake_meetings.webhooks.timestamp = "clock"``); a reset restores the server's
+        (``serve --webhook-timestamp``). ``event_ts`` is on the server clock either way."""
+        return str(self._backend.webhook_log(0)["timestamp"])
+
+    @timestamp.setter
+    def timestamp(self, mode: str) -> None:
+        self._backend.set_webhook_timestamp(mode)
 
     @property
     def webhook(self) -> dict[str, Any] | None:

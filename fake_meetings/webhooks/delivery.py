@@ -77,7 +77,7 @@ class Delivery:
 class Sender:
     """The outbox and the task that empties it. ``hook`` reads the current webhook (None: none
     configured); ``record(ok)`` tells the owner how a try went (it keeps ``failedCount`` and
-    ``state``); ``stamp`` gives ``X-Webhook-Timestamp`` (the server clock)."""
+    ``state``); ``stamp`` gives ``X-Webhook-Timestamp`` for a try starting now."""
 
     def __init__(
         self,

@@ -8,7 +8,13 @@ and moving forward again passes (and emits) those instants again, with the same 
 live join or leave emits its events at once.
 With the clock running in real time, a task wakes at the next instant with an event.
 
-A reset returns to the start-up webhook (``serve --webhook-url``), or none, with an empty log.
+A reset returns to the start-up webhook (``serve --webhook-url``), or none, with an empty log,
+and to the start-up ``X-Webhook-Timestamp`` mode.
+
+``X-Webhook-Timestamp`` (and the signed string) is the wall-clock time of each try by default,
+as Daily stamps the time it sends [?]; with the mode ``clock`` it is the server clock's instant
+instead, for a receiver whose own clock is frozen to the fake's. ``event_ts`` and the payload's
+times are on the server clock in both.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -26,7 +33,7 @@ from ..domain.clock import Clock
 from ..domain.events import Event, Moved
 from ..domain.ids import seeded_uuid
 from ..domain.store import Store
-from ..domain.webhook import ACTIVE, FAILED, Webhook
+from ..domain.webhook import ACTIVE, CLOCK, FAILED, WALL, Webhook
 from ..errors import invalid, not_found
 from . import jsjson
 from .delivery import Delivery, Sender
@@ -44,7 +51,8 @@ class WebhookDesk:
         self.hook: Webhook | None = None
         self.mark = clock.now()
         self.emitted = 0  # events emitted to the webhook since start-up or reset
-        self.sender = Sender(settings.timing, lambda: self.hook, self._record, clock.now)
+        self.timestamp = WALL  # X-Webhook-Timestamp: WALL or CLOCK (set by _startup)
+        self.sender = Sender(settings.timing, lambda: self.hook, self._record, self._stamp)
         self._ids = random.Random(HOOKS_SEED)
         self._ticker: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
@@ -55,12 +63,18 @@ class WebhookDesk:
         self._ids = random.Random(HOOKS_SEED)
         body = self.settings.startup
         now = self._clock.now()
+        given = body.get("timestamp") if body is not None else None  # a start-up scenario's
+        self.timestamp = self.settings.timestamp or given or WALL  # a flag beats the file
         self.hook = None if body is None else config.created(body, self._uuid(), DOMAIN_ID, now)
         self.mark = now
         self.start()
 
     def _uuid(self) -> str:
         return seeded_uuid(self._ids)
+
+    def _stamp(self) -> int:
+        """``X-Webhook-Timestamp`` of a try starting now (unix seconds)."""
+        return self._clock.now() if self.timestamp == CLOCK else int(time.time())
 
     # -- configuration (the routes /webhooks)
 
@@ -85,8 +99,11 @@ class WebhookDesk:
 
     def configure(self, body: Mapping[str, Any]) -> Webhook:
         """A scenario's `webhook:` (already checked): it replaces the webhook, without the
-        test request (the file is trusted like the start-up options)."""
+        test request (the file is trusted like the start-up options); its ``timestamp``, when
+        given, becomes the namespace's mode."""
         self.sender.skip_waiting()
+        if body.get("timestamp") is not None:
+            self.timestamp = config.timestamp_mode(body["timestamp"])
         self.hook = config.created(body, self._uuid(), DOMAIN_ID, self._clock.now())
         self.mark = self._clock.now()
         self.start()
@@ -219,6 +236,7 @@ class WebhookDesk:
         log = list(self.sender.log)[-limit:] if limit else []
         return {
             "webhook": None if self.hook is None else _public(self.hook),
+            "timestamp": self.timestamp,
             "emitted": self.emitted,
             "pending": len(self.sender.outbox),
             "delivered": self.sender.delivered,

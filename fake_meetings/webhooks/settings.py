@@ -24,3 +24,6 @@ class Settings:
     ended_delay: int = 0  # seconds between a session's end and its meeting.ended [F]
     # a POST /webhooks body in place at start-up (holds the hmac: never shown)
     startup: Mapping[str, Any] | None = field(default=None, repr=False)
+    # X-Webhook-Timestamp: "wall" (the time of sending) or "clock" (the server clock); None:
+    # not given (a start-up scenario's `webhook:` block may say, else "wall")
+    timestamp: str | None = None
