@@ -9,7 +9,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: serve test lint clean bench
+.PHONY: serve test lint clean bench docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,15 @@ test: $(STAMP)  ## the whole test suite, lint and type checks included
 	$(BIN)/ruff check fake_meetings tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
-# The README's performance figures (about 8 minutes; BENCH_ARGS="--quick" for a 2-minute smoke
-# run). wrk is a system package: apt-get install -y wrk (Debian/Ubuntu), brew install wrk (macOS).
+# The figures of docs/performance.md (make bench takes about 10 minutes; BENCH_ARGS="--quick" for
+# a 2-minute smoke run). wrk is a system package: apt-get install -y wrk (Debian/Ubuntu),
+# brew install wrk (macOS).
 bench: $(BENCH_STAMP)  ## start-up, throughput, latency and memory figures, each with its baseline
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed: apt-get install -y wrk (Debian/Ubuntu) or brew install wrk (macOS)" >&2; exit 1; }
 	$(BIN)/python bench/startup_bench.py
@@ -47,6 +49,9 @@ bench: $(BENCH_STAMP)  ## start-up, throughput, latency and memory figures, each
 	$(BIN)/python bench/capture_bench.py
 	$(BIN)/python bench/load_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--sessions 20000 --runs 1)
 	@if command -v valgrind >/dev/null 2>&1; then $(BIN)/python bench/instructions_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--requests 100); else echo "valgrind is not installed: instructions_bench.py skipped (apt-get install -y valgrind)"; fi
+
+docs: $(STAMP)  ## serve the documentation site (docs/, mkdocs.yml) on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -237,7 +237,7 @@ def capture_header(
         lines.append("Not pseudonymised: user names and user ids are the source's.")
     lines += [
         "`now:` freezes the clock at the capture instant: served then, the file answers the",
-        'captured queries as the source did (limits: README, "Capture").',
+        'captured queries as the source did (limits: the docs, "Capture a real account").',
     ]
     lines += [f"Not as the source: {note}." for note in notes]
     return "\n".join(lines)
