@@ -36,7 +36,11 @@ COMMANDS: dict[str, Command] = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fake-meetings",
-        description="A local fake of Daily's meeting-analytics REST API (/v1/meetings).",
+        description=(
+            "A local, deterministic fake of Daily's REST API for integration tests: meetings, "
+            "rooms, meeting tokens, presence and webhooks, with a control plane (/_fake/) to "
+            "drive it, and a command that captures a real account as a scenario."
+        ),
     )
     parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
