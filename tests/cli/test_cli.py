@@ -24,6 +24,7 @@ import yaml
 from fake_meetings.cli import build_parser
 from fake_meetings.cli.options import ENV_PREFIX, UsageError, server_config
 from fake_meetings.loading import bundled_names
+from fake_meetings.progress import LARGE
 from tests.helpers.constants import NOW, TIMEOUT
 from tests.helpers.processes import clean_env, start_serve
 
@@ -668,8 +669,9 @@ def test_small_generate_runs_are_quiet(tmp_path: Path) -> None:
     assert r.stderr.splitlines() == [f"wrote 500 sessions to {tmp_path / 's.yaml'}"]
 
 
-PROGRESS_RE = re.compile(r"^fake-meetings: generating sessions: ([\d,]+)/200,000 \(\d+%\) after ")
-TENTHS = [f"{20_000 * i:,}" for i in range(1, 11)]
+BIG = LARGE  # the smallest run that reports its progress whatever the machine's speed
+PROGRESS_RE = re.compile(rf"^fake-meetings: generating sessions: ([\d,]+)/{BIG:,} \(\d+%\) after ")
+TENTHS = [f"{BIG // 10 * i:,}" for i in range(1, 11)]
 
 
 def tenths(lines: list[str]) -> list[str]:
@@ -680,7 +682,7 @@ def tenths(lines: list[str]) -> list[str]:
 
 def test_generate_reports_progress_on_a_pipe(tmp_path: Path) -> None:
     out = tmp_path / "big.yaml"
-    r = run(["generate", "200000", "--now", str(NOW), "-o", str(out)], tmp_path, timeout=300)
+    r = run(["generate", str(BIG), "--now", str(NOW), "-o", str(out)], tmp_path, timeout=300)
     assert r.returncode == 0, r.stderr
     lines = r.stderr.splitlines()
     assert "\r" not in r.stderr
@@ -692,7 +694,7 @@ def test_generate_reports_progress_on_a_pipe(tmp_path: Path) -> None:
 def test_serve_generate_reports_progress_before_listening(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "fake_meetings", "serve", "--port", "0", "--now", str(NOW),
-         "--generate", "200000"],
+         "--generate", str(BIG)],
         cwd=tmp_path, env=clean_env(), stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
@@ -706,13 +708,13 @@ def test_serve_generate_reports_progress_before_listening(tmp_path: Path) -> Non
             assert line, f"exited {proc.wait()} before listening: {lines}"
             lines.append(line.rstrip("\n"))
         assert tenths(lines) == TENTHS, lines
-        assert any(line.startswith("fake-meetings: indexing 200,000 sessions") for line in lines)
+        assert any(line.startswith(f"fake-meetings: indexing {BIG:,} sessions") for line in lines)
         match = LISTEN_RE.match(lines[-1])
         assert match, lines
         with requests.Session() as http:
             http.trust_env = False
             health = http.get(match.group(1) + "/_fake/health", timeout=TIMEOUT).json()
-        assert health["sessions"] == 200_000  # it serves, so its signal handlers are set
+        assert health["sessions"] == BIG  # it serves, so its signal handlers are set
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=STOP_TIMEOUT) == 0
     finally:
