@@ -21,6 +21,7 @@ An unknown ``generate:`` name fails the build too.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 from typing import Any
@@ -140,7 +141,7 @@ def _type(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     if "enum" in schema:
-        return " or ".join(f"`{v}`" for v in schema["enum"])
+        return " or ".join(f"`{json.dumps(v)}`" for v in schema["enum"])
     given = schema.get("type", "any")
     kind = " or ".join(given) if isinstance(given, list) else str(given)
     bounds = []
@@ -148,8 +149,12 @@ def _type(schema: dict[str, Any]) -> str:
         bounds.append(f"≥ {schema['minimum']}")
     if "maximum" in schema:
         bounds.append(f"≤ {schema['maximum']}")
-    if "minLength" in schema or "maxLength" in schema:
-        bounds.append(f"{schema.get('minLength', 0)}-{schema.get('maxLength', '')} characters")
+    if "maxLength" in schema:
+        bounds.append(f"{schema.get('minLength', 0)} to {schema['maxLength']} characters")
+    elif schema.get("minLength") == 1:
+        bounds.append("not empty")
+    elif "minLength" in schema:
+        bounds.append(f"at least {schema['minLength']} characters")
     if "pattern" in schema:
         bounds.append(f"`{schema['pattern']}`")
     return kind + (f" ({', '.join(bounds)})" if bounds else "")
@@ -163,7 +168,7 @@ def daily_routes() -> str:
     out: list[str] = []
     for path, item in doc["paths"].items():
         for method, op in item.items():
-            out += [f"#### `{method.upper()} /v1{path}`", "", op.get("summary", "") + ".", ""]
+            out += [f"### `{method.upper()} /v1{path}`", "", op.get("summary", "") + ".", ""]
             if op.get("description"):
                 out += [op["description"], ""]
             params = op.get("parameters", [])
@@ -189,11 +194,10 @@ def daily_routes() -> str:
                         f"| {name} | {_cell(_type(spec))} | {_cell(spec.get('description', ''))} |"
                     )
                 out.append("")
-            answers = [
-                f"{status} ({_cell(resp.get('description', ''))})"
-                for status, resp in op.get("responses", {}).items()
-            ]
-            out += ["Answers: " + "; ".join(answers) + ".", ""]
+            out += ["| answer | when |", "|---|---|"]
+            for status, resp in op.get("responses", {}).items():
+                out.append(f"| {status} | {_cell(resp.get('description', ''))} |")
+            out.append("")
     return "\n".join(out)
 
 
