@@ -35,6 +35,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution, entry_points
@@ -419,6 +420,11 @@ def test_commands_run(block: Block, tmp_path: Path) -> None:
             assert proc.stdout is not None
             first = proc.stdout.readline()
             assert first.startswith("fake-meetings listening on http://"), f"{line}: {first!r}"
+            # serve prints that line just before it installs its signal handlers: one answered
+            # request later, a SIGTERM finds them in place
+            url = first.split()[-1]
+            with urllib.request.urlopen(f"{url}/_fake/health", timeout=30) as health:
+                assert health.status == 200
         finally:
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=30) == 0, f"{block.where}: {line} did not stop cleanly"
