@@ -18,7 +18,7 @@ from aiohttp import web
 from .. import __version__
 from ..config import ServerConfig
 from ..domain.times import MAX_TIMESTAMP, parse_instant
-from . import control_webhooks, live, openapi, render
+from . import control_webhooks, live, loads, openapi, render
 from .bodies import clock_state, json_answer, json_object, space_of
 from .browser import refuse_browser_attacks
 from .credentials import same_secret
@@ -251,6 +251,7 @@ def add_routes(
     app.router.add_get(PREFIX + "health", wrap(health))
     if not config.admin:
         return
+    loads.install(app)  # loads under way are abandoned when the server stops
     routes: list[tuple[str, str, Handler]] = [
         ("GET", "version", version),
         ("GET", "openapi.json", _openapi(config)),

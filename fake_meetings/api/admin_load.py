@@ -1,16 +1,15 @@
 """The control plane's loading of data: ``POST /_fake/scenario`` and ``POST /_fake/sessions``.
 
 Apart from ``admin.py`` so that a server imports the scenario reader (and PyYAML) only when data
-is first loaded over HTTP. A body is parsed and indexed off the event loop, then swapped in at
-once (see ``admin.py``); a bad body changes nothing.
+is first loaded over HTTP. A body is parsed and indexed off the event loop (in a thread that a
+stopping server abandons: ``loads.py``), then swapped in at once (see ``admin.py``); a bad body
+changes nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -22,15 +21,10 @@ from ..domain.yamldoc import Document, YamlSyntaxError, read_yaml
 from ..state.namespaces import Namespace
 from .bodies import as_text, read_body, space_of
 from .errors import invalid
+from .loads import LOADS, Load
 
 SOURCE = "<request body>"  # how scenario errors name a request body, like a file name
 MAX_GENERATED_HERE = 100_000  # a generate: block over HTTP; bigger sets: --generate at start-up
-T = TypeVar("T")
-
-
-async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
-    """Run CPU-bound work (parsing, indexing) in a thread so API requests keep flowing."""
-    return await asyncio.get_running_loop().run_in_executor(None, partial(fn, *args))
 
 
 def _problem(path: tuple[str | int, ...], message: str, doc: Document | None = None) -> Problem:
@@ -44,18 +38,22 @@ def _read(text: str) -> Document:
         raise ScenarioError([Problem(SOURCE, exc.line, (), str(exc))]) from None
 
 
-def _parse_scenario(text: str, wall_now: int, *, sessions_only: bool) -> tuple[Scenario, Document]:
+def _parse_scenario(
+    text: str, wall_now: int, *, sessions_only: bool, check: Callable[[int], None]
+) -> tuple[Scenario, Document]:
     """A request body in the scenario file format (YAML or JSON) -> its sessions.
 
     ``sessions_only``: the body is a list of sessions, or ``{"sessions": [...]}``.
-    Raises ScenarioError with every problem, lines counted in the body.
+    Raises ScenarioError with every problem, lines counted in the body. ``check`` is called
+    as sessions are generated (it raises to abandon the work).
     """
     try:
         doc = _read(text)
         if sessions_only:
             doc = _as_sessions_document(doc)
         _check_generate_size(doc)
-        return build(doc, SOURCE, now=None, wall_now=wall_now), doc
+        scenario = build(doc, SOURCE, now=None, wall_now=wall_now, progress=check)
+        return scenario, doc
     except RecursionError:
         raise ScenarioError(
             [_problem((), "nested too deeply; a scenario needs only a few levels")]
@@ -129,21 +127,27 @@ async def load(
     text = as_text(await read_body(request))
     space = space_of(request)
     async with space.lock:
-        world = space.world
-        try:
-            scenario, doc = await _off_loop(
-                partial(_parse_scenario, sessions_only=sessions_only), text, world.clock.now()
-            )
-        except ScenarioError as exc:
-            raise invalid(str(exc)) from None
-        if append:
-            problems = _clashes(scenario.sessions, world.store, doc)
-            if problems:
-                raise invalid(str(ScenarioError(problems)))
-            store = await _off_loop(space.appended, scenario.sessions)
-        else:
-            store = await _off_loop(Store, scenario.sessions)
-        # one step, no await in between: a request sees the old store, rooms and clock or the
-        # new (the rooms a body declares are checked against the current ones in that step)
-        space.load(store, scenario.now, scenario.rooms, append=append, webhook=scenario.webhook)
+        with request.app[LOADS].started() as job:  # abandoned if the server stops meanwhile
+            return await _load(job, space, text, append=append, sessions_only=sessions_only)
+
+
+async def _load(
+    job: Load, space: Namespace, text: str, *, append: bool, sessions_only: bool
+) -> tuple[Namespace, Store]:
+    world = space.world
+    parse = partial(_parse_scenario, sessions_only=sessions_only, check=job.check)
+    try:
+        scenario, doc = await job.run(parse, text, world.clock.now())
+    except ScenarioError as exc:
+        raise invalid(str(exc)) from None
+    if append:
+        problems = _clashes(scenario.sessions, world.store, doc)
+        if problems:
+            raise invalid(str(ScenarioError(problems)))
+        store = await job.run(space.appended, scenario.sessions)
+    else:
+        store = await job.run(Store, scenario.sessions)
+    # one step, no await in between: a request sees the old store, rooms and clock or the
+    # new (the rooms a body declares are checked against the current ones in that step)
+    space.load(store, scenario.now, scenario.rooms, append=append, webhook=scenario.webhook)
     return space, store

@@ -20,7 +20,7 @@ from ..config import (
     MIN_JOURNAL_BYTES,
     ServerConfig,
 )
-from ..domain.genblock import MAX_AHEAD, MAX_GENERATED, check_locale_and_tz
+from ..domain.genblock import MAX_AHEAD, MAX_DAYS, MAX_ROOMS, check_locale_and_tz, over_limit
 from ..domain.generate import GenerateSpec
 from ..domain.times import DURATION_FORMS, parse_duration, parse_instant
 
@@ -262,9 +262,18 @@ def scenario_origin(args: argparse.Namespace) -> str | None:
 
 def add_generate_options(parser: argparse.ArgumentParser) -> None:
     p = parser.add_argument
-    p("--seed", type=int, help=f"random seed (default 0; env {ENV_PREFIX}SEED)")
-    p("--rooms", type=int, help=f"number of rooms (default 8; env {ENV_PREFIX}ROOMS)")
-    p("--days", type=int, help=f"spread over the last D days (default 30; env {ENV_PREFIX}DAYS)")
+    p("--seed", type=int, help=f"random seed (default 0, at most 2**63 - 1; env {ENV_PREFIX}SEED)")
+    p(
+        "--rooms",
+        type=int,
+        help=f"number of rooms (default 8, at most {MAX_ROOMS:,}; env {ENV_PREFIX}ROOMS)",
+    )
+    p(
+        "--days",
+        type=int,
+        help=f"spread over the last D days (default 30, at most {MAX_DAYS:,}; "
+        f"env {ENV_PREFIX}DAYS)",
+    )
     p("--locale", help=f"Faker locale of the names (default en_US; env {ENV_PREFIX}LOCALE)")
     p("--tz", help=f"time zone of the working hours (default UTC; env {ENV_PREFIX}TZ)")
     p(
@@ -276,13 +285,18 @@ def add_generate_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def generate_spec(args: argparse.Namespace, count: int | None, now: int | None) -> GenerateSpec:
+def generate_spec(
+    args: argparse.Namespace, count: int | None, now: int | None, count_source: str = "N"
+) -> GenerateSpec:
+    """The spec of the generate options; ``count_source`` names where ``count`` came from."""
     if count is None:
         raise UsageError("how many sessions to generate? give a number")
-    if count > MAX_GENERATED:
-        raise UsageError(f"at most {MAX_GENERATED:,} sessions can be generated")
-    rooms = _number(args.rooms, "ROOMS", "--rooms", 8) or 8
+    _check_limit("sessions", count, count_source)
+    rooms = _number(args.rooms, "ROOMS", "--rooms", 8, least=1) or 8
+    _check_limit("rooms", rooms, "--rooms" if args.rooms is not None else f"{ENV_PREFIX}ROOMS")
     days = _number(args.days, "DAYS", "--days", 30)
+    if days is not None:
+        _check_limit("days", days, "--days" if args.days is not None else f"{ENV_PREFIX}DAYS")
     locale = args.locale or env("LOCALE") or "en_US"
     tz = args.tz or env("TZ") or "UTC"
     problem = check_locale_and_tz(locale, tz)
@@ -291,7 +305,16 @@ def generate_spec(args: argparse.Namespace, count: int | None, now: int | None) 
     now = now if now is not None else int(time.time())
     start = now - (days if days is not None else 30) * 86400
     seed = _number(args.seed, "SEED", "--seed", 0) or 0
+    _check_limit("seed", seed, "--seed" if args.seed is not None else f"{ENV_PREFIX}SEED")
     return GenerateSpec(count, rooms, seed, start, None, locale, tz, _ahead(args))
+
+
+def _check_limit(name: str, value: int, source: str) -> None:
+    """A usage error naming ``source`` (the flag or variable) when ``value`` is beyond the
+    bound of the generate field ``name`` (declared once, in ``domain/genblock.py``)."""
+    problem = over_limit(name, value)
+    if problem is not None:
+        raise UsageError(f"{source}: {problem}")
 
 
 def _ahead(args: argparse.Namespace) -> int:

@@ -109,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
     count = args.generate if args.generate is not None else env("GENERATE")
     if count is not None and not str(count).isdigit():
         raise UsageError(f"--generate {count!r}: expected a whole number of sessions")
-    spec = generate_spec(args, int(count), now) if count else None
+    source = "--generate" if args.generate is not None else f"{ENV_PREFIX}GENERATE"
+    spec = generate_spec(args, int(count), now, source) if count else None
     origin = scenario_origin(args)
     gc.collect()  # see gc.freeze() below
     loaded = load(scenario_specs(args), now=now, generate=spec, origin=origin, report=True)

@@ -20,8 +20,26 @@ from .generate import GenerateSpec
 from .validate import Checker
 
 GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "ahead", "locale", "tz")
-MAX_GENERATED = 5_000_000
+# The bounds of what is generated, for the `generate:` block (files and POST /_fake/scenario)
+# and the CLI's flags alike: each is declared here only. The work is linear in each.
+MAX_GENERATED = 5_000_000  # sessions (the control plane takes fewer: admin_load.py)
+MAX_ROOMS = 100_000  # rooms (each is given a cast of people: about 1.4 s at the bound)
+MAX_SEED = 2**63 - 1
+MAX_DAYS = 36_500  # --days: the window is walked day by day (a window starts in 1970 or later)
 MAX_AHEAD = 365 * 86400  # a year of future sessions; the window is walked day by day
+LIMITS = {"sessions": MAX_GENERATED, "rooms": MAX_ROOMS, "seed": MAX_SEED, "days": MAX_DAYS}
+
+
+def over_limit(name: str, value: int) -> str | None:
+    """The complaint when ``value`` of the generate field ``name`` (a key of ``LIMITS``) is
+    beyond its bound, or None."""
+    limit = LIMITS[name]
+    if value <= limit:
+        return None
+    if name == "seed":
+        return f"{value} is too large: a seed is at most {limit} (2**63 - 1)"
+    what = {"sessions": "sessions can", "rooms": "rooms can", "days": "days can"}[name]
+    return f"{value:,} is too many: at most {limit:,} {what} be generated"
 
 
 def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
@@ -30,11 +48,9 @@ def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
     if c.mapping(path, GENERATE_KEYS, required=("sessions",)) is None:
         return None
     before = c.count
-    count = c.non_negative((*path, "sessions"))
-    if count is not None and count > MAX_GENERATED:
-        c.problem((*path, "sessions"), f"at most {MAX_GENERATED:,} sessions can be generated")
-    rooms = c.positive((*path, "rooms"))
-    seed = c.non_negative((*path, "seed"))
+    count = _bounded(c, "sessions", c.non_negative((*path, "sessions")))
+    rooms = _bounded(c, "rooms", c.positive((*path, "rooms")))
+    seed = _bounded(c, "seed", c.non_negative((*path, "seed")))
     start = c.instant((*path, "start"), now)
     end = c.instant((*path, "end"), now)
     ahead = c.duration((*path, "ahead"), MAX_AHEAD)
@@ -46,6 +62,13 @@ def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
     if c.count > before or count is None:
         return None
     return GenerateSpec(count, rooms or 8, seed or 0, start, end, locale, tz, ahead or 0)
+
+
+def _bounded(c: Checker, name: str, value: int | None) -> int | None:
+    problem = over_limit(name, value) if value is not None else None
+    if problem is not None:
+        c.problem(("generate", name), problem)
+    return value
 
 
 def check_locale_and_tz(locale: str, tz: str) -> tuple[str, str] | None:

@@ -60,7 +60,7 @@ class GenerateSpec:
         latest = now + self.ahead
         end = min(self.end if self.end is not None else latest, latest)
         start = self.start if self.start is not None else min(end, now) - DEFAULT_DAYS * 86400
-        return start, end
+        return max(0, start), end  # no session before 1970
 
 
 def generate(
@@ -69,7 +69,8 @@ def generate(
     """``spec.sessions`` sessions starting within the spec's window (which ends at most at
     ``now + spec.ahead``).
 
-    ``progress`` is called with the number generated so far, every 10,000 sessions.
+    ``progress`` is called with the number generated so far: 0 once the rooms and their casts
+    are drawn, then every 10,000 sessions. It may raise, to abandon the work.
 
     The cyclic garbage collector is paused meanwhile: generating creates no reference cycles,
     and at a million sessions its full passes over the growing heap took a third of the time.
@@ -99,6 +100,8 @@ def _generate(
     out: list[Session] = []
     new, draw = DrawnSession.new, rng.random
     every = 10_000 if progress is not None else spec.sessions + 1
+    if progress is not None:
+        progress(0)
     # Drawn in start order, so that the store's sort by start finds them sorted (a linear
     # pass) and consecutive ranks are neighbours in memory.
     for session_start in sorted(days.pick(rng) for _ in range(spec.sessions)):
@@ -156,6 +159,7 @@ def _people(rng: random.Random, spec: GenerateSpec) -> list[Person]:
 
 def _rooms(rng: random.Random, count: int) -> list[str]:
     names: list[str] = []
+    taken: set[str] = set()  # a name is looked up once per draw: a list made this quadratic
     while len(names) < max(1, count):
         u = rng.random()
         if u < 0.1:  # Daily's generated room names
@@ -164,7 +168,8 @@ def _rooms(rng: random.Random, count: int) -> list[str]:
             name = _ROOM_WORDS[len(names) % len(_ROOM_WORDS)]
         else:
             name = f"{rng.choice(_ROOM_WORDS)}-{_token(rng, _ALNUM, 4)}"
-        if name not in names:
+        if name not in taken:
+            taken.add(name)
             names.append(name)
     return names
 

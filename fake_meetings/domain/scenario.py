@@ -39,7 +39,7 @@ Loading is all or nothing: every problem is collected, and any problem raises
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -198,16 +198,32 @@ def merge_rooms(scenarios: Iterable[Scenario]) -> list[Room]:
     return rooms
 
 
-def build(doc: Document, source: str, *, now: int | None, wall_now: int) -> Scenario:
+def build(
+    doc: Document,
+    source: str,
+    *,
+    now: int | None,
+    wall_now: int,
+    progress: Callable[[int], None] | None = None,
+) -> Scenario:
+    """The scenario of ``doc``; ``progress`` is generation's (``generate.generate``): it may
+    raise to abandon the work."""
     c = Checker(doc, source)
     try:
-        return _build(c, source, now=now, wall_now=wall_now)
+        return _build(c, source, now=now, wall_now=wall_now, progress=progress)
     except TooManyProblems:
         c.raise_if_any(ScenarioError)
         raise
 
 
-def _build(c: Checker, source: str, *, now: int | None, wall_now: int) -> Scenario:
+def _build(
+    c: Checker,
+    source: str,
+    *,
+    now: int | None,
+    wall_now: int,
+    progress: Callable[[int], None] | None,
+) -> Scenario:
     top = c.mapping((), TOP_KEYS)
     if top is not None and not {"sessions", "generate", "rooms"} & set(top):
         c.problem((), "missing required key 'sessions' (or a 'generate' or 'rooms' block)")
@@ -239,7 +255,7 @@ def _build(c: Checker, source: str, *, now: int | None, wall_now: int) -> Scenar
     hook = _webhook(c) if top is not None and "webhook" in top else None
     c.raise_if_any(ScenarioError)
     if spec is not None:
-        sessions.extend(generate(spec, base))
+        sessions.extend(generate(spec, base, progress))
     return Scenario(tuple(sessions), file_now, source, tuple(rooms), hook)
 
 
