@@ -385,6 +385,7 @@ def test_a_structurally_wrong_body_is_refused_with_bounded_work(serve: Serve, pl
     assert ok(c.get("/_fake/sessions"))["total_count"] == TOTAL  # nothing changed
 
 
+@pytest.mark.slow
 def test_reading_a_wrong_body_needs_memory_proportional_to_its_size() -> None:
     import tracemalloc
 

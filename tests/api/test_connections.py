@@ -25,6 +25,8 @@ from fake_meetings.testing import ServerThread
 from tests.helpers.processes import start_serve
 from tests.helpers.scenarios import small_scenario
 
+pytestmark = pytest.mark.slow  # servers started as processes, signals and timeouts
+
 Serve = Callable[..., ServerThread]
 Connect = Callable[[int], socket.socket]  # a socket connected to 127.0.0.1:PORT
 BOUND = 0.5  # seconds: the timeouts configured in these tests

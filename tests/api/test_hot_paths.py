@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from fake_meetings.domain.rooms import Room
 from .test_render_cache import SETTINGS, instants, stores, texts
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stores(), instants)
 def test_all_settled_is_every_session_settled(pool: list[Session], nows: list[int]) -> None:
@@ -39,6 +41,7 @@ room_objects = st.builds(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(room_objects, min_size=1, max_size=5), st.sampled_from(["fake-meetings", "x"]))
 def test_kept_room_bodies_equal_the_rooms_json(rooms: list[Room], domain: str) -> None:
@@ -49,6 +52,7 @@ def test_kept_room_bodies_equal_the_rooms_json(rooms: list[Room], domain: str) -
             assert rooms_api._one(changed, domain) == orjson.dumps(changed.as_json(domain))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(room_objects, max_size=5), st.integers(0, 10**6), st.sampled_from(["d", "x-y"]))
 def test_a_rooms_page_is_the_json_of_its_rooms(rooms: list[Room], total: int, domain: str) -> None:

@@ -352,6 +352,7 @@ def model_server() -> Any:
         yield server
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,

@@ -451,6 +451,7 @@ def model_server() -> Any:
         yield server
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150,
     deadline=None,

@@ -38,6 +38,8 @@ from fake_meetings.testing import ServerThread
 from tests.helpers.constants import AUTH, TIMEOUT
 from tests.helpers.scenarios import small_scenario
 
+pytestmark = pytest.mark.slow  # fuzzing: thousands of requests
+
 # per operation and generation mode; FAKE_MEETINGS_FUZZ_EXAMPLES=5000 for a deeper local run
 MAX_EXAMPLES = int(os.environ.get("FAKE_MEETINGS_FUZZ_EXAMPLES", "500"))
 SEED = 20240601

@@ -112,6 +112,7 @@ def queries(draw: st.DrawFn, pool: list[Session]) -> MeetingsQuery:
 # --------------------------------------------------------------------------- pages
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stores(), st.data(), instants, budgets, budgets)
 def test_pages_equal_the_reference_at_every_instant(
@@ -180,6 +181,7 @@ def test_pages_by_rank_keep_the_slots_to_what_the_budget_holds(fragment_budget: 
     assert cache.full.size <= cache.full.budget and cache.head.size <= cache.head.budget
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stores(min_size=1), instants, budgets)
 def test_single_session_bodies_equal_the_reference(
@@ -195,6 +197,7 @@ def test_single_session_bodies_equal_the_reference(
             assert body == orjson.dumps(render.session_dict(s, now))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stores(min_size=1), instants, st.integers(1, 4), budgets)
 def test_participant_pages_equal_the_reference(
@@ -221,6 +224,7 @@ def test_participant_pages_equal_the_reference(
                 assert body == render.participants_page(records, now)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stores(min_size=1), instants)
 def test_fragments_are_the_sessions_json_and_only_of_settled_sessions(

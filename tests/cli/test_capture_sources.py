@@ -27,6 +27,8 @@ from tests.helpers.capture import UPSTREAM, query_mix, world_from_text
 from tests.helpers.constants import DAY, NOW, TIMEOUT
 from tests.helpers.processes import clean_env, start_serve
 
+pytestmark = pytest.mark.slow  # processes and captures of thousands of sessions
+
 KEY = "sk-capture-SECRET-51e0"
 Serve = Callable[..., ServerThread]
 FAST = ["--backoff", "0.01", "--max-retries", "4"]

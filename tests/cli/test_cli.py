@@ -28,6 +28,8 @@ from fake_meetings.progress import LARGE
 from tests.helpers.constants import NOW, TIMEOUT
 from tests.helpers.processes import clean_env, start_serve
 
+pytestmark = pytest.mark.slow  # each test starts the command line as a process
+
 START_TIMEOUT = 20  # seconds for the server to print its two lines
 STOP_TIMEOUT = 10
 LISTEN_RE = re.compile(r"^fake-meetings listening on (http://127\.0\.0\.1:(\d+))$")

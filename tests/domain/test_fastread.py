@@ -94,12 +94,14 @@ def blocks(draw: st.DrawFn, indent: int = 0, depth: int = 0) -> list[str]:
     return lines
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(blocks())
 def test_yaml_texts_read_fast_are_read_as_read_yaml_reads_them(lines: list[str]) -> None:
     check("\n".join(lines) + "\n")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(flows(), min_size=1, max_size=30))
 def test_many_flow_collections_read_together_or_one_by_one(items: list[str]) -> None:
@@ -120,6 +122,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(json_values, st.sampled_from([None, 2]), st.booleans())
 def test_json_texts(value: Any, indent: int | None, ascii_only: bool) -> None:

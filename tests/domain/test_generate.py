@@ -53,6 +53,7 @@ def check_invariants(s: Session, now: int, window: tuple[int, int]) -> None:
         assert timeline.duration(s, now) == min(now, s.end) - s.start_time
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**32),
@@ -70,6 +71,7 @@ def test_invariants_hold_over_seeds_and_options(seed: int, rooms: int, days: int
         check_invariants(s, NOW, spec.window(NOW))
 
 
+@pytest.mark.slow
 def test_invariants_over_thousands_with_a_window_ending_now() -> None:
     # A 2-day window ending at now makes ongoing sessions (straddling now) common enough to test.
     spec = GenerateSpec(sessions=4000, rooms=12, seed=11, start=NOW - 2 * 86400)
@@ -79,6 +81,7 @@ def test_invariants_over_thousands_with_a_window_ending_now() -> None:
     assert any(timeline.ongoing(s, NOW) for s in sessions)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ahead", [2 * 3600, 3 * 86400])
 def test_with_ahead_sessions_also_start_after_now(ahead: int) -> None:
     spec = GenerateSpec(sessions=3000, rooms=10, seed=4, start=MONDAY - 2 * 86400, ahead=ahead)

@@ -7,6 +7,7 @@ engine may never take one of them; here each path is asked directly.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ def key_at(store: Store, now: int) -> tuple[int, int]:
     return (sum(s <= now for s in store.starts), sum(e <= now for e in store.ends))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(session_pools(), nows, nows)
 def test_from_nothing_and_moved_from_another_instant_agree_with_the_model(

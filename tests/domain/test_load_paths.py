@@ -80,6 +80,7 @@ def test_generated_files_load_alike(seed: int, count: int, ahead: bool, rooms: i
         )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 1000), st.data())
 def test_a_generated_file_with_a_mistake_reports_the_same_problems(seed: int, data: Any) -> None:
@@ -164,6 +165,7 @@ scenarios = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(scenarios, st.sampled_from(["block", "flow", "json", "json2"]))
 def test_drawn_scenarios_load_alike(data: dict[str, Any], style: str) -> None:

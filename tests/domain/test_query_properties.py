@@ -202,6 +202,7 @@ def sessions_with_participants(draw: st.DrawFn, min_size: int = 0) -> Session:
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(pools_and_queries(), nows)
 def test_every_page_and_total_count_match_the_model(
@@ -222,6 +223,7 @@ def assert_ranks_and_settled(store: Store, page: MeetingsPage, now: int) -> None
     assert page.settled == (not any(model_ongoing(s, now) for s in page.sessions))
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(session_pools(), st.lists(filters(), min_size=1, max_size=4), st.lists(nows, max_size=12))
 def test_one_store_answers_like_the_model_as_the_clock_moves_both_ways(
@@ -267,6 +269,7 @@ def test_walking_forward_with_starting_after_yields_every_match_once_in_order(
     assert len(walked) == len(set(walked)) == total
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(session_pools(), filters(), nows)
 def test_walking_backward_from_oldest_with_ending_before_yields_every_match_once(
@@ -299,6 +302,7 @@ def test_walking_backward_from_oldest_with_ending_before_yields_every_match_once
     assert len(walked) == len(set(walked)) == total
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(session_pools(min_size=1), filters(), nows, st.data())
 def test_ending_before_page_is_the_closest_newer_matches_newest_first(
@@ -365,6 +369,7 @@ def test_unknown_cursor_raises_or_gives_an_empty_page_with_the_right_total(
     assert page.total_count == len(model_matching(sessions, q, now))
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(session_pools(), filters(), nows)
 def test_oldest_is_not_a_starting_after_cursor(

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -179,6 +180,7 @@ def naive_find(sessions: list[Session], pid: str, now: int) -> Session | None:
     return max(holding, key=lambda s: s.sort_key) if holding else None
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(pools(), nows, ops)
 def test_live_changes_agree_with_a_store_built_from_scratch(

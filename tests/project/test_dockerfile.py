@@ -51,6 +51,8 @@ import pytest
 
 from fake_meetings.domain.scenario import load_file
 
+pytestmark = pytest.mark.slow  # builds the wheel and runs the image's command lines
+
 REPO = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO / "Dockerfile"
 DOCKERIGNORE = REPO / ".dockerignore"

@@ -137,12 +137,14 @@ with_backs = st.lists(st.one_of(joins, joins, leaves, leaves, advances, backs), 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(operations)
 def test_live_joins_and_leaves_follow_the_model(ops: list[tuple[Any, ...]]) -> None:
     run(ops, forward_only=True)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(with_backs)
 def test_with_the_clock_also_set_back(ops: list[tuple[Any, ...]]) -> None:

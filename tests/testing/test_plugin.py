@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test runs pytest inside pytest
 pytest_plugins = ["pytester"]
 
 SETTINGS_ENV = (

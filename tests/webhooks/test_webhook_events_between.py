@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,6 +121,7 @@ def rows(store: Store, before: int, after: int, ended_delay: int) -> list[Row]:
     ]
 
 
+@pytest.mark.slow
 @settings(derandomize=True, deadline=None, max_examples=300)
 @given(raw_sessions(), delays, st.lists(st.tuples(instants, instants), min_size=1, max_size=12))
 def test_between_matches_the_model(
@@ -142,6 +144,7 @@ def test_a_move_over_the_whole_span_passes_every_event_once(raws: list[Raw], del
     assert len(got) == len(raws) + stays + closed + ended  # a count, not the model's list
 
 
+@pytest.mark.slow
 @settings(derandomize=True, deadline=None, max_examples=200)
 @given(raw_sessions(), delays, st.lists(instants, min_size=3, max_size=3))
 def test_a_move_split_in_two_passes_the_same_events(
@@ -152,6 +155,7 @@ def test_a_move_split_in_two_passes_the_same_events(
     assert between(store, a, b, delay) + between(store, b, c, delay) == between(store, a, c, delay)
 
 
+@pytest.mark.slow
 @settings(derandomize=True, deadline=None, max_examples=200)
 @given(raw_sessions(), delays, st.lists(instants, min_size=1, max_size=12))
 def test_next_instant_matches_the_model(raws: list[Raw], delay: int, nows: list[int]) -> None:
@@ -178,6 +182,7 @@ def changed_sessions(draw: st.DrawFn) -> tuple[list[Raw], list[Raw]]:
     return initial, final
 
 
+@pytest.mark.slow
 @settings(derandomize=True, deadline=None, max_examples=200)
 @given(changed_sessions(), delays, st.lists(st.tuples(instants, instants), max_size=8))
 def test_a_store_changed_in_place_gives_the_events_of_its_sessions(

@@ -77,6 +77,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(derandomize=True, deadline=None, max_examples=300)
 @given(json_values)
 def test_stringify_is_byte_identical_to_javascript(
