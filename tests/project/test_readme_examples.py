@@ -317,6 +317,7 @@ def test_make_bench_takes_as_long_as_the_docs_say() -> None:
 # Running them
 
 
+@pytest.mark.slow  # each example runs in a pytest, python or shell process of its own
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_example(name: str, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     found = examples(FOUND)
@@ -383,6 +384,7 @@ def test_the_first_scenario_of_the_format_page_is_checked() -> None:
     assert first_yaml.kind == "scenario", f"{first_yaml.where}: mark it <!-- scenario: NAME -->"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", SCENARIOS, ids=[" ".join(b.args) for b in SCENARIOS])
 def test_scenario_validates(
     block: Block, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -399,6 +401,7 @@ def test_scenario_validates(
 SERVES = [b for b in FOUND if b.kind == "serves"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", SERVES, ids=[" ".join(b.args) for b in SERVES])
 def test_commands_run(block: Block, tmp_path: Path) -> None:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
