@@ -130,6 +130,7 @@ def _rows(stays: list[Any], session_id: str, now: int) -> list[_Row] | None:
         user_name = raw.get("user_name")
         if (
             (duration is not None and (type(duration) is not int or duration < 0))
+            or (duration is not None and join + duration >= MAX_TIMESTAMP)
             or (user_id is not None and type(user_id) is not str)
             or (user_name is not None and type(user_name) is not str)
         ):
@@ -239,6 +240,15 @@ def _check_view(
         )
 
 
+def _too_long(join: int, duration: int) -> str:
+    """A stay's leave (``join + duration``) must be a time, like every instant (times.py)."""
+    return (
+        f"{duration} is too long: the stay would end at {join + duration}, past the last "
+        f"time there is (unix seconds below 2**53); give a shorter duration, or none for a "
+        "stay still open"
+    )
+
+
 def _participants(
     c: Checker, path: tuple[str | int, ...], session_id: str, now: int
 ) -> list[Participant]:
@@ -264,6 +274,9 @@ def _participants(
         duration = None  # an open stay: present until it is ended
         if raw.get("duration") is not None:
             duration = c.non_negative((*p_path, "duration"))
+        if duration is not None and join is not None and join + duration >= MAX_TIMESTAMP:
+            c.problem((*p_path, "duration"), _too_long(join, duration))
+            duration = None
         user_id = c.optional_string((*p_path, "user_id"))
         user_name = c.optional_string((*p_path, "user_name"))
         if join is not None:
