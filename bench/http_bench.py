@@ -416,6 +416,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             one_room,
             presence,
             Row("GET /webhooks (none configured: [])", fake, ["/v1/webhooks"]),
+            Row("GET / (the domain object)", fake, ["/v1/"]),
             cursors,
             logged_row,
             journal_row,

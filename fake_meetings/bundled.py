@@ -86,13 +86,16 @@ def _times(s: Session) -> list[int]:
 
 def write(yaml_path: Path) -> Path:
     """Write ``yaml_path``'s parsed form. Raises ValueError for a scenario that cannot ship
-    so: one with ``now:``, ``rooms:``, ``webhook:`` or a time that is not relative."""
+    so: one with ``now:``, ``rooms:``, ``webhook:``, ``domain:`` or a time that is not
+    relative."""
     from .domain.scenario import load_file
 
     name = yaml_path.name
     read = load_file(yaml_path, now=REFERENCE)
-    if read.now is not None or read.rooms or read.webhook is not None:
-        raise ValueError(f"{name}: only sessions can ship parsed (no now:, rooms:, webhook:)")
+    if read.now is not None or read.rooms or read.webhook is not None or read.domain is not None:
+        raise ValueError(
+            f"{name}: only sessions can ship parsed (no now:, rooms:, webhook:, domain:)"
+        )
     rows = [_row(s, -REFERENCE) for s in read.sessions]
     probe = load_file(yaml_path, now=PROBE_BASE).sessions
     if [_session(row, PROBE_BASE) for row in rows] != list(probe):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .bundled import cached_sessions
 from .domain.clock import Clock
+from .domain.domainconfig import DomainConfig
 from .domain.model import Session
 from .domain.rooms import Room
 from .domain.world import World
@@ -84,11 +85,12 @@ class Loaded:
     report: bool = False  # progress of indexing on stderr (see fake_meetings.progress)
     rooms: tuple[Room, ...] = ()  # the rooms the scenarios declare (`rooms:` blocks)
     webhook: Mapping[str, Any] | None = None  # a scenario's `webhook:` block
+    domain: DomainConfig | None = None  # a scenario's `domain:` block
 
     def world(self) -> World:
         count = len(self.sessions)
         with Progress(f"indexing {count:,} sessions", enabled=self.report, loud=count >= LARGE):
-            return World(self.sessions, Clock(self.now), self.rooms)
+            return World(self.sessions, Clock(self.now), self.rooms, self.domain)
 
 
 def load(
@@ -118,7 +120,7 @@ def load(
         if shipped is not None:
             return Loaded(shipped, now, [str(paths[0])], report)
     from .domain.generate import generate as generate_sessions
-    from .domain.scenario import Scenario, merge, merge_rooms, merge_webhook
+    from .domain.scenario import Scenario, merge, merge_domain, merge_rooms, merge_webhook
 
     scenarios = _load_files(paths, now, wall_now, report)
     _, file_now = merge(scenarios)
@@ -143,7 +145,8 @@ def load(
         sessions, _ = merge(scenarios)
         rooms = merge_rooms(scenarios)
         hook = merge_webhook(scenarios)
-    return Loaded(sessions, base, sources, report, tuple(rooms), hook)
+        domain = merge_domain(scenarios)
+    return Loaded(sessions, base, sources, report, tuple(rooms), hook, domain)
 
 
 def _load_files(

@@ -149,5 +149,12 @@ async def _load(
         store = await job.run(Store, scenario.sessions)
     # one step, no await in between: a request sees the old store, rooms and clock or the
     # new (the rooms a body declares are checked against the current ones in that step)
-    space.load(store, scenario.now, scenario.rooms, append=append, webhook=scenario.webhook)
+    space.load(
+        store,
+        scenario.now,
+        scenario.rooms,
+        append=append,
+        webhook=scenario.webhook,
+        domain=scenario.domain,
+    )
     return space, store

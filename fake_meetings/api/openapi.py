@@ -17,7 +17,7 @@ from ..domain.query import MAX_LIMIT
 from ..domain.rooms import MAX_NAME, PRIVACY
 from ..domain.times import MAX_TIMESTAMP
 from ..domain.tokens import MAX_TEXT, PROPERTIES
-from . import openapi_webhooks
+from . import openapi_domain, openapi_webhooks
 from .errors import VERSION_HEADER
 from .routes import daily_routes
 
@@ -162,7 +162,8 @@ def document(config: ServerConfig) -> dict[str, Any]:
             "version": __version__,
             "description": (
                 f"The {EMULATES} meeting-session and room routes as served by fake-meetings "
-                f"{__version__}. Every route is also served without the /v1 prefix. Any other "
+                f"{__version__}. Every route but the domain's (/v1/) is also served without "
+                "the /v1 prefix, and every one with one trailing slash more or less. Any other "
                 "method answers 405 `method-not-allowed` with the same error envelope."
             ),
         },
@@ -252,6 +253,8 @@ def document(config: ServerConfig) -> dict[str, Any]:
     doc["components"]["schemas"].update(_token_schemas())
     doc["paths"].update(openapi_webhooks.paths(errors, one, _json, _responses, _path_param))
     doc["components"]["schemas"].update(openapi_webhooks.schemas())
+    doc["paths"].update(openapi_domain.paths(errors, _json, _responses))
+    doc["components"]["schemas"].update(openapi_domain.schemas())
     if config.auth:
         doc["components"]["securitySchemes"] = {
             "bearerAuth": {

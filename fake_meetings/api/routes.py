@@ -1,7 +1,8 @@
 """The Daily routes, gathered in one table: each family declares its own ``ROUTES``
-(``meetings``, ``rooms``, ``presence``, ``tokens``, ``webhooks``); the router serves them all
-under ``/v1`` and at the root, the OpenAPI document describes exactly them, ``/_fake/version``
-lists them and ``serve`` names their families.
+(``meetings``, ``rooms``, ``presence``, ``tokens``, ``webhooks``, ``domain``); the router serves
+them all under ``/v1`` and at the root (the domain's ``/`` under ``/v1`` only), the OpenAPI
+document describes exactly them, ``/_fake/version`` lists them and ``serve`` names their
+families.
 
 Every handler the router calls is wrapped in the app's pipeline (``app.pipeline_for``), the
 answers no route gives too (:func:`add_refusals`): aiohttp's own 404 and 405 would skip it.
@@ -14,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
-from . import meetings, presence, rooms, tokens, webhooks
+from . import domain, meetings, presence, rooms, tokens, webhooks
 
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 Wrap = Callable[[Handler], Handler]
@@ -31,6 +32,7 @@ def daily_routes() -> tuple[Route, ...]:
         *presence.ROUTES,
         *tokens.ROUTES,
         *webhooks.ROUTES,
+        *domain.ROUTES,
     )
 
 
@@ -40,7 +42,12 @@ def add_daily_routes(app: web.Application, wrap: Wrap) -> None:
     ``GET /v1/``). The other forms are added after every route as declared: aiohttp tries a
     path's candidates in the order they were added, so a request in the declared form finds
     its route exactly as before and only one in the other form goes on to them."""
-    routes = [(m, prefix + path, h) for prefix in ("", "/v1") for m, path, h in daily_routes()]
+    routes = [
+        (m, prefix + path, h)
+        for prefix in ("", "/v1")
+        for m, path, h in daily_routes()
+        if prefix or path != "/"  # the domain is /v1/ only: / is where no Daily route is
+    ]
     for method, path, handler in routes:
         app.router.add_route(method, path, wrap(handler))
     declared = {(method, path) for method, path, _ in routes}

@@ -182,8 +182,9 @@ def route_families() -> str:
     """The Daily route families served, from the one route table."""
     from ..api.openapi import ROUTES
 
-    families = dict.fromkeys("/" + "/".join(r.split()[1].split("/")[1:3]) for r in ROUTES)
-    return f"routes: {', '.join(families)} (also without /v1)"
+    paths = [r.split()[1] for r in ROUTES if r.split()[1] != "/v1/"]  # the domain: /v1/ only
+    families = dict.fromkeys("/" + "/".join(p.split("/")[1:3]) for p in paths)
+    return f"routes: {', '.join(families)} (also without /v1), /v1/ (the domain)"
 
 
 async def _serve(app: web.Application, config: ServerConfig, summary: str) -> None:

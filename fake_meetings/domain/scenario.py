@@ -27,6 +27,9 @@ The format (keys exactly these)::
       url: http://127.0.0.1:9000/daily   # in place as soon as the file is loaded (no test
       hmac: c2VjcmV0           # request first); hmac, eventTypes, basicAuth, retryType optional
       timestamp: clock         # optional: X-Webhook-Timestamp, wall (default) or clock
+    domain:                    # optional: the domain's configuration (a POST / body): the
+      properties:              # properties set over Daily's defaults (GET /v1/ shows them)
+        enable_prejoin_ui: false
 
 A session is one timeline of stays (``domain/timeline.py``): it appears at its ``start_time``,
 is ongoing until its latest leave, and every derived field follows the server clock. The file's
@@ -45,7 +48,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from ..errors import ApiError
-from . import webhook
+from . import domainconfig, webhook
 from .fastread import UNREAD, read_fast
 from .gcpause import gc_paused
 from .genblock import generate_spec
@@ -60,7 +63,7 @@ from .sessionbuild import checked_session, quick_session
 from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
-TOP_KEYS = ("now", "sessions", "generate", "rooms", "webhook")
+TOP_KEYS = ("now", "sessions", "generate", "rooms", "webhook", "domain")
 ROOM_KEYS = ("name", "created_at", "privacy", "api_created", "config")
 
 
@@ -83,6 +86,7 @@ class Scenario:
     source: str
     rooms: tuple[Room, ...] = ()  # the rooms the file declares (`rooms:`)
     webhook: Mapping[str, Any] | None = None  # the file's `webhook:` (a POST /webhooks body)
+    domain: domainconfig.DomainConfig | None = None  # the file's `domain:` (a POST / body)
 
 
 def load_file(path: str | FsPath, *, now: int | None = None, wall_now: int = 0) -> Scenario:
@@ -174,6 +178,19 @@ def merge_webhook(scenarios: Iterable[Scenario]) -> Mapping[str, Any] | None:
     return found
 
 
+def merge_domain(scenarios: Iterable[Scenario]) -> domainconfig.DomainConfig | None:
+    """The one `domain:` several scenarios declare (two are a problem), or None."""
+    found: domainconfig.DomainConfig | None = None
+    owner = ""
+    for sc in scenarios:
+        if sc.domain is not None:
+            if found is not None:
+                problem = f"a domain configuration is also declared in {owner}"
+                raise ScenarioError([Problem(sc.source, None, ("domain",), problem)])
+            found, owner = sc.domain, sc.source
+    return found
+
+
 def merge_rooms(scenarios: Iterable[Scenario]) -> list[Room]:
     """The rooms several scenarios declare; a name declared twice is a problem."""
     problems: list[Problem] = []
@@ -253,10 +270,11 @@ def _build(
     spec = generate_spec(c, base) if top is not None and "generate" in top else None
     rooms = _rooms(c, base, sessions) if top is not None and "rooms" in top else []
     hook = _webhook(c) if top is not None and "webhook" in top else None
+    domain = _domain(c) if top is not None and "domain" in top else None
     c.raise_if_any(ScenarioError)
     if spec is not None:
         sessions.extend(generate(spec, base, progress))
-    return Scenario(tuple(sessions), file_now, source, tuple(rooms), hook)
+    return Scenario(tuple(sessions), file_now, source, tuple(rooms), hook, domain)
 
 
 def _webhook(c: Checker) -> dict[str, Any] | None:
@@ -274,6 +292,35 @@ def _webhook(c: Checker) -> dict[str, Any] | None:
         c.problem(("webhook", field) if field in raw else ("webhook",), exc.info)
         return None
     return dict(raw)
+
+
+def _domain(c: Checker) -> domainconfig.DomainConfig | None:
+    """The `domain:` block, checked like a POST / body: each property where it is written."""
+    raw = c.mapping(("domain",), domainconfig.BODY_FIELDS)
+    if raw is None or "properties" not in raw:
+        return None if raw is None else domainconfig.DomainConfig()
+    properties = raw["properties"]
+    if properties is None:
+        return domainconfig.DomainConfig()
+    if not isinstance(properties, dict):
+        c.problem(
+            ("domain", "properties"),
+            "expected a mapping of Daily's domain properties to values, like "
+            f"{{enable_prejoin_ui: false}}; got {type(properties).__name__}",
+        )
+        return None
+    deep = too_deep(properties)  # aliases can nest it deeper than the document
+    if deep is not None:
+        c.problem(("domain", "properties"), depth_info("properties", deep, named=False))
+        return None
+    errors_before = c.count
+    for key, value in properties.items():
+        problem = domainconfig.property_problem(str(key), value)
+        if problem is not None:
+            c.problem(("domain", "properties", key), problem)
+    if c.count > errors_before:
+        return None
+    return domainconfig.DomainConfig(dict(properties))
 
 
 def _rooms(c: Checker, now: int, sessions: Sequence[Session]) -> list[Room]:

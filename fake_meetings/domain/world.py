@@ -1,8 +1,10 @@
-"""What a running fake serves: the current store snapshot, the rooms snapshot and the clock.
+"""What a running fake serves: the current store snapshot, the rooms snapshot, the domain's
+configuration and the clock.
 
 The store and rooms references are swapped whole (never mutated), so a request that read
 ``world.store`` or ``world.rooms`` once sees one consistent snapshot even if a reload happens
-while it runs. ``reset`` returns to the sessions, rooms and clock the world was created with.
+while it runs. ``reset`` returns to the sessions, rooms, domain configuration and clock the
+world was created with.
 Rooms the sessions name without a declared room are implied (``rooms.implied_room``).
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .clock import Clock
+from .domainconfig import DomainConfig
 from .model import Session
 from .rooms import Room, Rooms
 from .store import Store
@@ -22,11 +25,14 @@ class World:
         sessions: Iterable[Session] = (),
         clock: Clock | None = None,
         rooms: Iterable[Room] = (),
+        domain: DomainConfig | None = None,
     ):
         self.store = Store(sessions)
         self.rooms = Rooms(rooms).implied_by(self.store.first_starts())
         self.clock = clock if clock is not None else Clock()
+        self.domain = domain if domain is not None else DomainConfig()  # swapped whole too
         self._initial = self.store
+        self._initial_domain = self.domain
         self._initial_rooms = self.rooms
         self._initial_frozen_at = self.clock.now() if self.clock.frozen else None
 
@@ -36,6 +42,7 @@ class World:
         world = World((), Clock(self._initial_frozen_at))
         world.store = world._initial = self._initial
         world.rooms = world._initial_rooms = self._initial_rooms
+        world.domain = world._initial_domain = self._initial_domain
         return world
 
     def replace(self, sessions: Iterable[Session]) -> None:
@@ -51,9 +58,10 @@ class World:
         self.store = store
 
     def reset(self) -> None:
-        """Back to the sessions, rooms and clock this world started with."""
+        """Back to the sessions, rooms, domain configuration and clock this world started with."""
         self.store = self._initial
         self.rooms = self._initial_rooms
+        self.domain = self._initial_domain
         if self._initial_frozen_at is not None:
             self.clock.set(self._initial_frozen_at)
         else:

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..config import DEFAULT_MAX_NAMESPACES
 from ..domain import rooms as rooms_
+from ..domain.domainconfig import DomainConfig
 from ..domain.events import Moved
 from ..domain.model import Participant, Session
 from ..domain.rooms import Room, Rooms
@@ -99,12 +100,14 @@ class Namespace:
         self.webhooks.drop()
 
     def reset(self, *, empty: bool = False) -> None:
-        """Back to the start-up sessions, rooms and clock, or with ``empty`` to no sessions, no
-        rooms and the real clock; in both cases no faults and an empty journal."""
+        """Back to the start-up sessions, rooms, domain configuration and clock, or with
+        ``empty`` to no sessions, no rooms, Daily's domain defaults and the real clock; in both
+        cases no faults and an empty journal."""
         before = self.world.clock.now()
         if empty:
             self.world.store = _EMPTY
             self.world.rooms = _NO_ROOMS
+            self.world.domain = DomainConfig()
             self.world.clock.unfreeze()
         else:
             self.world.reset()
@@ -122,13 +125,15 @@ class Namespace:
         *,
         append: bool = False,
         webhook: Mapping[str, Any] | None = None,
+        domain: DomainConfig | None = None,
     ) -> None:
         """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given.
 
         ``rooms``, the rooms a loaded scenario declares: they replace the current rooms, or
         with ``append`` join them (a name already there is a 400 and changes nothing). None
         keeps the current rooms. In every case a room the sessions name without one is implied.
-        ``webhook``, a scenario's `webhook:` block, becomes the webhook (no test request).
+        ``webhook``, a scenario's `webhook:` block, becomes the webhook (no test request);
+        ``domain``, its `domain:` block, the domain's configuration.
         """
         world = self.world
         if rooms is None:
@@ -149,6 +154,8 @@ class Namespace:
         world.store = store
         if freeze_at is not None:
             self.world.clock.set(freeze_at)
+        if domain is not None:
+            world.domain = domain
         if webhook is not None:
             self.webhooks.configure(webhook)
         self._tell("load", before)
@@ -221,6 +228,13 @@ class Namespace:
         self.world.store = change.store
         self._tell("leave", now, change.session, change.participant)
         return change.session, change.participant
+
+    # -- the domain (the Daily route POST /; its body is checked by the HTTP layer)
+
+    def set_domain(self, properties: Mapping[str, Any]) -> DomainConfig:
+        """``POST /``: these (checked) properties set on the domain; the domain after."""
+        self.world.domain = self.world.domain.updated(properties)
+        return self.world.domain
 
     # -- rooms (the Daily routes /rooms; the checks of the request body are the HTTP layer's)
 

@@ -97,8 +97,13 @@ class LocalBackend:
             store = Store(scenario.sessions)
         freeze = now if now is not None else scenario.now
         rooms, append, hook = scenario.rooms, mode == "append", scenario.webhook
+        domain = scenario.domain
         try:  # the same change as POST /_fake/scenario: the file's rooms come with its sessions
-            self._run(lambda: self.space.load(store, freeze, rooms, append=append, webhook=hook))
+            self._run(
+                lambda: self.space.load(
+                    store, freeze, rooms, append=append, webhook=hook, domain=domain
+                )
+            )
         except ApiError as exc:
             from ..domain.scenario import ScenarioError
             from ..domain.validate import Problem
@@ -135,10 +140,10 @@ class LocalBackend:
         return self.world.clock.now(), self.world.clock.frozen
 
     def set_clock(self, instant: int) -> None:
-        self._run(lambda: self.space.set_clock(instant))
+        self._refused("clock", lambda: self.space.set_clock(instant))
 
-    def advance_clock(self, seconds: int) -> None:
-        self._run(lambda: self.space.advance_clock(seconds))
+    def advance_clock(self, seconds: int) -> None:  # the range: the clock's (domain/clock.py)
+        self._refused("clock", lambda: self.space.advance_clock(seconds))
 
     def real_clock(self) -> None:
         self._run(self.space.real_clock)

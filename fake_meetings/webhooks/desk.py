@@ -30,6 +30,7 @@ from typing import Any
 from ..domain import events as events_
 from ..domain import webhook as config
 from ..domain.clock import Clock
+from ..domain.domainconfig import DOMAIN_ID
 from ..domain.events import Event, Moved
 from ..domain.ids import seeded_uuid
 from ..domain.store import Store
@@ -39,7 +40,6 @@ from . import jsjson
 from .delivery import Delivery, Sender
 from .settings import Settings
 
-DOMAIN_ID = "6bd1fc41-1b6b-4d4f-8c42-5a1f0e7f4b10"  # [F] the fake's Daily domain id
 HOOKS_SEED = 2  # webhook uuids come from a generator seeded with this at every reset
 MAX_WAIT = 60.0  # seconds the real-time task sleeps at most before looking again
 

@@ -64,6 +64,8 @@ def test_health_and_version(serve: Serve, http_client: Http) -> None:
         "GET /v1/webhooks/{uuid}",
         "POST /v1/webhooks/{uuid}",
         "DELETE /v1/webhooks/{uuid}",
+        "GET /v1/",
+        "POST /v1/",
     ]
 
 
