@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from ..errors import invalid
+from .times import MAX_TIMESTAMP
+
 
 class Clock:
     """Integer unix seconds. Frozen when ``frozen_at`` is set; otherwise real time plus an offset.
@@ -33,10 +36,14 @@ class Clock:
         return instant - (self._source() + self._offset)
 
     def set(self, instant: int) -> None:
-        """Freeze the clock at ``instant``."""
-        self._frozen_at = instant
+        """Freeze the clock at ``instant`` (a 400 when it is not a time, see ``_checked``)."""
+        self._frozen_at = _checked(instant, "freeze_at")
 
     def advance(self, seconds: int) -> None:
+        """Move the clock ``seconds`` on (back, when negative); a 400 changing nothing when
+        that leaves the range of times (the control plane and the test handle alike move it
+        here)."""
+        _checked(self.now() + seconds, f"advance: {seconds}")
         if self._frozen_at is not None:
             self._frozen_at += seconds
         else:
@@ -46,3 +53,14 @@ class Clock:
         """Return to real time (with no offset)."""
         self._frozen_at = None
         self._offset = 0
+
+
+def _checked(instant: int, lead: str) -> int:
+    """``instant`` when the clock may show it: unix seconds from 1970 to 2**53 (``times.py``),
+    the range of every time the fake reads or writes; else a 400 that starts with ``lead``."""
+    if not 0 <= instant < MAX_TIMESTAMP:
+        raise invalid(
+            f"{lead} would move the clock to {instant}, out of range (unix seconds from 0 to "
+            "2**53); keep the clock within that range"
+        )
+    return instant

@@ -17,6 +17,7 @@ text (a string with a line break).
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections.abc import Mapping, Sequence
@@ -127,7 +128,9 @@ class ClockControl:
         """Move the clock forward (a frozen clock stays frozen; a real one gets an offset)."""
         if isinstance(seconds, timedelta):
             seconds = seconds.total_seconds()
-        self._backend.advance_clock(int(seconds))
+        if not math.isfinite(seconds):
+            raise ValueError(f"advance: expected a number of seconds; got {seconds!r}")
+        self._backend.advance_clock(int(seconds))  # out of range: FakeMeetingsError
         self._webhooks.settle()
 
     def real(self) -> None:
