@@ -1,5 +1,6 @@
 """``serve``'s webhook options: a webhook in place at start-up (in every namespace), when
-``meeting.ended`` is sent, what ``X-Webhook-Timestamp`` holds, and the delivery bounds. Each
+``meeting.ended`` is sent, what ``X-Webhook-Timestamp`` holds, the hosts a webhook may point
+at, and the delivery bounds. Each
 has a FAKE_MEETINGS_* variable; a flag wins. The hmac secret is never printed (not in errors,
 not in the start-up line)."""
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from ..domain import webhook as hook_config
 from ..errors import ApiError
-from ..webhooks.settings import Settings, Timing
+from ..webhooks.settings import ALLOW_OPTION, Settings, Timing, allowed_host, host_of
 from .options import ENV_PREFIX, UsageError, _number, env
 
 
@@ -49,6 +50,13 @@ def add_webhook_options(parser: argparse.ArgumentParser) -> None:
         "Daily's (default), or clock, the server clock, for a receiver whose clock is frozen "
         "to the fake's; event_ts is on the server clock in both (env "
         f"{ENV_PREFIX}WEBHOOK_TIMESTAMP)",
+    )
+    p(
+        ALLOW_OPTION,
+        metavar="HOST[,HOST...]",
+        help="the only hosts a webhook URL may name (POST /webhooks, --webhook-url, a "
+        "scenario's webhook:); another is refused without connecting (default: any host; env "
+        f"{ENV_PREFIX}WEBHOOK_ALLOW), e.g. receiver,127.0.0.1",
     )
     p(
         "--webhook-ended-delay",
@@ -91,6 +99,7 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
             f"{ENV_PREFIX}WEBHOOK_TIMESTAMP {stamp[:40]!r}: expected "
             + " or ".join(hook_config.TIMESTAMPS)
         )
+    allow = _allow(given("webhook_allow", "WEBHOOK_ALLOW"))
     url = given("webhook_url", "WEBHOOK_URL")
     startup: dict[str, Any] | None = None
     if url is not None:
@@ -114,10 +123,31 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
                 field, flag
             )
             raise UsageError(f"{flag}: {exc.info.split(':', 1)[-1].strip()}") from None
+        if allow is not None and host_of(url) not in allow:
+            raise UsageError(
+                f"--webhook-url: host {host_of(url)!r} is not one {ALLOW_OPTION} allows "
+                f"({', '.join(sorted(allow))})"
+            )
     elif given("webhook_hmac", "WEBHOOK_HMAC") or given("webhook_events", "WEBHOOK_EVENTS"):
         raise UsageError("--webhook-hmac and --webhook-events need --webhook-url")
     assert delay is not None
-    return Settings(timing=timing, ended_delay=delay, startup=startup, timestamp=stamp)
+    return Settings(timing=timing, ended_delay=delay, startup=startup, timestamp=stamp, allow=allow)
+
+
+def _allow(text: str | None) -> frozenset[str] | None:
+    """``--webhook-allow``'s hosts, as the sender compares them; None: any host."""
+    if text is None:
+        return None
+    hosts = set()
+    for part in text.split(","):
+        host = allowed_host(part)
+        if host is None:
+            raise UsageError(
+                f"{ALLOW_OPTION} {part.strip()[:80]!r}: expected host names or IP addresses "
+                "separated by commas (no scheme, port or path), like receiver,127.0.0.1"
+            )
+        hosts.add(host)
+    return frozenset(hosts)
 
 
 def _seconds_list(text: str, option: str, count: int, *, zero: bool = False) -> tuple[float, ...]:

@@ -12,11 +12,17 @@ followed. The policies:
 
 Bounds [F]: every try ends within ``timeout`` seconds (connect to status line); the outbox holds
 ``outbox`` events (more are dropped and counted); the log of recent deliveries keeps ``log``.
+
+A URL whose host ``--webhook-allow`` does not name is never dialled. A failed try says what
+kind of failure it was (refused, timed out, not HTTP, ...) in words of its own: nothing a peer
+sent is quoted, so a webhook URL tells no more about a port than whether an HTTP server
+answering 200 is there (a port scanner learns little from it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,7 +33,7 @@ import aiohttp
 
 from ..domain.webhook import CIRCUIT_BREAKER, FAILED, Webhook
 from . import signing
-from .settings import Timing
+from .settings import ALLOW_OPTION, Timing, host_of
 
 PROBE_BODY = b'{"test":"test"}'
 
@@ -85,8 +91,10 @@ class Sender:
         hook: Callable[[], Webhook | None],
         record: Callable[[bool], None],
         stamp: Callable[[], int],
+        allow: frozenset[str] | None = None,
     ):
         self.timing = timing
+        self.allow = allow  # the hosts a try may dial (None: any)
         self._hook, self._record, self._stamp = hook, record, stamp
         self.outbox: deque[Delivery] = deque()
         self.log: deque[Delivery] = deque(maxlen=timing.log)
@@ -188,21 +196,23 @@ class Sender:
         delivery.state = "failed"
         self.failed += 1
 
+    def allows(self, url: str) -> bool:
+        """Whether a try may dial ``url`` (``--webhook-allow`` names its host, or is not set)."""
+        return self.allow is None or host_of(url) in self.allow
+
     async def _try(self, url: str, key: bytes, basic_auth: str | None, body: bytes) -> Attempt:
-        headers = signing.headers(key, self._stamp(), body, basic_auth)
         started, t0 = time.time(), time.perf_counter()
+        if not self.allows(url):  # e.g. a scenario's webhook: block: refused, never dialled
+            return Attempt(started, None, f"host not allowed by {ALLOW_OPTION}", 0.0)
+        headers = signing.headers(key, self._stamp(), body, basic_auth)
         status: int | None = None
         error: str | None = None
         try:
             session = self._client()
             async with session.post(url, data=body, headers=headers, allow_redirects=False) as r:
                 status = r.status
-        except TimeoutError:
-            error = f"no answer within {self.timing.timeout:g} s"
-        except aiohttp.ClientError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:300]
-        except (OSError, ValueError) as exc:  # e.g. a URL aiohttp cannot use
-            error = f"{type(exc).__name__}: {exc}"[:300]
+        except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
+            error = failure(exc, self.timing.timeout)
         return Attempt(started, status, error, (time.perf_counter() - t0) * 1e3)
 
     def _client(self) -> aiohttp.ClientSession:
@@ -213,3 +223,32 @@ class Sender:
                 headers={"User-Agent": "fake-meetings-webhooks"},
             )
         return self._session
+
+
+def failure(exc: BaseException, timeout: float) -> str:
+    """What kind of failure a try met, in the fake's words: never the exception's text, which
+    can quote what the peer sent (a non-HTTP server's banner) or the address dialled."""
+    if isinstance(exc, TimeoutError):  # aiohttp's timeouts are TimeoutErrors too
+        return f"timed out: no answer within {timeout:g} s"
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "could not connect: the host name did not resolve"
+    if isinstance(exc, aiohttp.ClientSSLError):  # certificate errors included
+        return "could not connect: the TLS handshake failed"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"could not connect: {_os_failure(exc.os_error)}"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the connection closed without an HTTP answer"
+    if isinstance(exc, aiohttp.ClientResponseError):  # a status line or headers not HTTP's
+        return "answered something that is not HTTP"
+    if isinstance(exc, aiohttp.InvalidURL):
+        return "the URL cannot be dialled"
+    if isinstance(exc, OSError):  # aiohttp.ClientOSError included (a reset connection, ...)
+        return f"the connection failed: {_os_failure(exc)}"
+    return f"the request failed ({type(exc).__name__})"
+
+
+def _os_failure(exc: OSError) -> str:
+    if exc.errno == errno.ECONNREFUSED:
+        return "connection refused"
+    name = errno.errorcode.get(exc.errno or 0)
+    return f"{name} ({exc.strerror})" if name and exc.strerror else name or type(exc).__name__

@@ -38,7 +38,7 @@ from ..domain.webhook import ACTIVE, CLOCK, FAILED, WALL, Webhook
 from ..errors import invalid, not_found
 from . import jsjson
 from .delivery import Delivery, Sender
-from .settings import Settings
+from .settings import ALLOW_OPTION, Settings, host_of
 
 HOOKS_SEED = 2  # webhook uuids come from a generator seeded with this at every reset
 MAX_WAIT = 60.0  # seconds the real-time task sleeps at most before looking again
@@ -52,7 +52,9 @@ class WebhookDesk:
         self.mark = clock.now()
         self.emitted = 0  # events emitted to the webhook since start-up or reset
         self.timestamp = WALL  # X-Webhook-Timestamp: WALL or CLOCK (set by _startup)
-        self.sender = Sender(settings.timing, lambda: self.hook, self._record, self._stamp)
+        self.sender = Sender(
+            settings.timing, lambda: self.hook, self._record, self._stamp, settings.allow
+        )
         self._ids = random.Random(HOOKS_SEED)
         self._ticker: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
@@ -127,9 +129,20 @@ class WebhookDesk:
         return hook
 
     async def _probe(self, hook: Webhook) -> None:
+        allow = self.settings.allow
+        if allow is not None and not self.sender.allows(hook.url):  # refused, never dialled
+            raise invalid(
+                f"url: the host {host_of(hook.url)!r} is not one this server sends webhooks "
+                f"to: {ALLOW_OPTION} (env FAKE_MEETINGS_WEBHOOK_ALLOW) allows "
+                f"{', '.join(sorted(allow))}"
+            )
         attempt = await self.sender.probe(hook.url, hook.key, hook.basic_auth)
         if not attempt.ok:
-            why = f"answered {attempt.status}" if attempt.status is not None else attempt.error
+            why = (
+                f"answered HTTP status {attempt.status}"
+                if attempt.status is not None
+                else f"failed ({attempt.error})"
+            )
             raise invalid(
                 f'url: the test request to {hook.url} (a signed POST of {{"test":"test"}}) '
                 f"{why}; the receiver must answer 200 before the webhook is saved"

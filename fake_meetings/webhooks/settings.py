@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+ALLOW_OPTION = "--webhook-allow"  # named in the errors of a URL it refuses
+
 
 @dataclass(frozen=True)
 class Timing:
@@ -27,3 +29,40 @@ class Settings:
     # X-Webhook-Timestamp: "wall" (the time of sending) or "clock" (the server clock); None:
     # not given (a start-up scenario's `webhook:` block may say, else "wall")
     timestamp: str | None = None
+    # hosts a webhook URL may name (``--webhook-allow``), as :func:`host_of` gives them;
+    # None: any host
+    allow: frozenset[str] | None = None
+
+    def allows(self, url: str) -> bool:
+        """Whether a webhook may point at ``url`` (its host is allowed, or any is)."""
+        return self.allow is None or host_of(url) in self.allow
+
+
+def host_of(url: str) -> str | None:
+    """The host ``url`` connects to, as the sender's HTTP client reads it (lower case, IDNA,
+    IPv6 without brackets or leading zeros, no trailing dot); None when there is none."""
+    from yarl import URL  # aiohttp's own URL type: the host compared is the host dialled
+
+    try:
+        host = URL(url).raw_host
+    except ValueError:
+        return None
+    return host.rstrip(".").lower() if host else None
+
+
+def allowed_host(text: str) -> str | None:
+    """An ``--webhook-allow`` entry (``receiver``, ``127.0.0.1``, ``::1`` or ``[::1]``) as
+    :func:`host_of` gives it; None when it is no host name (a URL, a port, a path, ...)."""
+    import ipaddress
+
+    text = text.strip()
+    if not text or any(c in text for c in "/@?#%\\ \t"):
+        return None
+    inner = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    if ":" in inner:  # only an IPv6 address has colons (a port is not part of an entry)
+        try:
+            ipaddress.IPv6Address(inner)
+        except ValueError:
+            return None
+        return host_of(f"http://[{inner}]/")
+    return host_of(f"http://{inner}/") if inner == text else None

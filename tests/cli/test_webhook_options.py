@@ -20,10 +20,19 @@ def settings(*argv: str) -> Settings:
 
 
 def test_without_options_there_is_no_start_up_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("URL", "HMAC", "EVENTS", "RETRY", "ENDED_DELAY", "TIMEOUT", "RETRY_DELAYS"):
+    for name in (
+        "URL",
+        "HMAC",
+        "EVENTS",
+        "RETRY",
+        "ENDED_DELAY",
+        "TIMEOUT",
+        "RETRY_DELAYS",
+        "ALLOW",
+    ):
         monkeypatch.delenv(f"FAKE_MEETINGS_WEBHOOK_{name}", raising=False)
     got = settings()
-    assert got.startup is None and got.ended_delay == 0
+    assert got.startup is None and got.ended_delay == 0 and got.allow is None  # any host
     assert got.timing.timeout == 5.0 and got.timing.retry_delays == (1.0, 2.0, 4.0, 8.0)
 
 
@@ -67,6 +76,10 @@ def test_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         (["--webhook-timeout", "0"], "--webhook-timeout"),
         (["--webhook-retry-delays", "1,2"], "--webhook-retry-delays"),
         (["--webhook-ended-delay", "-1"], "--webhook-ended-delay"),
+        (["--webhook-allow", "http://receiver/"], "--webhook-allow"),
+        (["--webhook-allow", "receiver:8080"], "--webhook-allow"),
+        (["--webhook-allow", "receiver,,b"], "--webhook-allow"),
+        (["--webhook-allow", "receiver", "--webhook-url", "http://other:8080/"], "--webhook-allow"),
     ],
 )
 def test_bad_values_name_the_flag(
@@ -82,3 +95,14 @@ def test_bad_values_name_the_flag(
 def test_a_url_is_shown_without_its_credentials() -> None:
     assert shown_url("https://user:pw@host:8443/a/b?c=d") == "https://host:8443/a/b?c=d"
     assert shown_url("http://host/x") == "http://host/x"
+
+
+def test_webhook_allow_from_flag_or_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FAKE_MEETINGS_WEBHOOK_URL", raising=False)
+    monkeypatch.setenv("FAKE_MEETINGS_WEBHOOK_ALLOW", "Receiver., 127.0.0.1 ,[::1],bücher.example")
+    got = settings("--webhook-url", "http://RECEIVER:8080/hooks")
+    assert got.allow == {"receiver", "127.0.0.1", "::1", "xn--bcher-kva.example"}
+    assert got.allows("http://receiver./x") and got.allows("http://[0::1]:9/")
+    assert not got.allows("http://127.0.0.2/") and not got.allows("http://2130706433/")
+    assert not got.allows("http://receiver@evil.example/") and not got.allows("not a url")
+    assert settings("--webhook-allow", "localhost").allow == {"localhost"}  # the flag wins
