@@ -15,6 +15,7 @@ from typing import Protocol
 from .. import __version__
 from ..domain.scenario import ScenarioError
 from . import capture, generate, serve, validate
+from .atomic import Terminated
 from .options import UsageError
 
 
@@ -116,8 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         print(exc, file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:  # SIGTERM too, where a command handles it (atomic.py)
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:  # e.g. `fake-meetings generate 1000 | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

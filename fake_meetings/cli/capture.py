@@ -7,13 +7,10 @@ import argparse
 import heapq
 import itertools
 import secrets
-import signal
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from types import FrameType
 from typing import Any
 
 from ..client.daily import DAILY_API, PAGE, DailyReader, SourceError
@@ -21,6 +18,7 @@ from ..domain.capture import Unusable, capture_instant, room_from_json, session_
 from ..domain.pseudonyms import Pseudonyms
 from ..domain.rooms import Room
 from ..progress import PREFIX, Progress
+from .atomic import Terminated, interruptible
 from .capture_options import CaptureOptions, add_options, capture_header, capture_options
 from .capture_output import ScenarioOutput
 
@@ -117,14 +115,6 @@ def _rooms(reader: DailyReader, o: CaptureOptions, names: Pseudonyms | None) -> 
     return rooms
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C: nothing written (exit status 143 instead of 130)."""
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise _Terminated
-
-
 def run(args: argparse.Namespace) -> int:
     o = capture_options(args)
     names = Pseudonyms(o.salt or secrets.token_bytes(32), rooms=o.rooms_too) if o.pseudo else None
@@ -137,12 +127,8 @@ def run(args: argparse.Namespace) -> int:
         timeout=o.timeout,
         on_retry=_say,
     )
-    main_thread = threading.current_thread() is threading.main_thread()
-    if main_thread:  # Ctrl-C and SIGTERM end the capture, whatever the parent set
-        previous = signal.signal(signal.SIGTERM, _terminate)
-        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with ScenarioOutput(o.output) as out:
+    try:  # Ctrl-C and SIGTERM end the capture, whatever the parent set
+        with interruptible(), ScenarioOutput(o.output) as out:
             rooms = _rooms(reader, o, names)
             latest = max((r.created_at for r in rooms), default=0)
             ongoing = approximated = 0
@@ -182,11 +168,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt as exc:
         _say(f"interrupted; nothing written ({o.output} is as it was)")
-        return 143 if isinstance(exc, _Terminated) else 130
-    finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
-            signal.signal(signal.SIGINT, previous_int)
+        return 143 if isinstance(exc, Terminated) else 130
     people = f", {names.people:,} user names and ids replaced" if names is not None else ""
     _say(
         f"wrote {out.count:,} sessions ({ongoing:,} ongoing) and {len(rooms):,} rooms to "

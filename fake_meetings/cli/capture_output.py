@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -22,14 +21,7 @@ import orjson
 from ..domain.dump import room_data, session_data, write_room, write_session
 from ..domain.model import Session
 from ..domain.rooms import Room
-from .options import UsageError
-
-
-def _mode() -> int:
-    """The mode a new file gets here (0666 less the umask), as ``open`` would give it."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
+from .atomic import publish, temp_beside
 
 
 class ScenarioOutput:
@@ -44,14 +36,9 @@ class ScenarioOutput:
         self._temps: list[Path] = []
 
     def _temp(self, suffix: str) -> tuple[int, Path]:
-        try:
-            fd, name = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=suffix
-            )
-        except OSError as exc:
-            raise UsageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        self._temps.append(Path(name))
-        return fd, Path(name)
+        fd, path = temp_beside(self.path, suffix)
+        self._temps.append(path)
+        return fd, path
 
     def __enter__(self) -> ScenarioOutput:
         fd, self._body_path = self._temp(".sessions")
@@ -75,7 +62,8 @@ class ScenarioOutput:
         body_path = self._body_path
         self._body.close()
         fd, final = self._temp(".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out, body_path.open(encoding="utf-8") as body:
+        out = os.fdopen(fd, "w", encoding="utf-8")
+        with out, body_path.open(encoding="utf-8") as body:
             if self.json:
                 rooms_json = orjson.dumps([room_data(r) for r in rooms]).decode()
                 out.write(f'{{"now": {now}, "rooms": {rooms_json}, "sessions": [\n')
@@ -94,13 +82,7 @@ class ScenarioOutput:
                 shutil.copyfileobj(body, out)
                 if not self.count:
                     out.write("  []\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(final, _mode())
-        try:
-            os.replace(final, self.path)
-        except OSError as exc:
-            raise UsageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            publish(out, final, self.path)
 
     def __exit__(
         self,

@@ -12,6 +12,7 @@ from ..domain.dump import dump_scenario
 from ..domain.generate import GenerateSpec, generate
 from ..domain.model import Session
 from ..progress import LARGE, Progress
+from .atomic import replacing
 from .options import UsageError, add_generate_options, generate_spec, now_option
 
 
@@ -41,16 +42,13 @@ def run(args: argparse.Namespace) -> int:
             dump_scenario(_counted(sessions, progress), sys.stdout, now=now, header=header)
         return 0
     path = Path(args.output)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
+    try:  # never a half-written scenario, even on Ctrl-C or SIGTERM (see atomic.py)
         with (
-            tmp.open("w", encoding="utf-8") as out,
+            replacing(path) as out,
             Progress(f"writing {path}", total=len(sessions), loud=loud) as progress,
         ):
             dump_scenario(_counted(sessions, progress), out, now=now, header=header)
-        tmp.replace(path)  # never leave a half-written scenario behind
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     print(f"wrote {len(sessions):,} sessions to {path}", file=sys.stderr)
     return 0
