@@ -188,23 +188,26 @@ def route_families() -> str:
 
 
 async def _serve(app: web.Application, config: ServerConfig, summary: str) -> None:
+    """Listen, say so, serve until SIGINT or SIGTERM. The handlers are in place before the
+    listening line is printed: a supervisor that stops the server as soon as it reads that line
+    gets the graceful stop (exit 0), not Python's default (killed by SIGTERM)."""
     access = logging.getLogger("aiohttp.access") if config.access_log else None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def stop_gracefully() -> None:  # requests still running get Runner's SHUTDOWN_TIMEOUT
+        stop.set()
+        for sig in STOP_SIGNALS:  # a second signal stops the process at once
+            loop.remove_signal_handler(sig)
+            signal.signal(sig, signal.SIG_DFL)
+
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop_gracefully)
     runner = await listen(app, access_log=access)
     try:
         port = runner.addresses[0][1]
         print(f"fake-meetings listening on http://{config.host}:{port}", flush=True)
         print(summary, flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-
-        def stop_gracefully() -> None:  # requests still running get Runner's SHUTDOWN_TIMEOUT
-            stop.set()
-            for sig in STOP_SIGNALS:  # a second signal stops the process at once
-                loop.remove_signal_handler(sig)
-                signal.signal(sig, signal.SIG_DFL)
-
-        for sig in STOP_SIGNALS:
-            loop.add_signal_handler(sig, stop_gracefully)
         await stop.wait()
     finally:
         await runner.cleanup()

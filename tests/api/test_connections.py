@@ -12,6 +12,7 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import requests
 
 from fake_meetings.api.runner import SHUTDOWN_TIMEOUT
 from fake_meetings.testing import ServerThread
-from tests.helpers.processes import start_serve
+from tests.helpers.processes import clean_env, read_lines, start_serve
 from tests.helpers.scenarios import small_scenario
 
 pytestmark = pytest.mark.slow  # servers started as processes, signals and timeouts
@@ -307,3 +308,25 @@ def test_clients_leaving_in_the_middle_of_a_body_are_not_logged_as_failures(
     assert served.proc.returncode == 0
     # nothing beyond the start-up banner (read by ``cli``) on either stream
     assert (out, err) == (b"", b""), (out[:3000], err[:3000])
+
+
+def test_sigterm_as_soon_as_the_listening_line_is_printed_is_a_graceful_stop(
+    tmp_path: Path,
+) -> None:
+    """A supervisor may stop the server the moment it reads the listening line: the handlers
+    are in place by then, so that is a clean stop (0), never Python's default death by SIGTERM.
+    Before, they were set after both start-up lines, and such a stop was killed (-15)."""
+    for _ in range(5):  # the window was microseconds wide: a few tries make it likely
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "fake_meetings", "serve", "--port", "0", "--scenario", "empty"],
+            cwd=tmp_path, env=clean_env(), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            assert read_lines(proc, 1, 20), proc.stderr
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=WITHIN) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate(timeout=10)
