@@ -74,6 +74,7 @@ EXPECTED = {
     "namespaces": "docs/how-to/namespaces.md",
     "generate-file": "docs/how-to/generated-data.md",
     "capture-from-a-fake": "docs/how-to/capture.md",
+    "domain": "docs/reference/daily-routes.md",
 }
 SHARED = "all"  # a page's files that go with each of its examples
 RUNNABLE = {"python", "sh", "bash", "yaml", "ini", "toml", "dockerfile"}
