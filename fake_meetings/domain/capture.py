@@ -27,7 +27,7 @@ from typing import Any
 
 from . import timeline
 from .model import Participant, Session
-from .rooms import PRIVACY, Room, derived_id, invalid_name_info
+from .rooms import PRIVACY, Room, derived_id, invalid_name_info, name_problem
 from .times import parse_instant
 
 _ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")  # as scenario files accept ids
@@ -84,6 +84,9 @@ def session_from_json(
     what = f"session {sid}"
     room = _text(data, "room", what)
     assert room is not None
+    complaint = name_problem(room)  # a scenario holds rooms Daily can name only
+    if complaint is not None:
+        raise Unusable(f"{what}: {complaint}")
     start = _int(data, "start_time", what)
     duration = _int(data, "duration", what)
     ongoing = data.get("ongoing")

@@ -45,6 +45,14 @@ def invalid_name_info(name: str) -> str | None:
     return None
 
 
+def name_problem(name: str) -> str | None:
+    """:func:`invalid_name_info` of a room name that enters other than by ``POST /rooms``: a
+    session's room (scenarios, captures), a live join. Its message quotes at most 129
+    characters of ``name``: a longer name is refused whatever follows (too long, or invalid
+    characters), so the verdict is the same."""
+    return invalid_name_info(name[: MAX_NAME + 1])
+
+
 def derived_id(name: str, created_at: int) -> str:
     """The id of a room from a scenario or implied by sessions: stable for the same input."""
     return str(uuid.uuid5(ROOM_IDS, f"{name}|{created_at}"))

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import timeline
 from .model import Participant, Session
+from .rooms import name_problem
 from .times import MAX_TIMESTAMP, parse_instant
 from .validate import Checker
 
@@ -37,6 +38,7 @@ _ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")
 _SESSION_KEYSET = frozenset(SESSION_KEYS)
 _PARTICIPANT_KEYSET = frozenset(PARTICIPANT_KEYS)
 _id_ok = _ID_RE.fullmatch
+_GOOD_ROOMS: set[str] = set()  # room names found valid (rooms.name_problem), for quick_session
 
 
 def _instant(value: Any, now: int) -> int | None:
@@ -63,6 +65,11 @@ def quick_session(raw: Any, now: int, seed: str) -> Session | None:
     stays = raw.get("participants")
     if type(room) is not str or not room or type(stays) is not list or not stays:
         return None
+    if room not in _GOOD_ROOMS:
+        if name_problem(room) is not None:
+            return None
+        if len(_GOOD_ROOMS) < 100_000:  # a scenario names few rooms, again and again
+            _GOOD_ROOMS.add(room)
     start = _instant(raw.get("start_time"), now)
     ongoing = raw.get("ongoing")
     if start is None or (type(ongoing) is not bool and (ongoing is not None or "ongoing" in raw)):
@@ -168,6 +175,9 @@ def checked_session(c: Checker, path: tuple[str | int, ...], now: int, seed: str
         return None
     errors_before = c.count
     room = c.string((*path, "room"))
+    complaint = name_problem(room) if room is not None else None
+    if complaint is not None:  # the rule of POST /rooms: GET /rooms lists a session's room
+        c.problem((*path, "room"), complaint)
     start = c.instant((*path, "start_time"), now)
     ongoing = c.boolean((*path, "ongoing"), default=None)
     session_id = c.identifier((*path, "id"), _ID_RE) or str(

@@ -194,6 +194,9 @@ class Namespace:
         """Someone joins ``room`` now; returns the session joined and the new stay. The
         fields are checked here, for the control plane and the handle alike (400 naming one)."""
         check_text("room", room, required=True)
+        complaint = rooms_.name_problem(room)  # the rule of POST /rooms: GET /rooms lists it
+        if complaint is not None:
+            raise invalid(f"room: {complaint}")
         check_text("user_name", user_name, required=False)
         check_text("user_id", user_id, required=False)
         check_owner(owner)
