@@ -75,10 +75,13 @@ def _order(item: Any) -> tuple[int, str]:
 
 def _sessions(reader: DailyReader, o: CaptureOptions, progress: CaptureProgress) -> Iterator[Any]:
     """The sessions' JSON, newest first: one walk of ``/meetings`` per ``--room`` (merged), or
-    one over every room; at most ``--limit`` of them."""
+    one over every room; at most ``--limit`` of them. More than ``--max-sessions`` read (the
+    walks together) is a :class:`SourceError`."""
     size = min(PAGE, o.limit) if o.limit else PAGE
+    read = 0
 
     def walk(room: str | None) -> Iterator[Any]:
+        nonlocal read
         query: dict[str, str | int] = {} if room is None else {"room": room}
         if o.since is not None:
             query["timeframe_start"] = o.since
@@ -88,7 +91,15 @@ def _sessions(reader: DailyReader, o: CaptureOptions, progress: CaptureProgress)
             if i == 0 and total is not None:
                 progress.add_total(total)
             progress.pages += 1
-            yield from data
+            for item in data:
+                read += 1
+                if read > o.max_sessions:
+                    raise SourceError(
+                        f"GET /meetings: more than {o.max_sessions:,} sessions to read "
+                        "(--max-sessions); capture fewer with --since, --until, --room or "
+                        "--limit, or raise --max-sessions"
+                    )
+                yield item
 
     walks = [walk(room) for room in o.rooms] or [walk(None)]
     merged = heapq.merge(*walks, key=_order, reverse=True) if len(walks) > 1 else walks[0]
@@ -99,7 +110,14 @@ def _rooms(reader: DailyReader, o: CaptureOptions, names: Pseudonyms | None) -> 
     rooms: list[Room] = []
     lost_ids = 0
     rename = names.room if names is not None else (lambda v: v)
+    read = 0
     for _, data in reader.pages("/rooms", {}):
+        read += len(data)
+        if read > o.max_rooms:
+            raise SourceError(
+                f"GET /rooms: more than {o.max_rooms:,} rooms (--max-rooms; they are held in "
+                "memory): raise --max-rooms if the account has that many"
+            )
         for item in data:
             if o.rooms and (not isinstance(item, dict) or item.get("name") not in o.rooms):
                 continue

@@ -18,6 +18,8 @@ from ..domain.times import FORMS, RELATIVE_FORMS, parse_instant
 from .options import UsageError
 
 KEY_ENV = "DAILY_API_KEY"
+MAX_SESSIONS = 1_000_000  # --max-sessions' default: sessions read (the temporary file's bound)
+MAX_ROOMS = 100_000  # --max-rooms' default: rooms read (they are held in memory)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class CaptureOptions:
     max_retries: int
     backoff: float
     timeout: float
+    max_sessions: int = MAX_SESSIONS
+    max_rooms: int = MAX_ROOMS
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -124,7 +128,24 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         type=float,
         default=30.0,
-        help="give one request this long to answer (default 30)",
+        help="give one request this long to answer, from connecting to its last byte "
+        "(default 30); a request that runs out is retried like a dropped one",
+    )
+    p(
+        "--max-sessions",
+        metavar="N",
+        type=int,
+        default=MAX_SESSIONS,
+        help="give up, writing nothing, if the source has more than N sessions to read "
+        f"(default {MAX_SESSIONS:,}): a source that never stops cannot fill the disk",
+    )
+    p(
+        "--max-rooms",
+        metavar="N",
+        type=int,
+        default=MAX_ROOMS,
+        help=f"give up, writing nothing, if GET /rooms lists more than N rooms (default "
+        f"{MAX_ROOMS:,}; they are held in memory until the file is written)",
     )
 
 
@@ -168,6 +189,9 @@ def capture_options(args: argparse.Namespace) -> CaptureOptions:
     _positive(args.timeout, "--timeout")
     if args.max_retries < 0:
         raise UsageError(f"--max-retries {args.max_retries}: expected 0 or more")
+    for flag, value in (("--max-sessions", args.max_sessions), ("--max-rooms", args.max_rooms)):
+        if value < 1:
+            raise UsageError(f"{flag} {value}: expected 1 or more")
     return CaptureOptions(
         output=Path(args.output),
         api_key=key.strip(),
@@ -183,6 +207,8 @@ def capture_options(args: argparse.Namespace) -> CaptureOptions:
         max_retries=args.max_retries,
         backoff=args.backoff,
         timeout=args.timeout,
+        max_sessions=args.max_sessions,
+        max_rooms=args.max_rooms,
     )
 
 

@@ -8,15 +8,24 @@ any fake-meetings server) with the user's key, paced under the rate limit and re
   After ``max_retries`` retries of one request it gives up with :class:`SourceError`.
 - Other 4xx answers are not retried: a wrong key or a bad filter will not get better. Nor is
   a redirect followed (the key would go along): it is an error naming the status.
+- ``timeout`` bounds a whole answer, from connecting to its last byte (a deadline across reads,
+  not each read's: a source dripping a byte a second is cut off at the deadline, and the request
+  counts as timed out); an answer holds at most ``MAX_ANSWER`` bytes.
+- Paging with ``starting_after`` ends at an empty page; a cursor that comes back (a source
+  paging in a cycle, however long) is an error.
 
 The key is sent in the ``Authorization`` header only; no message ever contains it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import http.client
 import json
 import random
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -39,6 +48,86 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, *args: Any) -> None:
         return None
+
+
+class _Deadline:
+    """One request's deadline: when it passes, a timer shuts the request's socket down from a
+    thread of its own, so a read blocked on a source that drips bytes (or stalls between them)
+    returns at once; the request then counts as timed out. A socket timeout only bounds each
+    read, and a source that sends a byte before each one runs out never trips it."""
+
+    def __init__(self, seconds: float):
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, sock: socket.socket) -> None:
+        """The request's connection is open on ``sock`` (from its ``connect``)."""
+        with self._lock:
+            self._sock = sock
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            if self._sock is not None:
+                _shut(self._sock)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._sock = None  # closed next: never shut down after this
+
+
+def _shut(sock: socket.socket) -> None:
+    # the plain socket's shutdown, under TLS too: wakes a read blocked in another thread
+    with contextlib.suppress(OSError):  # closed already
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+_current = threading.local()  # .deadline: the _Deadline of the request this thread is making
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        deadline: _Deadline | None = getattr(_current, "deadline", None)
+        if deadline is not None and self.sock is not None:
+            deadline.attach(self.sock)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        deadline: _Deadline | None = getattr(_current, "deadline", None)
+        if deadline is not None and self.sock is not None:
+            deadline.attach(self.sock)
+
+
+_WATCHED: dict[type, type] = {
+    http.client.HTTPConnection: _HTTPConnection,
+    http.client.HTTPSConnection: _HTTPSConnection,
+}
+
+
+class _Watching:
+    """urllib's handlers, opening connections whose socket the request's deadline can shut."""
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        watched = _WATCHED.get(http_class, http_class)
+        return super().do_open(watched, req, **kwargs)  # type: ignore[misc]
+
+
+class _HTTPHandler(_Watching, urllib.request.HTTPHandler):
+    pass
+
+
+class _HTTPSHandler(_Watching, urllib.request.HTTPSHandler):
+    pass
 
 
 class SourceError(RuntimeError):
@@ -116,7 +205,9 @@ class DailyReader:
         self.requests = self.retries = 0
         host = urllib.parse.urlsplit(self.base_url).hostname or ""
         proxies = urllib.request.ProxyHandler({} if host in _LOCAL else None)
-        self._opener = urllib.request.build_opener(proxies, _NoRedirect())
+        self._opener = urllib.request.build_opener(
+            proxies, _NoRedirect(), _HTTPHandler(), _HTTPSHandler()
+        )
 
     def _safe(self, text: str) -> str:
         """``text`` with the key blotted out, should an answer ever echo it."""
@@ -131,10 +222,13 @@ class DailyReader:
             self.pacer.wait()
             self.requests += 1
             wait: float | None = None
+            deadline = _current.deadline = _Deadline(self.timeout)
             try:
                 request = urllib.request.Request(url, headers=headers, method="GET")
                 with self._opener.open(request, timeout=self.timeout) as response:
                     raw = response.read(MAX_ANSWER + 1)
+                if deadline.expired:  # an answer without a length ends early, not in error
+                    raise TimeoutError
                 if len(raw) > MAX_ANSWER:
                     raise SourceError(
                         f"GET {shown} answered more than {MAX_ANSWER // 2**20} MiB; "
@@ -142,13 +236,19 @@ class DailyReader:
                     )
                 break
             except urllib.error.HTTPError as exc:
-                problem = f"{exc.code} {self._envelope(exc.read(MAX_ERROR))}"
+                problem = f"{exc.code} {self._envelope(self._error_body(exc))}"
                 if exc.code == 429:
                     wait = retry_after(exc.headers.get("Retry-After"), time.time())
                 elif exc.code < 500:
                     raise SourceError(f"GET {shown} answered {problem}{_hint(exc.code)}") from None
-            except (urllib.error.URLError, OSError) as exc:  # refused, dropped, timed out
-                problem = self._safe(str(getattr(exc, "reason", exc)))
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+                # refused, dropped, timed out, cut short
+                problem = self._safe(str(getattr(exc, "reason", exc)) or type(exc).__name__)
+            finally:
+                deadline.stop()
+                _current.deadline = None
+            if deadline.expired:
+                problem = f"no whole answer within {self.timeout:g} s"
             if attempt >= self.max_retries:
                 raise SourceError(
                     f"gave up on GET {shown}: {problem} (after {attempt} retries)"
@@ -167,6 +267,13 @@ class DailyReader:
         except ValueError:
             raise SourceError(f"GET {shown} answered something that is not JSON") from None
 
+    @staticmethod
+    def _error_body(exc: urllib.error.HTTPError) -> bytes:
+        try:
+            return exc.read(MAX_ERROR)
+        except (OSError, http.client.HTTPException):  # cut short (the deadline, say)
+            return b""
+
     def _envelope(self, raw: bytes) -> str:
         try:
             body = json.loads(raw)
@@ -179,9 +286,11 @@ class DailyReader:
         self, path: str, query: Mapping[str, str | int], size: int = PAGE
     ) -> Iterator[tuple[int | None, list[Any]]]:
         """``(total_count, items)`` of each page of a Daily list route, newest first, walked
-        with ``starting_after`` until a page comes back empty."""
+        with ``starting_after`` until a page comes back empty. A page that repeats items of the
+        one before, or whose last id was a cursor already, is an error: the walk would cycle."""
         after: str | None = None
         previous: set[Any] = set()
+        cursors: set[str] = set()  # every starting_after sent: one per page
         while True:
             params: dict[str, str | int] = {**query, "limit": size}
             if after is not None:
@@ -198,6 +307,12 @@ class DailyReader:
             last = data[-1].get("id") if isinstance(data[-1], dict) else None
             if not isinstance(last, str) or ids & previous:
                 raise SourceError(f"{path}: a page repeats items or has no id to page on")
+            if last in cursors:
+                raise SourceError(
+                    f"{path}: page {len(cursors) + 1:,} ends where an earlier page ended (its "
+                    "last id was a cursor already): the source pages in a cycle"
+                )
+            cursors.add(last)
             after, previous = last, ids
 
 
