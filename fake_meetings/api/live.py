@@ -10,9 +10,9 @@ from aiohttp import web
 
 from ..domain import timeline
 from ..domain.model import Participant, Session
-from ..domain.tokens import joining
+from ..domain.tokens import MAX_TOKEN, joining
 from ..errors import invalid
-from ..state.namespaces import check_owner, check_text
+from ..state.namespaces import MAX_TEXT, check_owner, check_text
 from . import tokens
 from .bodies import json_answer, json_object, space_of
 
@@ -25,7 +25,8 @@ LEAVE_EXAMPLE = '{"participant_id": "<the id a join returned>"}'
 
 
 def _text(body: dict[str, Any], name: str, example: str, *, required: bool) -> str | None:
-    return check_text(name, body.get(name), required=required, hint=f"; like {example}")
+    most = MAX_TOKEN if name == "token" else MAX_TEXT  # a token: as long as one minted
+    return check_text(name, body.get(name), required=required, hint=f"; like {example}", most=most)
 
 
 def _answer(session: Session, stay: Participant, now: int) -> dict[str, Any]:

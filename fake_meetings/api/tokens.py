@@ -11,10 +11,10 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from ..domain.tokens import Token
+from ..domain.tokens import Token, TokenDesk
 from .bodies import daily_body
 from .errors import invalid
-from .state import TOKENS, namespace_of, request_key, world_of
+from .state import NAMESPACES, TOKENS, namespace_of, request_key, world_of
 
 CREATE_FIELDS = ("properties",)
 
@@ -23,17 +23,23 @@ def _json(body: Any) -> web.Response:
     return web.Response(body=orjson.dumps(body), content_type="application/json")
 
 
+def desk_of(request: web.Request) -> TokenDesk:
+    """The token desk of the request's namespace: with ``--namespaces``, a secret per key."""
+    key = request_key(request) if request.app[NAMESPACES].per_key else None
+    return request.app[TOKENS].for_namespace(key)
+
+
 def check_token(request: web.Request, token: str, *, ignore_nbf: bool = False) -> Token:
-    """``token`` verified for ``request``: by the server's secret or the API key, at the clock
-    of the request's namespace."""
+    """``token`` verified for ``request``: by its namespace's secret or the API key, at the
+    clock of the request's namespace."""
     now = namespace_of(request).world.clock.now()
-    return request.app[TOKENS].verify(token, now, key=request_key(request), ignore_nbf=ignore_nbf)
+    return desk_of(request).verify(token, now, key=request_key(request), ignore_nbf=ignore_nbf)
 
 
 async def create(request: web.Request) -> web.Response:
     body = await daily_body(request, CREATE_FIELDS)
     now = world_of(request).clock.now()
-    return _json({"token": request.app[TOKENS].issue(body.get("properties"), now)})
+    return _json({"token": desk_of(request).issue(body.get("properties"), now)})
 
 
 async def validate(request: web.Request) -> web.Response:

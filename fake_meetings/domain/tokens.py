@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -87,7 +87,7 @@ _FULL = {short: full for full, short in ABBREVIATIONS.items()}
 _HEADER = {"alg": "HS256", "typ": "JWT"}
 MAX_INT = 2**53  # integers are JSON-safe
 MAX_TEXT = 1000  # characters of a text property
-MAX_TOKEN = 4096  # characters; a longer one is not a token this fake issued or accepts
+MAX_TOKEN = 4096  # characters: the longest token minted, validated or joined with
 
 
 def token_error(info: str) -> ApiError:
@@ -238,9 +238,30 @@ class TokenDesk:
     def domain_id(self) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{self.domain}.daily.co"))
 
+    def for_namespace(self, key: str | None) -> TokenDesk:
+        """The desk of the namespace of API key ``key`` (None: the default namespace, this
+        desk): its secret is derived from this one and the key, so a token minted in one
+        namespace is refused in every other."""
+        if key is None:
+            return self
+        derived = hmac.new(
+            self.secret.encode("utf-8", "surrogateescape"),
+            b"namespace\0" + key.encode("utf-8", "surrogateescape"),
+            hashlib.sha256,
+        ).hexdigest()
+        return replace(self, secret=derived)
+
     def issue(self, properties: object, now: int) -> str:
-        """A token of ``properties`` (checked like POST /meeting-tokens), issued at ``now``."""
-        return sign(check_properties(properties), self.secret, iat=now, domain_id=self.domain_id)
+        """A token of ``properties`` (checked like POST /meeting-tokens), issued at ``now``;
+        one longer than ``MAX_TOKEN`` is refused (400), as nothing would accept it."""
+        token = sign(check_properties(properties), self.secret, iat=now, domain_id=self.domain_id)
+        if len(token) > MAX_TOKEN:
+            raise invalid(
+                f"properties: the token would be {len(token):,} characters, over the "
+                f"{MAX_TOKEN:,} a meeting token may have (longer ones are not accepted to "
+                "validate or join); give shorter text properties"
+            )
+        return token
 
     def verify(
         self, token: str, now: int, *, key: str | None = None, ignore_nbf: bool = False

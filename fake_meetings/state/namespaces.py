@@ -43,16 +43,19 @@ _EMPTY = Store(())
 _NO_ROOMS = Rooms(())
 
 
-def check_text(name: str, value: object, *, required: bool, hint: str = "") -> str | None:
-    """``value`` as a non-empty text field of a join or a leave (None when optional and not
-    given); anything else is a 400 naming the field. ``hint`` ends the message (an example)."""
+def check_text(
+    name: str, value: object, *, required: bool, hint: str = "", most: int = MAX_TEXT
+) -> str | None:
+    """``value`` as a non-empty text field of a join or a leave, of at most ``most`` characters
+    (None when optional and not given); anything else is a 400 naming the field. ``hint`` ends
+    the message (an example)."""
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value.strip():
         need = "required: a non-empty string" if required else "a non-empty string or null"
         raise invalid(f"{name}: {need}; got {value!r:.100}{hint}")
-    if len(value) > MAX_TEXT:
-        raise invalid(f"{name}: at most {MAX_TEXT} characters; got {len(value)}")
+    if len(value) > most:
+        raise invalid(f"{name}: at most {most:,} characters; got {len(value):,}")
     return value
 
 
