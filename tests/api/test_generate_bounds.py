@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import requests
 
 from fake_meetings.domain.clock import Clock
@@ -52,6 +53,7 @@ def test_every_generate_field_has_its_bound_over_http(serve: Serve, plain: Http)
     assert ok(c.get("/_fake/health"))["sessions"] == 0
 
 
+@pytest.mark.slow  # a server process, and loads of seconds
 def test_sigterm_mid_load_exits_within_two_seconds(tmp_path: Path) -> None:
     """Two loads in two namespaces, each a few seconds of work before the fix (30,000 rooms
     were de-duplicated against a list) and over a second after it: SIGTERM while they run

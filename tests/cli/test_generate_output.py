@@ -19,6 +19,7 @@ import pytest
 from tests.helpers.constants import NOW
 from tests.helpers.processes import clean_env
 
+pytestmark = pytest.mark.slow  # generate runs as a process of its own
 OLD = "# the previous scenario, which an interrupted write must leave as it was\n"
 
 
