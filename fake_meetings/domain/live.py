@@ -9,7 +9,11 @@
   participant id of a session ongoing at ``now`` (where a leave looks for it first) or a
   session id.
 - **Leaving** closes a stay at ``now``: one still open, or one a scenario has leaving later. When
-  the last open stay of a session closes, the session ends at ``now``.
+  the last open stay of a session closes, the session ends at ``now``. Only a stay of a session
+  ongoing at ``now`` can leave, so only those are looked at: another id is unknown (no scan of
+  the sessions, which would draw every generated session's stays), unless the caller knows the
+  session a live join put it in (``joined``), to say why it cannot leave (left already, or not
+  joined yet: the clock was set back).
 
 Both cost O(log n + ongoing sessions) at a million sessions, not O(n): the room's ongoing
 session and the present participant ids come from the store's instant at ``now``
@@ -74,8 +78,14 @@ def _fresh(rng: random.Random, taken: Callable[[str], bool]) -> str:
             return candidate
 
 
-def leave(store: Store, participant_id: str, now: int) -> Change:
-    found = _find(store, participant_id, now)
+def leave(store: Store, participant_id: str, now: int, joined: str | None = None) -> Change:
+    """The stay ``participant_id`` ends at ``now``. ``joined``: the id of the session a live join
+    put it in, if the caller knows one (a stay that is not present is then told apart)."""
+    found = _find_ongoing(store, participant_id, now)
+    if found is None and joined is not None:
+        session = store.get(joined)
+        stay = None if session is None else _stay(session, participant_id)
+        found = None if session is None or stay is None else (session, stay)
     if found is None:
         raise UnknownParticipant(participant_id)
     session, stay = found
@@ -118,17 +128,4 @@ def _find_ongoing(
         stay = _stay(session, participant_id)
         if stay is not None:
             return session, stay
-    return None
-
-
-def _find(store: Store, participant_id: str, now: int) -> tuple[Session, Participant] | None:
-    """The stay with this id: among the sessions ongoing at ``now`` first (where a stay that
-    can leave is), then anywhere (to say why it cannot)."""
-    found = _find_ongoing(store, participant_id, now)
-    if found is not None:
-        return found
-    for s in reversed(store.sessions):
-        stay = _stay(s, participant_id)
-        if stay is not None:
-            return s, stay
     return None
