@@ -46,19 +46,15 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
-# The figures of docs/performance.md (make bench takes about 10 minutes; BENCH_ARGS="--quick" for
-# a 2-minute smoke run). wrk is a system package: apt-get install -y wrk (Debian/Ubuntu),
-# brew install wrk (macOS).
+# The figures of docs/performance.md: make bench runs bench/report.py, which runs each benchmark
+# (about 10 minutes) and rewrites that benchmark's block of the page as it finishes (a step that
+# fails keeps its block, and make bench fails). BENCH_ARGS="--quick": a 2-minute smoke run that
+# writes nothing ("--quick --write" to write it anyway); BENCH_ARGS="--only load timeline": some
+# steps. wrk is a system package: apt-get install -y wrk (Debian/Ubuntu), brew install wrk
+# (macOS); valgrind too for the instruction counts (skipped without it). Without wrk, the run
+# stops before it starts, unless the steps chosen need none.
 bench: $(BENCH_STAMP)  ## start-up, throughput, latency and memory figures, each with its baseline
-	@command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed: apt-get install -y wrk (Debian/Ubuntu) or brew install wrk (macOS)" >&2; exit 1; }
-	$(BIN)/python bench/startup_bench.py
-	$(BIN)/python bench/http_bench.py $(BENCH_ARGS)
-	$(BIN)/python bench/namespace_memory.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
-	$(BIN)/python bench/timeline_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
-	$(BIN)/python bench/webhooks_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--quick)
-	$(BIN)/python bench/capture_bench.py
-	$(BIN)/python bench/load_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--sessions 20000 --runs 1)
-	@if command -v valgrind >/dev/null 2>&1; then $(BIN)/python bench/instructions_bench.py $(if $(findstring --quick,$(BENCH_ARGS)),--requests 100); else echo "valgrind is not installed: instructions_bench.py skipped (apt-get install -y valgrind)"; fi
+	$(BIN)/python bench/report.py $(BENCH_ARGS)
 
 docs: $(STAMP)  ## serve the documentation site (docs/, mkdocs.yml) on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve

@@ -438,7 +438,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             for i, row in enumerate(rows):
                 script = mix_script(row.paths, tmp, f"row{i}", shuffle=row.shuffle)
                 row.measure(const, script, args.seconds, fake_first=rep % 2 == 1)
-            print(f"  repetition {rep + 1}/{args.runs} done", flush=True)
+            print(f"  repetition {rep + 1}/{args.runs} done", file=sys.stderr, flush=True)
         print(
             f"\n{'query':<38} {'body B':>8} {'fake req/s':>11} {'constant req/s':>15} "
             f"{'ratio':>6} {'CPU ratio':>9}   (range of the repetitions' ratios)"
@@ -480,7 +480,11 @@ def latency_and_memory(args: argparse.Namespace, tmp: Path) -> None:
     )
     baseline = fake_server("fake, 1 session", *generated(1))
     small = fake_server("fake 10k", *generated(small_n))
-    print(f"starting the {big_n:,}-session server (generation takes a while)...", flush=True)
+    print(
+        f"starting the {big_n:,}-session server (generation takes a while)...",
+        file=sys.stderr,
+        flush=True,
+    )
     t0 = time.monotonic()
     big = fake_server("fake big", *generated(big_n))
     first = big.first_200()
