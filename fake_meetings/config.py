@@ -15,6 +15,11 @@ DEFAULT_MAX_NAMESPACES = 100
 DEFAULT_HEADER_TIMEOUT = 10.0
 DEFAULT_KEEPALIVE_TIMEOUT = 15.0
 DEFAULT_MAX_CONNECTIONS = 1000
+# what one namespace may hold: room for --generate's largest worlds (100,000 rooms, a million
+# sessions and more) with as much again to add over the API, yet an end to a client that
+# creates rooms or appends sessions forever
+DEFAULT_MAX_ROOMS = 200_000
+DEFAULT_MAX_SESSIONS = 2_000_000
 DEFAULT_DOMAIN = "fake-meetings"  # rooms' urls: https://<domain>.daily.co/<room name>
 
 
@@ -38,6 +43,8 @@ class ServerConfig:
     journal_bytes: int = DEFAULT_JOURNAL_BYTES  # request bytes kept per journal
     namespaces: bool = False  # each Bearer key gets its own sessions, clock, faults and journal
     max_namespaces: int = DEFAULT_MAX_NAMESPACES  # live key namespaces; least recently used go
+    max_rooms: int = DEFAULT_MAX_ROOMS  # rooms per namespace; a change making more is a 400
+    max_sessions: int = DEFAULT_MAX_SESSIONS  # sessions per namespace; likewise
     rate_limit: bool = False  # Daily's documented limits: 20 requests/s and 100 per 5 s
     # connections: bounds that keep slow or idle clients from holding the server
     header_timeout: float = DEFAULT_HEADER_TIMEOUT  # seconds to send a whole request head

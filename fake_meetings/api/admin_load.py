@@ -140,6 +140,8 @@ async def _load(
         scenario, doc = await job.run(parse, text, world.clock.now())
     except ScenarioError as exc:
         raise invalid(str(exc)) from None
+    # before the store is built: a namespace appended to forever ends here, cheaply
+    space.bounds.check_sessions(len(scenario.sessions) + (len(world.store) if append else 0))
     if append:
         problems = _clashes(scenario.sessions, world.store, doc)
         if problems:

@@ -22,7 +22,7 @@ from ..domain.tokens import TokenDesk
 from ..domain.world import World
 from ..state.faults import Fault
 from ..state.journal import Journal
-from ..state.namespaces import Namespaces
+from ..state.namespaces import Bounds, Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
 from . import admin
 from .credentials import bearer_key, same_secret
@@ -272,6 +272,7 @@ def create_app(
         journal=journal,
         cap=config.max_namespaces,
         webhooks=config.webhooks,
+        bounds=Bounds(config.max_rooms, config.max_sessions),
     )
     limiter = RateLimiter() if config.rate_limit else None
     app = web.Application(client_max_size=config.max_body)

@@ -17,6 +17,8 @@ from ..config import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_NAMESPACES,
+    DEFAULT_MAX_ROOMS,
+    DEFAULT_MAX_SESSIONS,
     MIN_JOURNAL_BYTES,
     ServerConfig,
 )
@@ -126,6 +128,12 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         args.max_namespaces, "MAX_NAMESPACES", "--max-namespaces", DEFAULT_MAX_NAMESPACES, least=1
     )
     assert max_namespaces is not None
+    max_rooms = _number(args.max_rooms, "MAX_ROOMS", "--max-rooms", DEFAULT_MAX_ROOMS, least=1)
+    assert max_rooms is not None
+    max_sessions = _number(
+        args.max_sessions, "MAX_SESSIONS", "--max-sessions", DEFAULT_MAX_SESSIONS, least=1
+    )
+    assert max_sessions is not None
     max_connections = _number(
         args.max_connections,
         "MAX_CONNECTIONS",
@@ -155,6 +163,8 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         journal_cap=journal_cap,
         journal_bytes=journal_bytes,
         max_namespaces=max_namespaces,
+        max_rooms=max_rooms,
+        max_sessions=max_sessions,
         namespaces=bool(args.namespaces) or env_flag("NAMESPACES"),
         rate_limit=bool(args.rate_limit) or env_flag("RATE_LIMIT"),
         header_timeout=_seconds(
@@ -229,6 +239,19 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="with --namespaces, how many key namespaces live at once; one more evicts the "
         f"least recently used (default {DEFAULT_MAX_NAMESPACES}; env {ENV_PREFIX}MAX_NAMESPACES)",
+    )
+    p(
+        "--max-rooms",
+        metavar="N",
+        help="rooms one namespace may hold (created, declared, or implied by sessions); a "
+        f"change making more is a 400 (default {DEFAULT_MAX_ROOMS}; env {ENV_PREFIX}MAX_ROOMS)",
+    )
+    p(
+        "--max-sessions",
+        metavar="N",
+        help="sessions one namespace may hold (loaded, appended, or started by a join); a "
+        f"change making more is a 400 (default {DEFAULT_MAX_SESSIONS}; "
+        f"env {ENV_PREFIX}MAX_SESSIONS)",
     )
     p(
         "--header-timeout",

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from .model import Session
 from .query import MAX_LIMIT, OLDEST, UnknownCursor, UnknownCursorMode
 
@@ -31,6 +33,11 @@ RANDOM_NAME_LENGTH = 20
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 ROOM_IDS = uuid.UUID("0b9c4a1e-5d7f-4e21-8a3b-6c2d9e8f7a10")  # uuid5 namespace of derived ids
 IMPLIED_LEAD = 1  # an implied room is created this many seconds before its first session
+# bytes of a room's properties (its config) written as compact JSON. Daily documents no size;
+# the properties it does document take a few hundred bytes at most. The bound keeps a room, and
+# so GET /rooms (100 rooms a page), from growing without end: a room at the bound is 64 KiB,
+# a page at most 6.4 MiB.
+MAX_PROPERTIES = 64 * 1024
 
 
 def invalid_name_info(name: str) -> str | None:
@@ -51,6 +58,21 @@ def name_problem(name: str) -> str | None:
     characters of ``name``: a longer name is refused whatever follows (too long, or invalid
     characters), so the verdict is the same."""
     return invalid_name_info(name[: MAX_NAME + 1])
+
+
+def properties_problem(config: Mapping[str, Any]) -> str | None:
+    """The complaint about a room's properties ``config`` when its JSON is larger than
+    ``MAX_PROPERTIES`` bytes, or None."""
+    try:
+        size = len(orjson.dumps(config)) if config else 2
+    except orjson.JSONEncodeError:  # not JSON at all: for the checks of values to say
+        return None
+    if size <= MAX_PROPERTIES:
+        return None
+    return (
+        f"a room's properties take at most {MAX_PROPERTIES:,} bytes of JSON (64 KiB); "
+        f"these would take {size:,}"
+    )
 
 
 def derived_id(name: str, created_at: int) -> str:

@@ -55,7 +55,14 @@ from .genblock import generate_spec
 from .generate import generate
 from .model import Session
 from .nesting import depth_info, too_deep
-from .rooms import IMPLIED_LEAD, PRIVACY, Room, derived_id, invalid_name_info
+from .rooms import (
+    IMPLIED_LEAD,
+    PRIVACY,
+    Room,
+    derived_id,
+    invalid_name_info,
+    properties_problem,
+)
 from .sessionbuild import ID_NAMESPACE as ID_NAMESPACE
 from .sessionbuild import PARTICIPANT_KEYS as PARTICIPANT_KEYS
 from .sessionbuild import SESSION_KEYS as SESSION_KEYS
@@ -365,6 +372,10 @@ def _rooms(c: Checker, now: int, sessions: Sequence[Session]) -> list[Room]:
         deep = too_deep(config)  # aliases can nest a config deeper than the document
         if deep is not None:
             c.problem((*path, "config"), depth_info("config", deep, named=False))
+        elif isinstance(config, dict) and c.count == errors_before:
+            too_big = properties_problem(config)
+            if too_big is not None:
+                c.problem((*path, "config"), too_big)
         if c.count > errors_before or name is None:
             continue
         if created is None:

@@ -20,9 +20,10 @@ import asyncio
 import random
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ..config import DEFAULT_MAX_NAMESPACES
+from ..config import DEFAULT_MAX_NAMESPACES, DEFAULT_MAX_ROOMS, DEFAULT_MAX_SESSIONS
 from ..domain import rooms as rooms_
 from ..domain.domainconfig import DomainConfig
 from ..domain.events import Moved
@@ -68,14 +69,55 @@ def check_owner(value: object) -> bool:
 Listener = Callable[[Moved], None]
 
 
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """What one namespace may hold (``serve --max-rooms``, ``--max-sessions``). A change that
+    would make more is a 400 naming the bound, and changes nothing; the start-up data is not
+    refused, but counts."""
+
+    rooms: int = DEFAULT_MAX_ROOMS
+    sessions: int = DEFAULT_MAX_SESSIONS
+
+    def check_rooms(self, count: int) -> None:
+        if count > self.rooms:
+            raise invalid(
+                f"rooms: a namespace holds at most {self.rooms:,} rooms (the server's "
+                f"--max-rooms); this would make {count:,}. Delete rooms, reset, or serve with "
+                "a higher --max-rooms"
+            )
+
+    def check_sessions(self, count: int) -> None:
+        if count > self.sessions:
+            raise invalid(
+                f"sessions: a namespace holds at most {self.sessions:,} sessions (the server's "
+                f"--max-sessions); this would make {count:,}. Load with mode=replace, reset, or "
+                "serve with a higher --max-sessions"
+            )
+
+
+def check_properties(room: Room) -> Room:
+    """``room`` when its properties are within ``rooms.MAX_PROPERTIES``; else a 400."""
+    problem = rooms_.properties_problem(room.config)
+    if problem is not None:
+        raise invalid(f"properties: {problem}")
+    return room
+
+
 class Namespace:
     """One namespace's state, and every change to it. Each change is synchronous and swaps
     whole snapshots, so a request sees the state before it or after it, never half of it; the
     callers run changes on the server's event loop (the handle through ``ServerThread.call``).
     ``lock`` serialises the changes that parse off the loop first (a load)."""
 
-    def __init__(self, world: World, journal: Journal, webhooks: Settings | None = None):
+    def __init__(
+        self,
+        world: World,
+        journal: Journal,
+        webhooks: Settings | None = None,
+        bounds: Bounds | None = None,
+    ):
         self.world = world
+        self.bounds = bounds or Bounds()
         self.faults = Faults()
         self.journal = journal
         self.lock = asyncio.Lock()
@@ -155,7 +197,9 @@ class Namespace:
             current = Rooms((*world.rooms.ordered, *rooms))
         else:
             current = Rooms(rooms)
+        self.bounds.check_sessions(len(store))
         new_rooms = current.implied_by(store.first_starts())
+        self.bounds.check_rooms(len(new_rooms))
         before = world.clock.now()
         world.rooms = new_rooms
         if not append:  # the sessions live joins made are gone
@@ -213,12 +257,16 @@ class Namespace:
 
         now = self.world.clock.now()
         store = self.world.store
+        implied = self.world.rooms.get(room) is None
+        if implied:
+            self.bounds.check_rooms(len(self.world.rooms) + 1)
         change = live.join(
             store, room, now, self._ids, user_id=user_id, user_name=user_name, owner=owner
         )
+        self.bounds.check_sessions(len(change.store))
         self.world.store = change.store
         self._joined[change.participant.participant_id] = change.session.id
-        if self.world.rooms.get(room) is None:  # a room the join names into being [F]
+        if implied:  # a room the join names into being [F]
             self.world.rooms = self.world.rooms.implied_by({room: change.session.start_time})
         self._tell("join", now, change.session, change.participant)
         return change.session, change.participant
@@ -269,16 +317,18 @@ class Namespace:
                 name = rooms_.random_name(self._room_ids)
         elif current.visible(name, now) is not None:
             raise invalid(f"a room named {name} already exists")
+        if current.get(name) is None:  # not a future room's name given up to this one
+            self.bounds.check_rooms(len(current) + 1)
         room = Room(
             rooms_.random_id(self._room_ids), name, True, rooms_.DEFAULT_PRIVACY, now, {}
         ).updated(privacy, properties)
-        self.world.rooms = current.with_room(room)
+        self.world.rooms = current.with_room(check_properties(room))
         return room
 
     def update_room(
         self, name: str, privacy: str | None, properties: Mapping[str, Any] | None
     ) -> Room:
-        room = self._visible_room(name).updated(privacy, properties)
+        room = check_properties(self._visible_room(name).updated(privacy, properties))
         self.world.rooms = self.world.rooms.with_room(room)
         return room
 
@@ -304,11 +354,13 @@ class Namespaces:
         journal: Journal,
         cap: int = DEFAULT_MAX_NAMESPACES,
         webhooks: Settings | None = None,
+        bounds: Bounds | None = None,
     ):
         self.per_key = per_key
         self.cap = cap
         self.webhooks = webhooks or Settings()
-        self.default = Namespace(world, journal, self.webhooks)
+        self.bounds = bounds or Bounds()
+        self.default = Namespace(world, journal, self.webhooks, self.bounds)
         self.evicted = 0  # key namespaces dropped to stay within the cap, since start-up
         self._by_key: OrderedDict[str, Namespace] = OrderedDict()  # least recently used first
 
@@ -331,7 +383,10 @@ class Namespaces:
         assert key is not None
         journal = self.default.journal
         space = Namespace(
-            self.default.world.fork(), Journal(journal.cap, journal.max_bytes), self.webhooks
+            self.default.world.fork(),
+            Journal(journal.cap, journal.max_bytes),
+            self.webhooks,
+            self.bounds,
         )
         self._by_key[key] = space
         while len(self._by_key) > self.cap:
