@@ -281,7 +281,7 @@ def create_app(
     app[LIMITER] = limiter
     app.cleanup_ctx.append(_webhook_tasks)
     secret = config.token_secret or secrets.token_urlsafe(32)  # per server [F]
-    app[TOKENS] = TokenDesk(secret, config.domain, config.api_key)
+    app[TOKENS] = TokenDesk(secret, config.api_key)
     wrap = pipeline_for(config, spaces, limiter)
     admin.add_routes(app, config, wrap)
     add_daily_routes(app, wrap)

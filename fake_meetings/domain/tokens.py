@@ -15,7 +15,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import orjson
 
 from ..errors import ApiError, invalid
+from .domainconfig import DOMAIN_ID
 from .nesting import check_depth, depth_info, is_depth_error, too_deep
 
 # property -> JSON type Daily documents for it (create-meeting-token, "Body params")
@@ -226,17 +226,13 @@ def verify(
 
 @dataclass(frozen=True)
 class TokenDesk:
-    """Where a server's tokens are issued and checked: its own secret (never shown), the
-    domain id its tokens carry, and the API key it is configured with (tokens self-signed
-    with it are accepted too)."""
+    """Where a server's tokens are issued and checked: its own secret (never shown) and the
+    API key it is configured with (tokens self-signed with it are accepted too). The tokens
+    it issues carry the domain's id as ``d``: the ``domain_id`` ``GET /v1/`` answers, as
+    Daily's docs say of ``d`` (domainconfig.DOMAIN_ID, declared there only)."""
 
     secret: str = field(repr=False)
-    domain: str
     api_key: str | None = field(default=None, repr=False)
-
-    @property
-    def domain_id(self) -> str:
-        return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{self.domain}.daily.co"))
 
     def for_namespace(self, key: str | None) -> TokenDesk:
         """The desk of the namespace of API key ``key`` (None: the default namespace, this
@@ -254,7 +250,7 @@ class TokenDesk:
     def issue(self, properties: object, now: int) -> str:
         """A token of ``properties`` (checked like POST /meeting-tokens), issued at ``now``;
         one longer than ``MAX_TOKEN`` is refused (400), as nothing would accept it."""
-        token = sign(check_properties(properties), self.secret, iat=now, domain_id=self.domain_id)
+        token = sign(check_properties(properties), self.secret, iat=now, domain_id=DOMAIN_ID)
         if len(token) > MAX_TOKEN:
             raise invalid(
                 f"properties: the token would be {len(token):,} characters, over the "

@@ -60,7 +60,7 @@ class LocalBackend:
         # loop (AsyncServer), where a sync call cannot wait for the network
         self._run_async = run_async
         # the server's token desk (app[TOKENS]); alone, a desk of its own
-        self.tokens = tokens or TokenDesk(secrets.token_urlsafe(32), DEFAULT_DOMAIN)
+        self.tokens = tokens or TokenDesk(secrets.token_urlsafe(32))
         self.api_key = api_key  # the handle's key: tokens self-signed with it are accepted
         self.domain = domain  # of the rooms' urls
         # scenarios that do not depend on the wall clock, parsed and indexed once per session

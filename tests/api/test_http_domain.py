@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 
 from fake_meetings.domain.clock import Clock
@@ -73,6 +74,17 @@ def test_the_webhooks_domain_id_is_the_domain_s(serve: Serve, plain: Http) -> No
     c = plain.at(server.base_url)
     (created,) = ok(c.get("/v1/webhooks", headers=KEY))
     assert created["domainId"] == _domain(c)["domain_id"]
+
+
+def test_a_meeting_token_s_d_claim_is_the_domain_id(serve: Serve, plain: Http) -> None:
+    # Daily's self-signing docs: `d` is "your domain_id", the one GET /v1/ answers; a server
+    # with another --domain, and every namespace, answer the same id in both places
+    for server in (serve(World(), domain="acme-video"), serve(World(), namespaces=True)):
+        c = plain.at(server.base_url)
+        for key in (KEY, {"Authorization": "Bearer other-key"}):
+            token = ok(c.post("/v1/meeting-tokens", {"properties": {}}, headers=key))["token"]
+            claims = jwt.decode(token, options={"verify_signature": False})
+            assert claims["d"] == _domain(c, key)["domain_id"]
 
 
 def test_only_v1_serves_the_domain(serve: Serve, plain: Http) -> None:
