@@ -120,7 +120,7 @@ def load(
         if shipped is not None:
             return Loaded(shipped, now, [str(paths[0])], report)
     from .domain.generate import generate as generate_sessions
-    from .domain.scenario import Scenario, merge, merge_domain, merge_rooms, merge_webhook
+    from .domain.scenario import Scenario, merge, merge_all
 
     scenarios = _load_files(paths, now, wall_now, report)
     _, file_now = merge(scenarios)
@@ -142,11 +142,10 @@ def load(
         scenarios.append(Scenario(tuple(sessions), None, "--generate"))
         sources.append(f"{generate.sessions} generated (seed {generate.seed})")
     with Progress("checking sessions", enabled=report):
-        sessions, _ = merge(scenarios)
-        rooms = merge_rooms(scenarios)
-        hook = merge_webhook(scenarios)
-        domain = merge_domain(scenarios)
-    return Loaded(sessions, base, sources, report, tuple(rooms), hook, domain)
+        merged = merge_all(scenarios)
+    return Loaded(
+        merged.sessions, base, sources, report, tuple(merged.rooms), merged.webhook, merged.domain
+    )
 
 
 def _load_files(

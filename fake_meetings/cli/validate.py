@@ -1,4 +1,5 @@
-"""``fake-meetings validate``: check scenario files, and that they merge, without serving."""
+"""``fake-meetings validate``: check scenario files, and that they merge as ``serve`` merges
+them (sessions, `now:`, rooms, webhook, domain: ``scenario.merge_all``), without serving."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 import time
 
-from ..domain.scenario import ScenarioError, load_file, merge
+from ..domain.scenario import ScenarioError, load_file, merge_all
 from ..loading import resolve
 
 
@@ -32,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"ok: {scenario.source} ({len(scenario.sessions)} sessions)")
     if not failed and len(scenarios) > 1:
         try:
-            sessions, _ = merge(scenarios)
-            print(f"ok: the {len(scenarios)} files merge ({len(sessions)} sessions)")
+            merged = merge_all(scenarios)
+            print(f"ok: the {len(scenarios)} files merge ({len(merged.sessions)} sessions)")
         except ScenarioError as exc:
             print(exc, file=sys.stderr)
             failed = True

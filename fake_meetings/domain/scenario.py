@@ -172,6 +172,38 @@ def merge(scenarios: Sequence[Scenario]) -> tuple[list[Session], int | None]:
     return sessions, now
 
 
+@dataclass(frozen=True)
+class Merged:
+    """What several scenarios declare, merged: the sessions and the one `now:` (``merge``),
+    the rooms, the one webhook and the one domain configuration."""
+
+    sessions: list[Session]
+    now: int | None
+    rooms: list[Room]
+    webhook: Mapping[str, Any] | None
+    domain: domainconfig.DomainConfig | None
+
+
+def merge_all(scenarios: Sequence[Scenario]) -> Merged:
+    """Merge every part of ``scenarios`` as serve does (``validate`` checks the same): a
+    :class:`ScenarioError` with the problems of every part that does not merge."""
+    problems: list[Problem] = []
+
+    def part(merging: Callable[[Sequence[Scenario]], Any]) -> Any:
+        try:
+            return merging(scenarios)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    merged = part(merge)
+    rooms, hook, domain = part(merge_rooms), part(merge_webhook), part(merge_domain)
+    if problems:
+        raise ScenarioError(problems)
+    sessions, now = merged
+    return Merged(sessions, now, rooms, hook, domain)
+
+
 def merge_webhook(scenarios: Iterable[Scenario]) -> Mapping[str, Any] | None:
     """The one `webhook:` several scenarios declare (two are a problem), or None."""
     found: Mapping[str, Any] | None = None
