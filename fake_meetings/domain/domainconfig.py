@@ -182,8 +182,11 @@ def _template(ids: str, extension: str) -> Callable[[object], str | None]:
                 return f"unknown placeholder {{{name[:60]}}}; known: {', '.join(names)}"
         if not _TEMPLATE_TEXT.fullmatch(_PLACEHOLDER.sub("", value)):
             return "only A-Z, a-z, 0-9, '.', '/', '_', '-' and {placeholders}"
-        last = _PLACEHOLDER.sub("", value.rsplit("/", 1)[-1])  # the file name, as written
-        if extension and "." in last and not value.endswith(extension):
+        # one trailing '.' is no extension: Daily's docs give the defaults so in the
+        # set-domain-config example ('{epoch_time}.', '{epoch_time}.vtt.') [D dom-set]
+        named = value.removesuffix(".")
+        last = _PLACEHOLDER.sub("", named.rsplit("/", 1)[-1])  # the file name, as written
+        if extension and "." in last and not named.endswith(extension):
             return f"the only extension allowed is {extension}"
         return None
 

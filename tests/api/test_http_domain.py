@@ -121,6 +121,23 @@ def test_post_sets_properties_and_answers_the_domain(serve: Serve, http_client: 
     assert ok(c.post("/v1/", headers=KEY)) == _domain(c)  # no body: nothing to set
 
 
+def test_the_templates_of_daily_s_set_domain_config_example_are_taken(
+    serve: Serve, plain: Http
+) -> None:
+    # Daily's set-domain-config example (and daily-ruby's defaults, from Daily's OpenAPI) end
+    # the templates with one '.': no extension, not a refused one
+    c = plain.at(serve(World()).base_url)
+    properties = {
+        "recordings_template": "{domain_name}/{room_name}/{epoch_time}.",
+        "transcription_template": "{domain_name}/{room_name}/{epoch_time}.vtt.",
+    }
+    config = ok(c.post("/v1/", {"properties": properties}, headers=KEY))["config"]
+    assert {k: config[k] for k in properties} == properties
+    mp4 = "{room_name}/{epoch_time}.mp4."
+    body = {"properties": {"recordings_template": mp4}}
+    assert ok(c.post("/v1/", body, headers=KEY))["config"]["recordings_template"] == mp4
+
+
 @pytest.mark.parametrize(
     ("body", "named"),
     [
@@ -131,6 +148,8 @@ def test_post_sets_properties_and_answers_the_domain(serve: Serve, http_client: 
         ({"properties": {"sfu_switchover": True}}, "properties.sfu_switchover"),
         ({"properties": {"recordings_template": "{room_name}"}}, "{epoch_time}"),
         ({"properties": {"recordings_template": "{epoch_time}.webm"}}, ".mp4"),
+        ({"properties": {"recordings_template": "{epoch_time}.webm."}}, ".mp4"),
+        ({"properties": {"recordings_template": "{epoch_time}.."}}, ".mp4"),
         ({"properties": {"recordings_bucket": {"bucket": "b"}}}, "'bucket'"),
         ({"properties": {"permissions": {"canPaint": True}}}, "canPaint"),
         ({"properties": {"lang": "de", "geo": 3}}, "properties.geo"),
