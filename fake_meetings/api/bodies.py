@@ -98,10 +98,13 @@ async def daily_body(request: web.Request, fields: tuple[str, ...]) -> dict[str,
 
 
 def checked_fields(value: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """``value`` when it has no field outside ``fields`` (a 400 naming the first one)."""
+    """``value`` when it has no field outside ``fields`` (a 400 naming the first one). The
+    ``info`` starts as Daily's does, ``"scope" is not allowed``: clients match that text to drop
+    a field Daily refuses and send again (ScholarHub's DailyClient does, for webhooks)."""
     for key in value:
         if key not in fields:
             raise invalid(
-                f"unknown field {key[:100]!r} in the request body; expected {', '.join(fields)}"
+                f'"{key[:100]}" is not allowed (an unknown field of the request body; '
+                f"expected {', '.join(fields)})"
             )
     return value

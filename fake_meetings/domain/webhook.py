@@ -187,12 +187,16 @@ def _url(value: object) -> str:
 
 
 def _hmac(value: object) -> str:
+    # after the field, Daily's own words ('"hmac" must be a valid base64 string'): clients
+    # match them to send the webhook again without a secret (ScholarHub's DailyClient)
     if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise invalid("hmac: must be a base64 string (at most 1,024 characters)")
+        raise invalid('hmac: "hmac" must be a valid base64 string (at most 1,024 characters)')
     try:
         key = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise invalid("hmac: must be base64 (A-Z, a-z, 0-9, +, / and = padding)") from None
+        raise invalid(
+            'hmac: "hmac" must be a valid base64 string (A-Z, a-z, 0-9, +, / and = padding)'
+        ) from None
     if not key:
         raise invalid("hmac: must encode at least one byte")
     return value

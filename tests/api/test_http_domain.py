@@ -154,7 +154,7 @@ def test_the_templates_of_daily_s_set_domain_config_example_are_taken(
         ({"properties": {"permissions": {"canPaint": True}}}, "canPaint"),
         ({"properties": {"lang": "de", "geo": 3}}, "properties.geo"),
         ({"properties": []}, "properties"),
-        ({"config": {}}, "unknown field 'config'"),
+        ({"config": {}}, '"config" is not allowed'),
         ("{", "JSON"),
     ],
 )
