@@ -14,14 +14,21 @@ time, participant id).
 
 Only the sessions that can have an event in the interval are looked at: those starting in it,
 those ongoing at ``before``, and those whose delayed end falls in it — O(k log n + m) for k
-events and m sessions ongoing at ``before``.
+events and m sessions ongoing at ``before``. :class:`Passing` gives them a few at a time, in
+order, building only those taken (a clock jump of a month over 100,000 sessions costs what
+the webhook's outbox takes of it), and counts the rest without building them.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .drawn import EARLY_JOIN_MAX, passing_stays
 from .endindex import OPEN
 from .model import Participant, Session
 from .store import Store
@@ -34,6 +41,8 @@ EVENT_TYPES = (STARTED, ENDED, JOINED, LEFT)
 _ORDER = {STARTED: 0, LEFT: 1, JOINED: 2, ENDED: 4}
 _LEFT_AT_ONCE = 3  # the leave of a stay that joined at the same instant: after its join
 VERSION = "1.0.0"
+LEAD = EARLY_JOIN_MAX  # seconds a join may precede its session's start (generated sessions)
+EAGER = 64  # a move over this many sessions or fewer looks at them all at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,37 +126,159 @@ class Event:
         return body
 
 
-def session_events(s: Session, ended_delay: int = 0) -> list[Event]:
-    """Every event of one session over the whole timeline (a stay still open has no leave, a
-    session with one has no end yet)."""
-    events = [Event(s.start_time, STARTED, s)]
-    for p in s.participants:
-        events.append(Event(p.join_time, JOINED, s, p))
-        if p.leave is not None:
-            events.append(Event(p.leave, LEFT, s, p))
-    if s.end is not None:
-        events.append(Event(s.end + ended_delay, ENDED, s))
-    return events
-
-
 def between(store: Store, before: int, after: int, ended_delay: int = 0) -> list[Event]:
     """The events at instants in ``(before, after]``, in order (empty unless after > before)."""
-    if after <= before:
-        return []
-    sessions = store.sessions
-    ranks = set(store.at(before).ongoing)
-    ranks.update(range(store.visible_count(before), store.visible_count(after)))
-    if ended_delay > 0:  # ended by before, but their meeting.ended comes after it
-        ends = store.ends
-        ranks.update(ends.ranks(ends.ended(before - ended_delay), ends.ended(before)))
-    found = [
-        e
-        for r in ranks
-        for e in session_events(sessions[r], ended_delay)
-        if before < e.instant <= after
-    ]
-    found.sort(key=lambda e: e.sort_key)
-    return found
+    return Passing(store, before, after, ended_delay).take(sys.maxsize)
+
+
+# (sort key, tie-breaker, type, session, stay): one event not built yet
+_Item = tuple[tuple[int, int, int, str, int, str], int, str, Session, Participant | None]
+
+
+def _items(
+    s: Session, before: int, after: int, ended_delay: int, seq: Iterator[int]
+) -> list[_Item]:
+    """The events of ``s`` at instants in ``(before, after]``, as items (unsorted); ``seq``
+    numbers them, so that two items never compare their sessions."""
+    start, sid = s.start_time, s.id
+    out: list[_Item] = []
+    if before < start <= after:
+        out.append(((start, 0, start, sid, 0, ""), next(seq), STARTED, s, None))
+    for p in s.participants:
+        join, pid = p.join_time, p.participant_id
+        if before < join <= after:
+            out.append(((join, 2, start, sid, join, pid), next(seq), JOINED, s, p))
+        if p.duration is not None:
+            leave = join + p.duration
+            if before < leave <= after:
+                order = _LEFT_AT_ONCE if leave == join else 1
+                out.append(((leave, order, start, sid, join, pid), next(seq), LEFT, s, p))
+    if s.end is not None and before < s.end + ended_delay <= after:
+        end = s.end + ended_delay
+        out.append(((end, 4, start, sid, 0, ""), next(seq), ENDED, s, None))
+    return out
+
+
+def _counted(s: Session, before: int, after: int, ended_delay: int, types: frozenset[str]) -> int:
+    """How many events of ``types`` ``s`` has at instants in ``(before, after]`` (none built)."""
+    n = 0
+    if STARTED in types and before < s.start_time <= after:
+        n += 1
+    joins, leaves = JOINED in types, LEFT in types
+    if joins or leaves:
+        for p in passing_stays(s):
+            join = p.join_time
+            if joins and before < join <= after:
+                n += 1
+            if leaves and p.duration is not None and before < join + p.duration <= after:
+                n += 1
+    if ENDED in types and s.end is not None and before < s.end + ended_delay <= after:
+        n += 1
+    return n
+
+
+class Passing:
+    """The events a clock going from ``before`` to ``after`` passes, produced in order on
+    demand (:meth:`take`), so a long move costs what is taken of it, not all it passes; the
+    rest can be counted without building them (:meth:`count_rest`).
+
+    Sessions come in as the events reach their start: a session's events are looked at when the
+    next event to give is at most ``LEAD`` seconds before its start (a generated session's first
+    join may precede its start by up to that). Those ongoing at ``before`` (and those whose
+    delayed ``meeting.ended`` comes after it) are looked at first. With ``eager`` sessions or
+    fewer to look at, all are taken in at once. Either way the order is :func:`between`'s; a
+    join more than ``LEAD`` seconds before its own session's start, in a move of more than
+    ``eager`` sessions, comes out when the move reaches ``LEAD`` seconds before that start
+    (early: out of order). ``eager`` and ``lead`` are parameters for the tests.
+    """
+
+    __slots__ = (
+        "_after",
+        "_before",
+        "_delay",
+        "_heap",
+        "_lead",
+        "_next",
+        "_seq",
+        "_sessions",
+        "_stop",
+        "made",
+    )
+
+    def __init__(
+        self,
+        store: Store,
+        before: int,
+        after: int,
+        ended_delay: int = 0,
+        *,
+        eager: int = EAGER,
+        lead: int = LEAD,
+    ):
+        self._before, self._after, self._delay = before, after, ended_delay
+        self._lead = lead
+        self._sessions = store.sessions
+        self._heap: list[_Item] = []
+        self._seq = itertools.count()
+        self.made = 0  # events built (taken) so far
+        self._next = self._stop = 0
+        if after <= before:
+            return
+        ranks = set(store.at(before).ongoing)
+        if ended_delay > 0:  # ended by before, but their meeting.ended comes after it
+            ends = store.ends
+            ranks.update(ends.ranks(ends.ended(before - ended_delay), ends.ended(before)))
+        self._next, self._stop = store.visible_count(before), store.visible_count(after)
+        if len(ranks) + self._stop - self._next <= eager:
+            ranks.update(range(self._next, self._stop))
+            self._next = self._stop
+        heap = self._heap
+        for r in ranks:
+            heap.extend(_items(self._sessions[r], before, after, ended_delay, self._seq))
+        heapq.heapify(heap)
+
+    @property
+    def done(self) -> bool:
+        """Nothing more to take or count."""
+        return not self._heap and self._next >= self._stop
+
+    def _admit(self) -> None:
+        """Take in the sessions that start at most ``lead`` seconds after the next event (at
+        least one when there is no next event)."""
+        heap, sessions, stop = self._heap, self._sessions, self._stop
+        while self._next < stop:
+            start = sessions.start(self._next)
+            if heap and start > heap[0][0][0] + self._lead:
+                return
+            items = _items(sessions[self._next], self._before, self._after, self._delay, self._seq)
+            self._next += 1
+            for item in items:
+                heapq.heappush(heap, item)
+
+    def take(self, n: int) -> list[Event]:
+        """The next ``n`` events (fewer when the move has no more), built now."""
+        out: list[Event] = []
+        heap = self._heap
+        while len(out) < n:
+            self._admit()
+            if not heap:
+                break
+            key, _, kind, s, p = heapq.heappop(heap)
+            out.append(Event(key[0], kind, s, p))
+        self.made += len(out)
+        return out
+
+    def count_rest(self, types: frozenset[str], sessions: int) -> int:
+        """How many events of ``types`` are left, none built, looking at ``sessions`` of the
+        sessions not taken in yet at most (call again until :attr:`done`). Nothing can be
+        taken after."""
+        n = sum(1 for item in self._heap if item[2] in types)
+        self._heap = []
+        stop = min(self._stop, self._next + sessions)
+        for r in range(self._next, stop):
+            n += _counted(self._sessions[r], self._before, self._after, self._delay, types)
+        self._next = stop
+        return n
 
 
 def at_change(

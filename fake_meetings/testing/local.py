@@ -233,7 +233,7 @@ class LocalBackend:
 
     def settle(self, timeout: float) -> bool:
         desk = self.space.webhooks
-        if self._run(lambda: not desk.sender.outbox):
+        if self._run(lambda: desk.idle):
             return True
         if self._run_async is None:  # on the test's own loop: waiting here would block it
             return False

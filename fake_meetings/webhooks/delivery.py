@@ -11,7 +11,9 @@ followed. The policies:
   15 minutes; the fake's delays are options so tests stay fast [F]).
 
 Bounds [F]: every try ends within ``timeout`` seconds (connect to status line); the outbox holds
-``outbox`` events (more are dropped and counted); the log of recent deliveries keeps ``log``.
+``outbox`` events (the desk puts no more in it: see ``desk.py`` for what it does with the
+rest); the log of recent deliveries keeps ``log``. A waiting event's body is written when it is
+sent (or shown), so the outbox holds events, not their JSON.
 
 A URL whose host ``--webhook-allow`` does not name is never dialled. A failed try says what
 kind of failure it was (refused, timed out, not HTTP, ...) in words of its own: nothing a peer
@@ -31,8 +33,9 @@ from typing import Any
 
 import aiohttp
 
+from ..domain.events import Event
 from ..domain.webhook import CIRCUIT_BREAKER, FAILED, Webhook
-from . import signing
+from . import jsjson, signing
 from .settings import ALLOW_OPTION, Timing, host_of
 
 PROBE_BODY = b'{"test":"test"}'
@@ -60,20 +63,28 @@ class Attempt:
 
 @dataclass(slots=True)
 class Delivery:
-    """One event on its way: ``pending``, then ``delivered``, ``failed`` or ``skipped``."""
+    """One event on its way: ``pending``, then ``delivered``, ``failed`` or ``skipped``. Its
+    body is written the first time it is read (by the try that sends it, or the log shown), so
+    an event waiting in the outbox holds its :class:`Event` and this record, not its JSON."""
 
-    event_id: str
-    type: str
-    instant: int  # the event's instant on the timeline
-    body: bytes  # exactly the bytes sent
+    event: Event
     state: str = "pending"
     attempts: list[Attempt] = field(default_factory=list)
+    written: bytes | None = None
+
+    @property
+    def body(self) -> bytes:
+        """Exactly the bytes sent (JavaScript's ``JSON.stringify`` of the envelope)."""
+        if self.written is None:
+            self.written = jsjson.stringify(self.event.envelope())
+        return self.written
 
     def as_json(self) -> dict[str, Any]:
+        event = self.event
         return {
-            "id": self.event_id,
-            "type": self.type,
-            "instant": self.instant,
+            "id": event.id,
+            "type": event.type,
+            "instant": event.instant,
             "state": self.state,
             "attempts": [a.as_json() for a in self.attempts],
             "body": self.body.decode("utf-8"),  # exactly the bytes sent (UTF-8 JSON)
@@ -99,12 +110,18 @@ class Sender:
         self.outbox: deque[Delivery] = deque()
         self.log: deque[Delivery] = deque(maxlen=timing.log)
         self.dropped = 0  # events the full outbox could not take
+        self.removed = 0  # events that left the outbox (sent, failed or skipped), ever
         self.delivered = 0  # events answered 200, since start-up or the last clear
         self.failed = 0  # events that ran out of tries
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def idle(self) -> bool:
+        """Nothing waits or is being sent."""
+        return self._idle.is_set()
 
     @property
     def full(self) -> bool:
@@ -129,6 +146,7 @@ class Sender:
 
     def skip_waiting(self) -> None:
         """The webhook is gone or FAILED: what waits is not sent."""
+        self.removed += len(self.outbox)
         while self.outbox:
             self.outbox.popleft().state = "skipped"
         if self._task is None or self._task.done():
@@ -169,6 +187,7 @@ class Sender:
                 await self._deliver(delivery, hook)
                 if self.outbox and self.outbox[0] is delivery:
                     self.outbox.popleft()
+                    self.removed += 1
         finally:
             if not self.outbox:
                 self._idle.set()

@@ -8,6 +8,16 @@ and moving forward again passes (and emits) those instants again, with the same 
 live join or leave emits its events at once.
 With the clock running in real time, a task wakes at the next instant with an event.
 
+A change's events are read lazily, in order (``events.Passing``), never all at once: each
+change waits in line, and its events go into the sender's outbox while it has room. The room a
+change gets is the outbox's bound less what waited in it when the change happened (counting
+the events of earlier changes that went in since), as if every event had been put in at once;
+its events beyond that room are dropped: counted, by type, never built. The first slice is read
+at once (a small move's events are all in the outbox when the move returns); the rest by a task
+that reads for at most ``SLICE`` seconds between two turns of the event loop, so a clock jump
+of any size keeps the API answering. A webhook deleted, FAILED or reset meanwhile ends the
+reading: the events not read yet are neither sent nor counted.
+
 A reset returns to the start-up webhook (``serve --webhook-url``), or none, with an empty log,
 and to the start-up ``X-Webhook-Timestamp`` mode.
 
@@ -23,6 +33,7 @@ import asyncio
 import contextlib
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -31,17 +42,53 @@ from ..domain import events as events_
 from ..domain import webhook as config
 from ..domain.clock import Clock
 from ..domain.domainconfig import DOMAIN_ID
-from ..domain.events import Event, Moved
+from ..domain.events import EVENT_TYPES, Event, Moved, Passing
 from ..domain.ids import seeded_uuid
 from ..domain.store import Store
 from ..domain.webhook import ACTIVE, CLOCK, FAILED, WALL, Webhook
 from ..errors import invalid, not_found
-from . import jsjson
 from .delivery import Delivery, Sender
 from .settings import ALLOW_OPTION, Settings, host_of
 
 HOOKS_SEED = 2  # webhook uuids come from a generator seeded with this at every reset
 MAX_WAIT = 60.0  # seconds the real-time task sleeps at most before looking again
+SLICE = 0.004  # seconds of reading a change's events between two turns of the event loop
+TAKE = 64  # events taken from a change at a time
+COUNT = 8  # sessions looked at a time, counting what is dropped
+
+
+class _Given:
+    """Events built already (a live join's or leave's), read like a :class:`Passing`."""
+
+    __slots__ = ("_events",)
+
+    def __init__(self, events: list[Event]):
+        self._events = events
+
+    @property
+    def done(self) -> bool:
+        return not self._events
+
+    def take(self, n: int) -> list[Event]:
+        out, self._events = self._events[:n], self._events[n:]
+        return out
+
+    def count_rest(self, types: frozenset[str], sessions: int) -> int:
+        n = sum(1 for e in self._events if e.type in types)
+        self._events = []
+        return n
+
+
+class _Change:
+    """One change's events, waiting in line: ``removed`` is how many events had left the
+    outbox when it happened; ``room``, how many more it may put in the outbox (set when it
+    comes first in line)."""
+
+    __slots__ = ("events", "removed", "room")
+
+    def __init__(self, events: Passing | _Given, removed: int):
+        self.events, self.removed = events, removed
+        self.room: int | None = None
 
 
 class WebhookDesk:
@@ -51,6 +98,11 @@ class WebhookDesk:
         self.hook: Webhook | None = None
         self.mark = clock.now()
         self.emitted = 0  # events emitted to the webhook since start-up or reset
+        self.built = 0  # events built (an event dropped is counted, never built)
+        self.accepted = 0  # events put in the outbox, ever
+        self._line: deque[_Change] = deque()  # changes whose events are being read, in order
+        self._counting: deque[_Change] = deque()  # changes out of room: the rest is counted
+        self._reader: asyncio.Task[None] | None = None
         self.timestamp = WALL  # X-Webhook-Timestamp: WALL or CLOCK (set by _startup)
         self.sender = Sender(
             settings.timing, lambda: self.hook, self._record, self._stamp, settings.allow
@@ -103,7 +155,7 @@ class WebhookDesk:
         """A scenario's `webhook:` (already checked): it replaces the webhook, without the
         test request (the file is trusted like the start-up options); its ``timestamp``, when
         given, becomes the namespace's mode."""
-        self.sender.skip_waiting()
+        self._forget()
         if body.get("timestamp") is not None:
             self.timestamp = config.timestamp_mode(body["timestamp"])
         self.hook = config.created(body, self._uuid(), DOMAIN_ID, self._clock.now())
@@ -125,7 +177,7 @@ class WebhookDesk:
     def delete(self, uuid: str) -> Webhook:
         hook = self.get(uuid)
         self.hook = None
-        self.sender.skip_waiting()
+        self._forget()
         return hook
 
     async def _probe(self, hook: Webhook) -> None:
@@ -164,9 +216,9 @@ class WebhookDesk:
     def listen(self, moved: Moved) -> None:
         """A namespace's change (on the server's loop)."""
         if moved.kind == "reset":
-            self.sender.skip_waiting()
+            self._forget()
             self.sender.clear()
-            self.emitted = 0
+            self.emitted = self.built = 0
             self._startup()
             return
         self._changed.set()
@@ -182,25 +234,82 @@ class WebhookDesk:
                 joined=moved.kind == "join",
                 ended_delay=delay,
             )
+            self._emit(_Given(found))
         else:
-            found = events_.between(moved.store, self.mark, moved.after, delay)
+            self._emit(Passing(moved.store, self.mark, moved.after, delay))
         self.mark = moved.after
-        self._emit(found)
         self.start()
 
-    def _emit(self, found: list[Event]) -> None:
+    def _emit(self, events: Passing | _Given) -> None:
+        """Put a change's events in line (nothing when the webhook takes none now); the first
+        slice is read at once when nothing is ahead of it."""
+        hook = self.hook
+        if hook is None or hook.state != ACTIVE or events.done:
+            return
+        self._line.append(_Change(events, self.sender.removed))
+        if len(self._line) > 1 or self._read(SLICE):
+            self._keep_reading()
+
+    def _forget(self) -> None:
+        """What waits is not sent, and the changes not read yet are not read."""
+        self._line.clear()
+        self._counting.clear()
+        self.sender.skip_waiting()
+
+    @property
+    def reading(self) -> int:
+        """How many changes' events are still being read (put in the outbox or counted)."""
+        return len(self._line) + len(self._counting)
+
+    def _read(self, budget: float) -> bool:
+        """Read the changes in line for about ``budget`` seconds: their events go into the
+        outbox while they have room, the rest are counted as dropped. Whether some are left."""
         hook = self.hook
         if hook is None or hook.state != ACTIVE:
-            return
-        sender = self.sender
-        for event in found:
-            if hook.wants(event.type):
-                self.emitted += 1
-                if sender.full:  # counted, not even written: a huge clock jump stays cheap
-                    sender.dropped += 1
-                    continue
-                body = jsjson.stringify(event.envelope())
-                sender.put(Delivery(event.id, event.type, event.instant, body))
+            self._forget()
+            return False
+        types = frozenset(t for t in EVENT_TYPES if hook.wants(t))
+        sender, bound = self.sender, self.sender.timing.outbox
+        end = time.perf_counter() + budget
+        line, counting = self._line, self._counting
+        while line:
+            change = line[0]
+            if change.room is None:  # the room it had, had every event gone in at once
+                change.room = bound - (self.accepted - change.removed)
+            if change.room > 0:
+                taken = change.events.take(min(TAKE, change.room))
+                self.built += len(taken)
+                wanted = [event for event in taken if event.type in types]
+                for event in wanted:
+                    sender.put(Delivery(event))
+                self.emitted += len(wanted)
+                change.room -= len(wanted)
+                self.accepted += len(wanted)
+            if change.events.done or change.room <= 0:
+                line.popleft()
+                if not change.events.done:
+                    counting.append(change)
+            if time.perf_counter() >= end:
+                return bool(line or counting)
+        while counting:
+            change = counting[0]
+            dropped = change.events.count_rest(types, COUNT)
+            self.emitted += dropped
+            sender.dropped += dropped
+            if change.events.done:
+                counting.popleft()
+            if time.perf_counter() >= end:
+                return bool(counting)
+        return False
+
+    def _keep_reading(self) -> None:
+        if self._reader is None or self._reader.done():
+            with contextlib.suppress(RuntimeError):  # no running loop: read when one runs
+                self._reader = asyncio.get_running_loop().create_task(self._reading())
+
+    async def _reading(self) -> None:
+        while self._read(SLICE):
+            await asyncio.sleep(0)  # the API's requests are served between two slices
 
     # -- the clock running in real time
 
@@ -218,8 +327,7 @@ class WebhookDesk:
         while self.hook is not None and not self._clock.frozen:
             now = self._clock.now()
             if now > self.mark:
-                store = self._store()
-                self._emit(events_.between(store, self.mark, now, delay))
+                self._emit(Passing(self._store(), self.mark, now, delay))
                 self.mark = now
             upcoming = events_.next_instant(self._store(), self.mark, delay)
             wait = MAX_WAIT if upcoming is None else self._clock.seconds_until(upcoming)
@@ -227,21 +335,48 @@ class WebhookDesk:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(MAX_WAIT, max(0.01, wait)))
 
+    @property
+    def idle(self) -> bool:
+        """Every change's events are read, and nothing waits to be sent."""
+        return not self.reading and self.sender.idle
+
     async def settle(self, timeout: float) -> bool:
-        return await self.sender.settle(timeout)
+        """Wait until :attr:`idle`, at most ``timeout`` seconds; whether it is."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.idle:
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            reader = self._reader
+            if self.reading and reader is not None and not reader.done():
+                await asyncio.wait({reader}, timeout=left)
+            elif not await self.sender.settle(left):
+                return False
+            elif self.reading:  # read by nobody (no loop ran when it came): read now
+                self._keep_reading()
+                await asyncio.sleep(0)
+        return True
 
     def drop(self) -> None:
-        """The namespace is gone: stop the task; what waits is not sent."""
+        """The namespace is gone: stop the tasks; what waits is not sent."""
         if self._ticker is not None:
             self._ticker.cancel()
+        if self._reader is not None:
+            self._reader.cancel()
+        self._line.clear()
+        self._counting.clear()
         self.hook = None
         with contextlib.suppress(RuntimeError):  # kept: a task nobody holds may be collected
             self._closing = asyncio.get_running_loop().create_task(self.sender.close())
 
     async def close(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            await asyncio.gather(self._ticker, return_exceptions=True)
+        for task in (self._ticker, self._reader):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._line.clear()
+        self._counting.clear()
         await self.sender.close()
 
     def summary(self, limit: int) -> dict[str, Any]:
@@ -251,6 +386,8 @@ class WebhookDesk:
             "webhook": None if self.hook is None else _public(self.hook),
             "timestamp": self.timestamp,
             "emitted": self.emitted,
+            "built": self.built,
+            "reading": self.reading,
             "pending": len(self.sender.outbox),
             "delivered": self.sender.delivered,
             "failed": self.sender.failed,

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_meetings.domain.events import between, next_instant
+from fake_meetings.domain.events import EVENT_TYPES, Passing, between, next_instant
 from fake_meetings.domain.model import Participant, Session
 from fake_meetings.domain.store import Store
 
@@ -162,6 +162,54 @@ def test_next_instant_matches_the_model(raws: list[Raw], delay: int, nows: list[
     store = Store(r.session() for r in raws)
     for now in nows:
         assert next_instant(store, now, delay) == model_next(raws, now, delay)
+
+
+type_sets = st.sets(st.sampled_from(EVENT_TYPES)).map(frozenset)
+
+
+@settings(derandomize=True, deadline=None, max_examples=150)
+@given(
+    raw_sessions(),
+    delays,
+    st.tuples(instants, instants),
+    st.lists(st.integers(0, 6), min_size=1, max_size=10),
+    type_sets,
+    st.integers(0, 3),
+)
+def test_taken_a_few_at_a_time_then_counted_is_the_model(
+    raws: list[Raw],
+    delay: int,
+    move: tuple[int, int],
+    slices: list[int],
+    types: frozenset[str],
+    chunk: int,
+) -> None:
+    """``Passing`` with sessions taken in one by one (no lookahead, nothing eager): slices of
+    any size give the model's events in order, building only those taken, and the rest
+    counted by type, a few sessions at a time, is what the model has left."""
+    before, after = move
+    store = Store(r.session() for r in raws)
+    expected = model_between(raws, before, after, delay)
+    passing = Passing(store, before, after, delay, eager=0, lead=0)
+    got = []
+    for n in slices:
+        got.extend(passing.take(n))
+    assert passing.made == len(got) <= sum(slices)
+    taken = [
+        (
+            e.instant,
+            e.type,
+            e.session.id,
+            None if e.participant is None else e.participant.participant_id,
+        )
+        for e in got
+    ]
+    assert taken == expected[: len(taken)]
+    counted = passing.count_rest(types, chunk)
+    while not passing.done:
+        counted += passing.count_rest(types, max(1, chunk))
+    assert counted == sum(1 for row in expected[len(taken) :] if row[1] in types)
+    assert passing.made == len(got)  # counting built nothing
 
 
 @st.composite
