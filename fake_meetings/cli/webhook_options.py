@@ -13,7 +13,15 @@ from typing import Any
 
 from ..domain import webhook as hook_config
 from ..errors import ApiError
-from ..webhooks.settings import ALLOW_OPTION, Settings, Timing, allowed_host, host_of
+from ..webhooks.settings import (
+    ALLOW_OPTION,
+    MAX_OUTBOX,
+    OUTBOX_BYTES_EACH,
+    Settings,
+    Timing,
+    allowed_host,
+    host_of,
+)
 from .options import ENV_PREFIX, UsageError, _number, env
 
 
@@ -71,6 +79,14 @@ def add_webhook_options(parser: argparse.ArgumentParser) -> None:
         f"{ENV_PREFIX}WEBHOOK_TIMEOUT)",
     )
     p(
+        "--webhook-outbox",
+        metavar="N",
+        help="events waiting to be sent per namespace; a clock move's events beyond that are "
+        f"dropped and counted, never built (default {Timing.outbox:,}, about "
+        f"{OUTBOX_BYTES_EACH * Timing.outbox // 1_000_000} MB; at most {MAX_OUTBOX:,}; env "
+        f"{ENV_PREFIX}WEBHOOK_OUTBOX)",
+    )
+    p(
         "--webhook-retry-delays",
         metavar="S,S,S,S",
         help="exponential retry: seconds before tries 2 to 5 (default 1,2,4,8; Daily's reach "
@@ -93,6 +109,13 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
         timing = replace(
             timing, retry_delays=_seconds_list(delays, "--webhook-retry-delays", 4, zero=True)
         )
+    outbox = _number(args.webhook_outbox, "WEBHOOK_OUTBOX", "--webhook-outbox", None, least=1)
+    if outbox is not None:
+        if outbox > MAX_OUTBOX:
+            by_flag = args.webhook_outbox is not None
+            source = "--webhook-outbox" if by_flag else f"{ENV_PREFIX}WEBHOOK_OUTBOX"
+            raise UsageError(f"{source} {outbox}: at most {MAX_OUTBOX:,} events")
+        timing = replace(timing, outbox=outbox)
     stamp = given("webhook_timestamp", "WEBHOOK_TIMESTAMP")
     if stamp is not None and stamp not in hook_config.TIMESTAMPS:  # a flag is checked by argparse
         raise UsageError(

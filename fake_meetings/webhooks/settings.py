@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ALLOW_OPTION = "--webhook-allow"  # named in the errors of a URL it refuses
+MAX_OUTBOX = 1_000_000  # the largest --webhook-outbox
+OUTBOX_BYTES_EACH = 320  # about what one event waiting in an outbox holds (measured: hardening.md)
 
 
 @dataclass(frozen=True)
@@ -14,7 +16,7 @@ class Timing:
     timeout: float = 5.0  # seconds a try may take, connect to status line
     retry_delays: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)  # exponential: before tries 2..5
     breaker: int = 3  # circuit-breaker: failures in a row that turn the webhook FAILED
-    outbox: int = 10_000  # events waiting to be sent
+    outbox: int = 10_000  # events waiting to be sent (--webhook-outbox)
     log: int = 1_000  # deliveries kept for GET /_fake/webhooks/deliveries
 
 

@@ -29,11 +29,13 @@ def test_without_options_there_is_no_start_up_webhook(monkeypatch: pytest.Monkey
         "TIMEOUT",
         "RETRY_DELAYS",
         "ALLOW",
+        "OUTBOX",
     ):
         monkeypatch.delenv(f"FAKE_MEETINGS_WEBHOOK_{name}", raising=False)
     got = settings()
     assert got.startup is None and got.ended_delay == 0 and got.allow is None  # any host
     assert got.timing.timeout == 5.0 and got.timing.retry_delays == (1.0, 2.0, 4.0, 8.0)
+    assert got.timing.outbox == 10_000
 
 
 def test_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,6 +78,8 @@ def test_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         (["--webhook-timeout", "0"], "--webhook-timeout"),
         (["--webhook-retry-delays", "1,2"], "--webhook-retry-delays"),
         (["--webhook-ended-delay", "-1"], "--webhook-ended-delay"),
+        (["--webhook-outbox", "0"], "--webhook-outbox"),
+        (["--webhook-outbox", "1000001"], "--webhook-outbox"),
         (["--webhook-allow", "http://receiver/"], "--webhook-allow"),
         (["--webhook-allow", "receiver:8080"], "--webhook-allow"),
         (["--webhook-allow", "receiver,,b"], "--webhook-allow"),
@@ -106,3 +110,12 @@ def test_webhook_allow_from_flag_or_environment(monkeypatch: pytest.MonkeyPatch)
     assert not got.allows("http://127.0.0.2/") and not got.allows("http://2130706433/")
     assert not got.allows("http://receiver@evil.example/") and not got.allows("not a url")
     assert settings("--webhook-allow", "localhost").allow == {"localhost"}  # the flag wins
+
+
+def test_webhook_outbox_from_flag_or_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_MEETINGS_WEBHOOK_OUTBOX", "250")
+    assert settings().timing.outbox == 250
+    assert settings("--webhook-outbox", "7").timing.outbox == 7  # the flag wins
+    monkeypatch.setenv("FAKE_MEETINGS_WEBHOOK_OUTBOX", "lots")
+    with pytest.raises(UsageError, match="FAKE_MEETINGS_WEBHOOK_OUTBOX"):
+        settings()
