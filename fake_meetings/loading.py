@@ -13,6 +13,7 @@ from .bundled import cached_sessions
 from .domain.clock import Clock
 from .domain.domainconfig import DomainConfig
 from .domain.model import Session
+from .domain.recordings import Recording
 from .domain.rooms import Room
 from .domain.world import World
 from .progress import LARGE, Progress
@@ -86,11 +87,12 @@ class Loaded:
     rooms: tuple[Room, ...] = ()  # the rooms the scenarios declare (`rooms:` blocks)
     webhook: Mapping[str, Any] | None = None  # a scenario's `webhook:` block
     domain: DomainConfig | None = None  # a scenario's `domain:` block
+    recordings: tuple[Recording, ...] = ()  # the scenarios' `recordings:` blocks
 
     def world(self) -> World:
         count = len(self.sessions)
         with Progress(f"indexing {count:,} sessions", enabled=self.report, loud=count >= LARGE):
-            return World(self.sessions, Clock(self.now), self.rooms, self.domain)
+            return World(self.sessions, Clock(self.now), self.rooms, self.domain, self.recordings)
 
 
 def load(
@@ -144,7 +146,14 @@ def load(
     with Progress("checking sessions", enabled=report):
         merged = merge_all(scenarios)
     return Loaded(
-        merged.sessions, base, sources, report, tuple(merged.rooms), merged.webhook, merged.domain
+        merged.sessions,
+        base,
+        sources,
+        report,
+        tuple(merged.rooms),
+        merged.webhook,
+        merged.domain,
+        tuple(merged.recordings),
     )
 
 

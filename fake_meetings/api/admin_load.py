@@ -158,5 +158,6 @@ async def _load(
         append=append,
         webhook=scenario.webhook,
         domain=scenario.domain,
+        recordings=scenario.recordings,
     )
     return space, store

@@ -9,9 +9,9 @@ the sessions visible at ``now`` in API order (newest first); the ``ongoing`` fil
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from . import timeline
 from .instant import Complement, Instant
@@ -71,27 +71,59 @@ def list_meetings(
     hi_rank = min(hi_rank, instant.visible)
     lo, hi = _below(index, lo_rank), _below(index, max(lo_rank, hi_rank))
     total = hi - lo
+    found = keyset_window(index, lo, hi, q, store.rank_of, unknown_cursor)
+    if found is None:
+        return MeetingsPage(total, [])
+    return _descending(total, instant, index, *found)
 
+
+class Keyset(Protocol):
+    """What a keyset-paged query asks for (``MeetingsQuery``, ``RecordingsQuery``)."""
+
+    @property
+    def limit(self) -> int: ...
+    @property
+    def starting_after(self) -> str | None: ...
+    @property
+    def ending_before(self) -> str | None: ...
+
+
+def keyset_window(
+    index: Sequence[int],
+    lo: int,
+    hi: int,
+    q: Keyset,
+    rank_of: Callable[[str], int | None],
+    unknown_cursor: UnknownCursorMode = "error",
+) -> tuple[int, int] | None:
+    """The keyset rules of contract §2, shared by every paged list: the positions
+    ``start`` to ``end - 1`` of the ascending ranks ``index`` (``lo`` to ``hi - 1`` of them are
+    listed) that make the page asked for, to be answered newest first. ``rank_of`` gives a
+    cursor's rank (None: it names nothing: raises :class:`UnknownCursor`, or with
+    ``unknown_cursor="empty"`` the answer is None, an empty page)."""
     if q.starting_after is not None:
-        cursor = store.rank_of(q.starting_after)
+        cursor = rank_of(q.starting_after)
         if cursor is None:
-            return _unknown("starting_after", q.starting_after, total, unknown_cursor)
+            return _unknown_window("starting_after", q.starting_after, unknown_cursor)
         # Older than the cursor: ranks below it, the closest ones first.
         end = min(hi, max(lo, _below(index, cursor)))
-        return _descending(total, instant, index, max(lo, end - q.limit), end)
-
+        return max(lo, end - q.limit), end
     if q.ending_before == OLDEST:
-        return _descending(total, instant, index, lo, min(hi, lo + q.limit))
-
+        return lo, min(hi, lo + q.limit)
     if q.ending_before is not None:
-        cursor = store.rank_of(q.ending_before)
+        cursor = rank_of(q.ending_before)
         if cursor is None:
-            return _unknown("ending_before", q.ending_before, total, unknown_cursor)
+            return _unknown_window("ending_before", q.ending_before, unknown_cursor)
         # Newer than the cursor: ranks above it, the closest `limit` of them, still newest first.
         start = max(lo, min(hi, _below(index, cursor + 1)))
-        return _descending(total, instant, index, start, min(hi, start + q.limit))
+        return start, min(hi, start + q.limit)
+    return max(lo, hi - q.limit), hi
 
-    return _descending(total, instant, index, max(lo, hi - q.limit), hi)
+
+def _unknown_window(param: str, value: str, mode: UnknownCursorMode) -> tuple[int, int] | None:
+    if mode == "error":
+        raise UnknownCursor(param, value)
+    return None
 
 
 def list_participants(
@@ -143,12 +175,6 @@ def _none_ongoing(ongoing: Sequence[int], ranks: Sequence[int]) -> bool:
         return True
     lo, hi = bisect_left(ongoing, ranks[0]), bisect_right(ongoing, ranks[-1])
     return lo == hi or set(ongoing[lo:hi]).isdisjoint(ranks)
-
-
-def _unknown(param: str, value: str, total: int, mode: UnknownCursorMode) -> MeetingsPage:
-    if mode == "error":
-        raise UnknownCursor(param, value)
-    return MeetingsPage(total, [])
 
 
 def _participant_pos(records: Sequence[Participant], participant_id: str) -> int | None:

@@ -30,6 +30,9 @@ The format (keys exactly these)::
     domain:                    # optional: the domain's configuration (a POST / body): the
       properties:              # properties set over Daily's defaults (GET /v1/ shows them)
         enable_prejoin_ui: false
+    recordings:                # optional: Daily's recordings (GET /recordings): see
+      - session: 3f0c...       # recordingblock.py (session: or room: + start_ts; start_ts,
+        end: -20m              # end or duration, max_duration, canceled, id)
 
 A session is one timeline of stays (``domain/timeline.py``): it appears at its ``start_time``,
 is ongoing until its latest leave, and every derived field follows the server clock. The file's
@@ -55,6 +58,8 @@ from .genblock import generate_spec
 from .generate import generate
 from .model import Session
 from .nesting import depth_info, too_deep
+from .recordingblock import recordings_block
+from .recordings import Recording
 from .rooms import (
     IMPLIED_LEAD,
     PRIVACY,
@@ -70,7 +75,7 @@ from .sessionbuild import checked_session, quick_session
 from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
-TOP_KEYS = ("now", "sessions", "generate", "rooms", "webhook", "domain")
+TOP_KEYS = ("now", "sessions", "generate", "rooms", "webhook", "domain", "recordings")
 ROOM_KEYS = ("name", "created_at", "privacy", "api_created", "config")
 
 
@@ -94,6 +99,7 @@ class Scenario:
     rooms: tuple[Room, ...] = ()  # the rooms the file declares (`rooms:`)
     webhook: Mapping[str, Any] | None = None  # the file's `webhook:` (a POST /webhooks body)
     domain: domainconfig.DomainConfig | None = None  # the file's `domain:` (a POST / body)
+    recordings: tuple[Recording, ...] = ()  # the file's `recordings:`
 
 
 def load_file(path: str | FsPath, *, now: int | None = None, wall_now: int = 0) -> Scenario:
@@ -175,13 +181,14 @@ def merge(scenarios: Sequence[Scenario]) -> tuple[list[Session], int | None]:
 @dataclass(frozen=True)
 class Merged:
     """What several scenarios declare, merged: the sessions and the one `now:` (``merge``),
-    the rooms, the one webhook and the one domain configuration."""
+    the rooms, the one webhook, the one domain configuration and the recordings."""
 
     sessions: list[Session]
     now: int | None
     rooms: list[Room]
     webhook: Mapping[str, Any] | None
     domain: domainconfig.DomainConfig | None
+    recordings: list[Recording]
 
 
 def merge_all(scenarios: Sequence[Scenario]) -> Merged:
@@ -198,10 +205,29 @@ def merge_all(scenarios: Sequence[Scenario]) -> Merged:
 
     merged = part(merge)
     rooms, hook, domain = part(merge_rooms), part(merge_webhook), part(merge_domain)
+    recordings = part(merge_recordings)
     if problems:
         raise ScenarioError(problems)
     sessions, now = merged
-    return Merged(sessions, now, rooms, hook, domain)
+    return Merged(sessions, now, rooms, hook, domain, recordings)
+
+
+def merge_recordings(scenarios: Iterable[Scenario]) -> list[Recording]:
+    """The recordings several scenarios declare; an id declared twice is a problem."""
+    problems: list[Problem] = []
+    out: list[Recording] = []
+    owner: dict[str, str] = {}
+    for sc in scenarios:
+        for rec in sc.recordings:
+            if rec.id in owner:
+                problem = f"recording id {rec.id!r} is also declared in {owner[rec.id]}"
+                problems.append(Problem(sc.source, None, ("recordings",), problem))
+            else:
+                owner[rec.id] = sc.source
+                out.append(rec)
+    if problems:
+        raise ScenarioError(problems)
+    return out
 
 
 def merge_webhook(scenarios: Iterable[Scenario]) -> Mapping[str, Any] | None:
@@ -310,10 +336,14 @@ def _build(
     rooms = _rooms(c, base, sessions) if top is not None and "rooms" in top else []
     hook = _webhook(c) if top is not None and "webhook" in top else None
     domain = _domain(c) if top is not None and "domain" in top else None
+    has_recordings = top is not None and "recordings" in top
+    recordings = recordings_block(c, base, source, sessions) if has_recordings else []
     c.raise_if_any(ScenarioError)
     if spec is not None:
         sessions.extend(generate(spec, base, progress))
-    return Scenario(tuple(sessions), file_now, source, tuple(rooms), hook, domain)
+    return Scenario(
+        tuple(sessions), file_now, source, tuple(rooms), hook, domain, tuple(recordings)
+    )
 
 
 def _webhook(c: Checker) -> dict[str, Any] | None:

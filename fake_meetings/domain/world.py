@@ -1,5 +1,5 @@
 """What a running fake serves: the current store snapshot, the rooms snapshot, the domain's
-configuration and the clock.
+configuration, the recordings snapshot and the clock.
 
 The store and rooms references are swapped whole (never mutated), so a request that read
 ``world.store`` or ``world.rooms`` once sees one consistent snapshot even if a reload happens
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from .clock import Clock
 from .domainconfig import DomainConfig
 from .model import Session
+from .recordings import Recording, Recordings
 from .rooms import Room, Rooms
 from .store import Store
 
@@ -26,12 +27,15 @@ class World:
         clock: Clock | None = None,
         rooms: Iterable[Room] = (),
         domain: DomainConfig | None = None,
+        recordings: Iterable[Recording] = (),
     ):
         self.store = Store(sessions)
         self.rooms = Rooms(rooms).implied_by(self.store.first_starts())
         self.clock = clock if clock is not None else Clock()
         self.domain = domain if domain is not None else DomainConfig()  # swapped whole too
+        self.recordings = Recordings(recordings)  # swapped whole too
         self._initial = self.store
+        self._initial_recordings = self.recordings
         self._initial_domain = self.domain
         self._initial_rooms = self.rooms
         self._initial_frozen_at = self.clock.now() if self.clock.frozen else None
@@ -43,6 +47,7 @@ class World:
         world.store = world._initial = self._initial
         world.rooms = world._initial_rooms = self._initial_rooms
         world.domain = world._initial_domain = self._initial_domain
+        world.recordings = world._initial_recordings = self._initial_recordings
         return world
 
     def replace(self, sessions: Iterable[Session]) -> None:
@@ -58,10 +63,12 @@ class World:
         self.store = store
 
     def reset(self) -> None:
-        """Back to the sessions, rooms, domain configuration and clock this world started with."""
+        """Back to the sessions, rooms, domain configuration, recordings and clock this world
+        started with."""
         self.store = self._initial
         self.rooms = self._initial_rooms
         self.domain = self._initial_domain
+        self.recordings = self._initial_recordings
         if self._initial_frozen_at is not None:
             self.clock.set(self._initial_frozen_at)
         else:

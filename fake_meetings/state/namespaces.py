@@ -28,6 +28,7 @@ from ..domain import rooms as rooms_
 from ..domain.domainconfig import DomainConfig
 from ..domain.events import Moved
 from ..domain.model import Participant, Session
+from ..domain.recordings import Recording, Recordings
 from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
 from ..domain.world import World
@@ -156,6 +157,7 @@ class Namespace:
             self.world.store = _EMPTY
             self.world.rooms = _NO_ROOMS
             self.world.domain = DomainConfig()
+            self.world.recordings = Recordings()
             self.world.clock.unfreeze()
         else:
             self.world.reset()
@@ -175,6 +177,7 @@ class Namespace:
         append: bool = False,
         webhook: Mapping[str, Any] | None = None,
         domain: DomainConfig | None = None,
+        recordings: Sequence[Recording] | None = None,
     ) -> None:
         """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given.
 
@@ -182,7 +185,9 @@ class Namespace:
         with ``append`` join them (a name already there is a 400 and changes nothing). None
         keeps the current rooms. In every case a room the sessions name without one is implied.
         ``webhook``, a scenario's `webhook:` block, becomes the webhook (no test request);
-        ``domain``, its `domain:` block, the domain's configuration.
+        ``domain``, its `domain:` block, the domain's configuration. ``recordings``, its
+        `recordings:` block: they replace the current recordings, or with ``append`` join them
+        (an id already there is a 400); None keeps them (as it keeps the rooms).
         """
         world = self.world
         if rooms is None:
@@ -200,11 +205,13 @@ class Namespace:
         self.bounds.check_sessions(len(store))
         new_rooms = current.implied_by(store.first_starts())
         self.bounds.check_rooms(len(new_rooms))
+        new_recordings = _recordings(world.recordings, recordings, append=append)
         before = world.clock.now()
         world.rooms = new_rooms
         if not append:  # the sessions live joins made are gone
             self._joined = {}
         world.store = store
+        world.recordings = new_recordings
         if freeze_at is not None:
             self.world.clock.set(freeze_at)
         if domain is not None:
@@ -300,6 +307,18 @@ class Namespace:
         """``POST /``: these (checked) properties set on the domain; the domain after."""
         self.world.domain = self.world.domain.updated(properties)
         return self.world.domain
+
+    # -- recordings (the Daily routes /recordings)
+
+    def delete_recording(self, rec_id: str) -> Recording:
+        """``DELETE /recordings/:id``: the recording visible now, gone from here on (a 404
+        when there is none)."""
+        world = self.world
+        recording = world.recordings.visible(rec_id, world.clock.now())
+        if recording is None:
+            raise not_found(f"recording {rec_id} not found")
+        world.recordings = world.recordings.without(rec_id)
+        return recording
 
     # -- rooms (the Daily routes /rooms; the checks of the request body are the HTTP layer's)
 
@@ -412,3 +431,20 @@ class Namespaces:
     def __len__(self) -> int:
         """How many namespaces exist, the default one included."""
         return 1 + len(self._by_key)
+
+
+def _recordings(
+    current: Recordings, loaded: Sequence[Recording] | None, *, append: bool
+) -> Recordings:
+    """The recordings after a load: ``loaded`` replacing or joining ``current``."""
+    if loaded is None:
+        return current
+    if not append:
+        return Recordings(loaded)
+    taken = [r.id for r in loaded if r.id in current.rank]
+    if taken:
+        raise invalid(
+            f"recordings: a recording with id {taken[0]} already exists; give another id, or "
+            "load with mode=replace"
+        )
+    return current.joined(loaded)

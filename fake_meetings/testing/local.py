@@ -97,11 +97,17 @@ class LocalBackend:
             store = Store(scenario.sessions)
         freeze = now if now is not None else scenario.now
         rooms, append, hook = scenario.rooms, mode == "append", scenario.webhook
-        domain = scenario.domain
+        domain, recordings = scenario.domain, scenario.recordings
         try:  # the same change as POST /_fake/scenario: the file's rooms come with its sessions
             self._run(
                 lambda: self.space.load(
-                    store, freeze, rooms, append=append, webhook=hook, domain=domain
+                    store,
+                    freeze,
+                    rooms,
+                    append=append,
+                    webhook=hook,
+                    domain=domain,
+                    recordings=recordings,
                 )
             )
         except ApiError as exc:

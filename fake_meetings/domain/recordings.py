@@ -1,0 +1,219 @@
+"""Recordings (contract part three, §2): the recording object as seen at an instant, an immutable
+snapshot of a namespace's recordings, and the keyset query of ``GET /recordings``.
+
+A recording belongs to one meeting session (``mtgSessionId``) of one room. It is visible from
+its ``start_ts`` on and ``in-progress`` until it stops, then ``finished`` with its ``duration``
+(or ``canceled``). It stops at the first of: its declared ``end``, ``start_ts + max_duration``,
+and the end of its session (everyone left). Like every other object it is seen at the server
+clock's instant: moving the clock back makes a finished recording ``in-progress`` again, or
+invisible before its start.
+
+Recordings are kept in ascending ``(start_ts, id)`` order, like sessions and rooms; the API
+lists them newest first. A snapshot is never mutated: a delete builds a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .ids import seeded_uuid
+from .model import Participant, Session, peak_overlap
+from .query import MAX_LIMIT, UnknownCursorMode, keyset_window
+
+# docs.daily.co (start recording): maxDuration defaults to 10800 s in the prose (15000 in the
+# parameter table); we take the prose's
+DEFAULT_MAX_DURATION = 10800
+MAX_MAX_DURATION = 366 * 24 * 3600  # a bound of our own: a recording of at most a year
+DEFAULT_INSTANCE = "c3df927c-f738-4471-a2b7-066fa7e95a6b"  # Daily's reserved default instance
+IN_PROGRESS, FINISHED, CANCELED = "in-progress", "finished", "canceled"
+_SHARE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def recording_id(seed: str) -> str:
+    """The id of a recording a scenario names no id for: a UUID seeded from ``seed`` (stable
+    for the same file, place and start), as ``ids.seeded_uuid`` draws every other id."""
+    return seeded_uuid(random.Random(f"recording|{seed}"))
+
+
+def share_token(rec_id: str) -> str:
+    """A 12-character share token derived from the id (deprecated by Daily, still sent)."""
+    digest = hashlib.sha256(f"share|{rec_id}".encode()).digest()
+    return "".join(_SHARE_ALPHABET[b % len(_SHARE_ALPHABET)] for b in digest[:12])
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    id: str
+    room_name: str
+    mtg_session_id: str
+    start_ts: int  # unix seconds: when the recording began (not the session)
+    end: int | None = None  # the declared stop; None: at max_duration or the session's end
+    max_duration: int = DEFAULT_MAX_DURATION
+    canceled: bool = False  # stops as canceled (duration 0) instead of finished
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (self.start_ts, self.id)
+
+    def stop(self, session: Session | None) -> int:
+        """When it stops, given its session as served now (None: no session bounds it)."""
+        stop = self.start_ts + self.max_duration
+        if self.end is not None:
+            stop = min(stop, self.end)
+        if session is not None and session.end is not None:
+            stop = min(stop, session.end)
+        return max(self.start_ts, stop)
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A recording as seen at an instant: its status, duration (None while in progress) and
+    peak number of participants so far."""
+
+    recording: Recording
+    status: str
+    duration: int | None
+    max_participants: int
+
+
+def seen_at(recording: Recording, session: Session | None, now: int) -> Seen:
+    """``recording`` at ``now`` (it must be visible: ``start_ts <= now``)."""
+    stop = recording.stop(session)
+    if now < stop:
+        status, duration, upto = IN_PROGRESS, None, now
+    elif recording.canceled or stop == recording.start_ts:
+        status, duration, upto = CANCELED, 0, stop
+    else:
+        status, duration, upto = FINISHED, stop - recording.start_ts, stop
+    peak = _peak(session.participants, recording.start_ts, upto) if session is not None else 0
+    return Seen(recording, status, duration, peak)
+
+
+def _peak(stays: Sequence[Participant], start: int, upto: int) -> int:
+    """The peak number of stays present together between ``start`` and ``upto`` (at least 1
+    when anybody was there; a recording of an empty room shows 0)."""
+    clipped = []
+    for p in stays:
+        leave = p.leave
+        join = max(p.join_time, start)
+        if join > upto or (leave is not None and leave <= start):
+            continue
+        if leave is None or leave > upto:
+            leave = upto + 1  # present at upto
+        clipped.append(Participant(p.participant_id, None, None, join, leave - join))
+    return peak_overlap(clipped)
+
+
+def s3_key(recording: Recording, domain_name: str, template: str | None = None) -> str:
+    """The recording's key: the domain's ``recordings_template`` (Daily's default
+    ``{domain_name}/{room_name}/{epoch_time}``), ``epoch_time`` in milliseconds."""
+    values = {
+        "domain_name": domain_name,
+        "room_name": recording.room_name,
+        "epoch_time": str(recording.start_ts * 1000),
+        "mtg_session_id": recording.mtg_session_id,
+        "instance_id": DEFAULT_INSTANCE,
+        "recording_id": recording.id,
+    }
+    key = template or "{domain_name}/{room_name}/{epoch_time}"
+    for name, value in values.items():
+        key = key.replace("{" + name + "}", value)
+    return key
+
+
+def as_json(seen: Seen, domain_name: str, template: str | None = None) -> dict[str, Any]:
+    """The REST object (contract §2.1), in the field order of Daily's example: ``duration``
+    left out while in progress; ``tracks`` an empty list (cloud recordings); no ``type``."""
+    r = seen.recording
+    body: dict[str, Any] = {
+        "id": r.id,
+        "room_name": r.room_name,
+        "start_ts": r.start_ts,
+        "status": seen.status,
+        "max_participants": seen.max_participants,
+    }
+    if seen.duration is not None:
+        body["duration"] = seen.duration
+    body["share_token"] = share_token(r.id)
+    body["s3key"] = s3_key(r, domain_name, template)
+    body["mtgSessionId"] = r.mtg_session_id
+    body["tracks"] = []
+    return body
+
+
+class Recordings:
+    """An immutable snapshot of recordings, in ascending ``(start_ts, id)`` order."""
+
+    __slots__ = ("by_room", "ordered", "rank", "starts")
+
+    def __init__(self, recordings: Iterable[Recording] = ()):
+        self.ordered: tuple[Recording, ...] = tuple(sorted(recordings, key=lambda r: r.sort_key))
+        self.rank: dict[str, int] = {}
+        self.by_room: dict[str, list[int]] = {}
+        for i, r in enumerate(self.ordered):
+            if r.id in self.rank:
+                raise ValueError(f"duplicate recording id {r.id!r}")
+            self.rank[r.id] = i
+            self.by_room.setdefault(r.room_name, []).append(i)
+        self.starts: list[int] = [r.start_ts for r in self.ordered]
+
+    def __len__(self) -> int:
+        return len(self.ordered)
+
+    def visible(self, rec_id: str, now: int) -> Recording | None:
+        rank = self.rank.get(rec_id)
+        if rank is None or self.ordered[rank].start_ts > now:
+            return None
+        return self.ordered[rank]
+
+    def visible_count(self, now: int) -> int:
+        return bisect_right(self.starts, now)
+
+    def without(self, rec_id: str) -> Recordings:
+        return Recordings(r for r in self.ordered if r.id != rec_id)
+
+    def joined(self, more: Iterable[Recording]) -> Recordings:
+        """These recordings and ``more`` (an id in both raises ValueError)."""
+        return Recordings((*self.ordered, *more))
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingsQuery:
+    room_name: str | None = None
+    limit: int = MAX_LIMIT
+    starting_after: str | None = None
+    ending_before: str | None = None  # a recording id, or OLDEST
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingsPage:
+    total_count: int  # the recordings visible at the instant that the filter keeps
+    recordings: list[Recording]  # newest first
+
+
+def list_recordings(
+    recordings: Recordings,
+    q: RecordingsQuery,
+    now: int,
+    unknown_cursor: UnknownCursorMode = "error",
+) -> RecordingsPage:
+    """The keyset rules of ``/meetings`` and ``/rooms`` (``query.keyset_window``) over the
+    recordings visible at ``now``, of ``q.room_name``'s room when given."""
+    index: Sequence[int]
+    if q.room_name is None:
+        index = range(len(recordings))
+    else:
+        index = recordings.by_room.get(q.room_name, [])
+    hi = bisect_left(index, recordings.visible_count(now))  # visible: the ranks below the count
+    found = keyset_window(index, 0, hi, q, recordings.rank.get, unknown_cursor)
+    if found is None:
+        return RecordingsPage(hi, [])
+    start, end = found
+    page = [recordings.ordered[index[i]] for i in range(end - 1, start - 1, -1)]
+    return RecordingsPage(hi, page)
+
