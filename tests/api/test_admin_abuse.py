@@ -234,6 +234,7 @@ def test_refused_requests_are_journaled_in_the_default_namespace(serve: Serve, p
 # ----------------------------------------------------------------- the journal in bytes
 
 
+@pytest.mark.slow
 def test_journal_is_bounded_in_bytes_and_says_what_it_cut(serve: Serve, plain: Http) -> None:
     budget = 256 * 1024
     server = serve(small_scenario().world(), journal_bytes=budget)
@@ -375,6 +376,7 @@ def one_mib_of_wrong_sessions() -> bytes:
     return body.encode()
 
 
+@pytest.mark.slow
 def test_a_structurally_wrong_body_is_refused_with_bounded_work(serve: Serve, plain: Http) -> None:
     server = serve(small_scenario().world())
     c = plain.at(server.base_url)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import aiohttp
+import pytest
 
 from fake_meetings.testing import ServerThread
 from tests.helpers.admin import rooms_scenario
@@ -50,6 +51,7 @@ async def _reload(session: aiohttp.ClientSession, base: str, body: str) -> tuple
     return started, time.monotonic()
 
 
+@pytest.mark.slow
 async def test_readers_see_one_store_or_the_other_never_a_mix(serve: Serve) -> None:
     a = rooms_scenario("alpha", SIZE_A, NOW - 30 * DAY, NOW)
     b = rooms_scenario("beta", SIZE_B, NOW - 20 * DAY, NOW)

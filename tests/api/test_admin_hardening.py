@@ -130,6 +130,7 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc/net/tcp")
 def test_binds_loopback_only_by_default(cli: Callable[..., Cli]) -> None:
     s = cli("--scenario", "single")
@@ -137,6 +138,7 @@ def test_binds_loopback_only_by_default(cli: Callable[..., Cli]) -> None:
     assert "control plane /_fake/: on" in s.lines[1]
 
 
+@pytest.mark.slow
 def test_flags(cli: Callable[..., Cli]) -> None:
     s = cli(
         "--scenario",
@@ -176,6 +178,7 @@ def key(k: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {k}"}
 
 
+@pytest.mark.slow
 def test_environment_variables(cli: Callable[..., Cli]) -> None:
     s = cli(
         "--scenario",
@@ -191,12 +194,14 @@ def test_environment_variables(cli: Callable[..., Cli]) -> None:
     assert ok(s.http.get("/_fake/health"))["status"] == "ok"
 
 
+@pytest.mark.slow
 def test_admin_token_from_the_environment(cli: Callable[..., Cli]) -> None:
     s = cli("--scenario", "single", FAKE_MEETINGS_ADMIN_TOKEN="env-token")
     error(s.http.get("/_fake/clock"), 401, "authentication-error")
     assert ok(s.http.get("/_fake/clock", headers={"X-Fake-Admin-Token": "env-token"}))
 
 
+@pytest.mark.slow
 def test_journal_cap_drops_the_oldest(cli: Callable[..., Cli]) -> None:
     s = cli("--scenario", "ties", "--journal-cap", "3")
     for n in range(5):
@@ -205,6 +210,7 @@ def test_journal_cap_drops_the_oldest(cli: Callable[..., Cli]) -> None:
     assert [e["query"]["limit"] for e in data] == [["3"], ["4"], ["5"]]
 
 
+@pytest.mark.slow
 def test_max_namespaces_from_the_environment(cli: Callable[..., Cli]) -> None:
     s = cli("--scenario", "ties", "--namespaces", FAKE_MEETINGS_MAX_NAMESPACES="2")
     for key in ("a", "b", "c"):
@@ -213,6 +219,7 @@ def test_max_namespaces_from_the_environment(cli: Callable[..., Cli]) -> None:
     assert [n["key"] for n in listing["data"]] == ["b", "c"] and listing["cap"] == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "env", "words"),
     [
@@ -242,6 +249,7 @@ def test_bad_control_options_exit_2(
     assert words in r.stderr, r.stderr
 
 
+@pytest.mark.slow
 def test_help_mentions_the_control_options(tmp_path: Path) -> None:
     r = run(["serve", "--help"], tmp_path)
     assert r.returncode == 0

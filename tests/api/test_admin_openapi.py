@@ -265,6 +265,7 @@ def test_a_schema_violation_would_be_caught(serve: Serve, http_client: Http) -> 
             doc.check("/meetings/{meeting}", Resp(r.status, r.headers, json.dumps(body).encode()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("options", "limit_max", "secured", "has_401"),
     [

@@ -49,6 +49,7 @@ def leave(server: ServerThread, participant_id: str) -> requests.Response:
     return requests.post(f"{server.base_url}/_fake/leave", json=body, timeout=TIMEOUT)
 
 
+@pytest.mark.slow
 def test_leaving_an_unknown_id_draws_no_session_it_does_not_need(
     generated: ServerThread, draws: list[str]
 ) -> None:

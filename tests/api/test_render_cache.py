@@ -286,6 +286,7 @@ def test_bounded_keeps_within_its_budget_dropping_the_oldest_first() -> None:
     assert b.get("c") == b"x" * 40 and b.get("a") is None
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.integers(0, 60),

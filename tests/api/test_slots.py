@@ -7,6 +7,7 @@ crosses a chunk boundary is met.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,7 @@ operations = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(operations)
 def test_slots_answer_like_a_dict_of_ranks(ops: list[tuple[str, object]]) -> None:

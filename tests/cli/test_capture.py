@@ -187,6 +187,7 @@ def _swap(value: Any, names: dict[Any, Any], ids: dict[Any, Any], rooms: dict[An
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flags", [["--pseudonymise"], ["--pseudonymize-rooms"]])
 def test_pseudonymised_capture_answers_alike_after_mapping(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str]

@@ -49,6 +49,7 @@ def sessions(draw: st.DrawFn) -> tuple[Session, int]:
     return Session.of("s1", "room", start, stays), start + draw(st.integers(0, 250))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(sessions())
 def test_a_captured_session_shows_the_same_json_at_the_instant_it_was_read(

@@ -46,6 +46,7 @@ def test_from_nothing_and_moved_from_another_instant_agree_with_the_model(
     assert moved == instants._scratch(*key)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(st.integers(0, 50), max_size=40, unique=True), st.data())
 def test_a_complement_is_the_base_without_the_holes(base: list[int], data: st.DataObject) -> None:

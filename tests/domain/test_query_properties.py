@@ -241,6 +241,7 @@ def test_one_store_answers_like_the_model_as_the_clock_moves_both_ways(
             assert_ranks_and_settled(store, page, now)
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(session_pools(), filters(), nows)
 def test_walking_forward_with_starting_after_yields_every_match_once_in_order(
@@ -325,6 +326,7 @@ def test_ending_before_page_is_the_closest_newer_matches_newest_first(
     assert all((s.start_time, s.id) > k for s in left_out for k in keys)
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(session_pools(min_size=1), filters(), nows, st.data())
 def test_starting_after_page_is_the_closest_older_matches_newest_first(
@@ -345,6 +347,7 @@ def test_starting_after_page_is_the_closest_older_matches_newest_first(
     assert all((s.start_time, s.id) < k for s in left_out for k in keys)
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(
     session_pools(),
@@ -408,6 +411,7 @@ def participant_cases(draw: st.DrawFn) -> tuple[Session, ParticipantsQuery, int]
     return session, ParticipantsQuery(limit=limit, joined_before=pid), now
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(participant_cases())
 def test_every_participants_page_matches_the_model(
@@ -418,6 +422,7 @@ def test_every_participants_page_matches_the_model(
     assert pids(page) == pids(model_participants_page(list(session.participants), q, now))
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(sessions_with_participants(), limits)
 def test_walking_participants_with_joined_after_yields_everyone_once_in_join_order(
@@ -439,6 +444,7 @@ def test_walking_participants_with_joined_after_yields_everyone_once_in_join_ord
     assert walked == expected
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(sessions_with_participants(min_size=1), limits)
 def test_walking_participants_backward_with_joined_before_yields_everyone_once(
@@ -462,6 +468,7 @@ def test_walking_participants_backward_with_joined_before_yields_everyone_once(
     assert walked == expected
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(
     sessions_with_participants(),

@@ -33,6 +33,7 @@ def test_the_parsed_form_was_made_from_this_yaml(path: Path) -> None:
     assert stored["format"] == bundled.FORMAT
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CACHED, ids=lambda p: p.stem)
 @pytest.mark.parametrize(
     ("now", "wall_now"),

@@ -11,6 +11,7 @@ add up to ``MAX_VALUE`` or less) and where it cuts.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from yarl import URL
@@ -61,6 +62,7 @@ def model(url: URL, headers: Headers) -> tuple[Headers, tuple[list[bytes], int] 
     return kept, truncated, size
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(headers=_headers, path=st.sampled_from(["/v1/meetings", "/v1/meetings?limit=3&x=%C2%B2"]))
 def test_an_entry_is_cut_exactly_as_the_model_cuts(headers: Headers, path: str) -> None:

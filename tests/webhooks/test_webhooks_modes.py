@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import requests
 
 from fake_meetings.config import ServerConfig
@@ -92,6 +93,7 @@ def test_each_namespace_has_its_own_webhook(receiver: Receiver) -> None:
         assert all(signed_with(KEY, r) for r in receiver.events())
 
 
+@pytest.mark.slow
 def test_in_real_time_events_come_as_wall_time_passes_them(receiver: Receiver) -> None:
     with ServerThread(World(), ServerConfig(port=0, webhooks=Settings(FAST))) as s:
         handle = s.handle()
