@@ -17,7 +17,8 @@ _LIMIT = re.compile(r"[0-9]{1,9}")
 
 async def deliveries(request: web.Request) -> web.Response:
     """``?limit=N`` (default 100): the latest N deliveries, oldest first, with the webhook
-    (without its secrets) and the counts: emitted, pending, dropped."""
+    (without its secrets) and the counts: emitted, built, reading, pending, delivered, failed,
+    dropped."""
     text = request.query.get("limit", "100")
     if not _LIMIT.fullmatch(text):
         raise invalid(f"limit: must be a whole number from 0 to 999999999; got {text[:40]!r}")
