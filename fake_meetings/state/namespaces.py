@@ -199,7 +199,7 @@ class Namespace:
                     f"rooms: a room named {taken[0]} already exists; give another name, or "
                     "load with mode=replace"
                 )
-            current = Rooms((*world.rooms.ordered, *rooms))
+            current = world.rooms.with_rooms(rooms)
         else:
             current = Rooms(rooms)
         self.bounds.check_sessions(len(store))
