@@ -417,6 +417,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             presence,
             Row("GET /webhooks (none configured: [])", fake, ["/v1/webhooks"]),
             Row("GET / (the domain object)", fake, ["/v1/"]),
+            Row("GET /recordings (none recorded: an empty page)", fake, ["/v1/recordings"]),
             cursors,
             logged_row,
             journal_row,

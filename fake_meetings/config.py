@@ -33,6 +33,8 @@ class ServerConfig:
     unknown_cursor: UnknownCursorMode = "error"  # a cursor naming no record: 400 or empty page
     access_log: bool = False
     domain: str = DEFAULT_DOMAIN  # the Daily domain in rooms' urls
+    # the base of recordings' download links (--public-url); None: what the request was sent to
+    public_url: str | None = None
     # signs the meeting tokens POST /meeting-tokens issues; None: a random one per server
     token_secret: str | None = field(default=None, repr=False)
     # the control plane (/_fake/) and its hardening

@@ -24,7 +24,7 @@ from ..state.faults import Fault
 from ..state.journal import Journal
 from ..state.namespaces import Bounds, Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
-from . import admin
+from . import admin, files
 from .credentials import bearer_key, same_secret
 from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
 from .routes import NO_ROUTE, add_daily_routes, add_refusals
@@ -284,6 +284,7 @@ def create_app(
     app[TOKENS] = TokenDesk(secret, config.api_key)
     wrap = pipeline_for(config, spaces, limiter)
     admin.add_routes(app, config, wrap)
+    files.add_routes(app, wrap, secret)  # download links work with --no-admin too
     add_daily_routes(app, wrap)
     add_refusals(app, wrap)  # last: every path and method no route answers
     return app

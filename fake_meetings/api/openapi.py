@@ -17,7 +17,7 @@ from ..domain.query import MAX_LIMIT
 from ..domain.rooms import MAX_NAME, PRIVACY
 from ..domain.times import MAX_TIMESTAMP
 from ..domain.tokens import MAX_TEXT, PROPERTIES
-from . import openapi_domain, openapi_webhooks
+from . import openapi_domain, openapi_recordings, openapi_webhooks
 from .errors import VERSION_HEADER
 from .routes import daily_routes
 
@@ -64,7 +64,7 @@ _ERRORS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "401": ("The API key is not the configured one.", ("authentication-error",)),
     "404": (
-        "No such meeting session (or no participant records left), or no such room.",
+        "No such meeting session (or no participant records left), room or recording.",
         ("not-found",),
     ),
     "413": ("The request body is over --max-body.", ("invalid-request-error",)),
@@ -255,6 +255,12 @@ def document(config: ServerConfig) -> dict[str, Any]:
     doc["components"]["schemas"].update(openapi_webhooks.schemas())
     doc["paths"].update(openapi_domain.paths(errors, _json, _responses))
     doc["components"]["schemas"].update(openapi_domain.schemas())
+    doc["paths"].update(
+        openapi_recordings.paths(
+            errors, one, _json, _responses, _query, _path_param, limit, limit_doc, cursor_doc
+        )
+    )
+    doc["components"]["schemas"].update(openapi_recordings.schemas())
     if config.auth:
         doc["components"]["securitySchemes"] = {
             "bearerAuth": {

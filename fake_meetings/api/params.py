@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from multidict import MultiMapping
 
 from ..domain.query import MAX_LIMIT, MeetingsQuery, ParticipantsQuery
+from ..domain.recordings import RecordingsQuery
 from ..domain.rooms import RoomsQuery
 from ..domain.times import MAX_TIMESTAMP
 from .errors import invalid
@@ -29,6 +30,11 @@ MEETINGS_PARAMS = (
 PARTICIPANTS_PARAMS = ("limit", "joined_after", "joined_before")
 ROOMS_PARAMS = ("limit", "starting_after", "ending_before")
 PRESENCE_PARAMS = ("limit", "userId", "userName")
+RECORDINGS_PARAMS = ("room_name", "limit", "starting_after", "ending_before")
+LINK_PARAMS = ("valid_for_secs",)
+# GET /recordings/:id/access-link's valid_for_secs: Daily's docs give 3600 s by default, at most
+# 12 h and at least 15 min; a value outside is brought within (contract §2.4 [?]: clamp)
+VALID_FOR_DEFAULT, VALID_FOR_MIN, VALID_FOR_MAX = 3600, 900, 43200
 _DIGITS = re.compile(r"[0-9]+")
 _HUGE = 10**30  # stands for any longer number: still an integer, just out of every range
 
@@ -65,6 +71,25 @@ def rooms_query(query: MultiMapping[str], *, strict_limit: bool) -> RoomsQuery:
     ending_before = query.get("ending_before")
     _not_both(starting_after, ending_before, "starting_after", "ending_before")
     return RoomsQuery(_limit(query, strict_limit), starting_after, ending_before)
+
+
+def recordings_query(query: MultiMapping[str], *, strict_limit: bool) -> RecordingsQuery:
+    _once(query, RECORDINGS_PARAMS)
+    starting_after = query.get("starting_after")
+    ending_before = query.get("ending_before")
+    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    limit = _limit(query, strict_limit)
+    return RecordingsQuery(query.get("room_name"), limit, starting_after, ending_before)
+
+
+def valid_for_secs(query: MultiMapping[str]) -> int:
+    """``valid_for_secs`` of an access link: a whole number of seconds, brought within
+    ``VALID_FOR_MIN`` to ``VALID_FOR_MAX`` (3600 when absent)."""
+    _once(query, LINK_PARAMS)
+    value = _integer(query, "valid_for_secs", "a whole number of seconds")
+    if value is None:
+        return VALID_FOR_DEFAULT
+    return max(VALID_FOR_MIN, min(VALID_FOR_MAX, value))
 
 
 def presence_query(query: MultiMapping[str], *, strict_limit: bool) -> PresenceQuery:

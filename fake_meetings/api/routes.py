@@ -1,5 +1,6 @@
 """The Daily routes, gathered in one table: each family declares its own ``ROUTES``
-(``meetings``, ``rooms``, ``presence``, ``tokens``, ``webhooks``, ``domain``); the router serves
+(``meetings``, ``rooms``, ``presence``, ``tokens``, ``webhooks``, ``domain``,
+``recordings``); the router serves
 them all under ``/v1`` and at the root (the domain's ``/`` under ``/v1`` only), the OpenAPI
 document describes exactly them, ``/_fake/version`` lists them and ``serve`` names their
 families.
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
-from . import domain, meetings, presence, rooms, tokens, webhooks
+from . import domain, meetings, presence, recordings, rooms, tokens, webhooks
 
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 Wrap = Callable[[Handler], Handler]
@@ -33,6 +34,7 @@ def daily_routes() -> tuple[Route, ...]:
         *tokens.ROUTES,
         *webhooks.ROUTES,
         *domain.ROUTES,
+        *recordings.ROUTES,
     )
 
 

@@ -7,6 +7,7 @@ import math
 import os
 import re
 import time
+import urllib.parse
 
 from ..config import (
     DEFAULT_DOMAIN,
@@ -148,6 +149,7 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
             f"--domain {domain[:80]!r}: expected a Daily domain name: letters, digits and '-' "
             "(1 to 63 characters, not starting or ending with '-'), like fake-meetings"
         )
+    public_url = _public_url(args.public_url)
     return ServerConfig(
         host=args.host or env("HOST") or "127.0.0.1",
         port=port,
@@ -157,6 +159,7 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         unknown_cursor="empty" if unknown_cursor == "empty" else "error",
         access_log=bool(args.access_log) or env_flag("ACCESS_LOG"),
         domain=domain,
+        public_url=public_url,
         admin=admin,
         admin_token=admin_token,
         max_body=max_body,
@@ -180,6 +183,22 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
     )
 
 
+def _public_url(flag: str | None) -> str | None:
+    """``--public-url`` (else FAKE_MEETINGS_PUBLIC_URL): an http(s) URL with a host and no
+    query or fragment, or None."""
+    text = flag if flag is not None else env("PUBLIC_URL")
+    if not text:
+        return None
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        source = "--public-url" if flag is not None else ENV_PREFIX + "PUBLIC_URL"
+        raise UsageError(
+            f"{source} {text[:80]!r}: expected an http or https URL with a host and no query, "
+            "like http://fake-meetings:8080"
+        )
+    return text.rstrip("/")
+
+
 def add_control_options(parser: argparse.ArgumentParser) -> None:
     """The control plane (/_fake/), namespaces, the rate limit and the hardening options."""
     p = parser.add_argument
@@ -188,6 +207,13 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="the Daily domain in rooms' urls, https://NAME.daily.co/<room> "
         f"(default {DEFAULT_DOMAIN}; env {ENV_PREFIX}DOMAIN)",
+    )
+    p(
+        "--public-url",
+        metavar="URL",
+        help="the base of recordings' download links, like http://fake-meetings:8080 for "
+        "containers that reach the server by a service name (default: the scheme and host "
+        f"the access-link request was sent to; env {ENV_PREFIX}PUBLIC_URL)",
     )
     p(
         "--namespaces",

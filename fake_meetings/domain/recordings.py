@@ -121,6 +121,8 @@ def s3_key(recording: Recording, domain_name: str, template: str | None = None) 
         "recording_id": recording.id,
     }
     key = template or "{domain_name}/{room_name}/{epoch_time}"
+    if key.endswith(".") and not key.endswith(".."):
+        key = key[:-1]  # one trailing '.' is no extension (Daily's own example ends so)
     for name, value in values.items():
         key = key.replace("{" + name + "}", value)
     return key
@@ -216,4 +218,3 @@ def list_recordings(
     start, end = found
     page = [recordings.ordered[index[i]] for i in range(end - 1, start - 1, -1)]
     return RecordingsPage(hi, page)
-

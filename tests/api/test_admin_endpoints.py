@@ -66,6 +66,10 @@ def test_health_and_version(serve: Serve, http_client: Http) -> None:
         "DELETE /v1/webhooks/{uuid}",
         "GET /v1/",
         "POST /v1/",
+        "GET /v1/recordings",
+        "GET /v1/recordings/{id}",
+        "DELETE /v1/recordings/{id}",
+        "GET /v1/recordings/{id}/access-link",
     ]
 
 

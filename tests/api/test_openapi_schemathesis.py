@@ -36,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from fake_meetings.api import openapi
 from fake_meetings.config import ServerConfig
+from fake_meetings.domain.recordings import Recording
 from fake_meetings.testing import ServerThread
 from tests.helpers.constants import AUTH, TIMEOUT
 from tests.helpers.scenarios import small_scenario
@@ -50,6 +51,19 @@ STRICT = ServerConfig(port=0, strict_limit=True, unknown_cursor="empty", api_key
 SCENARIO = small_scenario()
 SESSION_IDS = [s.id for s in SCENARIO.sessions]
 PARTICIPANT_IDS = [p.participant_id for s in SCENARIO.sessions for p in s.participants]
+# recordings of the scenario's first sessions: finished, in progress, canceled; the ones a
+# fuzzed DELETE may name are others, so the other routes keep finding theirs
+_S1, _S2 = SCENARIO.sessions[0], SCENARIO.sessions[1]
+RECORDINGS = [
+    Recording("rec-finished", _S1.room, _S1.id, _S1.start_time, end=_S1.start_time + 300),
+    Recording("rec-canceled", _S2.room, _S2.id, _S2.start_time, canceled=True),
+    Recording("rec-long", _S2.room, _S2.id, _S2.start_time + 5, max_duration=10**9),
+]
+DOOMED = [
+    Recording(f"rec-doomed-{i}", _S1.room, _S1.id, _S1.start_time + i, end=_S1.start_time + 60)
+    for i in range(3)
+]
+RECORDING_IDS = [r.id for r in RECORDINGS]
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -86,13 +100,13 @@ strict_schema = _schema(STRICT, max(1, MAX_EXAMPLES // 3))
 
 @pytest.fixture(scope="module")
 def default_server() -> Iterator[ServerThread]:
-    with ServerThread(SCENARIO.world(), DEFAULTS) as server:
+    with ServerThread(SCENARIO.world([*RECORDINGS, *DOOMED]), DEFAULTS) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def strict_server() -> Iterator[ServerThread]:
-    with ServerThread(SCENARIO.world(), STRICT) as server:
+    with ServerThread(SCENARIO.world([*RECORDINGS, *DOOMED]), STRICT) as server:
         yield server
 
 
@@ -126,9 +140,13 @@ def _call(case: Any, server: ServerThread) -> None:
         case.body["url"] = CLOSED_RECEIVER
     if case.path_parameters and "meeting" in case.path_parameters:
         case.path_parameters["meeting"] = _known(case.path_parameters["meeting"], SESSION_IDS)
+    if case.path_parameters and "id" in case.path_parameters:
+        ids = [r.id for r in DOOMED] if case.method.upper() == "DELETE" else RECORDING_IDS
+        case.path_parameters["id"] = _known(case.path_parameters["id"], ids)
+    cursors = RECORDING_IDS if case.path.startswith("/recordings") else SESSION_IDS
     for name, ids in (
-        ("starting_after", SESSION_IDS),
-        ("ending_before", SESSION_IDS),
+        ("starting_after", cursors),
+        ("ending_before", cursors),
         ("joined_after", PARTICIPANT_IDS),
         ("joined_before", PARTICIPANT_IDS),
     ):

@@ -6,11 +6,12 @@ computations on them (sorting, arithmetic), never from the package under test.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fake_meetings.domain.clock import Clock
+from fake_meetings.domain.recordings import Recording
 from fake_meetings.domain.scenario import load_data
 from fake_meetings.domain.world import World
 from tests.helpers.constants import DAY, NOW
@@ -136,9 +137,9 @@ class Scenario:
     def ordered_ids(self, pred: Callable[[SessionSpec], bool] = lambda s: True) -> list[str]:
         return [s.id for s in self.ordered(pred)]
 
-    def world(self) -> World:
+    def world(self, recordings: Iterable[Recording] = ()) -> World:
         scenario = load_data(self.as_data(), "test-scenario", now=self.now)
-        return World(scenario.sessions, Clock(self.now))
+        return World(scenario.sessions, Clock(self.now), recordings=recordings)
 
 
 def _ended(pid: str, join: int, duration: int, **kw: Any) -> PartSpec:
