@@ -140,11 +140,20 @@ class Instant:
         return found
 
     def carried(
-        self, store: Store, now: int, rank: int, before: Session | None, after: Session
+        self,
+        store: Store,
+        now: int,
+        rank: int,
+        before: Session | None,
+        after: Session,
+        *,
+        added: Sequence[str] | None = None,
     ) -> Instant:
         """This instant (of the store before a change at ``now``) in ``store``, the store
         after it: the session of ``rank`` became ``after`` (was ``before``; None: it is new).
-        The ongoing list changes by that rank at most: O(ongoing) to copy it, nothing to find."""
+        The ongoing list changes by that rank at most: O(ongoing) to copy it, nothing to find.
+        ``added``: the participant ids ``after`` has and ``before`` has not, when known (else
+        both sessions' stays are read)."""
         was = before is not None and rank < self.visible and not _ended(before, now)
         visible = store.visible_count(now)
         now_ongoing = rank < visible and not _ended(after, now)
@@ -167,7 +176,9 @@ class Instant:
                 out._by_room[after.room] = ranks
         if self._present is not None:
             out._present = self._present
-            if now_ongoing:
+            if now_ongoing and added is not None:
+                out._present = self._present.plus(dict.fromkeys(added, rank))
+            elif now_ongoing:
                 known = {p.participant_id for p in before.participants} if before else set()
                 fresh = {p.participant_id for p in after.participants}
                 out._present = self._present.plus(dict.fromkeys(fresh - known, rank))

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from .ids import seeded_uuid
 from .model import Participant, Session
@@ -63,11 +65,58 @@ def join(
     ranks = instant.ongoing_in(room)
     if ranks:
         current = store.sessions[ranks[-1]]  # the most recently started one
-        session = Session.of(current.id, room, current.start_time, (*current.participants, stay))
-        return Change(store.replaced(current, session, now), session, stay)
+        session = _joined(current, stay, now)
+        return Change(store.replaced(current, session, now, added=(stay_id,)), session, stay)
     session_id = _fresh(rng, lambda sid: sid == stay_id or store.get(sid) is not None)
     session = Session.of(session_id, room, now, (stay,))
     return Change(store.added(session, now), session, stay)
+
+
+# id(session) -> (session, now, how many of its stays are present at now): the count a join
+# needs, kept for the session it makes, so the next join at the same instant finds it. Small:
+# only the sessions live joins went to last.
+_PRESENT: OrderedDict[int, tuple[Session, int, int]] = OrderedDict()
+_PRESENT_KEPT = 64
+_sort_key = attrgetter("sort_key")
+
+
+def _present_count(session: Session, now: int) -> int:
+    """How many stays of ``session`` are present at ``now`` (joined by then, not left)."""
+    kept = _PRESENT.pop(id(session), None)
+    if kept is not None and kept[0] is session and kept[1] == now:
+        return kept[2]
+    return sum(
+        1
+        for p in session.participants
+        if p.join_time <= now and (p.duration is None or p.join_time + p.duration > now)
+    )
+
+
+def _joined(current: Session, stay: Participant, now: int) -> Session:
+    """``current`` with the open ``stay`` joining at ``now``: ``Session.of`` with one more stay,
+    without reading every stay when no stay of it joins after ``now`` (a live session): the
+    stay goes in at its place (a binary search; the tuple copy is C's), the session has no end
+    (an open stay), and its peak is the old one or the stays present at ``now`` plus this one
+    (no one joins later, so no later instant has more). The count of those present is read
+    once per session and instant and carried from join to join (``_PRESENT``), so a join costs
+    O(log n) in the room's size, not O(n log n)."""
+    stays = current.participants
+    if stays and stays[-1].join_time > now:  # a scenario's stay joins later: the whole way
+        return Session.of(current.id, current.room, current.start_time, (*stays, stay))
+    present = _present_count(current, now) + 1
+    key = stay.sort_key
+    if not stays or stays[-1].sort_key < key:
+        participants = stays + (stay,)  # a memcpy: (*stays, stay) builds a list first
+    else:
+        i = bisect_left(stays, key, key=_sort_key)
+        participants = stays[:i] + (stay,) + stays[i:]
+    session = Session(
+        current.id, current.room, current.start_time, participants, None, max(current.peak, present)
+    )
+    _PRESENT[id(session)] = (session, now, present)
+    while len(_PRESENT) > _PRESENT_KEPT:
+        _PRESENT.popitem(last=False)
+    return session
 
 
 def _fresh(rng: random.Random, taken: Callable[[str], bool]) -> str:

@@ -160,17 +160,21 @@ class Store:
         out.sort(key=lambda c: (c[0], c[1] == "end"))
         return out
 
-    def replaced(self, old: Session, new: Session, now: int) -> Store:
+    def replaced(
+        self, old: Session, new: Session, now: int, *, added: Sequence[str] | None = None
+    ) -> Store:
         """A new snapshot where ``new`` takes the place of ``old`` (same start_time, id and
         room: a stay added or ended), changed at ``now``. Ranks and the room index are shared;
         the sessions and the end order copy O(√n) of themselves; the instant at ``now`` is
-        carried over (see the module docstring)."""
+        carried over (see the module docstring). ``added``: the participant ids ``new`` has
+        and ``old`` has not, when the caller knows them (else both are read)."""
         assert old.sort_key == new.sort_key and old.room == new.room, "not the same session"
         rank = self.sessions.rank(old.id)
         assert rank is not None, "not a session of this store"
         ends = self.ends if old.end == new.end else self.ends.moved(rank, old.end, new.end)
         store = self._derived(self.sessions.replaced(rank, new), ends, self._by_room)
-        store._instants = Instants(store, self.at(now).carried(store, now, rank, old, new))
+        carried = self.at(now).carried(store, now, rank, old, new, added=added)
+        store._instants = Instants(store, carried)
         return store
 
     def added(self, new: Session, now: int) -> Store:
