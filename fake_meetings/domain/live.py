@@ -106,10 +106,10 @@ def _joined(current: Session, stay: Participant, now: int) -> Session:
     present = _present_count(current, now) + 1
     key = stay.sort_key
     if not stays or stays[-1].sort_key < key:
-        participants = stays + (stay,)  # a memcpy: (*stays, stay) builds a list first
+        participants = stays + (stay,)  # noqa: RUF005 (a memcpy; unpacking builds a list)
     else:
         i = bisect_left(stays, key, key=_sort_key)
-        participants = stays[:i] + (stay,) + stays[i:]
+        participants = stays[:i] + (stay,) + stays[i:]  # noqa: RUF005 (likewise)
     session = Session(
         current.id, current.room, current.start_time, participants, None, max(current.peak, present)
     )
