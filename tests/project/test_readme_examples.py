@@ -75,6 +75,7 @@ EXPECTED = {
     "generate-file": "docs/how-to/generated-data.md",
     "capture-from-a-fake": "docs/how-to/capture.md",
     "domain": "docs/reference/daily-routes.md",
+    "recordings": "docs/reference/daily-routes.md",
 }
 SHARED = "all"  # a page's files that go with each of its examples
 RUNNABLE = {"python", "sh", "bash", "yaml", "ini", "toml", "dockerfile"}
