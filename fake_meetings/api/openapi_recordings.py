@@ -62,6 +62,11 @@ def paths(
                 "summary": "List recordings, newest start_ts first",
                 "parameters": [
                     query("room_name", "Only recordings of this room (exact).", {"type": "string"}),
+                    query(
+                        "in_progress",
+                        "true: only recordings in progress now; false: only the others.",
+                        {"type": "boolean"},
+                    ),
                     query("limit", limit_doc, limit),
                     query(
                         "starting_after",

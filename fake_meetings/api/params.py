@@ -30,7 +30,7 @@ MEETINGS_PARAMS = (
 PARTICIPANTS_PARAMS = ("limit", "joined_after", "joined_before")
 ROOMS_PARAMS = ("limit", "starting_after", "ending_before")
 PRESENCE_PARAMS = ("limit", "userId", "userName")
-RECORDINGS_PARAMS = ("room_name", "limit", "starting_after", "ending_before")
+RECORDINGS_PARAMS = ("room_name", "limit", "starting_after", "ending_before", "in_progress")
 LINK_PARAMS = ("valid_for_secs",)
 # GET /recordings/:id/access-link's valid_for_secs: Daily's docs give 3600 s by default, at most
 # 12 h and at least 15 min; a value outside is brought within (contract §2.4 [?]: clamp)
@@ -79,7 +79,10 @@ def recordings_query(query: MultiMapping[str], *, strict_limit: bool) -> Recordi
     ending_before = query.get("ending_before")
     _not_both(starting_after, ending_before, "starting_after", "ending_before")
     limit = _limit(query, strict_limit)
-    return RecordingsQuery(query.get("room_name"), limit, starting_after, ending_before)
+    in_progress = _boolean(query, "in_progress")
+    return RecordingsQuery(
+        query.get("room_name"), limit, starting_after, ending_before, in_progress
+    )
 
 
 def valid_for_secs(query: MultiMapping[str]) -> int:

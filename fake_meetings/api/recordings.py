@@ -45,7 +45,7 @@ async def list_all(request: web.Request) -> web.Response:
     now = world.clock.now()  # one snapshot, one instant per request
     query = params.recordings_query(request.query, strict_limit=config.strict_limit)
     try:
-        page = list_recordings(world.recordings, query, now, config.unknown_cursor)
+        page = list_recordings(world.recordings, query, now, config.unknown_cursor, world.store.get)
     except UnknownCursor as exc:
         raise invalid(f"{exc.param}: no recording with id {exc.value!r}") from None
     data = [_object(world, r, now, config.domain) for r in page.recordings]

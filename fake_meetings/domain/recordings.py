@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import random
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,6 +190,7 @@ class RecordingsQuery:
     limit: int = MAX_LIMIT
     starting_after: str | None = None
     ending_before: str | None = None  # a recording id, or OLDEST
+    in_progress: bool | None = None  # true: only those in progress now; false: only the others
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,15 +204,25 @@ def list_recordings(
     q: RecordingsQuery,
     now: int,
     unknown_cursor: UnknownCursorMode = "error",
+    session_of: Callable[[str], Session | None] = lambda _: None,
 ) -> RecordingsPage:
     """The keyset rules of ``/meetings`` and ``/rooms`` (``query.keyset_window``) over the
-    recordings visible at ``now``, of ``q.room_name``'s room when given."""
+    recordings visible at ``now``, of ``q.room_name``'s room when given, in progress at ``now``
+    (or not) when ``q.in_progress`` is given (``session_of`` finds a recording's session)."""
     index: Sequence[int]
     if q.room_name is None:
         index = range(len(recordings))
     else:
         index = recordings.by_room.get(q.room_name, [])
     hi = bisect_left(index, recordings.visible_count(now))  # visible: the ranks below the count
+    if q.in_progress is not None:  # a scan of the visible ones: recordings are few
+        ordered = recordings.ordered
+        index = [
+            i
+            for i in index[:hi]
+            if (now < ordered[i].stop(session_of(ordered[i].mtg_session_id))) == q.in_progress
+        ]
+        hi = len(index)
     found = keyset_window(index, 0, hi, q, recordings.rank.get, unknown_cursor)
     if found is None:
         return RecordingsPage(hi, [])

@@ -121,6 +121,11 @@ def test_room_name_filter_and_cursors(server: ServerThread) -> None:
     assert [r["id"] for r in page["data"]] == ["rec-a"]
     page = _get(server, "/v1/recordings", ending_before="rec-a").json()
     assert [r["id"] for r in page["data"]] == ["rec-c", "rec-b"]
+    running = _get(server, "/v1/recordings", in_progress="true").json()
+    assert running["total_count"] == 1 and [r["id"] for r in running["data"]] == ["rec-c"]
+    done = _get(server, "/v1/recordings", in_progress="false", room_name="standup").json()
+    assert [r["id"] for r in done["data"]] == ["rec-b", "rec-a"]
+    assert _get(server, "/v1/recordings", in_progress="yes").status_code == 400
     refused = _get(server, "/v1/recordings", starting_after="nope")
     assert refused.status_code == 400 and refused.json()["error"] == "invalid-request-error"
     both = _get(server, "/v1/recordings", starting_after="rec-a", ending_before="rec-b")

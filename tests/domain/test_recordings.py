@@ -86,10 +86,17 @@ def _naive(
     limit: int,
     after: str | None,
     before: str | None,
+    in_progress: bool | None = None,
 ) -> list[str]:
     keys = {r.id: r.sort_key for r in recs}
     ordered = sorted(
-        (r for r in recs if r.start_ts <= now and room in (None, r.room_name)),
+        (
+            r
+            for r in recs
+            if r.start_ts <= now
+            and room in (None, r.room_name)
+            and in_progress in (None, now < (r.end if r.end is not None else 10**12))
+        ),
         key=lambda r: r.sort_key,
         reverse=True,
     )
@@ -104,7 +111,11 @@ def _naive(
     return ids[:limit]
 
 
-RECS = st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["a", "b"])), min_size=0, max_size=12)
+RECS = st.lists(
+    st.tuples(st.integers(0, 6), st.sampled_from(["a", "b"]), st.integers(0, 3)),
+    min_size=0,
+    max_size=12,
+)
 
 
 @settings(
@@ -121,11 +132,21 @@ RECS = st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["a", "b"])), min_s
     limit=st.integers(1, 5),
     kind=st.sampled_from(["none", "after", "before", "oldest"]),
     pick=st.integers(0, 20),
+    in_progress=st.sampled_from([None, True, False]),
 )
 def test_pages_match_a_naive_model(
-    recs: list[tuple[int, str]], now: int, room: str | None, limit: int, kind: str, pick: int
+    recs: list[tuple[int, str, int]],
+    now: int,
+    room: str | None,
+    limit: int,
+    kind: str,
+    pick: int,
+    in_progress: bool | None,
 ) -> None:
-    made = [Recording(f"id{i:02d}", r, "s", T + t) for i, (t, r) in enumerate(recs)]
+    made = [
+        Recording(f"id{i:02d}", r, "s", T + t, end=T + t + length)
+        for i, (t, r, length) in enumerate(recs)
+    ]
     snapshot = Recordings(made)
     after = before = None
     if kind == "after" and made:
@@ -134,11 +155,12 @@ def test_pages_match_a_naive_model(
         before = made[pick % len(made)].id
     elif kind == "oldest":
         before = OLDEST
-    q = RecordingsQuery(room, limit, after, before)
+    q = RecordingsQuery(room, limit, after, before, in_progress)
     page = list_recordings(snapshot, q, T + now)
-    assert [r.id for r in page.recordings] == _naive(made, room, T + now, limit, after, before)
-    visible = [r for r in made if r.start_ts <= T + now and room in (None, r.room_name)]
-    assert page.total_count == len(visible)
+    want = _naive(made, room, T + now, limit, after, before, in_progress)
+    assert [r.id for r in page.recordings] == want
+    everything = _naive(made, room, T + now, 10**6, None, None, in_progress)
+    assert page.total_count == len(everything)
 
 
 def test_an_unknown_cursor_is_an_error_or_an_empty_page() -> None:
