@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mutagen.mp4 import MP4
 
 from fake_meetings.config import ServerConfig
@@ -236,3 +238,138 @@ def test_namespaces_have_their_own_recordings_and_links() -> None:
         assert requests.get(link["download_link"], timeout=10).status_code == 200
         requests.delete(server.base_url + "/_fake/namespaces/one", timeout=10)
         assert requests.get(link["download_link"], timeout=10).status_code == 404
+
+
+def _naive_page(
+    ordered: list[str],
+    limit: int,
+    after: str | None,
+    before: str | None,
+    keys: dict[str, tuple[int, str]],
+) -> list[str]:
+    """The naive keyset page: filter by the cursor's key, then take the closest ``limit``."""
+    if after is not None:
+        return [i for i in ordered if keys[i] < keys[after]][:limit]
+    if before == "OLDEST":
+        return ordered[-limit:] if limit < len(ordered) else ordered
+    if before is not None:
+        newer = [i for i in ordered if keys[i] > keys[before]]
+        return newer[-limit:] if limit < len(newer) else newer
+    return ordered[:limit]
+
+
+@pytest.fixture(scope="module")
+def model_server() -> Iterator[ServerThread]:
+    with ServerThread(World(), ServerConfig(port=0)) as running:
+        yield running
+
+
+MODEL_RECS = st.lists(
+    st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 6), st.integers(1, 4)),
+    min_size=0,
+    max_size=10,
+)
+MODEL_OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("delete"), st.integers(0, 20)),
+        st.tuples(st.just("tick"), st.integers(0, 3)),
+        st.tuples(st.just("back"), st.integers(1, 3)),
+    ),
+    max_size=6,
+)
+MODEL_QUERIES = st.lists(
+    st.tuples(
+        st.integers(1, 4),
+        st.sampled_from(["none", "after", "before", "oldest"]),
+        st.integers(0, 30),
+        st.sampled_from([None, "a", "b"]),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(recs=MODEL_RECS, ops=MODEL_OPS, queries=MODEL_QUERIES)
+def test_pages_over_http_match_a_naive_model(
+    model_server: ServerThread, recs: Any, ops: Any, queries: Any
+) -> None:
+    """Recordings loaded over the control plane, some deleted, the clock moved back and forth:
+    every page of GET /v1/recordings is the naive model's, and a walk visits each once."""
+    lines = [f"now: {T}", "sessions:"]
+    for room in ("a", "b"):
+        lines.append(f"  - {{id: s-{room}, room: {room}, start_time: {T},")
+        lines.append(f"     participants: [{{join_time: {T}, duration: 100}}]}}")
+    lines.append("recordings:" if recs else "recordings: []")
+    keys: dict[str, tuple[int, str]] = {}
+    for i, (room, start, length) in enumerate(recs):
+        rec_id = f"r{i:02d}"
+        keys[rec_id] = (T + start, rec_id)
+        lines.append(f"  - {{id: {rec_id}, session: s-{room}, start_ts: {T + start},")
+        lines.append(f"     duration: {length}}}")
+    base = model_server.base_url
+    loaded = requests.post(base + "/_fake/scenario", data="\n".join(lines) + "\n", timeout=10)
+    assert loaded.status_code == 200, loaded.text
+    rooms = {f"r{i:02d}": room for i, (room, _, _) in enumerate(recs)}
+    alive, now = dict(keys), T
+    for op, arg in ops:
+        if op == "delete":
+            visible = sorted(i for i, k in alive.items() if k[0] <= now)
+            if visible:
+                gone = visible[arg % len(visible)]
+                r = requests.delete(f"{base}/v1/recordings/{gone}", headers=KEY, timeout=10)
+                assert r.json() == {"deleted": True, "id": gone}
+                del alive[gone]
+        else:
+            now += arg if op == "tick" else -arg
+            _clock(model_server, now)
+    everyone = sorted(keys)
+    for limit, kind, pick, room in queries:
+        ordered = [
+            i
+            for _, i in sorted(
+                (k for i, k in alive.items() if k[0] <= now and room in (None, rooms[i])),
+                reverse=True,
+            )
+        ]
+        params: dict[str, Any] = {"limit": limit}
+        if room is not None:
+            params["room_name"] = room
+        after = before = None
+        if kind == "after" and everyone:
+            after = params["starting_after"] = everyone[pick % len(everyone)]
+        elif kind == "before" and everyone:
+            before = params["ending_before"] = everyone[pick % len(everyone)]
+        elif kind == "oldest":
+            before = params["ending_before"] = "OLDEST"
+        answer = _get(model_server, "/v1/recordings", **params)
+        if (after or before) in set(keys) - set(alive):
+            assert answer.status_code == 400  # a deleted recording names nothing
+            continue
+        body = answer.json()
+        assert body["total_count"] == len(ordered)
+        got = [r["id"] for r in body["data"]]
+        assert got == _naive_page(ordered, limit, after, before, keys), (params, ordered)
+    walked: list[str] = []
+    params = {"limit": 2}
+    while data := _get(model_server, "/v1/recordings", **params).json()["data"]:
+        walked += [r["id"] for r in data]
+        params["starting_after"] = data[-1]["id"]
+    assert walked == [
+        i for _, i in sorted((k for k in alive.values() if k[0] <= now), reverse=True)
+    ]
+
+
+def test_links_download_with_the_control_plane_off() -> None:
+    with ServerThread(_world(), ServerConfig(port=0, admin=False)) as server:
+        link = _get(server, "/v1/recordings/rec-a/access-link").json()["download_link"]
+        got = requests.get(link, timeout=10)
+        assert got.status_code == 200 and MP4(io.BytesIO(got.content)).info.length == 900
+        assert requests.get(server.base_url + "/_fake/clock", timeout=10).status_code == 404
