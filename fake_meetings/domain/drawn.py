@@ -105,6 +105,24 @@ class DrawnSession(Session):
         )
 
 
+def passing(s: Session) -> Session:
+    """``s``, or when it is a drawn session whose stays are not drawn yet, a plain session with
+    the same stays, drawn without being kept: a reader that goes over every session once (an
+    export) leaves them as light as it found them."""
+    if not isinstance(s, DrawnSession):
+        return s
+    try:
+        _PARTICIPANTS.__get__(s, Session)
+        return s  # drawn already
+    except AttributeError:
+        pass
+    assert s.end is not None, "a drawn session always has an end"
+    cast: Cast = s._cast  # type: ignore[attr-defined]
+    return Session.of(
+        s.id, s.room, s.start_time, draw_stays(s.id, s.room, s.start_time, s.end, cast)
+    )
+
+
 def draw_stays(session_id: str, room: str, start: int, end: int, cast: Cast) -> list[Participant]:
     """The stays of one session, in no order: drawn from a generator seeded by
     ``session_id``, so they are the same on every call. The latest leave is ``end``;
