@@ -41,16 +41,18 @@ def _full(kind: bytes, version: int, flags: int, *parts: bytes) -> bytes:
 
 
 def mp4_file(seconds: int) -> bytes:
-    """An MP4 file ``seconds`` long (0 or more; at most 2**32 / 1000 - 1 seconds, 49 days)."""
-    units = seconds * TIMESCALE
-    if not 0 <= units < 2**32:
+    """An MP4 file ``seconds`` long (0 or more, below 2**32: 136 years). Durations are in
+    milliseconds, or in seconds from 49.7 days on (where milliseconds overflow 32 bits)."""
+    if not 0 <= seconds < 2**32:
         raise ValueError(f"an MP4 of {seconds} s is out of range")
+    timescale = TIMESCALE if seconds * TIMESCALE < 2**32 else 1
+    units = seconds * timescale
     ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isom", b"iso2", b"mp41")
     mvhd = _full(
         b"mvhd",
         0,
         0,
-        struct.pack(">IIII", 0, 0, TIMESCALE, units),  # created, modified, timescale, duration
+        struct.pack(">IIII", 0, 0, timescale, units),  # created, modified, timescale, duration
         struct.pack(">IH", 0x10000, 0x100),  # rate 1.0, volume 1.0
         bytes(10),  # reserved
         _MATRIX,
@@ -71,7 +73,7 @@ def mp4_file(seconds: int) -> bytes:
         b"mdhd",
         0,
         0,
-        struct.pack(">IIII", 0, 0, TIMESCALE, units),
+        struct.pack(">IIII", 0, 0, timescale, units),
         struct.pack(">HH", 0x55C4, 0),  # language "und", pre-defined
     )
     hdlr = _full(b"hdlr", 0, 0, bytes(4), b"soun", bytes(12), b"SoundHandler\x00")
