@@ -53,7 +53,7 @@ class Signer:
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def valid(self, rec_id: str, expires: str, ns: str, signature: str) -> bool:
-        if not expires.isdigit() or len(expires) > 20:
+        if not (expires.isascii() and expires.isdigit()) or len(expires) > 20:
             return False
         expected = self.signature(rec_id, int(expires), ns)
         return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))

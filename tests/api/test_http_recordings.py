@@ -195,6 +195,9 @@ def test_an_expired_or_tampered_link_is_refused_like_s3(server: ServerThread) ->
     for wrong in (
         _tampered(link, signature="0" * 64),
         _tampered(link, expires=str(T + 10**6)),
+        _tampered(link, expires="²"),  # a digit to str.isdigit, not to int()
+        _tampered(link, expires=""),
+        _tampered(link, ns="0" * 16),
         link.replace("rec-a.mp4", "rec-b.mp4"),
     ):
         refused = requests.get(wrong, timeout=10)
