@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from .model import Session
-from .query import MAX_LIMIT, OLDEST, UnknownCursor, UnknownCursorMode
+from .query import MAX_LIMIT, UnknownCursorMode, keyset_window
 from .sortedmap import SortedMap
 
 PRIVACY = ("public", "private")
@@ -271,27 +271,8 @@ class RoomsPage:
 def list_rooms(
     rooms: Rooms, q: RoomsQuery, now: int, unknown_cursor: UnknownCursorMode = "error"
 ) -> RoomsPage:
-    """The keyset rules of ``/meetings`` (contract §2) over the rooms visible at ``now``."""
-    hi = rooms.visible_count(now)  # the visible rooms are the ranks below hi
-    total = hi
-    if q.starting_after is not None:
-        cursor = rooms.rank_of(q.starting_after)
-        if cursor is None:
-            return _unknown("starting_after", q.starting_after, total, unknown_cursor)
-        end = min(hi, cursor)
-        return RoomsPage(total, rooms.descending(max(0, end - q.limit), end))
-    if q.ending_before == OLDEST:
-        return RoomsPage(total, rooms.descending(0, min(hi, q.limit)))
-    if q.ending_before is not None:
-        cursor = rooms.rank_of(q.ending_before)
-        if cursor is None:
-            return _unknown("ending_before", q.ending_before, total, unknown_cursor)
-        start = min(hi, cursor + 1)
-        return RoomsPage(total, rooms.descending(start, min(hi, start + q.limit)))
-    return RoomsPage(total, rooms.descending(max(0, hi - q.limit), hi))
-
-
-def _unknown(param: str, value: str, total: int, mode: UnknownCursorMode) -> RoomsPage:
-    if mode == "error":
-        raise UnknownCursor(param, value)
-    return RoomsPage(total, [])
+    """The keyset rules of ``/meetings`` (contract §2, ``query.keyset_window``) over the rooms
+    visible at ``now``: the ranks below ``hi``."""
+    hi = rooms.visible_count(now)
+    found = keyset_window(range(len(rooms)), 0, hi, q, rooms.rank_of, unknown_cursor)
+    return RoomsPage(hi, rooms.descending(*found) if found is not None else [])
