@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from .domain.query import UnknownCursorMode
 from .webhooks.settings import Settings as WebhookSettings
 
+# The server's defaults, declared once: ServerConfig, the serve options and their help read them.
+DEFAULT_HOST = "127.0.0.1"  # loopback only: 0.0.0.0 is asked for (the container image does)
+DEFAULT_PORT = 8080
 DEFAULT_MAX_BODY = 1024 * 1024
 DEFAULT_JOURNAL_CAP = 1000
 DEFAULT_JOURNAL_BYTES = 2 * 1024 * 1024
@@ -25,8 +28,8 @@ DEFAULT_DOMAIN = "fake-meetings"  # rooms' urls: https://<domain>.daily.co/<room
 
 @dataclass(frozen=True)
 class ServerConfig:
-    host: str = "127.0.0.1"
-    port: int = 8080
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
     auth: bool = True  # contract §6: require `Authorization: Bearer <key>`
     api_key: str | None = None  # when set, the key must be exactly this
     strict_limit: bool = False  # limit > 100: clamp (False) or 400 (True)

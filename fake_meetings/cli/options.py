@@ -12,6 +12,7 @@ import urllib.parse
 from ..config import (
     DEFAULT_DOMAIN,
     DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_HOST,
     DEFAULT_JOURNAL_BYTES,
     DEFAULT_JOURNAL_CAP,
     DEFAULT_KEEPALIVE_TIMEOUT,
@@ -20,11 +21,19 @@ from ..config import (
     DEFAULT_MAX_NAMESPACES,
     DEFAULT_MAX_ROOMS,
     DEFAULT_MAX_SESSIONS,
+    DEFAULT_PORT,
     MIN_JOURNAL_BYTES,
     ServerConfig,
 )
 from ..domain.genblock import MAX_AHEAD, MAX_DAYS, MAX_ROOMS, check_locale_and_tz, over_limit
-from ..domain.generate import GenerateSpec
+from ..domain.generate import (
+    DEFAULT_DAYS,
+    DEFAULT_LOCALE,
+    DEFAULT_ROOMS,
+    DEFAULT_SEED,
+    DEFAULT_TZ,
+    GenerateSpec,
+)
 from ..domain.times import DURATION_FORMS, parse_duration, parse_instant
 
 ENV_PREFIX = "FAKE_MEETINGS_"
@@ -88,7 +97,7 @@ def now_option(args: argparse.Namespace) -> int | None:
 
 
 def server_config(args: argparse.Namespace) -> ServerConfig:
-    port = _number(args.port, "PORT", "--port", 8080)
+    port = _number(args.port, "PORT", "--port", DEFAULT_PORT)
     assert port is not None
     if port > 65535:
         raise UsageError(f"port {port}: expected a number from 0 to 65535")
@@ -151,7 +160,7 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         )
     public_url = _public_url(args.public_url)
     return ServerConfig(
-        host=args.host or env("HOST") or "127.0.0.1",
+        host=args.host or env("HOST") or DEFAULT_HOST,
         port=port,
         auth=not no_auth,
         api_key=api_key,
@@ -311,20 +320,28 @@ def scenario_origin(args: argparse.Namespace) -> str | None:
 
 def add_generate_options(parser: argparse.ArgumentParser) -> None:
     p = parser.add_argument
-    p("--seed", type=int, help=f"random seed (default 0, at most 2**63 - 1; env {ENV_PREFIX}SEED)")
+    p(
+        "--seed",
+        type=int,
+        help=f"random seed (default {DEFAULT_SEED}, at most 2**63 - 1; env {ENV_PREFIX}SEED)",
+    )
     p(
         "--rooms",
         type=int,
-        help=f"number of rooms (default 8, at most {MAX_ROOMS:,}; env {ENV_PREFIX}ROOMS)",
+        help=f"number of rooms (default {DEFAULT_ROOMS}, at most {MAX_ROOMS:,}; "
+        f"env {ENV_PREFIX}ROOMS)",
     )
     p(
         "--days",
         type=int,
-        help=f"spread over the last D days (default 30, at most {MAX_DAYS:,}; "
+        help=f"spread over the last D days (default {DEFAULT_DAYS}, at most {MAX_DAYS:,}; "
         f"env {ENV_PREFIX}DAYS)",
     )
-    p("--locale", help=f"Faker locale of the names (default en_US; env {ENV_PREFIX}LOCALE)")
-    p("--tz", help=f"time zone of the working hours (default UTC; env {ENV_PREFIX}TZ)")
+    p(
+        "--locale",
+        help=f"Faker locale of the names (default {DEFAULT_LOCALE}; env {ENV_PREFIX}LOCALE)",
+    )
+    p("--tz", help=f"time zone of the working hours (default {DEFAULT_TZ}; env {ENV_PREFIX}TZ)")
     p(
         "--ahead",
         metavar="DURATION",
@@ -341,19 +358,19 @@ def generate_spec(
     if count is None:
         raise UsageError("how many sessions to generate? give a number")
     _check_limit("sessions", count, count_source)
-    rooms = _number(args.rooms, "ROOMS", "--rooms", 8, least=1) or 8
+    rooms = _number(args.rooms, "ROOMS", "--rooms", DEFAULT_ROOMS, least=1) or DEFAULT_ROOMS
     _check_limit("rooms", rooms, "--rooms" if args.rooms is not None else f"{ENV_PREFIX}ROOMS")
-    days = _number(args.days, "DAYS", "--days", 30)
+    days = _number(args.days, "DAYS", "--days", DEFAULT_DAYS)
     if days is not None:
         _check_limit("days", days, "--days" if args.days is not None else f"{ENV_PREFIX}DAYS")
-    locale = args.locale or env("LOCALE") or "en_US"
-    tz = args.tz or env("TZ") or "UTC"
+    locale = args.locale or env("LOCALE") or DEFAULT_LOCALE
+    tz = args.tz or env("TZ") or DEFAULT_TZ
     problem = check_locale_and_tz(locale, tz)
     if problem is not None:
         raise UsageError(f"--{problem[0]}: {problem[1]}")
     now = now if now is not None else int(time.time())
-    start = now - (days if days is not None else 30) * 86400
-    seed = _number(args.seed, "SEED", "--seed", 0) or 0
+    start = now - (days if days is not None else DEFAULT_DAYS) * 86400
+    seed = _number(args.seed, "SEED", "--seed", DEFAULT_SEED) or DEFAULT_SEED
     _check_limit("seed", seed, "--seed" if args.seed is not None else f"{ENV_PREFIX}SEED")
     return GenerateSpec(count, rooms, seed, start, None, locale, tz, _ahead(args))
 

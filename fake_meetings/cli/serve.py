@@ -16,7 +16,7 @@ from aiohttp import web
 
 from ..api.app import create_app
 from ..api.runner import listen
-from ..config import ServerConfig
+from ..config import DEFAULT_HOST, DEFAULT_PORT, ServerConfig
 from ..loading import Loaded, bundled_names, load
 from .options import (
     ENV_PREFIX,
@@ -49,8 +49,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="a scenario file, or a bundled scenario's name; repeat to merge several (default: "
         f"the bundled 'default'). Env {ENV_PREFIX}SCENARIO, several separated by ':'",
     )
-    p("--host", help=f"address to bind (default 127.0.0.1; env {ENV_PREFIX}HOST)")
-    p("--port", help=f"port, 0 for any free one (default 8080; env {ENV_PREFIX}PORT)")
+    p("--host", help=f"address to bind (default {DEFAULT_HOST}; env {ENV_PREFIX}HOST)")
+    p("--port", help=f"port, 0 for any free one (default {DEFAULT_PORT}; env {ENV_PREFIX}PORT)")
     auth = parser.add_mutually_exclusive_group()
     auth.add_argument(
         "--api-key",

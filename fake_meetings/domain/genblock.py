@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .generate import GenerateSpec
+from .generate import DEFAULT_LOCALE, DEFAULT_ROOMS, DEFAULT_SEED, DEFAULT_TZ, GenerateSpec
 from .validate import Checker
 
 GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "ahead", "locale", "tz")
@@ -54,14 +54,16 @@ def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
     start = c.instant((*path, "start"), now)
     end = c.instant((*path, "end"), now)
     ahead = c.duration((*path, "ahead"), MAX_AHEAD)
-    locale = c.string((*path, "locale")) or "en_US"
-    tz = c.string((*path, "tz")) or "UTC"
+    locale = c.string((*path, "locale")) or DEFAULT_LOCALE
+    tz = c.string((*path, "tz")) or DEFAULT_TZ
     problem = check_locale_and_tz(locale, tz)
     if problem is not None:
         c.problem((*path, problem[0]), problem[1])
     if c.count > before or count is None:
         return None
-    return GenerateSpec(count, rooms or 8, seed or 0, start, end, locale, tz, ahead or 0)
+    return GenerateSpec(
+        count, rooms or DEFAULT_ROOMS, seed or DEFAULT_SEED, start, end, locale, tz, ahead or 0
+    )
 
 
 def _bounded(c: Checker, name: str, value: int | None) -> int | None:

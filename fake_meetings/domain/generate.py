@@ -32,7 +32,14 @@ from .model import Session
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-DEFAULT_DAYS = 30
+# The generator's defaults, declared once: the spec below, the generate: block of scenario files
+# and the generate/serve options (and their help) all read these.
+DEFAULT_SESSIONS = 500
+DEFAULT_ROOMS = 8
+DEFAULT_SEED = 0
+DEFAULT_DAYS = 30  # the window reaches this many days back from now
+DEFAULT_LOCALE = "en_US"
+DEFAULT_TZ = "UTC"
 
 _ROOM_WORDS = (
     "daily-standup", "sales-demo", "design-review", "support", "office-hours", "all-hands",
@@ -47,13 +54,13 @@ _HOUR_WEIGHTS = (0, 0, 0, 0, 0, 0, 1, 3, 8, 12, 12, 11, 7, 10, 12, 11, 9, 5, 2, 
 
 @dataclass(frozen=True)
 class GenerateSpec:
-    sessions: int = 500
-    rooms: int = 8
-    seed: int = 0
+    sessions: int = DEFAULT_SESSIONS
+    rooms: int = DEFAULT_ROOMS
+    seed: int = DEFAULT_SEED
     start: int | None = None  # unix seconds; default: 30 days before end, or before now if earlier
     end: int | None = None  # unix seconds; default (and at most): now + ahead
-    locale: str = "en_US"
-    tz: str = "UTC"
+    locale: str = DEFAULT_LOCALE
+    tz: str = DEFAULT_TZ
     ahead: int = 0  # seconds after now that sessions may still start in
 
     def window(self, now: int) -> tuple[int, int]:
