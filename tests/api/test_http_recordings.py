@@ -376,3 +376,28 @@ def test_links_download_with_the_control_plane_off() -> None:
         got = requests.get(link, timeout=10)
         assert got.status_code == 200 and MP4(io.BytesIO(got.content)).info.length == 900
         assert requests.get(server.base_url + "/_fake/clock", timeout=10).status_code == 404
+
+
+def test_a_recording_stops_when_the_last_participant_leaves_live() -> None:
+    scenario = f"""\
+now: {T}
+sessions:
+  - id: live
+    room: standup
+    start_time: -10m
+    participants:
+      - {{participant_id: p-open, user_name: A, join_time: -10m}}
+recordings:
+  - {{id: rec-live, session: live, start_ts: -5m}}
+"""
+    sc = load_text(scenario, "live.yaml")
+    world = World(sc.sessions, Clock(T), sc.rooms, sc.domain, sc.recordings)
+    with ServerThread(world, ServerConfig(port=0)) as server:
+        assert _get(server, "/v1/recordings/rec-live").json()["status"] == "in-progress"
+        _clock(server, T + 60)
+        left = requests.post(
+            server.base_url + "/_fake/leave", json={"participant_id": "p-open"}, timeout=10
+        )
+        assert left.status_code == 200, left.text
+        done = _get(server, "/v1/recordings/rec-live").json()
+        assert (done["status"], done["duration"], done["max_participants"]) == ("finished", 360, 1)
