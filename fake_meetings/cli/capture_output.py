@@ -18,7 +18,7 @@ from typing import TextIO
 
 import orjson
 
-from ..domain.dump import room_data, session_data, write_room, write_session
+from ..domain.dump import room_data, session_data, write_head, write_session
 from ..domain.model import Session
 from ..domain.rooms import Room
 from .atomic import publish, temp_beside
@@ -70,15 +70,7 @@ class ScenarioOutput:
                 shutil.copyfileobj(body, out)
                 out.write("\n]}\n")
             else:
-                for line in header.splitlines():
-                    out.write(f"# {line}\n".replace("# \n", "#\n"))
-                out.write(f"now: {now}\n")
-                declared = list(rooms)
-                if declared:
-                    out.write("rooms:\n")
-                for room in declared:
-                    write_room(room, out)
-                out.write("sessions:\n")
+                write_head(out, header, now, rooms)
                 shutil.copyfileobj(body, out)
                 if not self.count:
                     out.write("  []\n")

@@ -35,8 +35,22 @@ def dump_scenario(
 ) -> int:
     """Write the scenario (with a ``rooms:`` block when ``rooms`` are given); returns the number
     of sessions written."""
+    write_head(out, header, now, rooms)
+    count = 0
+    for s in sessions:
+        count += 1
+        write_session(s, out, now)
+    if count == 0:
+        out.write("  []\n")
+    return count
+
+
+def write_head(out: TextIO, header: str, now: int | None, rooms: Iterable[Room]) -> None:
+    """What comes before a YAML scenario's sessions, the same for every file written: the
+    header as comments (a blank line as a bare ``#``), ``now:``, the ``rooms:`` block when there
+    are rooms, then ``sessions:`` (the caller writes them, or ``  []`` for none)."""
     for line in header.splitlines():
-        out.write(f"# {line}\n")
+        out.write(f"# {line}\n" if line else "#\n")
     if now is not None:
         out.write(f"now: {now}\n")
     declared = list(rooms)
@@ -45,13 +59,6 @@ def dump_scenario(
     for r in declared:
         write_room(r, out)
     out.write("sessions:\n")
-    count = 0
-    for s in sessions:
-        count += 1
-        write_session(s, out, now)
-    if count == 0:
-        out.write("  []\n")
-    return count
 
 
 def write_room(r: Room, out: TextIO) -> None:
