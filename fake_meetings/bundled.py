@@ -33,6 +33,21 @@ REFERENCE = 1_000_000_000  # the stored times are offsets from the sessions read
 PROBE_BASE = 1_717_243_200  # write() checks that the sessions at this base are the shifted ones
 
 
+def fixtures_dir() -> Path:
+    """The bundled scenarios: inside the installed wheel, or ``fixtures/`` of a source checkout.
+
+    Found from ``__file__`` (the package is a plain directory whenever these paths can be
+    opened): ``importlib.resources`` would cost every process its import."""
+    packaged = Path(__file__).resolve().parent / "fixtures"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in fixtures_dir().glob("*.yaml"))
+
+
 def cache_path(yaml_path: Path) -> Path:
     return yaml_path.with_name(yaml_path.stem + SUFFIX)
 
@@ -117,8 +132,6 @@ def write(yaml_path: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .loading import fixtures_dir
-
     names = list(sys.argv[1:] if argv is None else argv)
     folder = fixtures_dir()
     if names:

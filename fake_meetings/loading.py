@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .bundled import cached_sessions
+from .bundled import bundled_names, cached_sessions, fixtures_dir
 from .domain.clock import Clock
 from .domain.domainconfig import DomainConfig
 from .domain.model import Session
@@ -26,21 +26,6 @@ if TYPE_CHECKING:
 # used: serving the bundled default alone, from its shipped sessions, needs neither.
 
 DEFAULT_SCENARIO = "default"
-
-
-def fixtures_dir() -> Path:
-    """The bundled scenarios: inside the installed wheel, or ``fixtures/`` of a source checkout.
-
-    Found from ``__file__`` (the package is a plain directory whenever these paths can be
-    opened): ``importlib.resources`` would cost every process its import."""
-    packaged = Path(__file__).resolve().parent / "fixtures"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "fixtures"
-
-
-def bundled_names() -> list[str]:
-    return sorted(p.stem for p in fixtures_dir().glob("*.yaml"))
 
 
 def _path_like(spec: str) -> bool:

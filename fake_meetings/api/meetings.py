@@ -15,7 +15,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..domain import timeline
+from ..domain.model import Session
 from ..domain.query import UnknownCursor, list_meetings, list_participants
+from ..domain.store import Store
 from . import params
 from .errors import invalid, not_found
 from .render_cache import cache_of
@@ -51,9 +53,7 @@ async def get_session(request: web.Request) -> web.Response:
     world = world_of(request)
     store, now = world.store, world.clock.now()
     meeting_id = request.match_info["meeting"]
-    session = store.visible(meeting_id, now)
-    if session is None:
-        raise not_found(f"no meeting session with id {meeting_id!r}")
+    session = _visible(store, meeting_id, now)
     cache = cache_of(store)
     key = ("session", meeting_id, timeline.settled(session, now))
     body = cache.body(key, now)
@@ -66,9 +66,7 @@ async def get_participants(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
     store, now = world.store, world.clock.now()
     meeting_id = request.match_info["meeting"]
-    session = store.visible(meeting_id, now)
-    if session is None:
-        raise not_found(f"no meeting session with id {meeting_id!r}")
+    session = _visible(store, meeting_id, now)
     cache = cache_of(store)
     # a live session's records follow the clock (who has joined by now): its pages are not kept
     settled = timeline.settled(session, now)
@@ -103,3 +101,12 @@ ROUTES = (
     ("GET", "/meetings/{meeting}", get_session),
     ("GET", "/meetings/{meeting}/participants", get_participants),
 )
+
+
+def _visible(store: Store, meeting_id: str, now: int) -> Session:
+    """The session ``meeting_id`` as visible at ``now``, or Daily's 404 (one session route and
+    its participants answer alike)."""
+    session = store.visible(meeting_id, now)
+    if session is None:
+        raise not_found(f"no meeting session with id {meeting_id!r}")
+    return session

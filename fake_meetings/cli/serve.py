@@ -16,8 +16,9 @@ from aiohttp import web
 
 from ..api.app import create_app
 from ..api.runner import listen
+from ..bundled import bundled_names
 from ..config import DEFAULT_HOST, DEFAULT_PORT, ServerConfig
-from ..loading import Loaded, bundled_names, load
+from ..loading import Loaded, load
 from .options import (
     ENV_PREFIX,
     UsageError,

@@ -16,8 +16,9 @@ import pytest
 import requests
 import yaml
 
+from fake_meetings.bundled import bundled_names, fixtures_dir
 from fake_meetings.config import ServerConfig
-from fake_meetings.loading import bundled_names, fixtures_dir, load
+from fake_meetings.loading import load
 from fake_meetings.testing import ServerThread
 from tests.helpers.clients import check_int_times
 from tests.helpers.constants import AUTH, NOW, TIMEOUT

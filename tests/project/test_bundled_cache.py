@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from fake_meetings import bundled, loading
+from fake_meetings.bundled import fixtures_dir
 from fake_meetings.domain import scenario
 from fake_meetings.domain.scenario import ScenarioError, load_file
 from fake_meetings.domain.times import MAX_TIMESTAMP
-from fake_meetings.loading import fixtures_dir, load
+from fake_meetings.loading import load
 
 CACHED = sorted(p for p in fixtures_dir().glob("*.yaml") if bundled.cache_path(p).is_file())
 NOW = 1_717_243_200

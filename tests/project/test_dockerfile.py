@@ -435,7 +435,7 @@ def test_the_wheel_carries_the_bundled_fixtures(installed: Installed) -> None:
         [
             str(installed.bin / "python"),
             "-c",
-            "from fake_meetings.loading import fixtures_dir; print(fixtures_dir())",
+            "from fake_meetings.bundled import fixtures_dir; print(fixtures_dir())",
         ],
         cwd=installed.workdir,
         env=container_env(installed, 0),
