@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..domain.query import MAX_LIMIT
-from ..domain.recordings import CANCELED, FINISHED, IN_PROGRESS
+from ..domain.recordings import CANCELED, FINISHED, IN_PROGRESS, MAX_MAX_DURATION, TYPES
+from ..domain.recordstart import MAX_CAM_STREAMS, PRESETS
 from .params import VALID_FOR_DEFAULT, VALID_FOR_MAX, VALID_FOR_MIN
 
 Json = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -55,7 +56,83 @@ def paths(
             "expires": {"type": "integer", "minimum": 0},
         },
     }
-    return {
+    room = path_param("name", "A room name.")
+    sent_one = tuple(sorted({*one, "413"}))
+    kind = {"enum": list(TYPES), "description": "Default cloud."}
+    instance = {"type": "string", "format": "uuid", "description": "Default Daily's reserved one."}
+    start_fields = {
+        "type": kind,
+        "instanceId": instance,
+        "layout": {
+            "type": "object",
+            "required": ["preset"],
+            "properties": {
+                "preset": {"enum": list(PRESETS)},
+                "max_cam_streams": {"type": "integer", "minimum": 1, "maximum": MAX_CAM_STREAMS},
+                "variant": {"enum": ["vertical", "inset"]},
+                "session_id": {"type": "string"},
+                "composition_id": {"type": "string"},
+                "composition_params": {"type": "object"},
+                "session_assets": {"type": "object"},
+                "participants": {"type": "object"},
+            },
+        },
+        "width": {"type": "integer", "minimum": 2, "multipleOf": 2},
+        "height": {"type": "integer", "minimum": 2, "multipleOf": 2},
+        "fps": {"type": "integer", "minimum": 1},
+        "videoBitrate": {"type": "integer", "minimum": 10, "maximum": 10000},
+        "audioBitrate": {"type": "integer", "minimum": 10, "maximum": 320},
+        "minIdleTimeOut": {"type": "integer", "minimum": 0},
+        "maxDuration": {"type": "integer", "minimum": 1, "maximum": MAX_MAX_DURATION},
+        "backgroundColor": {"type": "string", "pattern": "^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"},
+    }
+
+    def body(fields: dict[str, Any]) -> dict[str, Any]:
+        schema = {"type": "object", "additionalProperties": False, "properties": fields}
+        return {"required": False, "content": {"application/json": {"schema": schema}}}
+
+    sent = {
+        "type": "object",
+        "required": ["status"],
+        "additionalProperties": False,
+        "properties": {"status": {"const": "sent"}},
+    }
+    started = {
+        "type": "object",
+        "required": ["status", "recordingId"],
+        "additionalProperties": False,
+        "properties": {"status": {"const": "sent"}, "recordingId": {"type": "string"}},
+    }
+    control = {
+        "/rooms/{name}/recordings/start": {
+            "post": {
+                "operationId": "startRecording",
+                "summary": "Start recording the room's ongoing session, now",
+                "parameters": [room],
+                "requestBody": body(start_fields),
+                "responses": responses(json("Started; the new recording's id.", started), sent_one),
+            }
+        },
+        "/rooms/{name}/recordings/update": {
+            "post": {
+                "operationId": "updateRecording",
+                "summary": "Update the recording in progress on an instance (kept as it is)",
+                "parameters": [room],
+                "requestBody": body(start_fields),
+                "responses": responses(json("Accepted.", sent), sent_one),
+            }
+        },
+        "/rooms/{name}/recordings/stop": {
+            "post": {
+                "operationId": "stopRecording",
+                "summary": "Stop the recording in progress on an instance, now",
+                "parameters": [room],
+                "requestBody": body({"type": kind, "instanceId": instance}),
+                "responses": responses(json("Stopped.", sent), sent_one),
+            }
+        },
+    }
+    return control | {
         "/recordings": {
             "get": {
                 "operationId": "listRecordings",

@@ -3,8 +3,9 @@
 
 Every answer is the namespace's recordings as seen at the server clock's instant (read once per
 request): a recording is visible from its ``start_ts``, in progress until it stops, then
-finished (``domain/recordings.py``). Starting and stopping recordings is a later phase: they
-come from scenario files (``recordings:``).
+finished (``domain/recordings.py``). Recordings come from scenario files (``recordings:``) and
+from ``POST /rooms/:name/recordings/start | update | stop`` (bodies: ``domain/recordstart.py``;
+the changes: ``state/namespaces.py``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from aiohttp import web
 
 from ..domain.query import UnknownCursor
 from ..domain.recordings import FINISHED, Recording, as_json, list_recordings, seen_at
+from ..domain.recordstart import START_FIELDS, STOP_FIELDS, start_options, stop_options
 from ..domain.world import World
 from . import files, params
-from .bodies import json_answer
+from .bodies import daily_body, json_answer
 from .errors import invalid, not_found
 from .state import CONFIG, NAMESPACES, namespace_of, request_key, world_of
 
@@ -82,6 +84,26 @@ async def access_link(request: web.Request) -> web.Response:
     return json_answer({"download_link": link, "expires": expires})
 
 
+async def start(request: web.Request) -> web.Response:
+    """The answer Daily does not document [?]: ``{"status": "sent", "recordingId": <id>}`` (a
+    client reads ``recordingId``; the real id reaches others through recording.started)."""
+    options = start_options(await daily_body(request, START_FIELDS))
+    recording = namespace_of(request).start_recording(request.match_info["name"], options)
+    return json_answer({"status": "sent", "recordingId": recording.id})
+
+
+async def update(request: web.Request) -> web.Response:
+    options = start_options(await daily_body(request, START_FIELDS))
+    namespace_of(request).update_recording(request.match_info["name"], options)
+    return json_answer({"status": "sent"})
+
+
+async def stop(request: web.Request) -> web.Response:
+    options = stop_options(await daily_body(request, STOP_FIELDS))
+    namespace_of(request).stop_recording(request.match_info["name"], options)
+    return json_answer({"status": "sent"})
+
+
 # The Daily recording routes, declared once like rooms.ROUTES: served under /v1 and at the
 # root, described by the OpenAPI document, listed by /_fake/version.
 ROUTES = (
@@ -89,4 +111,7 @@ ROUTES = (
     ("GET", "/recordings/{id}", get_one),
     ("DELETE", "/recordings/{id}", delete),
     ("GET", "/recordings/{id}/access-link", access_link),
+    ("POST", "/rooms/{name}/recordings/start", start),
+    ("POST", "/rooms/{name}/recordings/update", update),
+    ("POST", "/rooms/{name}/recordings/stop", stop),
 )

@@ -31,6 +31,8 @@ DEFAULT_MAX_DURATION = 10800
 MAX_MAX_DURATION = 366 * 24 * 3600  # a bound of our own: a recording of at most a year
 DEFAULT_INSTANCE = "c3df927c-f738-4471-a2b7-066fa7e95a6b"  # Daily's reserved default instance
 IN_PROGRESS, FINISHED, CANCELED = "in-progress", "finished", "canceled"
+CLOUD, RAW_TRACKS, CLOUD_AUDIO_ONLY = "cloud", "raw-tracks", "cloud-audio-only"
+TYPES = (CLOUD, RAW_TRACKS, CLOUD_AUDIO_ONLY)
 _SHARE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -55,6 +57,8 @@ class Recording:
     end: int | None = None  # the declared stop; None: at max_duration or the session's end
     max_duration: int = DEFAULT_MAX_DURATION
     canceled: bool = False  # stops as canceled (duration 0) instead of finished
+    instance_id: str = DEFAULT_INSTANCE  # the streaming instance (``instanceId``) it runs on
+    type: str = CLOUD  # never in the REST object; in recording.ready-to-download
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -68,6 +72,10 @@ class Recording:
         if session is not None and session.end is not None:
             stop = min(stop, session.end)
         return max(self.start_ts, stop)
+
+    def in_progress(self, session: Session | None, now: int) -> bool:
+        """Whether it is visible and not stopped yet at ``now``."""
+        return self.start_ts <= now < self.stop(session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +125,7 @@ def s3_key(recording: Recording, domain_name: str, template: str | None = None) 
         "room_name": recording.room_name,
         "epoch_time": str(recording.start_ts * 1000),
         "mtg_session_id": recording.mtg_session_id,
-        "instance_id": DEFAULT_INSTANCE,
+        "instance_id": recording.instance_id,
         "recording_id": recording.id,
     }
     key = template or "{domain_name}/{room_name}/{epoch_time}"
@@ -178,6 +186,14 @@ class Recordings:
 
     def without(self, rec_id: str) -> Recordings:
         return Recordings(r for r in self.ordered if r.id != rec_id)
+
+    def in_room(self, room: str) -> list[Recording]:
+        """The recordings of ``room``, in ascending ``(start_ts, id)`` order."""
+        return [self.ordered[i] for i in self.by_room.get(room, [])]
+
+    def replaced(self, recording: Recording) -> Recordings:
+        """The recording with ``recording``'s id replaced by it."""
+        return Recordings(recording if r.id == recording.id else r for r in self.ordered)
 
     def joined(self, more: Iterable[Recording]) -> Recordings:
         """These recordings and ``more`` (an id in both raises ValueError)."""

@@ -20,15 +20,17 @@ import asyncio
 import random
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..config import DEFAULT_MAX_NAMESPACES, DEFAULT_MAX_ROOMS, DEFAULT_MAX_SESSIONS
 from ..domain import rooms as rooms_
 from ..domain.domainconfig import DomainConfig
 from ..domain.events import Moved
+from ..domain.ids import seeded_uuid
 from ..domain.model import Participant, Session
-from ..domain.recordings import Recording, Recordings
+from ..domain.recordings import RAW_TRACKS, Recording, Recordings
+from ..domain.recordstart import StartOptions, StopOptions, same_kind
 from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
 from ..domain.world import World
@@ -40,6 +42,7 @@ from .journal import Journal
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
 ROOMS_SEED = 1  # ids and random names of rooms created through the API: the same, for rooms
+RECORDINGS_SEED = 3  # ids of recordings started through the API: the same, for recordings
 MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
 _EMPTY = Store(())
 _NO_ROOMS = Rooms(())
@@ -127,6 +130,7 @@ class Namespace:
         self.listeners: list[Listener] = [self.webhooks.listen]
         self._ids = random.Random(LIVE_SEED)
         self._room_ids = random.Random(ROOMS_SEED)
+        self._recording_ids = random.Random(RECORDINGS_SEED)
         # participant id -> the session a live join put it in: a leave of a stay that is not
         # present now says why (left already, not joined yet) without looking at the sessions
         self._joined: dict[str, str] = {}
@@ -165,6 +169,7 @@ class Namespace:
         self.journal.clear()
         self._ids = random.Random(LIVE_SEED)
         self._room_ids = random.Random(ROOMS_SEED)
+        self._recording_ids = random.Random(RECORDINGS_SEED)
         self._joined = {}
         self._tell("reset", before)
 
@@ -319,6 +324,85 @@ class Namespace:
             raise not_found(f"recording {rec_id} not found")
         world.recordings = world.recordings.without(rec_id)
         return recording
+
+    def start_recording(self, room: str, options: StartOptions) -> Recording:
+        """``POST /rooms/:name/recordings/start``: a recording of the session going on in
+        ``room`` now, from now until it is stopped, its ``maxDuration`` or the session's end.
+        A room not visible now is a 404; a room nobody is in now is a 404 "not hosting a
+        call" [?]; an instance already recording here is a 400 "has an active stream" [C]."""
+        world = self.world
+        now = world.clock.now()
+        self._visible_room(room)
+        from ..domain.presence import present
+
+        here = present(world.store, now, room)
+        if not here:
+            raise not_found(
+                f"room {room} is not hosting a call: nobody is in it now (a recording starts "
+                "once someone has joined)"
+            )
+        session = max((x.session for x in here), key=lambda s: (s.start_time, s.id))
+        active = self._recording_on(room, options.instance_id, now)
+        if active is not None:
+            raise invalid(
+                f"room {room} has an active stream on instance {active.instance_id} (recording "
+                f"{active.id}); stop it first, or start with another instanceId"
+            )
+        rec_id = seeded_uuid(self._recording_ids)
+        while rec_id in world.recordings.rank:
+            rec_id = seeded_uuid(self._recording_ids)
+        recording = Recording(
+            rec_id,
+            room,
+            session.id,
+            now,
+            max_duration=options.max_duration,
+            instance_id=options.instance_id,
+            type=options.type,
+        )
+        world.recordings = world.recordings.joined([recording])
+        return recording
+
+    def update_recording(self, room: str, options: StartOptions) -> Recording:
+        """``POST /rooms/:name/recordings/update``: the recording in progress on the instance,
+        unchanged (the fake keeps no layout); none is a 400, a raw-tracks one too [D]."""
+        now = self.world.clock.now()
+        self._visible_room(room)
+        if options.type == RAW_TRACKS:
+            raise invalid("a raw-tracks recording cannot be updated")
+        active = self._recording_on(room, options.instance_id, now)
+        if active is None:
+            raise invalid(
+                f"room {room} has no recording in progress on instance {options.instance_id} "
+                "to update"
+            )
+        if active.type == RAW_TRACKS:
+            raise invalid(f"recording {active.id} is raw-tracks: it cannot be updated")
+        return active
+
+    def stop_recording(self, room: str, options: StopOptions) -> Recording:
+        """``POST /rooms/:name/recordings/stop``: the recording in progress on the instance
+        (of the body's type: raw-tracks stops only raw-tracks) stops now; none is a 400 [D]."""
+        world = self.world
+        now = world.clock.now()
+        self._visible_room(room)
+        active = self._recording_on(room, options.instance_id, now)
+        if active is None or not same_kind(options.type, active.type):
+            raise invalid(
+                f"room {room} has no {options.type} recording in progress on instance "
+                f"{options.instance_id} to stop"
+            )
+        stopped = replace(active, end=now)
+        world.recordings = world.recordings.replaced(stopped)
+        return stopped
+
+    def _recording_on(self, room: str, instance: str, now: int) -> Recording | None:
+        """The recording of ``room`` in progress at ``now`` on ``instance``, if any."""
+        store = self.world.store
+        for r in self.world.recordings.in_room(room):
+            if r.instance_id == instance and r.in_progress(store.get(r.mtg_session_id), now):
+                return r
+        return None
 
     # -- rooms (the Daily routes /rooms; the checks of the request body are the HTTP layer's)
 
