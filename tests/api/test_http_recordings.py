@@ -21,6 +21,7 @@ from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.scenario import load_text
 from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
+from tests.helpers.models import keyset_page
 
 KEY = {"Authorization": "Bearer test-key"}
 T = 1_700_000_000
@@ -243,24 +244,6 @@ def test_namespaces_have_their_own_recordings_and_links() -> None:
         assert requests.get(link["download_link"], timeout=10).status_code == 404
 
 
-def _naive_page(
-    ordered: list[str],
-    limit: int,
-    after: str | None,
-    before: str | None,
-    keys: dict[str, tuple[int, str]],
-) -> list[str]:
-    """The naive keyset page: filter by the cursor's key, then take the closest ``limit``."""
-    if after is not None:
-        return [i for i in ordered if keys[i] < keys[after]][:limit]
-    if before == "OLDEST":
-        return ordered[-limit:] if limit < len(ordered) else ordered
-    if before is not None:
-        newer = [i for i in ordered if keys[i] > keys[before]]
-        return newer[-limit:] if limit < len(newer) else newer
-    return ordered[:limit]
-
-
 @pytest.fixture(scope="module")
 def model_server() -> Iterator[ServerThread]:
     with ServerThread(World(), ServerConfig(port=0)) as running:
@@ -359,7 +342,7 @@ def test_pages_over_http_match_a_naive_model(
         body = answer.json()
         assert body["total_count"] == len(ordered)
         got = [r["id"] for r in body["data"]]
-        assert got == _naive_page(ordered, limit, after, before, keys), (params, ordered)
+        assert got == keyset_page(ordered, limit, after, before, keys), (params, ordered)
     walked: list[str] = []
     params = {"limit": 2}
     while data := _get(model_server, "/v1/recordings", **params).json()["data"]:

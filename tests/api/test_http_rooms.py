@@ -26,6 +26,7 @@ from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
 from tests.helpers.admin import Http, error, ok, session
 from tests.helpers.constants import DAY, NOW
+from tests.helpers.models import keyset_page
 from tests.helpers.scenarios import Scenario, small_scenario
 
 Serve = Callable[..., ServerThread]
@@ -404,24 +405,6 @@ class Model:
         return [room_id for _, room_id in alive]
 
 
-def _page(
-    ordered: list[str],
-    limit: int,
-    after: str | None,
-    before: str | None,
-    keys: dict[str, tuple[int, str]],
-) -> list[str]:
-    """The naive keyset page: filter by the cursor's key, then take the closest ``limit``."""
-    if after is not None:
-        return [i for i in ordered if keys[i] < keys[after]][:limit]
-    if before == "OLDEST":
-        return ordered[-limit:] if limit < len(ordered) else ordered
-    if before is not None:
-        newer = [i for i in ordered if keys[i] > keys[before]]
-        return newer[-limit:] if limit < len(newer) else newer
-    return ordered[:limit]
-
-
 OPS = st.lists(
     st.one_of(
         st.tuples(st.just("create"), st.sampled_from(["", "a", "b", "c", "d", "e"])),
@@ -502,7 +485,7 @@ def test_pagination_matches_a_naive_model(model_server: Any, ops: Any, queries: 
             body = ok(api(c, "GET", "/v1/rooms", **params))
             assert body["total_count"] == len(ordered)
             got = [r["id"] for r in body["data"]]
-            assert got == _page(ordered, limit, after, before, keys), (params, ordered)
+            assert got == keyset_page(ordered, limit, after, before, keys), (params, ordered)
         # walking with starting_after yields every visible room exactly once, in order
         walked: list[str] = []
         params = {"limit": 2}
