@@ -27,7 +27,6 @@ hiccup shows there first; p99 (of 30 samples, the second slowest) less so.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import sys
 import threading
@@ -37,41 +36,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_bench import AUTH, NOW, Server, fake_server
+from http_bench import NOW, Server, fake_server
+from scale_bench import Conn
 from webhooks_bench import receiver
 
 NOW_S = 1_717_426_800  # NOW in unix seconds
 ROOM = "bench-big"
 JUMP = 31 * 86_400
-HEADERS = {"Authorization": AUTH, "Content-Type": "application/json"}
 
 Body = Callable[[int], object]  # a request body for the i-th sample (None: no body)
-
-
-class Conn:
-    """One keep-alive connection; ``call`` returns (status, body, seconds)."""
-
-    def __init__(self, server: Server):
-        self.conn = http.client.HTTPConnection(server.host, server.port, timeout=600)
-
-    def call(self, method: str, path: str, body: object = None) -> tuple[int, bytes, float]:
-        data = None if body is None else json.dumps(body).encode()
-        t0 = time.perf_counter()
-        self.conn.request(method, path, body=data, headers=HEADERS)
-        response = self.conn.getresponse()
-        out = response.read()
-        return response.status, out, time.perf_counter() - t0
-
-    def ok(self, method: str, path: str, body: object = None) -> bytes:
-        status, out, _ = self.call(method, path, body)
-        if status not in (200, 201):
-            raise RuntimeError(f"{method} {path}: {status} {out[:300]!r}")
-        return out
-
-    def json(self, method: str, path: str, body: object = None) -> dict[str, object]:
-        value = json.loads(self.ok(method, path, body))
-        assert isinstance(value, dict)
-        return value
 
 
 def p99(seconds: list[float]) -> float:

@@ -52,11 +52,17 @@ class Conn:
         out = response.read()
         return response.status, out, time.perf_counter() - t0
 
-    def ok(self, method: str, path: str, body: object = None, status: int = 200) -> bytes:
+    def ok(self, method: str, path: str, body: object = None) -> bytes:
+        """The body of a 2xx answer (anything else stops the benchmark, saying what)."""
         got, out, _ = self.call(method, path, body)
-        if got != status:
+        if not 200 <= got < 300:
             raise RuntimeError(f"{method} {path}: {got} {out[:300]!r}")
         return out
+
+    def json(self, method: str, path: str, body: object = None) -> dict[str, object]:
+        value = json.loads(self.ok(method, path, body))
+        assert isinstance(value, dict)
+        return value
 
     def close(self) -> None:
         self.conn.close()
