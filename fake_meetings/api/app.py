@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
@@ -271,7 +272,7 @@ def create_app(
         per_key=config.namespaces,
         journal=journal,
         cap=config.max_namespaces,
-        webhooks=config.webhooks,
+        webhooks=replace(config.webhooks, domain=config.domain),
         bounds=Bounds(config.max_rooms, config.max_sessions),
     )
     limiter = RateLimiter() if config.rate_limit else None

@@ -31,6 +31,7 @@ from typing import Any
 from .drawn import EARLY_JOIN_MAX, passing_stays
 from .endindex import OPEN
 from .model import Participant, Session
+from .recordings import Recording
 from .store import Store
 
 STARTED = "meeting.started"
@@ -322,11 +323,13 @@ def next_instant(store: Store, now: int, ended_delay: int = 0) -> int | None:
 class Moved:
     """What a change did to a namespace's timeline, for those who listen (the webhooks): the
     clock went from ``before`` to ``after`` (equal when it did not move), on ``store``; a live
-    join or leave names its ``session`` (as it is after the change) and ``stay``."""
+    join or leave names its ``session`` (as it is after the change) and ``stay``; a recording
+    started or stopped through the API, its ``recording`` (as it is after the change)."""
 
-    kind: str  # "clock", "load", "reset", "join" or "leave"
+    kind: str  # "clock", "load", "reset", "join", "leave", "recording-started" or "-stopped"
     before: int
     after: int
     store: Store
     session: Session | None = None
     stay: Participant | None = None
+    recording: Recording | None = None

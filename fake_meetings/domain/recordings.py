@@ -59,6 +59,7 @@ class Recording:
     canceled: bool = False  # stops as canceled (duration 0) instead of finished
     instance_id: str = DEFAULT_INSTANCE  # the streaming instance (``instanceId``) it runs on
     type: str = CLOUD  # never in the REST object; in recording.ready-to-download
+    layout: str = "default"  # its layout's preset, for recording.started
 
     @property
     def sort_key(self) -> tuple[int, str]:

@@ -29,6 +29,7 @@ from ..domain.domainconfig import DomainConfig
 from ..domain.events import Moved
 from ..domain.ids import seeded_uuid
 from ..domain.model import Participant, Session
+from ..domain.recordingevents import Shelf
 from ..domain.recordings import RAW_TRACKS, Recording, Recordings
 from ..domain.recordstart import StartOptions, StopOptions, same_kind
 from ..domain.rooms import Room, Rooms
@@ -126,7 +127,10 @@ class Namespace:
         self.journal = journal
         self.lock = asyncio.Lock()
         # the desk reads the current snapshot when its real-time task wakes
-        self.webhooks = WebhookDesk(webhooks or Settings(), world.clock, lambda: self.world.store)
+        settings = webhooks or Settings()
+        self.webhooks = WebhookDesk(
+            settings, world.clock, lambda: self.world.store, lambda: self._shelf(settings.domain)
+        )
         self.listeners: list[Listener] = [self.webhooks.listen]
         self._ids = random.Random(LIVE_SEED)
         self._room_ids = random.Random(ROOMS_SEED)
@@ -141,10 +145,19 @@ class Namespace:
         before: int,
         session: Session | None = None,
         stay: Participant | None = None,
+        *,
+        recording: Recording | None = None,
     ) -> None:
-        moved = Moved(kind, before, self.world.clock.now(), self.world.store, session, stay)
+        world = self.world
+        moved = Moved(kind, before, world.clock.now(), world.store, session, stay, recording)
         for listener in list(self.listeners):
             listener(moved)
+
+    def _shelf(self, domain: str) -> Shelf:
+        """What the recording webhooks read: the recordings now, the domain's template."""
+        world = self.world
+        template = world.domain.properties.get("recordings_template")
+        return Shelf(world.recordings, domain, template if isinstance(template, str) else None)
 
     def drop(self) -> None:
         """This namespace is deleted or evicted: release the requests its faults delay (they
@@ -359,8 +372,10 @@ class Namespace:
             max_duration=options.max_duration,
             instance_id=options.instance_id,
             type=options.type,
+            layout=options.layout["preset"] if options.layout is not None else "default",
         )
         world.recordings = world.recordings.joined([recording])
+        self._tell("recording-started", now, recording=recording)
         return recording
 
     def update_recording(self, room: str, options: StartOptions) -> Recording:
@@ -394,6 +409,7 @@ class Namespace:
             )
         stopped = replace(active, end=now)
         world.recordings = world.recordings.replaced(stopped)
+        self._tell("recording-stopped", now, recording=stopped)
         return stopped
 
     def _recording_on(self, room: str, instance: str, now: int) -> Recording | None:

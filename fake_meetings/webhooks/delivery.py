@@ -33,7 +33,7 @@ from typing import Any
 
 import aiohttp
 
-from ..domain.events import Event
+from ..domain.recordingevents import AnyEvent
 from ..domain.webhook import CIRCUIT_BREAKER, FAILED, Webhook
 from . import jsjson, signing
 from .settings import ALLOW_OPTION, Timing, host_of
@@ -67,7 +67,7 @@ class Delivery:
     body is written the first time it is read (by the try that sends it, or the log shown), so
     an event waiting in the outbox holds its :class:`Event` and this record, not its JSON."""
 
-    event: Event
+    event: AnyEvent
     state: str = "pending"
     attempts: list[Attempt] = field(default_factory=list)
     written: bytes | None = None

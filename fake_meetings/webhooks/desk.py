@@ -39,11 +39,13 @@ from dataclasses import replace
 from typing import Any
 
 from ..domain import events as events_
+from ..domain import recordingevents as recorded
 from ..domain import webhook as config
 from ..domain.clock import Clock
 from ..domain.domainconfig import DOMAIN_ID
-from ..domain.events import EVENT_TYPES, Event, Moved, Passing
+from ..domain.events import EVENT_TYPES, Moved, Passing
 from ..domain.ids import seeded_uuid
+from ..domain.recordingevents import RECORDING_EVENT_TYPES, AnyEvent, Merged, Shelf
 from ..domain.store import Store
 from ..domain.webhook import ACTIVE, CLOCK, FAILED, WALL, Webhook
 from ..errors import invalid, not_found
@@ -55,21 +57,23 @@ MAX_WAIT = 60.0  # seconds the real-time task sleeps at most before looking agai
 SLICE = 0.004  # seconds of reading a change's events between two turns of the event loop
 TAKE = 64  # events taken from a change at a time
 COUNT = 8  # sessions looked at a time, counting what is dropped
+ALL_TYPES = (*EVENT_TYPES, *RECORDING_EVENT_TYPES)
 
 
 class _Given:
-    """Events built already (a live join's or leave's), read like a :class:`Passing`."""
+    """Events built already (a live join's or leave's, a recording started or stopped), read
+    like a :class:`Passing`."""
 
     __slots__ = ("_events",)
 
-    def __init__(self, events: list[Event]):
+    def __init__(self, events: list[AnyEvent]):
         self._events = events
 
     @property
     def done(self) -> bool:
         return not self._events
 
-    def take(self, n: int) -> list[Event]:
+    def take(self, n: int) -> list[AnyEvent]:
         out, self._events = self._events[:n], self._events[n:]
         return out
 
@@ -86,15 +90,22 @@ class _Change:
 
     __slots__ = ("events", "removed", "room")
 
-    def __init__(self, events: Passing | _Given, removed: int):
+    def __init__(self, events: Merged | _Given, removed: int):
         self.events, self.removed = events, removed
         self.room: int | None = None
 
 
 class WebhookDesk:
-    def __init__(self, settings: Settings, clock: Clock, store: Callable[[], Store]):
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        store: Callable[[], Store],
+        shelf: Callable[[], Shelf] | None = None,
+    ):
         self.settings = settings
         self._clock, self._store = clock, store
+        self._shelf = shelf or Shelf  # the recordings' events are read from it
         self.hook: Webhook | None = None
         self.mark = clock.now()
         self.emitted = 0  # events emitted to the webhook since start-up or reset
@@ -227,20 +238,36 @@ class WebhookDesk:
             return
         delay = self.settings.ended_delay
         if moved.session is not None and moved.stay is not None:
-            found = events_.at_change(
-                moved.session,
-                moved.stay,
-                moved.after,
-                joined=moved.kind == "join",
-                ended_delay=delay,
-            )
+            found: list[AnyEvent] = [
+                *events_.at_change(
+                    moved.session,
+                    moved.stay,
+                    moved.after,
+                    joined=moved.kind == "join",
+                    ended_delay=delay,
+                )
+            ]
+            if moved.kind == "leave":  # the session's end stops its recordings
+                found += recorded.ended_now(self._shelf(), moved.session, moved.after)
             self._emit(_Given(found))
+        elif moved.recording is not None:
+            shelf, r = self._shelf(), moved.recording
+            if moved.kind == "recording-started":
+                self._emit(_Given([*recorded.started_now(shelf, moved.store, r)]))
+            else:
+                self._emit(_Given([*recorded.stopped_now(shelf, moved.store, r, moved.after)]))
         else:
-            self._emit(Passing(moved.store, self.mark, moved.after, delay))
+            self._emit(self._passing(moved.store, self.mark, moved.after))
         self.mark = moved.after
         self.start()
 
-    def _emit(self, events: Passing | _Given) -> None:
+    def _passing(self, store: Store, before: int, after: int) -> Merged:
+        """The session and recording events a clock going from ``before`` to ``after`` passes."""
+        shelf = self._shelf()
+        sessions = Passing(store, before, after, self.settings.ended_delay)
+        return Merged(sessions, recorded.between(shelf, store, before, after))
+
+    def _emit(self, events: Merged | _Given) -> None:
         """Put a change's events in line (nothing when the webhook takes none now); the first
         slice is read at once when nothing is ahead of it."""
         hook = self.hook
@@ -268,7 +295,7 @@ class WebhookDesk:
         if hook is None or hook.state != ACTIVE:
             self._forget()
             return False
-        types = frozenset(t for t in EVENT_TYPES if hook.wants(t))
+        types = frozenset(t for t in ALL_TYPES if hook.wants(t))
         sender, bound = self.sender, self.sender.timing.outbox
         end = time.perf_counter() + budget
         line, counting = self._line, self._counting
@@ -327,9 +354,13 @@ class WebhookDesk:
         while self.hook is not None and not self._clock.frozen:
             now = self._clock.now()
             if now > self.mark:
-                self._emit(Passing(self._store(), self.mark, now, delay))
+                self._emit(self._passing(self._store(), self.mark, now))
                 self.mark = now
-            upcoming = events_.next_instant(self._store(), self.mark, delay)
+            store = self._store()
+            upcoming = events_.next_instant(store, self.mark, delay)
+            recording = recorded.next_instant(self._shelf(), store, self.mark)
+            if recording is not None and (upcoming is None or recording < upcoming):
+                upcoming = recording
             wait = MAX_WAIT if upcoming is None else self._clock.seconds_until(upcoming)
             self._changed.clear()
             with contextlib.suppress(TimeoutError):

@@ -34,6 +34,8 @@ class Settings:
     # hosts a webhook URL may name (``--webhook-allow``), as :func:`host_of` gives them;
     # None: any host
     allow: frozenset[str] | None = None
+    # the Daily domain's name in recording events' s3_key (make_app sets ServerConfig.domain)
+    domain: str = "fake-meetings"
 
     def allows(self, url: str) -> bool:
         """Whether a webhook may point at ``url`` (its host is allowed, or any is)."""
