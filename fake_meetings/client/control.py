@@ -200,6 +200,26 @@ class ControlPlane:
     def leave(self, participant_id: str) -> None:
         self._post_json("/_fake/leave", {"participant_id": participant_id})
 
+    def start_recording(self, room: str, body: dict[str, Any]) -> str:
+        """``POST /v1/rooms/:name/recordings/start``: the new recording's id."""
+        path = f"/v1/rooms/{urllib.parse.quote(room, safe='')}/recordings/start"
+        return str(self._post_json(path, body)["recordingId"])
+
+    def stop_recording(self, room: str, body: dict[str, Any]) -> None:
+        """``POST /v1/rooms/:name/recordings/stop``."""
+        self._post_json(f"/v1/rooms/{urllib.parse.quote(room, safe='')}/recordings/stop", body)
+
+    def recordings(self, room: str | None) -> list[dict[str, Any]]:
+        """Every page of ``GET /v1/recordings`` (of ``room`` when given), newest first."""
+        found: list[dict[str, Any]] = []
+        query = {"limit": "100"} | ({"room_name": room} if room is not None else {})
+        while True:
+            page = self.call("GET", "/v1/recordings", query=query)["data"]
+            found += page
+            if len(page) < 100:
+                return found
+            query["starting_after"] = page[-1]["id"]
+
     def webhook_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """A Daily ``/webhooks`` route (with this client's API key); ``path`` after /v1."""
         data = to_json(body) if body is not None else None

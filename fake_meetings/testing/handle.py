@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..domain.times import parse_instant
+from .recordings import RecordingBackend, RecordingsControl
 from .webhooks import WebhookBackend, WebhooksControl
 
 if TYPE_CHECKING:  # the scenario reader (and PyYAML) is imported when data is first loaded
@@ -88,7 +89,7 @@ class Present:
         self.handle.leave(self.participant_id)
 
 
-class Backend(WebhookBackend, Protocol):
+class Backend(WebhookBackend, RecordingBackend, Protocol):
     def reset(self) -> None: ...
     def load(self, source: Source, mode: Mode, now: int | None) -> None: ...
     def add_sessions(self, sessions: list[dict[str, Any]]) -> None: ...
@@ -149,6 +150,8 @@ class FakeMeetings:
         #: Daily's webhooks: point_at(url), events(), wait_for(type), deliveries()
         self.webhooks = WebhooksControl(backend)
         self.clock = ClockControl(backend, self.webhooks)
+        #: Daily's recordings: start(room), stop(room), list(room)
+        self.recordings = RecordingsControl(backend, self.webhooks)
         self._added = 0
 
     def __repr__(self) -> str:

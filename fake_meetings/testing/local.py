@@ -185,6 +185,44 @@ class LocalBackend:
     def leave(self, participant_id: str) -> None:
         self._refused("leave", lambda: self.space.leave(participant_id))
 
+    # -- recordings: the Daily routes' own checks and changes
+
+    def start_recording(self, room: str, body: dict[str, Any]) -> str:
+        from ..api.bodies import checked_fields
+        from ..domain.recordstart import START_FIELDS, start_options
+
+        def change() -> str:
+            options = start_options(checked_fields(dict(body), START_FIELDS))
+            return self.space.start_recording(room, options).id
+
+        return self._refused("recording start", change)
+
+    def stop_recording(self, room: str, body: dict[str, Any]) -> None:
+        from ..api.bodies import checked_fields
+        from ..domain.recordstart import STOP_FIELDS, stop_options
+
+        def change() -> None:
+            self.space.stop_recording(room, stop_options(checked_fields(dict(body), STOP_FIELDS)))
+
+        self._refused("recording stop", change)
+
+    def recordings(self, room: str | None) -> list[dict[str, Any]]:
+        from ..domain.recordings import as_json, seen_at
+
+        def read() -> list[dict[str, Any]]:
+            world = self.world
+            now = world.clock.now()
+            template = world.domain.properties.get("recordings_template")
+            template = template if isinstance(template, str) else None
+            found = [
+                as_json(seen_at(r, world.store.get(r.mtg_session_id), now), self.domain, template)
+                for r in reversed(world.recordings.ordered)
+                if r.start_ts <= now and (room is None or r.room_name == room)
+            ]
+            return found
+
+        return self._run(read)
+
     def _refused(self, what: str, change: Callable[[], T]) -> T:
         """``change`` run on the loop; a refusal raises what the remote backend raises for the
         same call (FakeMeetingsError, with the server's message), not the server's ApiError."""
