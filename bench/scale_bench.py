@@ -13,6 +13,9 @@ baseline from the same run:
   a ratio near 1: a change costs O(log n), not a copy of every room);
 - ``POST /_fake/join`` into a room with 5,000 present, median and slowest, against a join into
   a room with 50 present (target: a ratio near 1);
+- the presence and meetings reads right after a join into that room of 5,000 (a new snapshot,
+  so nothing of the answer is kept): the loop's longest stall while each is answered (target:
+  under 50 ms; the client's latency also counts sending a body of about 1 MB);
 - ``GET /_fake/sessions`` at 100,000 sessions: the longest stall while it is written, against
   the longest health answer over as long with nothing else going on (target: a few ms, not
   the seconds the whole body took to build), and the server's RSS growth meanwhile.
@@ -173,6 +176,33 @@ def joins(server: Server, present: int, count: int) -> tuple[list[float], float]
     return times, longest
 
 
+READS = ("/v1/rooms/big/presence", "/v1/presence", "/v1/meetings", "/v1/meetings?room=big")
+
+
+def reads_after_a_join(server: Server, present: int, count: int) -> dict[str, list[float]]:
+    """The event loop's longest stall while each of ``READS`` is answered, each read right
+    after a join into ``big`` (a new snapshot: nothing of the answer is kept), ``count`` times,
+    with ``present`` people in the room."""
+    c = Conn(server)
+    c.ok("POST", "/_fake/scenario", present_scenario(present))
+    pinger = Pinger(server)
+    time.sleep(0.05)
+    stalls: dict[str, list[float]] = {path: [] for path in READS}
+    for i in range(count):
+        for path in READS:
+            c.ok("POST", "/_fake/join", {"room": "big", "user_id": f"r{i}"})
+            time.sleep(0.002)  # the pinger's answer to the join's stall comes in first
+            pinger.reset()
+            c.ok("GET", path)
+            seen = pinger.count
+            while pinger.count < seen + 2:  # a health answer begun after the read has come back
+                time.sleep(0.0005)
+            stalls[path].append(pinger.longest)
+    pinger.stop()
+    c.close()
+    return stalls
+
+
 def export(server: Server) -> tuple[float, float, float, int, int]:
     """GET /_fake/sessions: its time, the longest stall meanwhile, the longest health answer
     over as long when idle, the body's size and the server's RSS growth meanwhile."""
@@ -245,6 +275,17 @@ def main() -> None:
         f"{ms(statistics.median(small_j))}   ratio (median) "
         f"{statistics.median(big_j) / statistics.median(small_j):6.2f}"
     )
+
+    print(f"\nreads right after a join, {args.present:,} present: the loop's longest stall")
+    server = fake_server("reads", "--now", NOW)
+    try:
+        stalls = reads_after_a_join(server, args.present, max(5, ops // 6))
+    finally:
+        server.stop()
+    for path, found in stalls.items():
+        print(
+            f"  GET {path:28} median stall {ms(statistics.median(found))}  longest {ms(max(found))}"
+        )
 
     print(f"\nexport: GET /_fake/sessions at {args.sessions:,} sessions")
     server = fake_server(
