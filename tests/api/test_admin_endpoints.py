@@ -70,6 +70,9 @@ def test_health_and_version(serve: Serve, http_client: Http) -> None:
         "GET /v1/recordings/{id}",
         "DELETE /v1/recordings/{id}",
         "GET /v1/recordings/{id}/access-link",
+        "POST /v1/rooms/{name}/recordings/start",
+        "POST /v1/rooms/{name}/recordings/update",
+        "POST /v1/rooms/{name}/recordings/stop",
     ]
 
 
