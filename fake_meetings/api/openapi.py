@@ -19,6 +19,7 @@ from ..domain.times import MAX_TIMESTAMP
 from ..domain.tokens import MAX_TEXT, PROPERTIES
 from . import openapi_domain, openapi_recordings, openapi_webhooks
 from .errors import VERSION_HEADER
+from .openapi_bodies import properties_body
 from .routes import daily_routes
 
 EMULATES = "Daily REST API v1"
@@ -531,18 +532,7 @@ def _schemas() -> dict[str, Any]:
 
 def _token_paths(errors: tuple[str, ...]) -> dict[str, Any]:
     """The paths of tokens.ROUTES (contract part two, §11)."""
-    body = {
-        "required": False,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {"properties": {"$ref": "#/components/schemas/TokenRequest"}},
-                }
-            }
-        },
-    }
+    body = properties_body("TokenRequest")
     token = _path_param("token", "A meeting token (a JWT).")
     ignore_nbf = _query(
         "ignoreNbf", "true: a token whose nbf is still ahead is valid.", {"type": "boolean"}

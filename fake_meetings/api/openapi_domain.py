@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..domain.domainconfig import BUCKET_KEYS, KINDS, LANGS, MAX_TEMPLATE, PERMISSIONS
+from .openapi_bodies import properties_body
 
 Json = Callable[[str, dict[str, Any]], dict[str, Any]]
 Responses = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]
@@ -57,18 +58,7 @@ _SCHEMA_OF_KIND: dict[str, dict[str, Any]] = {
 
 def paths(errors: tuple[str, ...], json: Json, responses: Responses) -> dict[str, Any]:
     domain = json("Daily's domain object.", {"$ref": "#/components/schemas/Domain"})
-    body = {
-        "required": False,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {"properties": {"$ref": "#/components/schemas/DomainProperties"}},
-                }
-            }
-        },
-    }
+    body = properties_body("DomainProperties")
     return {
         "/": {
             "get": {

@@ -46,6 +46,19 @@ LEAD = EARLY_JOIN_MAX  # seconds a join may precede its session's start (generat
 EAGER = 64  # a move over this many sessions or fewer looks at them all at once
 
 
+def envelope(
+    version: str, kind: str, event_id: str, payload: dict[str, Any], instant: int
+) -> dict[str, Any]:
+    """A webhook event's envelope, keys in Daily's order (every event type has this one)."""
+    return {
+        "version": version,
+        "type": kind,
+        "id": event_id,
+        "payload": payload,
+        "event_ts": instant,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     instant: int  # when it happens on the timeline (unix seconds)
@@ -86,13 +99,7 @@ class Event:
 
     def envelope(self) -> dict[str, Any]:
         """The event as Daily sends it (keys in Daily's order; JSON-shaped values)."""
-        return {
-            "version": VERSION,
-            "type": self.type,
-            "id": self.id,
-            "payload": self.payload(),
-            "event_ts": self.instant,
-        }
+        return envelope(VERSION, self.type, self.id, self.payload(), self.instant)
 
     def payload(self) -> dict[str, Any]:
         s, p = self.session, self.participant

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .events import Event, Passing
+from .events import Event, Passing, envelope
 from .model import Session
 from .recordings import (
     FINISHED,
@@ -73,13 +73,7 @@ class RecordingEvent:
         return f"{prefix}-{self.recording.instance_id}-{self.instant}"
 
     def envelope(self) -> dict[str, Any]:
-        return {
-            "version": VERSION,
-            "type": self.type,
-            "id": self.id,
-            "payload": self.payload(),
-            "event_ts": self.instant,
-        }
+        return envelope(VERSION, self.type, self.id, self.payload(), self.instant)
 
     def payload(self) -> dict[str, Any]:
         r = self.recording

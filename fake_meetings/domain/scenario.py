@@ -48,7 +48,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ApiError
 from . import domainconfig, webhook
@@ -232,27 +232,30 @@ def merge_recordings(scenarios: Iterable[Scenario]) -> list[Recording]:
 
 def merge_webhook(scenarios: Iterable[Scenario]) -> Mapping[str, Any] | None:
     """The one `webhook:` several scenarios declare (two are a problem), or None."""
-    found: Mapping[str, Any] | None = None
-    owner = ""
-    for sc in scenarios:
-        if sc.webhook is not None:
-            if found is not None:
-                problem = f"a webhook is also declared in {owner}"
-                raise ScenarioError([Problem(sc.source, None, ("webhook",), problem)])
-            found, owner = sc.webhook, sc.source
-    return found
+    return _the_one(scenarios, lambda sc: sc.webhook, "webhook", "a webhook")
 
 
 def merge_domain(scenarios: Iterable[Scenario]) -> domainconfig.DomainConfig | None:
     """The one `domain:` several scenarios declare (two are a problem), or None."""
-    found: domainconfig.DomainConfig | None = None
+    return _the_one(scenarios, lambda sc: sc.domain, "domain", "a domain configuration")
+
+
+T = TypeVar("T")
+
+
+def _the_one(
+    scenarios: Iterable[Scenario], get: Callable[[Scenario], T | None], key: str, what: str
+) -> T | None:
+    """What at most one of ``scenarios`` declares under ``key``; a second is a problem."""
+    found: T | None = None
     owner = ""
     for sc in scenarios:
-        if sc.domain is not None:
+        value = get(sc)
+        if value is not None:
             if found is not None:
-                problem = f"a domain configuration is also declared in {owner}"
-                raise ScenarioError([Problem(sc.source, None, ("domain",), problem)])
-            found, owner = sc.domain, sc.source
+                problem = f"{what} is also declared in {owner}"
+                raise ScenarioError([Problem(sc.source, None, (key,), problem)])
+            found, owner = value, sc.source
     return found
 
 
