@@ -43,6 +43,9 @@ from .journal import Journal
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
 ROOMS_SEED = 1  # ids and random names of rooms created through the API: the same, for rooms
+# Recordings per namespace: each change re-sorts them and each clock move reads the started
+# ones (a few thousand cost milliseconds), so a client starting recordings in a loop is stopped.
+MAX_RECORDINGS = 10_000
 RECORDINGS_SEED = 3  # ids of recordings started through the API: the same, for recordings
 MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
 _EMPTY = Store(())
@@ -82,6 +85,7 @@ class Bounds:
 
     rooms: int = DEFAULT_MAX_ROOMS
     sessions: int = DEFAULT_MAX_SESSIONS
+    recordings: int = MAX_RECORDINGS
 
     def check_rooms(self, count: int) -> None:
         if count > self.rooms:
@@ -97,6 +101,14 @@ class Bounds:
                 f"sessions: a namespace holds at most {self.sessions:,} sessions (the server's "
                 f"--max-sessions); this would make {count:,}. Load with mode=replace, reset, or "
                 "serve with a higher --max-sessions"
+            )
+
+
+    def check_recordings(self, count: int) -> None:
+        if count > self.recordings:
+            raise invalid(
+                f"recordings: a namespace holds at most {self.recordings:,} recordings; this "
+                f"would make {count:,}. Delete recordings or reset"
             )
 
 
@@ -224,6 +236,7 @@ class Namespace:
         new_rooms = current.implied_by(store.first_starts())
         self.bounds.check_rooms(len(new_rooms))
         new_recordings = _recordings(world.recordings, recordings, append=append)
+        self.bounds.check_recordings(len(new_recordings))
         before = world.clock.now()
         world.rooms = new_rooms
         if not append:  # the sessions live joins made are gone
@@ -361,6 +374,7 @@ class Namespace:
                 f"room {room} has an active stream on instance {active.instance_id} (recording "
                 f"{active.id}); stop it first, or start with another instanceId"
             )
+        self.bounds.check_recordings(len(world.recordings) + 1)
         rec_id = seeded_uuid(self._recording_ids)
         while rec_id in world.recordings.rank:
             rec_id = seeded_uuid(self._recording_ids)

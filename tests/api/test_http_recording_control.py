@@ -281,3 +281,22 @@ def test_a_reset_forgets_started_recordings_and_their_ids_repeat(server: ServerT
     assert _get(server, "/v1/recordings")["total_count"] == 0
     again = _post(server, "/v1/rooms/standup/recordings/start").json()["recordingId"]
     assert again == first
+
+
+def test_recordings_per_namespace_are_bounded(server: ServerThread) -> None:
+    """A client starting and stopping recordings in a loop is stopped at the namespace's bound
+    (MAX_RECORDINGS; a bound of 2 here) with a 400 naming it, and nothing is recorded."""
+    from fake_meetings.api.state import NAMESPACES
+    from fake_meetings.state.namespaces import Bounds
+
+    server.app[NAMESPACES].default.bounds = Bounds(recordings=2)
+    for _ in range(2):
+        assert _post(server, "/v1/rooms/standup/recordings/start").status_code == 200
+        assert _post(server, "/v1/rooms/standup/recordings/stop").status_code == 200
+    _error(
+        _post(server, "/v1/rooms/standup/recordings/start"),
+        400,
+        "invalid-request-error",
+        "a namespace holds at most 2 recordings",
+    )
+    assert _get(server, "/v1/recordings")["total_count"] == 2
