@@ -61,9 +61,9 @@ def name_problem(name: str) -> str | None:
     return invalid_name_info(name[: MAX_NAME + 1])
 
 
-def properties_problem(config: Mapping[str, Any]) -> str | None:
-    """The complaint about a room's properties ``config`` when its JSON is larger than
-    ``MAX_PROPERTIES`` bytes, or None."""
+def properties_problem(config: Mapping[str, Any], whose: str = "a room's") -> str | None:
+    """The complaint about properties ``config`` (a room's, or ``whose``: the domain's) when
+    their JSON is larger than ``MAX_PROPERTIES`` bytes, or None."""
     try:
         size = len(orjson.dumps(config)) if config else 2
     except orjson.JSONEncodeError:  # not JSON at all: for the checks of values to say
@@ -71,7 +71,7 @@ def properties_problem(config: Mapping[str, Any]) -> str | None:
     if size <= MAX_PROPERTIES:
         return None
     return (
-        f"a room's properties take at most {MAX_PROPERTIES:,} bytes of JSON (64 KiB); "
+        f"{whose} properties take at most {MAX_PROPERTIES:,} bytes of JSON (64 KiB); "
         f"these would take {size:,}"
     )
 

@@ -392,6 +392,10 @@ def _domain(c: Checker) -> domainconfig.DomainConfig | None:
             c.problem(("domain", "properties", key), problem)
     if c.count > errors_before:
         return None
+    too_big = properties_problem(properties, "the domain's")
+    if too_big is not None:
+        c.problem(("domain", "properties"), too_big)
+        return None
     return domainconfig.DomainConfig(dict(properties))
 
 

@@ -335,9 +335,14 @@ class Namespace:
     # -- the domain (the Daily route POST /; its body is checked by the HTTP layer)
 
     def set_domain(self, properties: Mapping[str, Any]) -> DomainConfig:
-        """``POST /``: these (checked) properties set on the domain; the domain after."""
-        self.world.domain = self.world.domain.updated(properties)
-        return self.world.domain
+        """``POST /``: these (checked) properties set on the domain; the domain after. Their
+        JSON is bounded like a room's (``rooms.MAX_PROPERTIES``): more is a 400, no change."""
+        domain = self.world.domain.updated(properties)
+        problem = rooms_.properties_problem(domain.properties, "the domain's")
+        if problem is not None:
+            raise invalid(f"properties: {problem}")
+        self.world.domain = domain
+        return domain
 
     # -- recordings (the Daily routes /recordings)
 

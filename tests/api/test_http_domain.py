@@ -238,3 +238,21 @@ def test_two_scenarios_declaring_the_domain_are_a_problem(tmp_path: Path) -> Non
         (tmp_path / name).write_text(SCENARIO)
     with pytest.raises(ScenarioError, match="also declared in"):
         load([str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")])
+
+
+def test_the_domain_s_properties_are_bounded_like_a_room_s(serve: Serve, plain: Http) -> None:
+    """Text properties take any length each, so their JSON together is bounded (64 KiB, as a
+    room's): each POST under it passes, the one that would cross it is a 400 changing nothing."""
+    c = plain.at(serve(World()).base_url)
+    half = "x" * 40_000
+    ok(c.post("/v1/", {"properties": {"redirect_on_meeting_exit": half}}, headers=KEY))
+    before = _domain(c)
+    r = c.post("/v1/", {"properties": {"pinless_dialin": [{"x": half}]}}, headers=KEY)
+    error(r, 400, "invalid-request-error", "the domain's properties take at most 65,536 bytes")
+    assert _domain(c) == before
+
+
+def test_a_scenario_s_domain_block_is_bounded_too() -> None:
+    block = "domain:\n  properties:\n    redirect_on_meeting_exit: " + "x" * 70_000 + "\n"
+    with pytest.raises(ScenarioError, match="the domain's properties take at most"):
+        load_text("sessions: []\n" + block, "domain.yaml")
