@@ -53,6 +53,7 @@ def invalid_name_info(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a scenario names few rooms, again and again (quick_session)
 def name_problem(name: str) -> str | None:
     """:func:`invalid_name_info` of a room name that enters other than by ``POST /rooms``: a
     session's room (scenarios, captures), a live join. Its message quotes at most 129

@@ -38,7 +38,6 @@ _ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")
 _SESSION_KEYSET = frozenset(SESSION_KEYS)
 _PARTICIPANT_KEYSET = frozenset(PARTICIPANT_KEYS)
 _id_ok = _ID_RE.fullmatch
-_GOOD_ROOMS: set[str] = set()  # room names found valid (rooms.name_problem), for quick_session
 
 
 def _instant(value: Any, now: int) -> int | None:
@@ -65,11 +64,8 @@ def quick_session(raw: Any, now: int, seed: str) -> Session | None:
     stays = raw.get("participants")
     if type(room) is not str or not room or type(stays) is not list or not stays:
         return None
-    if room not in _GOOD_ROOMS:
-        if name_problem(room) is not None:
-            return None
-        if len(_GOOD_ROOMS) < 100_000:  # a scenario names few rooms, again and again
-            _GOOD_ROOMS.add(room)
+    if name_problem(room) is not None:
+        return None
     start = _instant(raw.get("start_time"), now)
     ongoing = raw.get("ongoing")
     if start is None or (type(ongoing) is not bool and (ongoing is not None or "ongoing" in raw)):
