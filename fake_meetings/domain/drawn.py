@@ -109,18 +109,23 @@ def passing(s: Session) -> Session:
     """``s``, or when it is a drawn session whose stays are not drawn yet, a plain session with
     the same stays, drawn without being kept: a reader that goes over every session once (an
     export) leaves them as light as it found them."""
+    stays = _undrawn_stays(s)
+    return s if stays is None else Session.of(s.id, s.room, s.start_time, stays)
+
+
+def _undrawn_stays(s: Session) -> list[Participant] | None:
+    """The stays of a drawn session that has not drawn them yet, drawn now and not kept; None
+    for any other session (its ``participants`` are there to read)."""
     if not isinstance(s, DrawnSession):
-        return s
+        return None
     try:
         _PARTICIPANTS.__get__(s, Session)
-        return s  # drawn already
+        return None  # drawn already
     except AttributeError:
         pass
     assert s.end is not None, "a drawn session always has an end"
     cast: Cast = s._cast  # type: ignore[attr-defined]
-    return Session.of(
-        s.id, s.room, s.start_time, draw_stays(s.id, s.room, s.start_time, s.end, cast)
-    )
+    return draw_stays(s.id, s.room, s.start_time, s.end, cast)
 
 
 def draw_stays(session_id: str, room: str, start: int, end: int, cast: Cast) -> list[Participant]:
@@ -168,10 +173,5 @@ def passing_stays(s: Session) -> Sequence[Participant]:
     """The stays of ``s``, in no particular order, for a reader passing through (counting the
     webhook events of a long clock move): a drawn session that has not drawn them yet draws
     them without keeping them, so that counting a month of sessions leaves the heap as it was."""
-    if type(s) is DrawnSession:
-        try:
-            return _PARTICIPANTS.__get__(s, Session)  # type: ignore[no-any-return]
-        except AttributeError:
-            assert s.end is not None, "a drawn session always has an end"
-            return draw_stays(s.id, s.room, s.start_time, s.end, s._cast)  # type: ignore[attr-defined]
-    return s.participants
+    stays = _undrawn_stays(s)
+    return s.participants if stays is None else stays
