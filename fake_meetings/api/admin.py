@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 
 import orjson
 from aiohttp import web
-from multidict import istr
 
 from .. import __version__
 from ..config import ServerConfig
@@ -26,7 +25,7 @@ from . import control_webhooks, live, loads, openapi, render
 from .bodies import clock_state, json_answer, json_object, space_of
 from .browser import refuse_browser_attacks
 from .credentials import same_secret
-from .errors import VERSION_HEADER, ApiError, invalid, not_found
+from .errors import VERSION_KEY, ApiError, invalid, not_found
 from .faults import parse_fault
 from .state import NAMESPACES, existing_namespace
 
@@ -83,7 +82,6 @@ async def add_sessions(request: web.Request) -> web.Response:
     return json_answer({"sessions": len(store)}, status=201)
 
 
-_VERSION = istr(VERSION_HEADER)
 EXPORT_SLICE = 0.004  # seconds of rendering between two writes (and a turn of the loop)
 EXPORT_BATCH = 64  # sessions rendered between two looks at the clock
 EXPORT_BYTES = 256 * 1024  # bytes rendered at most between two writes
@@ -101,7 +99,7 @@ async def dump_sessions(request: web.Request) -> web.StreamResponse:
     store, now = world.store, world.clock.now()
     visible = store.visible_count(now)  # as the API shows them at now
     response = web.StreamResponse()
-    response.headers[_VERSION] = __version__  # before the head is sent, as the pipeline would
+    response.headers[VERSION_KEY] = __version__  # before the head is sent, as the pipeline would
     response.content_type = "application/json"
     await response.prepare(request)
     await response.write(b'{"total_count":%d,"data":[' % visible)

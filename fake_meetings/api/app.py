@@ -15,7 +15,6 @@ from dataclasses import replace
 
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
-from multidict import istr
 
 from .. import __version__
 from ..config import ServerConfig
@@ -27,7 +26,7 @@ from ..state.namespaces import Bounds, Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
 from . import admin, files
 from .credentials import bearer_key, same_secret
-from .errors import ERROR_NAMES, VERSION_HEADER, ApiError, error_response
+from .errors import ERROR_NAMES, VERSION_KEY, ApiError, error_response
 from .routes import NO_ROUTE, add_daily_routes, add_refusals
 from .state import (
     CONFIG,
@@ -43,7 +42,6 @@ from .state import (
 log = logging.getLogger("fake_meetings")
 FAKE_PREFIX = admin.PREFIX  # the reserved prefix of the fake's own endpoints (no API auth)
 AUTHORIZATION = hdrs.AUTHORIZATION
-VERSION = istr(VERSION_HEADER)  # case-insensitive already: set without a conversion
 
 
 def pipeline_for(
@@ -71,7 +69,7 @@ def pipeline_for(
                 response = await handler(request)
             except Exception as exc:  # every error in Daily's envelope, as _answer answers it
                 response = _error_answer(request, exc)
-            response.headers[VERSION] = __version__
+            response.headers[VERSION_KEY] = __version__
             journal.record(request.method, request.rel_url, request.raw_headers, response.status)
             return response
 
@@ -92,7 +90,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     4. the version header on the answer, and the request in the journal."""
     if request.path.startswith(FAKE_PREFIX):
         answer = await _answer(request, handler, False)
-        answer.headers[VERSION] = __version__
+        answer.headers[VERSION_KEY] = __version__
         return answer
     auth = request.app[CONFIG].auth
     limiter = request.app[LIMITER]
@@ -121,7 +119,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
             response = await _answer(request, handler, auth)
     else:
         response = await _answer(request, handler, auth)
-    response.headers[VERSION] = __version__
+    response.headers[VERSION_KEY] = __version__
     _record(request, response.status, fault)
     return response
 

@@ -6,11 +6,13 @@ from collections.abc import Mapping
 
 import orjson
 from aiohttp import web
+from multidict import istr
 
 from .. import __version__
 from ..errors import ERROR_NAMES, ApiError, invalid, not_found
 
 VERSION_HEADER = "X-Fake-Meetings-Version"  # on every response, errors included
+VERSION_KEY = istr(VERSION_HEADER)  # the same, case-insensitive already: set without a conversion
 
 __all__ = ["ERROR_NAMES", "VERSION_HEADER", "ApiError", "error_response", "invalid", "not_found"]
 
