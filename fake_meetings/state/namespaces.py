@@ -103,7 +103,6 @@ class Bounds:
                 "serve with a higher --max-sessions"
             )
 
-
     def check_recordings(self, count: int) -> None:
         if count > self.recordings:
             raise invalid(
