@@ -20,6 +20,7 @@ from ..webhooks.settings import (
     Settings,
     Timing,
     allowed_host,
+    host_allowed,
     host_of,
 )
 from .options import ENV_PREFIX, UsageError, _number, env
@@ -146,7 +147,7 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
                 field, flag
             )
             raise UsageError(f"{flag}: {exc.info.split(':', 1)[-1].strip()}") from None
-        if allow is not None and host_of(url) not in allow:
+        if allow is not None and not host_allowed(allow, url):
             raise UsageError(
                 f"--webhook-url: host {host_of(url)!r} is not one {ALLOW_OPTION} allows "
                 f"({', '.join(sorted(allow))})"

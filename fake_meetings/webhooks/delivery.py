@@ -36,7 +36,7 @@ import aiohttp
 from ..domain.recordingevents import AnyEvent
 from ..domain.webhook import CIRCUIT_BREAKER, FAILED, Webhook
 from . import jsjson, signing
-from .settings import ALLOW_OPTION, Timing, host_of
+from .settings import ALLOW_OPTION, Timing, host_allowed
 
 PROBE_BODY = b'{"test":"test"}'
 
@@ -217,7 +217,7 @@ class Sender:
 
     def allows(self, url: str) -> bool:
         """Whether a try may dial ``url`` (``--webhook-allow`` names its host, or is not set)."""
-        return self.allow is None or host_of(url) in self.allow
+        return host_allowed(self.allow, url)
 
     async def _try(self, url: str, key: bytes, basic_auth: str | None, body: bytes) -> Attempt:
         started, t0 = time.time(), time.perf_counter()

@@ -193,7 +193,7 @@ class WebhookDesk:
 
     async def _probe(self, hook: Webhook) -> None:
         allow = self.settings.allow
-        if allow is not None and not self.sender.allows(hook.url):  # refused, never dialled
+        if allow is not None and not self.settings.allows(hook.url):  # refused, never dialled
             raise invalid(
                 f"url: the host {host_of(hook.url)!r} is not one this server sends webhooks "
                 f"to: {ALLOW_OPTION} (env FAKE_MEETINGS_WEBHOOK_ALLOW) allows "

@@ -39,7 +39,12 @@ class Settings:
 
     def allows(self, url: str) -> bool:
         """Whether a webhook may point at ``url`` (its host is allowed, or any is)."""
-        return self.allow is None or host_of(url) in self.allow
+        return host_allowed(self.allow, url)
+
+
+def host_allowed(allow: frozenset[str] | None, url: str) -> bool:
+    """The ``--webhook-allow`` rule: ``url``'s host is one of ``allow``, or ``allow`` is None."""
+    return allow is None or host_of(url) in allow
 
 
 def host_of(url: str) -> str | None:
