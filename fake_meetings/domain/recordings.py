@@ -82,12 +82,20 @@ class Recording:
 @dataclass(frozen=True, slots=True)
 class Seen:
     """A recording as seen at an instant: its status, duration (None while in progress) and
-    peak number of participants so far."""
+    peak number of participants so far (counted when asked: the access link and the file need
+    only the status, and the count reads every stay of the session)."""
 
     recording: Recording
     status: str
     duration: int | None
-    max_participants: int
+    session: Session | None
+    upto: int  # the instant the peak is counted to: now, or the stop
+
+    @property
+    def max_participants(self) -> int:
+        if self.session is None:
+            return 0
+        return _peak(self.session.participants, self.recording.start_ts, self.upto)
 
 
 def seen_at(recording: Recording, session: Session | None, now: int) -> Seen:
@@ -99,8 +107,7 @@ def seen_at(recording: Recording, session: Session | None, now: int) -> Seen:
         status, duration, upto = CANCELED, 0, stop
     else:
         status, duration, upto = FINISHED, stop - recording.start_ts, stop
-    peak = _peak(session.participants, recording.start_ts, upto) if session is not None else 0
-    return Seen(recording, status, duration, peak)
+    return Seen(recording, status, duration, session, upto)
 
 
 def _peak(stays: Sequence[Participant], start: int, upto: int) -> int:
