@@ -1,6 +1,7 @@
-"""The command line: ``fake-meetings serve | validate | generate | capture``, one module per
-command (``serve.py``, ``validate.py``, ``generate.py``, ``capture.py``: its sub-parser and what
-it does); the options they share and their environment variables in ``options.py``."""
+"""The command line: ``fake-meetings serve | validate | generate | capture | verify``, one module
+per command (``serve.py``, ``validate.py``, ``generate.py``, ``capture.py``, ``verify.py``: its
+sub-parser and what it does); the options they share and their environment variables in
+``options.py``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Protocol
 
 from .. import __version__
 from ..domain.scenario import ScenarioError
-from . import capture, generate, serve, validate
+from . import capture, generate, serve, validate, verify
 from .atomic import Terminated
 from .options import UsageError
 
@@ -31,6 +32,7 @@ COMMANDS: dict[str, Command] = {
     "validate": validate,
     "generate": generate,
     "capture": capture,
+    "verify": verify,
 }
 
 

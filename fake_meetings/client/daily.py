@@ -214,6 +214,13 @@ class DailyReader:
         return text.replace(self._key, "***") if self._key else text
 
     def get(self, path: str, query: Mapping[str, str | int] | None = None) -> Any:
+        return self.answer(path, query)[1]
+
+    def answer(
+        self, path: str, query: Mapping[str, str | int] | None = None, *, refusals: bool = False
+    ) -> tuple[int, Any]:
+        """``(status, JSON body)`` of ``GET path?query``; with ``refusals``, a 4xx other than
+        429 is an answer too (its JSON envelope, or None), not a :class:`SourceError`."""
         url = self.base_url + path + ("?" + urllib.parse.urlencode(query) if query else "")
         shown = self._safe(url)
         headers = {"Authorization": f"Bearer {self._key}", "Accept": "application/json"}
@@ -227,6 +234,7 @@ class DailyReader:
                 request = urllib.request.Request(url, headers=headers, method="GET")
                 with self._opener.open(request, timeout=self.timeout) as response:
                     raw = response.read(MAX_ANSWER + 1)
+                    status = response.status
                 if deadline.expired:  # an answer without a length ends early, not in error
                     raise TimeoutError
                 if len(raw) > MAX_ANSWER:
@@ -236,7 +244,10 @@ class DailyReader:
                     )
                 break
             except urllib.error.HTTPError as exc:
-                problem = f"{exc.code} {self._envelope(self._error_body(exc))}"
+                body = self._error_body(exc)
+                if refusals and 400 <= exc.code < 500 and exc.code != 429:
+                    return exc.code, _json_or_none(body)
+                problem = f"{exc.code} {self._envelope(body)}"
                 if exc.code == 429:
                     wait = retry_after(exc.headers.get("Retry-After"), time.time())
                 elif exc.code < 500:
@@ -263,7 +274,7 @@ class DailyReader:
             )
             self._sleep(wait)
         try:
-            return json.loads(raw)
+            return status, json.loads(raw)
         except ValueError:
             raise SourceError(f"GET {shown} answered something that is not JSON") from None
 
@@ -314,6 +325,13 @@ class DailyReader:
                 )
             cursors.add(last)
             after, previous = last, ids
+
+
+def _json_or_none(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
 
 
 def _hint(status: int) -> str:

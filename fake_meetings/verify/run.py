@@ -1,0 +1,77 @@
+"""The questions asked of both sides, in order, and the answers compared; the differences are
+classified once every answer is in (a session seen changed in a late answer is drift for the
+earlier questions too)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..client.daily import DailyReader
+from .bounds import MAX_DIFFERENCES, MAX_DIFFS_PER_ANSWER
+from .classify import Classifier, Difference
+from .ignores import Ignores
+from .jsondiff import differences
+from .query import Query
+from .report import Results
+from .seen import Seen
+from .sides import AccountNames, FakeNames
+from .view import CaptureView
+
+STATUS = "(status)"  # the path of a difference in the HTTP status (the bodies are not compared)
+
+Answer = tuple[int, Any]
+
+
+def ask(reader: DailyReader, q: Query, resolved: tuple[str, dict[str, str]]) -> Answer:
+    path, params = resolved
+    return reader.answer(path, params, refusals=True)
+
+
+def compare(q: Query, request: str, account: Answer, fake: Answer) -> list[Difference]:
+    (a_status, a_body), (f_status, f_body) = account, fake
+    if a_status != f_status:
+        return [Difference(q, request, STATUS, a_status, f_status, status=a_status)]
+    found = itertools.islice(differences(a_body, f_body), MAX_DIFFS_PER_ANSWER)
+    return [Difference(q, request, path, a, f, status=a_status) for path, a, f in found]
+
+
+def verify(
+    view: CaptureView,
+    mix: Sequence[Query],
+    account: DailyReader,
+    fake: DailyReader,
+    names: AccountNames,
+    ignores: Ignores,
+    results: Results,
+    progress: Callable[[int], None] = lambda done: None,
+) -> Results:
+    """Ask ``mix`` of both sides and fill ``results`` (in place, and returned)."""
+    seen = Seen()
+    fake_names = FakeNames(view)
+    found: list[tuple[Difference, Any, Any]] = []
+    for i, q in enumerate(mix):
+        progress(i)
+        on_fake, on_account = q.resolve(fake_names), q.resolve(names)
+        if on_fake is None or on_account is None:
+            results.not_asked += 1
+            continue
+        a_status, a_body = ask(account, q, on_account)
+        top_rooms = q.kind == "presence" and q.subject is None
+        a_body = names.as_captured(a_body, top_rooms)
+        f_answer = ask(fake, q, on_fake)
+        results.requests += 1
+        seen.add(q, a_status, a_body)
+        for d in compare(q, q.text(fake_names), (a_status, a_body), f_answer):
+            found.append((d, a_body, f_answer[1]))
+    progress(len(mix))
+    classifier = Classifier(view, seen, ignores)
+    for d, a_body, f_body in found:
+        classified = classifier.classify(d, a_body, f_body)
+        if len(results.differences) < MAX_DIFFERENCES:
+            results.differences.append(classified)
+        else:
+            results.dropped[classified.kind] += 1
+    results.expired = ignores.expired
+    return results
