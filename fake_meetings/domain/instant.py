@@ -17,11 +17,12 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from operator import sub
 from typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
+    from .listed import HolesKey
     from .model import Session
     from .store import Store
 
@@ -83,32 +84,66 @@ class Complement(Sequence[int]):
 
 
 class Instant:
-    """The store's sessions at one instant (any instant with the same ``key``)."""
+    """The store's sessions at one instant (any instant with the same ``key``).
 
-    __slots__ = ("_by_room", "_present", "_rooms", "ended", "ongoing", "store", "visible")
+    In a listed store (the ten-second rule: ``listed.py``) some sessions that have started are
+    not listed yet: the ``holes``, ascending ranks, every one of them among the ``ongoing``.
+    The indexes leave them out; ``ongoing`` keeps them (what has ended is decided without
+    them)."""
 
-    def __init__(self, store: Store, visible: int, ended: int, ongoing: list[int]):
+    __slots__ = (
+        "_all",
+        "_by_room",
+        "_present",
+        "_rooms",
+        "ended",
+        "holes",
+        "key",
+        "ongoing",
+        "store",
+        "visible",
+    )
+
+    def __init__(
+        self,
+        store: Store,
+        visible: int,
+        ended: int,
+        ongoing: list[int],
+        holes: HolesKey | None = None,
+    ):
         self.store = store
         self.visible = visible  # sessions started: the ranks below this
         self.ended = ended  # sessions ended: the first ones in end order
         self.ongoing = ongoing  # ascending ranks of the visible sessions not ended (not mutated)
+        self.key: Hashable = (visible, ended)
+        self.holes: list[int] = []  # started, not listed yet (a listed store only)
+        if holes is not None:
+            self.key = (visible, ended, holes)
+            assert store.listing is not None, "holes are a listed store's"
+            self.holes = store.listing.holes(holes)
         self._rooms: dict[str | None, tuple[list[int], Complement]] = {}
+        self._all: dict[str | None, Complement] = {}  # every room's index less the holes
         self._by_room: dict[str, list[int]] | None = None  # ongoing ranks per room, when asked
         self._present: Present | None = None  # built when asked
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.visible, self.ended)
 
     def index(self, room: str | None, ongoing: bool | None) -> Sequence[int]:
         """Ascending ranks of the sessions in ``room`` (any when None) that are ongoing, ended
         or either (None). With ``ongoing`` not True, ranks of sessions not yet visible are
-        included at the end: bound the ranks by ``visible``."""
-        base = self.store.room_ranks(room)
+        included at the end: bound the ranks by ``visible``. Holes are left out."""
         if ongoing is None:
-            return base
+            return self._listed(room) if self.holes else self.store.room_ranks(room)
         ranks, others = self._split(room)
         return ranks if ongoing else others
+
+    def _listed(self, room: str | None) -> Complement:
+        """The ranks of ``room`` less the holes, kept per instant."""
+        found = self._all.get(room)
+        if found is None:
+            base = self.store.room_ranks(room)
+            positions = self.holes if room is None else _positions(base, self.holes)
+            found = self._all[room] = Complement(base, positions)
+        return found
 
     def ongoing_in(self, room: str) -> list[int]:
         """Ascending ranks of the ongoing sessions of ``room``: O(ongoing) for the first room
@@ -136,6 +171,9 @@ class Instant:
             else:
                 ranks = self.ongoing_in(room)
                 positions = [bisect_left(base, r) for r in ranks]
+            if self.holes:  # ongoing, not listed yet
+                holes = set(self.holes)
+                ranks = [r for r in ranks if r not in holes]
             found = self._rooms[room] = (ranks, Complement(base, positions))
         return found
 
@@ -164,7 +202,9 @@ class Instant:
                 insort(ongoing, rank)
             else:
                 del ongoing[bisect_left(ongoing, rank)]
-        out = Instant(store, visible, store.ends.ended(now), ongoing)
+        listing = store.listing
+        holes = None if listing is None else listing.key(store.sessions, now)
+        out = Instant(store, visible, store.ends.ended(now), ongoing, holes)
         if self._by_room is not None:
             out._by_room = dict(self._by_room)
             if was != now_ongoing:
@@ -183,6 +223,16 @@ class Instant:
                 fresh = {p.participant_id for p in after.participants}
                 out._present = self._present.plus(dict.fromkeys(fresh - known, rank))
         return out
+
+
+def _positions(base: Sequence[int], ranks: Sequence[int]) -> list[int]:
+    """The positions in ascending ``base`` of those of the ascending ``ranks`` it holds."""
+    out = []
+    for r in ranks:
+        p = bisect_left(base, r)
+        if p < len(base) and base[p] == r:
+            out.append(p)
+    return out
 
 
 def _ended(session: Session, now: int) -> bool:
@@ -242,7 +292,7 @@ class Instants:
     def __init__(self, store: Store, known: Instant | None = None):
         """``known``: an instant of ``store`` found already (carried over a live change)."""
         self._store = store
-        self._kept: OrderedDict[tuple[int, int], Instant] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Instant] = OrderedDict()
         self._last: tuple[int, Instant] | None = None  # the latest asked: every request asks
         if known is not None:
             self._kept[known.key] = known
@@ -257,18 +307,20 @@ class Instants:
 
     def _find(self, now: int) -> Instant:
         store = self._store
-        key = (store.visible_count(now), store.ends.ended(now))
+        visible, ended, listing = store.visible_count(now), store.ends.ended(now), store.listing
+        holes = None if listing is None else listing.key(store.sessions, now)
+        key = (visible, ended) if holes is None else (visible, ended, holes)
         found = self._kept.get(key)
         if found is not None:
             self._kept.move_to_end(key)
             return found
-        instant = self._derive(*key)
+        instant = self._derive(visible, ended, holes)
         self._kept[key] = instant
         if len(self._kept) > KEPT:
             self._kept.popitem(last=False)
         return instant
 
-    def _derive(self, visible: int, ended: int) -> Instant:
+    def _derive(self, visible: int, ended: int, holes: HolesKey | None) -> Instant:
         store = self._store
         scratch = min(visible, len(store.ends) - ended)
         nearest, cost = None, scratch
@@ -277,8 +329,8 @@ class Instants:
             if moves < cost:
                 nearest, cost = known, moves
         if nearest is None:
-            return Instant(store, visible, ended, self._scratch(visible, ended))
-        out = Instant(store, visible, ended, self._moved(nearest, visible, ended))
+            return Instant(store, visible, ended, self._scratch(visible, ended), holes)
+        out = Instant(store, visible, ended, self._moved(nearest, visible, ended), holes)
         if nearest._present is not None and visible >= nearest.visible and ended >= nearest.ended:
             # forward: the sessions that came have started since, later in rank than any before
             came = out.ongoing[bisect_left(out.ongoing, nearest.visible) :]

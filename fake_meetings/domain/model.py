@@ -86,16 +86,19 @@ def session_end(stays: Sequence[Participant]) -> int | None:
     return end
 
 
-def peak_overlap(participants: Iterable[Participant], now: int | None = None) -> int:
+def peak_overlap(
+    participants: Iterable[Participant], now: int | None = None, min_stay: int = 0
+) -> int:
     """Peak number of simultaneous stays; a stay is the half-open [join, leave).
 
-    With ``now``, only what is visible at ``now`` counts: stays that joined by ``now``, each
+    With ``now``, only what is visible at ``now`` counts: stays that joined by ``now`` (and,
+    with ``min_stay``, have been recorded by then: joined ``min_stay`` seconds before), each
     present at most until ``now`` included. An open stay never leaves. Someone who leaves at t
     and someone who joins at t do not overlap.
     """
     events: list[tuple[int, int]] = []
     for p in participants:
-        if now is not None and p.join_time > now:
+        if now is not None and p.join_time + min_stay > now:
             continue
         events.append((p.join_time, 1))
         leave = p.leave

@@ -127,11 +127,15 @@ def _unknown_window(param: str, value: str, mode: UnknownCursorMode) -> tuple[in
 
 
 def list_participants(
-    session: Session, q: ParticipantsQuery, now: int, unknown_cursor: UnknownCursorMode = "error"
+    session: Session,
+    q: ParticipantsQuery,
+    now: int,
+    unknown_cursor: UnknownCursorMode = "error",
+    min_stay: int = 0,
 ) -> list[Participant]:
-    """Participant records visible at ``now``, in join order. An empty list means "no records
-    remain" (a 404)."""
-    records = timeline.participants(session, now)
+    """Participant records visible at ``now`` (with ``min_stay``, recorded by ``now``: see
+    ``recorded.py``), in join order. An empty list means "no records remain" (a 404)."""
+    records = timeline.participants(session, now, min_stay)
     if q.joined_after is not None:
         pos = _participant_pos(records, q.joined_after)
         if pos is None:

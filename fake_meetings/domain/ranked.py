@@ -99,6 +99,13 @@ class Ranked(Sequence[Session]):
         found = self._patch.get(r)
         return self._base[r] if found is None else found
 
+    def like(self, sessions: Sequence[Session]) -> Ranked:
+        """These ``sessions`` at the ranks of this sequence's (the same ids and starts, in the
+        same order): the id map and the starts are shared when no change is pending."""
+        if self._patch:
+            return Ranked(sessions, self.id_ranks(), array("q", self.starts))
+        return Ranked(sessions, self._ids, self._starts)
+
     def id_ranks(self) -> dict[str, int]:
         """A new dict of every session id's rank."""
         return {**self._ids, **self._added} if self._added else dict(self._ids)

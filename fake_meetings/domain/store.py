@@ -17,6 +17,7 @@ happened at is carried over rather than computed again (``Instant.carried``).
 
 from __future__ import annotations
 
+import operator
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
@@ -26,8 +27,10 @@ from operator import attrgetter
 from .endindex import EndIndex
 from .gcpause import gc_paused
 from .instant import Instant, Instants
+from .listed import Listing
 from .model import Session
 from .ranked import Ranked
+from .recorded import recorded, visible_from
 
 _start = attrgetter("start_time")
 _end = attrgetter("end")
@@ -69,7 +72,7 @@ class DuplicateSessionId(ValueError):
 class Store:
     # __weakref__: layers above may keep data derived from one snapshot (the API's render cache)
     # in weak-keyed maps, so it goes away with the snapshot.
-    __slots__ = ("__weakref__", "_by_room", "_instants", "ends", "sessions")
+    __slots__ = ("__weakref__", "_by_room", "_instants", "_listed", "ends", "listing", "sessions")
 
     def __init__(self, sessions: Iterable[Session] = ()):
         with gc_paused():  # indexing creates no cycles; see gcpause.py
@@ -91,11 +94,40 @@ class Store:
         # every session in end order, those with no end last
         self.ends = EndIndex.by_rank(map(_end, ordered))
         self._by_room = {room: array("q", ranks) for room, ranks in by_room.items()}
+        self.listing: Listing | None = None  # a listed store's rule (see listed)
+        self._listed: Store | None = None  # the listed store made from this one, once asked
         self._instants = Instants(self)
 
     def _derived(self, sessions: Ranked, ends: EndIndex, by_room: dict[str, array[int]]) -> Store:
         store = Store.__new__(Store)
         store.sessions, store.ends, store._by_room = sessions, ends, by_room
+        store.listing = store._listed = None
+        return store
+
+    def listed(self, min_stay: int) -> Store:
+        """What ``/meetings`` lists of this store under the ten-second rule (``recorded.py``):
+        a store of the recorded sessions, at the same ranks, that holds back the sessions not
+        recorded yet (``listed.py``). Itself when ``min_stay`` is 0. Made on first use, O(n)
+        (sharing this store's indexes when no session differs, as no generated one does), then
+        carried by every live change at the cost of the change."""
+        if min_stay <= 0 or self.listing is not None:
+            return self
+        found = self._listed
+        if found is None or found.listing is None or found.listing.min_stay != min_stay:
+            found = self._listed = self._listing(min_stay)
+        return found
+
+    def _listing(self, min_stay: int) -> Store:
+        sessions = self.sessions
+        recs = [recorded(s, min_stay) for s in sessions]
+        if all(map(operator.is_, recs, sessions)):
+            store = self._derived(sessions, self.ends, self._by_room)
+        else:
+            store = self._derived(
+                sessions.like(recs), EndIndex.by_rank(map(_end, recs)), self._by_room
+            )
+        store.listing = Listing.of(min_stay, recs)
+        store._instants = Instants(store)
         return store
 
     def __len__(self) -> int:
@@ -113,9 +145,13 @@ class Store:
         return self.sessions.find(session_id)
 
     def visible(self, session_id: str, now: int) -> Session | None:
-        """The session if it exists and has started by ``now``."""
+        """The session if it exists and has started by ``now`` (and, in a listed store, has a
+        stay recorded by then)."""
         s = self.sessions.find(session_id)
-        return s if s is not None and s.start_time <= now else None
+        if s is None or s.start_time > now:
+            return None
+        listing = self.listing
+        return s if listing is None or visible_from(s, listing.min_stay) <= now else None
 
     def visible_count(self, now: int) -> int:
         """How many sessions have started by ``now`` (they are the ranks below this count)."""
@@ -173,9 +209,24 @@ class Store:
         assert rank is not None, "not a session of this store"
         ends = self.ends if old.end == new.end else self.ends.moved(rank, old.end, new.end)
         store = self._derived(self.sessions.replaced(rank, new), ends, self._by_room)
+        self._carry(store, rank, old, new, now)
         carried = self.at(now).carried(store, now, rank, old, new, added=added)
         store._instants = Instants(store, carried)
         return store
+
+    def _carry(self, store: Store, rank: int, old: Session | None, new: Session, now: int) -> None:
+        """Make ``store`` (this one after the session of ``rank`` became ``new``) a listed store
+        like this one, or carry this one's listed store over the change."""
+        if self.listing is not None:
+            store.listing = self.listing.changed(rank, new)
+            return
+        listed = self._listed
+        if listed is not None and listed.listing is not None:
+            rec = recorded(new, listed.listing.min_stay)
+            if old is None:
+                store._listed = listed.added(rec, now)
+            else:
+                store._listed = listed.replaced(listed.sessions[rank], rec, now)
 
     def added(self, new: Session, now: int) -> Store:
         """A new snapshot with one more session, added at ``now``. When it comes last in rank
@@ -195,6 +246,7 @@ class Store:
             self.ends.moved(n, None, new.end, new=True),
             {**self._by_room, new.room: ranks},
         )
+        self._carry(store, n, None, new, now)
         store._instants = Instants(store, self.at(now).carried(store, now, n, None, new))
         return store
 
@@ -220,8 +272,10 @@ class Store:
         by_room[new.room] = room
         ends = self.ends.shifted(r).moved(r, None, new.end, new=True)
         store = self._derived(Ranked(sessions, ids, starts), ends, by_room)
+        if self.listing is not None:  # ranks moved: the late ones are found again
+            store.listing = Listing.of(self.listing.min_stay, sessions)
         store._instants = Instants(store)
-        return store
+        return store  # a listed store of it is made again when asked
 
 
 def _shifted(ranks: array[int], r: int) -> array[int]:

@@ -9,6 +9,10 @@
   ended by ``now`` (then every stay has joined and left). A settled session's JSON never changes
   as the clock moves forward, which is what the render cache relies on.
 
+Under the ten-second rule (``recorded.py``) these apply to a session's recorded session, with
+``min_stay``: a stay is shown from ``join_time + min_stay`` on. A recorded session is settled
+once its recorded end has passed: every stay of it lasted ``min_stay``, so all are shown by then.
+
 A session whose stays leave a gap (nobody present for a while) is still one session: it ends
 at its latest leave and is ongoing through the gap.
 """
@@ -50,14 +54,16 @@ def stay_duration(p: Participant, now: int) -> int:
     return max(0, end - p.join_time)
 
 
-def participants(s: Session, now: int) -> tuple[Participant, ...]:
-    """The participant records visible at ``now``, in join order."""
+def participants(s: Session, now: int, min_stay: int = 0) -> tuple[Participant, ...]:
+    """The participant records visible at ``now``, in join order; with ``min_stay`` (the
+    ten-second rule, ``recorded.py``), those recorded by ``now``."""
     if settled(s, now):
         return s.participants
-    return tuple(p for p in s.participants if p.join_time <= now)
+    last = now - min_stay
+    return tuple(p for p in s.participants if p.join_time <= last)
 
 
-def max_participants(s: Session, now: int) -> int:
+def max_participants(s: Session, now: int, min_stay: int = 0) -> int:
     if settled(s, now):
         return s.peak
-    return max(1, peak_overlap(s.participants, now))
+    return max(1, peak_overlap(s.participants, now, min_stay))

@@ -22,3 +22,49 @@ def keyset_page(
         newer = [i for i in ordered if keys[i] > keys[before]]
         return newer[-limit:] if limit < len(newer) else newer
     return ordered[:limit]
+
+
+# A stay as the naive models see it: (participant_id, join_time, duration or None while open).
+NaiveStay = tuple[str, int, int | None]
+
+
+def recorded_stays(stays: list[NaiveStay], now: int, min_stay: int) -> list[NaiveStay]:
+    """The ten-second rule, plainly: a stay is shown at ``now`` once it has lasted
+    ``min_stay`` by then (joined ``min_stay`` before, and did not leave sooner), in join order."""
+    shown = [
+        (pid, join, duration)
+        for pid, join, duration in stays
+        if now >= join + min_stay and (duration is None or duration >= min_stay)
+    ]
+    return sorted(shown, key=lambda p: (p[1], p[0]))
+
+
+def naive_session(
+    start: int, stays: list[NaiveStay], now: int, min_stay: int
+) -> dict[str, object] | None:
+    """What ``/meetings`` shows of a session at ``now`` under the rule, or None when it is not
+    listed: listed once it started and holds a shown stay; ``duration`` and ``ongoing`` follow
+    the latest leave of the stays that are ever shown (none while one is open);
+    ``max_participants`` is the peak overlap of the shown stays, each present until it leaves
+    or until ``now``. With ``min_stay`` 0 the rule is off: a session is listed from its start,
+    a stay from its join."""
+    shown = recorded_stays(stays, now, min_stay)
+    if now < start or (min_stay and not shown):  # 0: the rule is off, listed from its start
+        return None
+    lasting = [(j, d) for _, j, d in stays if d is None or d >= min_stay]
+    end = None if any(d is None for _, d in lasting) else max(j + (d or 0) for j, d in lasting)
+    until = now if end is None or end > now else end
+
+    def leave(p: NaiveStay) -> int:
+        return now + 1 if p[2] is None or p[1] + p[2] > now else p[1] + p[2]
+
+    peak = max((sum(1 for q in shown if q[1] <= p[1] < leave(q)) for p in shown), default=0)
+    return {
+        "start_time": start,
+        "duration": max(0, until - start),
+        "ongoing": end is None or now < end,
+        "max_participants": max(1, peak),
+        "participants": [
+            (pid, join, min(leave((pid, join, d)), now) - join) for pid, join, d in shown
+        ],
+    }
