@@ -45,10 +45,8 @@ class Seen:
         """An answer of the account (in the capture's names)."""
         if q.refusal:
             return
-        if status == 404 and q.subject is not None:
-            (self.gone_rooms if q.kind in ("room", "presence") else self.gone_sessions).add(
-                q.subject
-            )
+        if status == 404 and q.subject is not None and q.kind in ("room", "session"):
+            (self.gone_rooms if q.kind == "room" else self.gone_sessions).add(q.subject)
         if status != 200 or not isinstance(body, dict):
             return
         data = body.get("data")
