@@ -93,6 +93,8 @@ class Classifier:
 
     def _drift(self, d: Difference, session: str | None, a: Any, f: Any) -> str | None:
         q = d.query
+        if session is not None and session not in self.view.by_id:
+            return f"session {session} is not in the capture (new since)"
         item_level = _ITEM.match(d.path) is not None and not d.path.endswith("].id")
         if session is not None and (item_level or q.kind in ("session", "participants")):
             return self.drifted.get(session)

@@ -1,11 +1,14 @@
 """What the account's answers show of its data now, gathered while the questions are asked:
 the sessions it returned with their participants, those it no longer knows, the rooms it
-lists, and its clock (an ongoing session's ``start_time + duration``)."""
+lists, and its clock (an ongoing session's ``start_time + duration``, a present person's
+``joinTime + duration``)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from ..domain.times import parse_instant
 from .query import Query
 from .view import Record, Stay
 
@@ -67,6 +70,20 @@ class Seen:
                 self.rooms_complete |= type(total) is int and total <= len(rooms)
         elif q.kind == "room":
             self.rooms[str(body.get("name"))] = body
+        elif q.kind == "presence":
+            lists = [items] if q.subject is not None else list(body.values())
+            for entry in (e for present in lists if isinstance(present, list) for e in present):
+                self._present(entry)
+
+    def _tick(self, instant: int) -> None:
+        self.clock = max(self.clock or instant, instant)
+
+    def _present(self, entry: Any) -> None:
+        """A presence entry: someone present since ``joinTime`` for ``duration`` seconds."""
+        if not isinstance(entry, dict) or type(entry.get("duration")) is not int:
+            return
+        with contextlib.suppress(ValueError):
+            self._tick(parse_instant(entry.get("joinTime")) + entry["duration"])
 
     def _session(self, item: Any) -> None:
         record = record_of(item)
@@ -74,5 +91,4 @@ class Seen:
             return
         self.sessions.setdefault(str(item.get("id")), record)
         if record.ongoing:
-            end = record.start_time + item["duration"]
-            self.clock = max(self.clock or end, end)
+            self._tick(record.start_time + item["duration"])

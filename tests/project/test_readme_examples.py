@@ -74,6 +74,7 @@ EXPECTED = {
     "namespaces": "docs/how-to/namespaces.md",
     "generate-file": "docs/how-to/generated-data.md",
     "capture-from-a-fake": "docs/how-to/capture.md",
+    "verify-a-fake": "docs/how-to/verify.md",
     "domain": "docs/reference/daily-routes.md",
     "recordings": "docs/reference/daily-routes.md",
 }
