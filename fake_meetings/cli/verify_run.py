@@ -84,6 +84,16 @@ def _domain(answer: Any) -> tuple[str | None, DomainConfig]:
     return (name if isinstance(name, str) and name else None), DomainConfig(props)
 
 
+def _rooms(account: DailyReader, most: int) -> list[Any]:
+    """The account's rooms (their names and ids), at most ``most`` read."""
+    rooms: list[Any] = []
+    for _, page in account.pages("/rooms", {}):
+        rooms += page
+        if len(rooms) > most:
+            raise SourceError(f"GET /rooms: more than {most:,} rooms (capture's bound, too)")
+    return rooms
+
+
 def _verify(o: VerifyOptions, ignores: Ignores) -> int:
     path, loaded, names = _loaded(o)
     assert loaded.now is not None
@@ -99,7 +109,7 @@ def _verify(o: VerifyOptions, ignores: Ignores) -> int:
     )
     try:
         domain_name, domain = _domain(account.get("/"))
-        rooms = [r for _, page in account.pages("/rooms", {}) for r in page][: c.max_rooms]
+        rooms = _rooms(account, c.max_rooms)
         world = World(loaded.sessions, Clock(loaded.now), loaded.rooms, domain)
         config = ServerConfig(port=0, host="127.0.0.1", domain=domain_name or "fake-meetings")
         view = CaptureView(loaded.sessions, world, loaded.now, o.since)

@@ -5,7 +5,7 @@ has them, rooms named where the account's ids go), resolved for each side by a
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 Kind = Literal["meetings", "session", "participants", "rooms", "room", "presence", "domain"]
@@ -62,7 +62,6 @@ class Query:
     subject: str | None = None  # the session or room the question is about (capture's names)
     walk: bool = False  # a page of the whole listing (its sessions show the account's data)
     refusal: bool = False  # asked for its error answer
-    why: str = field(default="", compare=False)
 
     def resolve(self, names: Names) -> tuple[str, dict[str, str]] | None:
         """``(path, query parameters)`` for a side, or None when it has no such room."""

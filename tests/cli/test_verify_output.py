@@ -170,3 +170,16 @@ def test_fixtures_are_regression_tests_that_fail_until_the_fake_answers_alike(
     single.write_text(fixed, encoding="utf-8")
     passed = pytest_run(single)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_since_bounds_the_capture_and_the_questions(
+    serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upstream = serve(world_from_text(UPSTREAM))
+    since = str(NOW - 86400)  # after the ties: three sessions captured of seven
+    status, out, _ = run(
+        capsys, upstream.url, "--since", since, "--report", str(tmp_path / "r.json")
+    )
+    assert status == 0 and "0 fake, 0 drift" in out, out
+    data = report(tmp_path / "r.json")
+    assert data["requests"] > 100
