@@ -38,7 +38,7 @@ test: $(STAMP)  ## the whole test suite, lint, type checks and the docs build in
 
 # The fuzzing module is slow as a whole, and only importing it (schemathesis builds its cases at
 # collection) doubled the time each xdist worker takes to collect: make check does not load it.
-CHECK_SKIPS := --ignore=tests/api/test_openapi_schemathesis.py -p no:schemathesis
+CHECK_SKIPS := --ignore=tests/api/daily/test_openapi_schemathesis.py -p no:schemathesis
 
 check: $(STAMP)  ## for contributors, in under a minute: lint, types and the tests not marked slow
 	$(BIN)/ruff check fake_meetings tests bench

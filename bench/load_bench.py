@@ -3,7 +3,7 @@
     python bench/load_bench.py                  # 100,000 sessions, 3 runs each, best of
     python bench/load_bench.py --sessions 10000 --runs 5
 
-The YAML file is what ``fake-meetings generate`` writes (``domain/dump.py``); the JSON file holds
+The YAML file is what ``fake-meetings generate`` writes (``scenario/dump.py``); the JSON file holds
 the same data (``now``, and each session with its derived fields and participants), written with
 orjson. Each figure is ``load_file`` (read, parse, validate, build the sessions) in this process,
 best of the runs, against the targets of issue 15 (YAML >= 20,000 sessions/s, JSON >= 100,000);
@@ -23,10 +23,10 @@ from typing import Any
 
 import orjson
 
-from fake_meetings.domain.dump import dump_scenario, session_data
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.model import Session
-from fake_meetings.domain.scenario import ScenarioError, load_file
+from fake_meetings.scenario.dump import dump_scenario, session_data
+from fake_meetings.scenario.scenario import ScenarioError, load_file
 
 NOW = 1717243200
 TARGETS = {"yaml": 20_000.0, "json": 100_000.0}

@@ -23,9 +23,9 @@ from collections.abc import Callable
 
 import requests
 
-from fake_meetings.api.state import NAMESPACES
+from fake_meetings.api.keys import NAMESPACES
 from fake_meetings.config import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAP, ServerConfig
-from fake_meetings.loading import load
+from fake_meetings.scenario.loading import load
 from fake_meetings.testing import ServerThread
 
 HUGE = {f"X-Big-{i}": "v" * 8000 for i in range(60)}  # 480 KB of headers per request

@@ -62,7 +62,7 @@ import json, sys, time
 t = time.perf_counter()
 import http.client
 from fake_meetings.config import ServerConfig
-from fake_meetings.loading import load
+from fake_meetings.scenario.loading import load
 from fake_meetings.testing import ServerThread
 imported = time.perf_counter() - t
 

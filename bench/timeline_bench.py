@@ -30,7 +30,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from fake_meetings.api.render_cache import RenderCache
+from fake_meetings.api.daily.render_cache import RenderCache
 from fake_meetings.domain import live
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.instant import Instants

@@ -23,9 +23,9 @@ def no_journal() -> str:
 
 
 def uncached() -> str:
-    from fake_meetings.api import meetings, params, render
+    from fake_meetings.api.daily import meetings, params, render
     from fake_meetings.api.errors import invalid
-    from fake_meetings.api.state import CONFIG, world_of
+    from fake_meetings.api.keys import CONFIG, world_of
     from fake_meetings.domain.query import UnknownCursor, list_meetings
 
     async def list_sessions(request: web.Request) -> web.Response:

@@ -6,7 +6,7 @@ from .client.control import ControlPlaneMissing as ControlPlaneMissing
 from .client.control import FakeMeetingsError as FakeMeetingsError
 from .client.control import RemoteScenarioError as RemoteScenarioError
 from .client.control import ServerUnreachable as ServerUnreachable
-from .domain.scenario import ScenarioError as ScenarioError
+from .scenario.scenario import ScenarioError as ScenarioError
 from .testing.handle import Backend as Backend
 from .testing.handle import ClockControl as ClockControl
 from .testing.handle import FakeMeetings as FakeMeetings

@@ -8,7 +8,7 @@ A page asks for generated text with an HTML comment alone on a line, which the h
 - ``<!-- generate: cli-command NAME -->``: one command's description, its options (grouped as
   ``--help`` groups them, with their defaults and environment variables) and its epilog;
 - ``<!-- generate: daily-routes -->``: every Daily route from the OpenAPI document the server
-  serves at ``/_fake/openapi.json`` (``fake_meetings.api.openapi.document``), with its
+  serves at ``/_fake/openapi.json`` (``fake_meetings.api.openapi.document.document``), with its
   parameters, body fields and answers;
 - ``<!-- generate: control-plane-routes -->``: every ``/_fake/`` route the server registers,
   read from its router, each linked to the page's section about it. The build fails when a
@@ -161,7 +161,7 @@ def _type(schema: dict[str, Any]) -> str:
 
 
 def daily_routes() -> str:
-    from fake_meetings.api.openapi import document
+    from fake_meetings.api.openapi.document import document
     from fake_meetings.config import ServerConfig
 
     doc = document(ServerConfig())

@@ -24,11 +24,11 @@ from ..state.faults import Fault
 from ..state.journal import Journal
 from ..state.namespaces import Bounds, Namespaces
 from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
-from . import admin, files
+from .control import plane as admin
 from .credentials import bearer_key, same_secret
+from .daily import files
 from .errors import ERROR_NAMES, VERSION_KEY, ApiError, error_response
-from .routes import NO_ROUTE, add_daily_routes, add_refusals
-from .state import (
+from .keys import (
     CONFIG,
     LIMITER,
     NAMESPACES,
@@ -38,6 +38,7 @@ from .state import (
     namespace_of,
     request_key,
 )
+from .routes import NO_ROUTE, add_daily_routes, add_refusals
 
 log = logging.getLogger("fake_meetings")
 FAKE_PREFIX = admin.PREFIX  # the reserved prefix of the fake's own endpoints (no API auth)

@@ -12,7 +12,7 @@ from ..domain.nesting import check_depth, depth_info, is_depth_error
 from ..errors import ApiError, invalid
 from ..state.namespaces import Namespace
 from .credentials import bearer_key
-from .state import CONFIG, NAMESPACES, namespace_of
+from .keys import CONFIG, NAMESPACES, namespace_of
 
 
 def json_answer(body: Any, status: int = 200) -> web.Response:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
-from . import domain, meetings, presence, recordings, rooms, tokens, webhooks
+from .daily import domain, meetings, presence, recordings, rooms, tokens, webhooks
 
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 Wrap = Callable[[Handler], Handler]

@@ -30,7 +30,7 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from .errors import ERROR_NAMES, error_response
-from .state import CONFIG
+from .keys import CONFIG
 
 SHUTDOWN_TIMEOUT = 1.0  # seconds
 

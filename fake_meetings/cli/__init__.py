@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from .. import __version__
-from ..domain.scenario import ScenarioError
+from ..scenario.scenario import ScenarioError
 from . import capture, generate, serve, validate, verify
 from .atomic import Terminated
 from .options import UsageError

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..client.daily import DAILY_API, PAGE, DailyReader, SourceError
-from ..domain.capture import Unusable, capture_instant, room_from_json, session_from_json
-from ..domain.pseudonyms import Pseudonyms
 from ..domain.rooms import Room
 from ..progress import PREFIX, Progress
+from ..scenario.capture import Unusable, capture_instant, room_from_json, session_from_json
+from ..scenario.capture_output import ScenarioOutput
+from ..scenario.pseudonyms import Pseudonyms
 from .atomic import Terminated, interruptible
 from .capture_options import CaptureOptions, add_options, capture_header, capture_options
-from .capture_output import ScenarioOutput
 
 SHOWN = 3  # problems of one kind printed before the rest are only counted
 

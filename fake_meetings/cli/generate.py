@@ -8,10 +8,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..domain.dump import dump_scenario
 from ..domain.generate import GenerateSpec, generate
 from ..domain.model import Session
 from ..progress import LARGE, Progress
+from ..scenario.dump import dump_scenario
 from .atomic import replacing
 from .options import UsageError, add_generate_options, generate_spec, now_option
 

@@ -25,7 +25,6 @@ from ..config import (
     MIN_JOURNAL_BYTES,
     ServerConfig,
 )
-from ..domain.genblock import MAX_AHEAD, MAX_DAYS, MAX_ROOMS, check_locale_and_tz, over_limit
 from ..domain.generate import (
     DEFAULT_DAYS,
     DEFAULT_LOCALE,
@@ -35,6 +34,7 @@ from ..domain.generate import (
     GenerateSpec,
 )
 from ..domain.times import DURATION_FORMS, parse_duration, parse_instant
+from ..scenario.genblock import MAX_AHEAD, MAX_DAYS, MAX_ROOMS, check_locale_and_tz, over_limit
 
 ENV_PREFIX = "FAKE_MEETINGS_"
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -377,7 +377,7 @@ def generate_spec(
 
 def _check_limit(name: str, value: int, source: str) -> None:
     """A usage error naming ``source`` (the flag or variable) when ``value`` is beyond the
-    bound of the generate field ``name`` (declared once, in ``domain/genblock.py``)."""
+    bound of the generate field ``name`` (declared once, in ``scenario/genblock.py``)."""
     problem = over_limit(name, value)
     if problem is not None:
         raise UsageError(f"{source}: {problem}")

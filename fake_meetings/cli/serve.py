@@ -16,9 +16,9 @@ from aiohttp import web
 
 from ..api.app import create_app
 from ..api.runner import listen
-from ..bundled import bundled_names
 from ..config import DEFAULT_HOST, DEFAULT_PORT, ServerConfig
-from ..loading import Loaded, load
+from ..scenario.bundled import bundled_names
+from ..scenario.loading import Loaded, load
 from .options import (
     ENV_PREFIX,
     UsageError,
@@ -181,7 +181,7 @@ def _summary(loaded: Loaded, config: ServerConfig) -> str:
 
 def route_families() -> str:
     """The Daily route families served, from the one route table."""
-    from ..api.openapi import ROUTES
+    from ..api.openapi.document import ROUTES
 
     paths = [r.split()[1] for r in ROUTES if r.split()[1] != "/v1/"]  # the domain: /v1/ only
     families = dict.fromkeys("/" + "/".join(p.split("/")[1:3]) for p in paths)

@@ -7,8 +7,8 @@ import argparse
 import sys
 import time
 
-from ..domain.scenario import ScenarioError, load_file, merge_all
-from ..loading import resolve
+from ..scenario.loading import resolve
+from ..scenario.scenario import ScenarioError, load_file, merge_all
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

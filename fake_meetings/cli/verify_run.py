@@ -17,11 +17,11 @@ from ..client.daily import DailyReader, SourceError
 from ..config import ServerConfig
 from ..domain.clock import Clock
 from ..domain.domainconfig import DomainConfig, property_problem
-from ..domain.pseudonyms import Pseudonyms
-from ..domain.scenario import ScenarioError
 from ..domain.world import World
-from ..loading import Loaded, load
 from ..progress import PREFIX, Progress
+from ..scenario.loading import Loaded, load
+from ..scenario.pseudonyms import Pseudonyms
+from ..scenario.scenario import ScenarioError
 from ..testing.runners import ServerThread
 from ..verify.bounds import FAKE_KEY
 from ..verify.fixtures import regression_tests

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from ..domain.scenario import ScenarioError
+from ..scenario.scenario import ScenarioError
 
 
 class FakeMeetingsError(RuntimeError):

@@ -213,7 +213,7 @@ def _list(value: object) -> str | None:
 
 
 # every property POST / takes, by kind (those with a default are in DEFAULTS too); the OpenAPI
-# document describes each kind (api/openapi_domain.py)
+# document describes each kind (api/openapi/domain.py)
 KINDS: dict[str, str] = {
     **{k: "boolean" for k, v in DEFAULTS.items() if isinstance(v, bool) and k not in READ_ONLY},
     "redirect_on_meeting_exit": "text or null",

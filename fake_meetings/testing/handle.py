@@ -30,7 +30,7 @@ from .recordings import RecordingBackend, RecordingsControl
 from .webhooks import WebhookBackend, WebhooksControl
 
 if TYPE_CHECKING:  # the scenario reader (and PyYAML) is imported when data is first loaded
-    from ..domain.scenario import Scenario
+    from ..scenario.scenario import Scenario
 
 Source = Mapping[str, Any] | str | os.PathLike[str]
 Instant = int | str | datetime
@@ -221,7 +221,7 @@ class FakeMeetings:
         if max_participants is not None:
             session["max_participants"] = max_participants
         self._added += 1
-        from ..domain.scenario import ID_NAMESPACE
+        from ..scenario.scenario import ID_NAMESPACE
 
         session["id"] = (
             id
@@ -301,8 +301,8 @@ def is_text(source: Source) -> bool:
 
 def read_scenario(source: Source, *, now: int | None, wall_now: int) -> Scenario:
     """Parse and validate ``source`` (dict, YAML text, file path or bundled name)."""
-    from ..domain.scenario import load_data, load_text
-    from ..loading import load_scenario_file, resolve
+    from ..scenario.loading import load_scenario_file, resolve
+    from ..scenario.scenario import load_data, load_text
 
     if isinstance(source, Mapping):
         return load_data(dict(source), "scenario dict", now=now, wall_now=wall_now)

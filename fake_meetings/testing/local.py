@@ -18,7 +18,7 @@ from ..errors import ApiError, invalid
 from .handle import Mode, RecordedRequest, Source, is_text, read_scenario, source_label
 
 if TYPE_CHECKING:
-    from ..domain.scenario import Scenario
+    from ..scenario.scenario import Scenario
     from ..state.namespaces import Namespace
 
 T = TypeVar("T")
@@ -76,7 +76,7 @@ class LocalBackend:
     def _read(self, source: Source, now: int | None) -> tuple[Scenario, Store | None]:
         key = None
         if not isinstance(source, Mapping) and not is_text(source):
-            from ..loading import resolve
+            from ..scenario.loading import resolve
 
             path = resolve(os.fspath(source))
             stat = path.stat()
@@ -111,8 +111,8 @@ class LocalBackend:
                 )
             )
         except ApiError as exc:
-            from ..domain.scenario import ScenarioError
-            from ..domain.validate import Problem
+            from ..scenario.scenario import ScenarioError
+            from ..scenario.validate import Problem
 
             problem = Problem(source_label(source), None, ("rooms",), exc.info)
             raise ScenarioError([problem]) from None
@@ -121,8 +121,8 @@ class LocalBackend:
         try:
             return self.space.appended(scenario.sessions)
         except DuplicateSessionId as exc:
-            from ..domain.scenario import ScenarioError
-            from ..domain.validate import Problem
+            from ..scenario.scenario import ScenarioError
+            from ..scenario.validate import Problem
 
             problem = Problem(
                 label,
@@ -134,7 +134,7 @@ class LocalBackend:
             raise ScenarioError([problem]) from None
 
     def add_sessions(self, sessions: list[dict[str, Any]]) -> None:
-        from ..domain.scenario import load_data
+        from ..scenario.scenario import load_data
 
         scenario = load_data(
             {"sessions": sessions}, "add_session()", wall_now=self.world.clock.now()
@@ -177,7 +177,7 @@ class LocalBackend:
         return self._refused("token", lambda: self.tokens.issue(properties, now))
 
     def room(self, body: dict[str, Any]) -> dict[str, Any]:
-        from ..api.rooms import create_room
+        from ..api.daily.rooms import create_room
 
         room = self._refused("room", lambda: create_room(self.space, body))
         return room.as_json(self.domain)
@@ -243,7 +243,7 @@ class LocalBackend:
 
     def webhook_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         from ..api.bodies import checked_fields
-        from ..api.webhooks import deleted, listed
+        from ..api.daily.webhooks import deleted, listed
         from ..domain.webhook import CREATE_FIELDS
 
         desk = self.space.webhooks

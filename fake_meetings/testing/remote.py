@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..client.control import ControlPlane, FakeMeetingsError, RemoteScenarioError, to_json
-from ..domain.scenario import ScenarioError, load_data
+from ..scenario.scenario import ScenarioError, load_data
 from .handle import Mode, RecordedRequest, Source, is_text, read_scenario
 
 
@@ -22,7 +22,7 @@ class RemoteBackend(ControlPlane):
     def load(self, source: Source, mode: Mode, now: int | None) -> None:
         if now is not None:
             # resolved here, so `now` beats the scenario's own `now:` exactly as in-process
-            from ..domain.dump import dump_scenario
+            from ..scenario.dump import dump_scenario
 
             scenario = read_scenario(source, now=now, wall_now=now)
             text = io.StringIO()
@@ -33,7 +33,7 @@ class RemoteBackend(ControlPlane):
         elif isinstance(source, str) and is_text(source):
             body, content_type = source.encode(), "application/yaml"
         else:
-            from ..loading import resolve
+            from ..scenario.loading import resolve
 
             body = Path(resolve(os.fspath(source))).read_bytes()
             content_type = "application/yaml"

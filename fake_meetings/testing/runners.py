@@ -22,8 +22,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..api.app import create_app
+from ..api.keys import NAMESPACES, TOKENS
 from ..api.runner import Runner, listen
-from ..api.state import NAMESPACES, TOKENS
 from ..config import ServerConfig
 from ..domain.world import World
 from ..state.journal import Journal
@@ -237,7 +237,7 @@ def serve(*scenarios: str, now: int | str | None = None, **options: Any) -> Serv
     clock; ``options`` are :class:`ServerConfig` fields (``api_key=``, ``auth=False``, ...)."""
     from ..domain.clock import Clock
     from ..domain.times import parse_instant
-    from ..loading import load
+    from ..scenario.loading import load
 
     frozen = parse_instant(now) if now is not None else None
     world = load(list(scenarios), now=frozen).world() if scenarios else World((), Clock(frozen))

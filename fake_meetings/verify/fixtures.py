@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ..domain.dump import dump_scenario
 from ..domain.model import Session
+from ..scenario.dump import dump_scenario
 from .bounds import MAX_FIXTURES, MAX_SLICE
 from .classify import Difference
 from .jsondiff import ABSENT

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..domain.domainconfig import DOMAIN_ID
-from ..domain.pseudonyms import Pseudonyms
 from ..domain.rooms import derived_id
 from ..domain.times import parse_instant
+from ..scenario.pseudonyms import Pseudonyms
 from .view import CaptureView
 
 

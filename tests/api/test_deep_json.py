@@ -13,8 +13,8 @@ import jwt
 import pytest
 
 from fake_meetings.domain.clock import Clock
-from fake_meetings.domain.scenario import ScenarioError, load_text
 from fake_meetings.domain.world import World
+from fake_meetings.scenario.scenario import ScenarioError, load_text
 from fake_meetings.testing import ServerThread
 from tests.helpers.admin import Http, error, ok
 from tests.helpers.constants import NOW

@@ -3,7 +3,7 @@ account (frozen clock), the command captures it, the captured file is served at 
 and both servers answer a query mix: the answers must be the same bytes.
 
 Faults, the interrupt and a large account are in ``test_capture_sources.py``; the rules of
-``domain/capture.py`` and the pseudonyms in ``tests/domain/test_capture_rules.py``.
+``scenario/capture.py`` and the pseudonyms in ``tests/domain/test_capture_rules.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 
 from fake_meetings.cli import main
 from fake_meetings.domain.rooms import NAME_RE
-from fake_meetings.domain.scenario import load_file
+from fake_meetings.scenario.scenario import load_file
 from fake_meetings.testing import ServerThread
 from tests.helpers.capture import (
     UPSTREAM,
@@ -160,7 +160,7 @@ def _stand_ins(out: Path) -> tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any
 
 
 def load_file_text(text: str) -> Any:
-    from fake_meetings.domain.scenario import load_text
+    from fake_meetings.scenario.scenario import load_text
 
     return load_text(text, "upstream.yaml", now=NOW)
 

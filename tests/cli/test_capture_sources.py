@@ -20,8 +20,8 @@ import requests
 from fake_meetings.cli import main
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.generate import GenerateSpec, generate
-from fake_meetings.domain.scenario import load_file
 from fake_meetings.domain.world import World
+from fake_meetings.scenario.scenario import load_file
 from fake_meetings.testing import ServerThread
 from tests.helpers.capture import UPSTREAM, query_mix, world_from_text
 from tests.helpers.constants import DAY, NOW, TIMEOUT

@@ -21,10 +21,10 @@ import pytest
 import requests
 import yaml
 
-from fake_meetings.bundled import bundled_names
 from fake_meetings.cli import build_parser
 from fake_meetings.cli.options import ENV_PREFIX, UsageError, server_config
 from fake_meetings.progress import LARGE
+from fake_meetings.scenario.bundled import bundled_names
 from tests.helpers.constants import NOW, TIMEOUT
 from tests.helpers.processes import clean_env, start_serve
 

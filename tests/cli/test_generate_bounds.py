@@ -1,5 +1,5 @@
 """Issue 26, item 2, in files and CLI flags: every `generate` field has one bound
-(``domain/genblock.py``), the same in a scenario file's `generate:` block (a file:line problem),
+(``scenario/genblock.py``), the same in a scenario file's `generate:` block (a file:line problem),
 in ``generate``/``serve`` flags and their environment variables (a usage error naming the flag);
 and generating many rooms is linear (names were de-duplicated against a list: 8,000 rooms took
 0.48 s, 30,000 about 7 s)."""
@@ -14,7 +14,7 @@ import pytest
 
 from fake_meetings.cli import main
 from fake_meetings.domain.generate import _rooms
-from fake_meetings.domain.scenario import ScenarioError, load_file
+from fake_meetings.scenario.scenario import ScenarioError, load_file
 
 FILE_CASES = [
     ("sessions: 5000001", "generate.sessions: 5,000,001 is too many: at most 5,000,000 sessions"),

@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from fake_meetings.cli.capture_output import ScenarioOutput
-from fake_meetings.domain.dump import dump_scenario
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.rooms import Room
-from fake_meetings.domain.scenario import load_file
+from fake_meetings.scenario.capture_output import ScenarioOutput
+from fake_meetings.scenario.dump import dump_scenario
+from fake_meetings.scenario.scenario import load_file
 
 NOW = 1_717_243_200
 HEADER = "Made by a test.\n\nAfter a blank line: more."

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from fake_meetings.cli import main
-from fake_meetings.domain.scenario import ScenarioError
-from fake_meetings.loading import load
+from fake_meetings.scenario.loading import load
+from fake_meetings.scenario.scenario import ScenarioError
 from tests.helpers.constants import NOW
 
 BLOCKS = {

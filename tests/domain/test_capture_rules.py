@@ -1,5 +1,5 @@
-"""The rules that turn Daily's JSON back into stays (``domain/capture.py``) and the pseudonyms
-(``domain/pseudonyms.py``). The property: whatever timeline a session has, the JSON the API
+"""The rules that turn Daily's JSON back into stays (``scenario/capture.py``) and the pseudonyms
+(``scenario/pseudonyms.py``). The property: whatever timeline a session has, the JSON the API
 shows of it at an instant, captured and shown again at that instant, is the same JSON, except
 in the two cases the capture counts (``approximated``, or a ``max_participants`` the stays
 cannot give); and the scenario written from it loads back."""
@@ -15,19 +15,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_meetings.api.render import session_dict
+from fake_meetings.api.daily.render import session_dict
 from fake_meetings.domain import timeline
-from fake_meetings.domain.capture import (
+from fake_meetings.domain.model import Participant, Session
+from fake_meetings.domain.rooms import NAME_RE
+from fake_meetings.scenario.capture import (
     Unusable,
     capture_instant,
     room_from_json,
     session_from_json,
 )
-from fake_meetings.domain.dump import dump_scenario
-from fake_meetings.domain.model import Participant, Session
-from fake_meetings.domain.pseudonyms import Pseudonyms
-from fake_meetings.domain.rooms import NAME_RE
-from fake_meetings.domain.scenario import load_text
+from fake_meetings.scenario.dump import dump_scenario
+from fake_meetings.scenario.pseudonyms import Pseudonyms
+from fake_meetings.scenario.scenario import load_text
 
 T0 = 1_717_200_000
 

@@ -1,4 +1,4 @@
-"""The fast reader (``domain/fastread.py``) against the line-tracking one: whatever it reads, it
+"""The fast reader (``scenario/fastread.py``) against the line-tracking one: whatever it reads, it
 reads exactly as ``read_yaml`` does (types included), and it hands back (UNREAD) whatever it is
 unsure of. Texts are drawn from fragments chosen for where YAML and JSON readings part ways."""
 
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_meetings.domain.fastread import UNREAD, read_fast
-from fake_meetings.domain.yamldoc import YamlSyntaxError, read_yaml
+from fake_meetings.scenario.fastread import UNREAD, read_fast
+from fake_meetings.scenario.yamldoc import YamlSyntaxError, read_yaml
 from tests.helpers.strict import same
 
 PLAIN = [

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_meetings.domain import timeline
-from fake_meetings.domain.dump import dump_scenario
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.model import Session
-from fake_meetings.domain.scenario import load_text
+from fake_meetings.scenario.dump import dump_scenario
+from fake_meetings.scenario.scenario import load_text
 
 NOW = 1_717_243_200  # 2024-06-01T12:00:00Z
 MONDAY = 1_717_408_800  # 2024-06-03T10:00:00Z: working hours, so ahead of it sessions are common
@@ -189,7 +189,7 @@ def test_generate_block_ahead(ahead: object, seconds: int) -> None:
     ],
 )
 def test_bad_generate_block(block: str, path: str, message: str) -> None:
-    from fake_meetings.domain.scenario import ScenarioError
+    from fake_meetings.scenario.scenario import ScenarioError
 
     with pytest.raises(ScenarioError) as info:
         load_text(f"now: 1717243200\ngenerate: {block}\n", "g.yaml")

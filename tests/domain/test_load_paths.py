@@ -14,11 +14,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_meetings.domain.dump import dump_scenario, session_data
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.rooms import Room, derived_id
-from fake_meetings.domain.scenario import Scenario, ScenarioError, build, load_text
-from fake_meetings.domain.yamldoc import YamlSyntaxError, read_yaml
+from fake_meetings.scenario.dump import dump_scenario, session_data
+from fake_meetings.scenario.scenario import Scenario, ScenarioError, build, load_text
+from fake_meetings.scenario.yamldoc import YamlSyntaxError, read_yaml
 
 NOW = 1717243200
 Outcome = Scenario | list[tuple[Any, ...]]
@@ -30,7 +30,7 @@ def problems(exc: ScenarioError) -> list[tuple[Any, ...]]:
 
 def reference(text: str, source: str, wall_now: int) -> Outcome:
     """As before the fast path: read_yaml, then the checker for every session."""
-    with patch("fake_meetings.domain.scenario.quick_session", lambda *args: None):
+    with patch("fake_meetings.scenario.scenario.quick_session", lambda *args: None):
         try:
             doc = read_yaml(text)
         except YamlSyntaxError as exc:

@@ -19,7 +19,7 @@ from fake_meetings.domain.recordings import (
     s3_key,
     seen_at,
 )
-from fake_meetings.domain.scenario import ScenarioError, load_text, merge_all
+from fake_meetings.scenario.scenario import ScenarioError, load_text, merge_all
 
 T = 1_700_000_000
 

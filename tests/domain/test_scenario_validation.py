@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from fake_meetings.domain import timeline
-from fake_meetings.domain.scenario import Scenario, ScenarioError, load_data, load_file, merge
-from fake_meetings.loading import load
+from fake_meetings.scenario.loading import load
+from fake_meetings.scenario.scenario import Scenario, ScenarioError, load_data, load_file, merge
 
 GOOD_SESSION = """\
   - room: standup

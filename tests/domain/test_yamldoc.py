@@ -1,4 +1,4 @@
-"""The scenario YAML reader (``domain/yamldoc.py``): the data ``yaml.safe_load`` gives, and the
+"""The scenario YAML reader (``scenario/yamldoc.py``): the data ``yaml.safe_load`` gives, and the
 line of every value, checked against expectations written by hand; and its cost with anchors."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from fake_meetings.domain.yamldoc import Path, YamlSyntaxError, read_yaml
+from fake_meetings.scenario.yamldoc import Path, YamlSyntaxError, read_yaml
 
 
 def read(text: str) -> tuple[Any, dict[Path, int]]:

@@ -1,5 +1,5 @@
-"""Helpers of the control-plane tests (tests/api/test_admin_*.py and the Daily routes that are
-written to): a real client that can send bodies (``requests``, or ``aiohttp`` on a private
+"""Helpers of the control-plane tests (tests/api/control/test_admin_*.py and the Daily routes
+that are written to): a real client that can send bodies (``requests``, or ``aiohttp`` on a private
 loop), envelope assertions, and small scenario builders whose expected answers are computed
 here, not by the package. Its fixtures (``http_client``, ``plain``) are in ``fixtures.py``."""
 

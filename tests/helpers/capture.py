@@ -14,8 +14,8 @@ from typing import Any
 import requests
 
 from fake_meetings.domain.clock import Clock
-from fake_meetings.domain.scenario import load_file, load_text
 from fake_meetings.domain.world import World
+from fake_meetings.scenario.scenario import load_file, load_text
 from tests.helpers.constants import AUTH, NOW, TIMEOUT
 
 H = 3600

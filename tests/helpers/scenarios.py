@@ -12,8 +12,8 @@ from typing import Any
 
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.recordings import Recording
-from fake_meetings.domain.scenario import load_data
 from fake_meetings.domain.world import World
+from fake_meetings.scenario.scenario import load_data
 from tests.helpers.constants import DAY, NOW
 
 

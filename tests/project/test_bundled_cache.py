@@ -1,5 +1,6 @@
 """The parsed form of a bundled scenario (``fixtures/<name>.parsed.json``, see
-:mod:`fake_meetings.bundled`) gives the sessions its YAML gives, and is what loading uses."""
+:mod:`fake_meetings.scenario.bundled`) gives the sessions its YAML gives, and is what loading
+uses."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from fake_meetings import bundled, loading
-from fake_meetings.bundled import fixtures_dir
-from fake_meetings.domain import scenario
-from fake_meetings.domain.scenario import ScenarioError, load_file
 from fake_meetings.domain.times import MAX_TIMESTAMP
-from fake_meetings.loading import load
+from fake_meetings.scenario import bundled, loading, scenario
+from fake_meetings.scenario.bundled import fixtures_dir
+from fake_meetings.scenario.loading import load
+from fake_meetings.scenario.scenario import ScenarioError, load_file
 
 CACHED = sorted(p for p in fixtures_dir().glob("*.yaml") if bundled.cache_path(p).is_file())
 NOW = 1_717_243_200
@@ -29,7 +29,7 @@ def test_the_parsed_form_was_made_from_this_yaml(path: Path) -> None:
     stored = json.loads(bundled.cache_path(path).read_text(encoding="utf-8"))
     assert stored["yaml_sha256"] == bundled.digest(path.read_bytes()), (
         f"{bundled.cache_path(path).name} was made from another {path.name}: "
-        f"run `python -m fake_meetings.bundled {path.stem}`"
+        f"run `python -m fake_meetings.scenario.bundled {path.stem}`"
     )
     assert stored["format"] == bundled.FORMAT
 
@@ -80,7 +80,7 @@ def test_an_edited_yaml_is_read_again(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_write_makes_the_same_file(tmp_path: Path) -> None:
-    """``python -m fake_meetings.bundled`` writes what is shipped, byte for byte."""
+    """``python -m fake_meetings.scenario.bundled`` writes what is shipped, byte for byte."""
     source = fixtures_dir() / "default.yaml"
     copy = tmp_path / "default.yaml"
     shutil.copy2(source, copy)

@@ -49,7 +49,7 @@ from typing import IO, Any
 
 import pytest
 
-from fake_meetings.domain.scenario import load_file
+from fake_meetings.scenario.scenario import load_file
 
 pytestmark = pytest.mark.slow  # builds the wheel and runs the image's command lines
 
@@ -435,7 +435,7 @@ def test_the_wheel_carries_the_bundled_fixtures(installed: Installed) -> None:
         [
             str(installed.bin / "python"),
             "-c",
-            "from fake_meetings.bundled import fixtures_dir; print(fixtures_dir())",
+            "from fake_meetings.scenario.bundled import fixtures_dir; print(fixtures_dir())",
         ],
         cwd=installed.workdir,
         env=container_env(installed, 0),

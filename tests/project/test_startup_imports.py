@@ -50,7 +50,7 @@ def test_the_cli_imports_neither_faker_nor_metadata() -> None:
 
 def test_the_default_scenario_loads_without_faker() -> None:
     code = """
-        from fake_meetings.loading import load
+        from fake_meetings.scenario.loading import load
         load(["default"]).world()
     """
     assert not imported(code) & {"faker", "importlib.metadata", "importlib.resources"}
@@ -70,7 +70,7 @@ def test_serving_the_default_scenario_imports_only_what_it_uses() -> None:
     code = """
         import http.client
         from fake_meetings.config import ServerConfig
-        from fake_meetings.loading import load
+        from fake_meetings.scenario.loading import load
         from fake_meetings.testing import ServerThread
 
         with ServerThread(load(["default"]).world(), ServerConfig(port=0)) as server:
@@ -82,7 +82,7 @@ def test_serving_the_default_scenario_imports_only_what_it_uses() -> None:
     watched = (
         *HEAVY,
         "zoneinfo",
-        "fake_meetings.api.admin_load",
+        "fake_meetings.api.control.scenario",
         *(f"fake_meetings.domain.{name}" for name in lazy),
     )
     assert imported(code, watched) == set()

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fake_meetings.api.render import session_dict
+from fake_meetings.api.daily.render import session_dict
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.query import MeetingsQuery, list_meetings
 from fake_meetings.domain.world import World

@@ -378,7 +378,7 @@ def test_load_and_add_session(inner: pytest.Pytester, mode: list[str]) -> None:
     write(
         inner,
         """
-        from fake_meetings.domain.scenario import ScenarioError
+        from fake_meetings.scenario.scenario import ScenarioError
 
         def test_file_then_append(fake_meetings):
             fake_meetings.load("mine.yaml")

@@ -12,9 +12,9 @@ import requests
 
 from fake_meetings.config import ServerConfig
 from fake_meetings.domain.clock import Clock
-from fake_meetings.domain.scenario import ScenarioError, load_text
 from fake_meetings.domain.world import World
-from fake_meetings.loading import load
+from fake_meetings.scenario.loading import load
+from fake_meetings.scenario.scenario import ScenarioError, load_text
 from fake_meetings.testing import ServerThread
 from tests.helpers.constants import NOW, TIMEOUT
 from tests.helpers.processes import start_serve

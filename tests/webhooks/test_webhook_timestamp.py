@@ -30,9 +30,9 @@ from fake_meetings.cli.options import UsageError
 from fake_meetings.cli.webhook_options import webhook_settings
 from fake_meetings.config import ServerConfig
 from fake_meetings.domain.clock import Clock
-from fake_meetings.domain.scenario import ScenarioError, load_text
 from fake_meetings.domain.world import World
 from fake_meetings.handle import FakeMeetingsError
+from fake_meetings.scenario.scenario import ScenarioError, load_text
 from fake_meetings.testing import ServerThread
 from fake_meetings.webhooks.settings import Settings, Timing
 from tests.helpers.constants import AUTH, NOW, TIMEOUT

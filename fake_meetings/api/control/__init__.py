@@ -1,0 +1,1 @@
+"""The control plane under ``/_fake/``: thin adapters over the state layer's commands."""

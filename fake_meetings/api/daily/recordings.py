@@ -1,0 +1,117 @@
+"""The Daily recording routes (contract part three, §2): ``GET /recordings``,
+``GET /recordings/:id``, ``DELETE /recordings/:id`` and ``GET /recordings/:id/access-link``.
+
+Every answer is the namespace's recordings as seen at the server clock's instant (read once per
+request): a recording is visible from its ``start_ts``, in progress until it stops, then
+finished (``domain/recordings.py``). Recordings come from scenario files (``recordings:``) and
+from ``POST /rooms/:name/recordings/start | update | stop`` (bodies: ``domain/recordstart.py``;
+the changes: ``state/namespaces.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from ...domain.query import UnknownCursor
+from ...domain.recordings import FINISHED, Recording, as_json, list_recordings, seen_at
+from ...domain.recordstart import START_FIELDS, STOP_FIELDS, start_options, stop_options
+from ...domain.world import World
+from ..bodies import daily_body, json_answer
+from ..errors import invalid, not_found
+from ..keys import CONFIG, NAMESPACES, namespace_of, request_key, world_of
+from . import files, params
+
+
+def _template(world: World) -> str | None:
+    template = world.domain.properties.get("recordings_template")
+    return template if isinstance(template, str) else None
+
+
+def _object(world: World, recording: Recording, now: int, domain: str) -> dict[str, Any]:
+    seen = seen_at(recording, world.store.get(recording.mtg_session_id), now)
+    return as_json(seen, domain, _template(world))
+
+
+def _visible(world: World, rec_id: str, now: int) -> Recording:
+    recording = world.recordings.visible(rec_id, now)
+    if recording is None:
+        raise not_found(f"recording {rec_id} not found")
+    return recording
+
+
+async def list_all(request: web.Request) -> web.Response:
+    config, world = request.app[CONFIG], world_of(request)
+    now = world.clock.now()  # one snapshot, one instant per request
+    query = params.recordings_query(request.query, strict_limit=config.strict_limit)
+    try:
+        page = list_recordings(world.recordings, query, now, config.unknown_cursor, world.store.get)
+    except UnknownCursor as exc:
+        raise invalid(f"{exc.param}: no recording with id {exc.value!r}") from None
+    data = [_object(world, r, now, config.domain) for r in page.recordings]
+    body = orjson.dumps({"total_count": page.total_count, "data": data})
+    return web.Response(body=body, content_type="application/json")
+
+
+async def get_one(request: web.Request) -> web.Response:
+    world = world_of(request)
+    now = world.clock.now()
+    recording = _visible(world, request.match_info["id"], now)
+    return json_answer(_object(world, recording, now, request.app[CONFIG].domain))
+
+
+async def delete(request: web.Request) -> web.Response:
+    recording = namespace_of(request).delete_recording(request.match_info["id"])
+    return json_answer({"deleted": True, "id": recording.id})
+
+
+async def access_link(request: web.Request) -> web.Response:
+    space = namespace_of(request)
+    world = space.world
+    now = world.clock.now()
+    recording = _visible(world, request.match_info["id"], now)
+    valid_for = params.valid_for_secs(request.query)
+    seen = seen_at(recording, world.store.get(recording.mtg_session_id), now)
+    if seen.status != FINISHED:
+        raise invalid(
+            f"recording {recording.id} is {seen.status}: only a finished recording has a file"
+        )
+    expires = now + valid_for
+    key = request_key(request) if request.app[NAMESPACES].per_key else None
+    link = files.download_link(request, key, recording, expires)
+    return json_answer({"download_link": link, "expires": expires})
+
+
+async def start(request: web.Request) -> web.Response:
+    """The answer Daily does not document [?]: ``{"status": "sent", "recordingId": <id>}`` (a
+    client reads ``recordingId``; the real id reaches others through recording.started)."""
+    options = start_options(await daily_body(request, START_FIELDS))
+    recording = namespace_of(request).start_recording(request.match_info["name"], options)
+    return json_answer({"status": "sent", "recordingId": recording.id})
+
+
+async def update(request: web.Request) -> web.Response:
+    options = start_options(await daily_body(request, START_FIELDS))
+    namespace_of(request).update_recording(request.match_info["name"], options)
+    return json_answer({"status": "sent"})
+
+
+async def stop(request: web.Request) -> web.Response:
+    options = stop_options(await daily_body(request, STOP_FIELDS))
+    namespace_of(request).stop_recording(request.match_info["name"], options)
+    return json_answer({"status": "sent"})
+
+
+# The Daily recording routes, declared once like rooms.ROUTES: served under /v1 and at the
+# root, described by the OpenAPI document, listed by /_fake/version.
+ROUTES = (
+    ("GET", "/recordings", list_all),
+    ("GET", "/recordings/{id}", get_one),
+    ("DELETE", "/recordings/{id}", delete),
+    ("GET", "/recordings/{id}/access-link", access_link),
+    ("POST", "/rooms/{name}/recordings/start", start),
+    ("POST", "/rooms/{name}/recordings/update", update),
+    ("POST", "/rooms/{name}/recordings/stop", stop),
+)

@@ -1,0 +1,141 @@
+"""The Daily room routes (contract part two, §10): parameters and bodies -> the namespace's
+rooms -> JSON. Every change goes through ``state/namespaces.py``; a bad request changes nothing.
+
+Every answer is the rooms as seen at the server clock's instant (read once per request): a room
+is visible from its ``created_at`` on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from ...domain.nesting import check_depth
+from ...domain.query import UnknownCursor
+from ...domain.rooms import PRIVACY, Room, invalid_name_info, list_rooms
+from ...state.namespaces import Namespace
+from ..bodies import daily_body, kind_of
+from ..errors import invalid, not_found
+from ..keys import CONFIG, namespace_of, world_of
+from . import params
+from .render_cache import Bounded, exact
+
+CREATE_FIELDS = ("name", "privacy", "properties")
+ROOM_BUDGET = 1024 * 1024  # bytes of single-room bodies kept, for the whole process
+# (id(room), domain) -> (room, its JSON): GET /rooms/:name answers, oldest dropped first
+ROOM_BODIES: Bounded[tuple[int, str], tuple[Room, bytes]] = Bounded(
+    ROOM_BUDGET, lambda key, kept: len(kept[1]) + 200
+)
+UPDATE_FIELDS = ("privacy", "properties")
+
+
+def _json(body: Any) -> web.Response:
+    return web.Response(body=orjson.dumps(body), content_type="application/json")
+
+
+def _room(request: web.Request, room: Room) -> dict[str, Any]:
+    return room.as_json(request.app[CONFIG].domain)
+
+
+def _one(room: Room, domain: str) -> bytes:
+    """``orjson.dumps(room.as_json(domain))``, kept for the room object: a Room never changes
+    (an update makes a new one), so its JSON is written once. Keyed by the object's identity
+    and checked against it (the entry holds the room, so the identity is not reused while it
+    is kept)."""
+    key = (id(room), domain)
+    kept = ROOM_BODIES.data.get(key)
+    if kept is not None and kept[0] is room:
+        return kept[1]
+    body = exact(room.as_json(domain))
+    ROOM_BODIES.put(key, (room, body))
+    return body
+
+
+async def list_all(request: web.Request) -> web.Response:
+    config, world = request.app[CONFIG], world_of(request)
+    rooms, now = world.rooms, world.clock.now()  # one snapshot, one instant per request
+    query = params.rooms_query(request.query, strict_limit=config.strict_limit)
+    try:
+        page = list_rooms(rooms, query, now, config.unknown_cursor)
+    except UnknownCursor as exc:
+        raise invalid(f"{exc.param}: no room with id {exc.value!r}") from None
+    body = rooms_page(page.total_count, page.rooms, config.domain)
+    return web.Response(body=body, content_type="application/json")
+
+
+def rooms_page(total_count: int, rooms: Sequence[Room], domain: str) -> bytes:
+    """``orjson.dumps({"total_count": ..., "data": [room JSON, ...]})``, from each room's kept
+    bytes (:func:`_one`): orjson writes compact JSON, so the page is its parts joined."""
+    data = b",".join([_one(room, domain) for room in rooms])
+    return b'{"total_count":%d,"data":[%b]}' % (total_count, data)
+
+
+async def get_one(request: web.Request) -> web.Response:
+    world = world_of(request)
+    name = request.match_info["name"]
+    room = world.rooms.visible(name, world.clock.now())
+    if room is None:
+        raise not_found(f"room {name} not found")
+    body = _one(room, request.app[CONFIG].domain)
+    return web.Response(body=body, content_type="application/json")
+
+
+async def create(request: web.Request) -> web.Response:
+    room = create_room(namespace_of(request), await daily_body(request, CREATE_FIELDS))
+    return _json(_room(request, room))
+
+
+def create_room(space: Namespace, body: Mapping[str, Any]) -> Room:
+    """``POST /rooms`` with this body (only ``CREATE_FIELDS``), in ``space``; also the test
+    handle's way to make one."""
+    name = body.get("name")
+    if name is not None:
+        if not isinstance(name, str):
+            raise invalid(f"name: must be a string; got {kind_of(name)}")
+        complaint = invalid_name_info(name) if name else "name: must not be empty"
+        if complaint is not None:
+            raise invalid(complaint)
+    return space.create_room(name, _privacy(body), _properties(body))
+
+
+async def update(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    body = await daily_body(request, UPDATE_FIELDS)
+    room = namespace_of(request).update_room(name, _privacy(body), _properties(body))
+    return _json(_room(request, room))
+
+
+async def delete(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    room = namespace_of(request).delete_room(name)
+    return _json({"deleted": True, "name": room.name})
+
+
+def _privacy(body: Mapping[str, Any]) -> str | None:
+    privacy = body.get("privacy")
+    if privacy is not None and privacy not in PRIVACY:
+        shown = privacy if isinstance(privacy, str) else kind_of(privacy)
+        raise invalid(f"privacy: must be public or private; got {shown!r:.100}")
+    return privacy
+
+
+def _properties(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    properties = body.get("properties")
+    if properties is not None and not isinstance(properties, dict):
+        raise invalid(f"properties: must be a JSON object; got {kind_of(properties)}")
+    check_depth(properties, "properties")
+    return properties
+
+
+# The Daily room routes, declared once like meetings.ROUTES: served under /v1 and at the root,
+# described by the OpenAPI document, listed by /_fake/version.
+ROUTES = (
+    ("GET", "/rooms", list_all),
+    ("POST", "/rooms", create),
+    ("GET", "/rooms/{name}", get_one),
+    ("POST", "/rooms/{name}", update),
+    ("DELETE", "/rooms/{name}", delete),
+)

@@ -1,0 +1,123 @@
+"""Sessions -> a scenario file in the core format, loadable again with identical responses.
+
+Written by hand rather than with ``yaml.dump`` (which is far too slow for a million sessions):
+strings are JSON-quoted, which is valid YAML. Every stay is written whole (a stay that ends after
+``now`` keeps its duration), and the derived fields of each session visible at ``now`` are
+written out as they are at ``now`` (the file's ``now:``), where loading checks them again.
+
+The pieces (``write_session``, ``write_room``; ``session_data``, ``room_data`` for JSON files)
+are also used one by one by ``fake-meetings capture``, which streams sessions as they arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+import orjson
+
+from ..domain import timeline
+from ..domain.model import Session
+from ..domain.rooms import Room
+
+
+def _q(value: str | None) -> str:
+    return "null" if value is None else orjson.dumps(value).decode()
+
+
+def dump_scenario(
+    sessions: Iterable[Session],
+    out: TextIO,
+    *,
+    now: int | None,
+    header: str = "",
+    rooms: Iterable[Room] = (),
+) -> int:
+    """Write the scenario (with a ``rooms:`` block when ``rooms`` are given); returns the number
+    of sessions written."""
+    write_head(out, header, now, rooms)
+    count = 0
+    for s in sessions:
+        count += 1
+        write_session(s, out, now)
+    if count == 0:
+        out.write("  []\n")
+    return count
+
+
+def write_head(out: TextIO, header: str, now: int | None, rooms: Iterable[Room]) -> None:
+    """What comes before a YAML scenario's sessions, the same for every file written: the
+    header as comments (a blank line as a bare ``#``), ``now:``, the ``rooms:`` block when there
+    are rooms, then ``sessions:`` (the caller writes them, or ``  []`` for none)."""
+    for line in header.splitlines():
+        out.write(f"# {line}\n" if line else "#\n")
+    if now is not None:
+        out.write(f"now: {now}\n")
+    declared = list(rooms)
+    if declared:
+        out.write("rooms:\n")
+    for r in declared:
+        write_room(r, out)
+    out.write("sessions:\n")
+
+
+def write_room(r: Room, out: TextIO) -> None:
+    """One item of a ``rooms:`` block (a YAML flow mapping on one line)."""
+    config = orjson.dumps(dict(r.config)).decode()
+    out.write(
+        f"  - {{name: {_q(r.name)}, created_at: {r.created_at}, privacy: {_q(r.privacy)}, "
+        f"api_created: {'true' if r.api_created else 'false'}, config: {config}}}\n"
+    )
+
+
+def write_session(s: Session, out: TextIO, now: int | None) -> None:
+    """One item of a ``sessions:`` block, its derived fields as they are at ``now``."""
+    out.write(f"  - id: {_q(s.id)}\n    room: {_q(s.room)}\n    start_time: {s.start_time}\n")
+    if now is not None and timeline.visible(s, now):
+        if timeline.ongoing(s, now):
+            out.write("    ongoing: true\n")
+        else:
+            out.write(f"    duration: {timeline.duration(s, now)}\n")
+        out.write(f"    max_participants: {timeline.max_participants(s, now)}\n")
+    out.write("    participants:\n")
+    for p in s.participants:
+        stay = "" if p.duration is None else f", duration: {p.duration}"
+        out.write(
+            f"      - {{participant_id: {_q(p.participant_id)}, user_id: {_q(p.user_id)}, "
+            f"user_name: {_q(p.user_name)}, join_time: {p.join_time}{stay}}}\n"
+        )
+
+
+def room_data(r: Room) -> dict[str, Any]:
+    """A room as an item of a JSON scenario's ``rooms``."""
+    return {
+        "name": r.name,
+        "created_at": r.created_at,
+        "privacy": r.privacy,
+        "api_created": r.api_created,
+        "config": dict(r.config),
+    }
+
+
+def session_data(s: Session, now: int | None) -> dict[str, Any]:
+    """A session as an item of a JSON scenario's ``sessions`` (what ``write_session`` writes)."""
+    out: dict[str, Any] = {"id": s.id, "room": s.room, "start_time": s.start_time}
+    if now is not None and timeline.visible(s, now):
+        if timeline.ongoing(s, now):
+            out["ongoing"] = True
+        else:
+            out["duration"] = timeline.duration(s, now)
+        out["max_participants"] = timeline.max_participants(s, now)
+    stays: list[dict[str, Any]] = []
+    for p in s.participants:
+        stay: dict[str, Any] = {
+            "participant_id": p.participant_id,
+            "user_id": p.user_id,
+            "user_name": p.user_name,
+            "join_time": p.join_time,
+        }
+        if p.duration is not None:
+            stay["duration"] = p.duration
+        stays.append(stay)
+    out["participants"] = stays
+    return out

@@ -1,0 +1,86 @@
+"""The ``generate:`` block of a scenario file: generated sessions added to the hand-written ones.
+
+generate:
+  sessions: 500        # required: how many
+  rooms: 8             # optional, default 8
+  seed: 7              # optional, default 0
+  start: -30d          # optional: window start (any time form), default 30 days before
+                       # end, or before now when end is later
+  end: now             # optional: window end, default (and at most) now + ahead
+  ahead: 2h            # optional: sessions may also start up to this long after now, default 0
+  locale: en_US        # optional: Faker locale of the names
+  tz: Europe/Berlin    # optional: time zone of the working hours, default UTC
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..domain.generate import DEFAULT_LOCALE, DEFAULT_ROOMS, DEFAULT_SEED, DEFAULT_TZ, GenerateSpec
+from .validate import Checker
+
+GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "ahead", "locale", "tz")
+# The bounds of what is generated, for the `generate:` block (files and POST /_fake/scenario)
+# and the CLI's flags alike: each is declared here only. The work is linear in each.
+MAX_GENERATED = 5_000_000  # sessions (the control plane takes fewer: admin_load.py)
+MAX_ROOMS = 100_000  # rooms (each is given a cast of people: about 1.4 s at the bound)
+MAX_SEED = 2**63 - 1
+MAX_DAYS = 36_500  # --days: the window is walked day by day (a window starts in 1970 or later)
+MAX_AHEAD = 365 * 86400  # a year of future sessions; the window is walked day by day
+LIMITS = {"sessions": MAX_GENERATED, "rooms": MAX_ROOMS, "seed": MAX_SEED, "days": MAX_DAYS}
+
+
+def over_limit(name: str, value: int) -> str | None:
+    """The complaint when ``value`` of the generate field ``name`` (a key of ``LIMITS``) is
+    beyond its bound, or None."""
+    limit = LIMITS[name]
+    if value <= limit:
+        return None
+    if name == "seed":
+        return f"{value} is too large: a seed is at most {limit} (2**63 - 1)"
+    what = {"sessions": "sessions can", "rooms": "rooms can", "days": "days can"}[name]
+    return f"{value:,} is too many: at most {limit:,} {what} be generated"
+
+
+def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
+    """The block's spec, or None (with problems recorded) when it is invalid."""
+    path = ("generate",)
+    if c.mapping(path, GENERATE_KEYS, required=("sessions",)) is None:
+        return None
+    before = c.count
+    count = _bounded(c, "sessions", c.non_negative((*path, "sessions")))
+    rooms = _bounded(c, "rooms", c.positive((*path, "rooms")))
+    seed = _bounded(c, "seed", c.non_negative((*path, "seed")))
+    start = c.instant((*path, "start"), now)
+    end = c.instant((*path, "end"), now)
+    ahead = c.duration((*path, "ahead"), MAX_AHEAD)
+    locale = c.string((*path, "locale")) or DEFAULT_LOCALE
+    tz = c.string((*path, "tz")) or DEFAULT_TZ
+    problem = check_locale_and_tz(locale, tz)
+    if problem is not None:
+        c.problem((*path, problem[0]), problem[1])
+    if c.count > before or count is None:
+        return None
+    return GenerateSpec(
+        count, rooms or DEFAULT_ROOMS, seed or DEFAULT_SEED, start, end, locale, tz, ahead or 0
+    )
+
+
+def _bounded(c: Checker, name: str, value: int | None) -> int | None:
+    problem = over_limit(name, value) if value is not None else None
+    if problem is not None:
+        c.problem(("generate", name), problem)
+    return value
+
+
+def check_locale_and_tz(locale: str, tz: str) -> tuple[str, str] | None:
+    """(key, message) of the first of locale / tz that is not usable, or None."""
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "tz", f"unknown time zone {tz!r}; use an IANA name such as UTC or Europe/Berlin"
+    from faker.config import AVAILABLE_LOCALES
+
+    if locale not in AVAILABLE_LOCALES:
+        return "locale", f"unknown Faker locale {locale!r}; e.g. en_US, de_DE, fr_FR, ja_JP"
+    return None

@@ -1,0 +1,146 @@
+"""A scenario's ``recordings:`` block -> recordings (``domain/recordings.py``), each problem at
+its file, path and line like the rest of scenario validation.
+
+A recording names the session it records, by ``session:`` (a session id of the same file), or
+by ``room:`` and ``start_ts`` (the session of that room going on at that instant)::
+
+    recordings:
+      - session: standup-1     # or room: standup (the session going on at start_ts)
+        id: 2f6b...            # optional; derived from the file, place and start when absent
+        start_ts: -50m         # optional with session: (default its start); time forms as above
+        end: -20m              # optional: when it stops (else at max_duration or when the
+        duration: 1800         #   session ends); or duration: seconds after start_ts
+        max_duration: 10800    # optional: Daily's maxDuration (default 10800 s)
+        canceled: false        # optional: it stops as canceled (duration 0)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path as FsPath
+
+from ..domain.model import Session
+from ..domain.recordings import DEFAULT_MAX_DURATION, MAX_MAX_DURATION, Recording, recording_id
+from .validate import Checker
+
+_ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")  # the ids sessions take
+RECORDING_KEYS = (
+    "id",
+    "session",
+    "room",
+    "start_ts",
+    "end",
+    "duration",
+    "max_duration",
+    "canceled",
+)
+
+
+def recordings_block(
+    c: Checker, now: int, source: str, sessions: Sequence[Session]
+) -> list[Recording]:
+    """The `recordings:` block of the file read by ``c`` (its sessions ``sessions``)."""
+    by_id = {s.id: s for s in sessions}
+    label = FsPath(source).name
+    out: list[Recording] = []
+    seen: dict[str, int] = {}
+    for i in range(len(c.sequence(("recordings",), required=False))):
+        path: tuple[str | int, ...] = ("recordings", i)
+        raw = c.mapping(path, RECORDING_KEYS)
+        if raw is None:
+            continue
+        before = c.count
+        rec_id = c.identifier((*path, "id"), _ID_RE)
+        start = c.instant((*path, "start_ts"), now) if "start_ts" in raw else None
+        session = _session(c, path, raw, start, sessions, by_id)
+        if "end" in raw and "duration" in raw:
+            c.problem((*path, "duration"), "give end or duration, not both")
+        end = c.instant((*path, "end"), now) if "end" in raw else None
+        duration = c.non_negative((*path, "duration")) if "duration" in raw else None
+        max_duration = c.positive((*path, "max_duration")) if "max_duration" in raw else None
+        if max_duration is not None and max_duration > MAX_MAX_DURATION:
+            c.problem(
+                (*path, "max_duration"),
+                f"expected at most {MAX_MAX_DURATION} seconds (a year); got {max_duration}",
+            )
+        canceled = c.boolean((*path, "canceled"), default=False)
+        if session is None or c.count > before:
+            continue
+        if start is None:
+            start = session.start_time
+        if start < session.start_time:
+            c.problem(
+                (*path, "start_ts"),
+                f"{start} is before its session {session.id!r} starts ({session.start_time})",
+            )
+            continue
+        if end is None and duration is not None:
+            end = start + duration
+        if end is not None and end < start:
+            c.problem((*path, "end"), f"{end} is before the recording starts ({start})")
+            continue
+        if rec_id is None:
+            rec_id = recording_id(f"{label}#{i}|{session.id}|{start}")
+        if rec_id in seen:
+            first = f"first at recordings[{seen[rec_id]}]"
+            c.problem((*path, "id"), f"duplicate recording id {rec_id!r} ({first})")
+            continue
+        seen[rec_id] = i
+        out.append(
+            Recording(
+                rec_id,
+                session.room,
+                session.id,
+                start,
+                end,
+                max_duration or DEFAULT_MAX_DURATION,
+                bool(canceled),
+            )
+        )
+    return out
+
+
+def _session(
+    c: Checker,
+    path: tuple[str | int, ...],
+    raw: dict[str, object],
+    start: int | None,
+    sessions: Sequence[Session],
+    by_id: dict[str, Session],
+) -> Session | None:
+    """The session a recording names: by ``session:``, or by ``room:`` and ``start_ts``."""
+    if "session" in raw:
+        name = c.string((*path, "session"))
+        if name is None:
+            return None
+        session = by_id.get(name)
+        if session is None:
+            c.problem((*path, "session"), f"no session {name!r} in this file's sessions")
+            return None
+        room = raw.get("room")
+        if room is not None and room != session.room:
+            c.problem((*path, "room"), f"session {name!r} is in room {session.room!r}")
+            return None
+        return session
+    room_name = c.string((*path, "room")) if "room" in raw else None
+    if room_name is None:
+        if "room" not in raw:
+            c.problem(path, "name its session: give session: (an id) or room: and start_ts")
+        return None
+    if start is None:
+        if "start_ts" not in raw:
+            c.problem(path, "with room:, give start_ts (the session going on then is recorded)")
+        return None
+    going = [
+        s
+        for s in sessions
+        if s.room == room_name and s.start_time <= start and (s.end is None or start < s.end)
+    ]
+    if not going:
+        c.problem(
+            (*path, "room"),
+            f"no session of room {room_name!r} in this file is going on at {start}",
+        )
+        return None
+    return max(going, key=lambda s: s.sort_key)
