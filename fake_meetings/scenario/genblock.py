@@ -22,7 +22,7 @@ from .validate import Checker
 GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "ahead", "locale", "tz")
 # The bounds of what is generated, for the `generate:` block (files and POST /_fake/scenario)
 # and the CLI's flags alike: each is declared here only. The work is linear in each.
-MAX_GENERATED = 5_000_000  # sessions (the control plane takes fewer: admin_load.py)
+MAX_GENERATED = 5_000_000  # sessions (the control plane takes fewer: api/control/scenario.py)
 MAX_ROOMS = 100_000  # rooms (each is given a cast of people: about 1.4 s at the bound)
 MAX_SEED = 2**63 - 1
 MAX_DAYS = 36_500  # --days: the window is walked day by day (a window starts in 1970 or later)

@@ -1,8 +1,8 @@
 """The control plane's loading of data: ``POST /_fake/scenario`` and ``POST /_fake/sessions``.
 
-Apart from ``admin.py`` so that a server imports the scenario reader (and PyYAML) only when data
+Apart from ``plane.py`` so that a server imports the scenario reader (and PyYAML) only when data
 is first loaded over HTTP. A body is parsed and indexed off the event loop (in a thread that a
-stopping server abandons: ``loads.py``), then swapped in at once (see ``admin.py``); a bad body
+stopping server abandons: ``loads.py``), then swapped in at once (see ``plane.py``); a bad body
 changes nothing.
 """
 
