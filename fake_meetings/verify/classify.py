@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ class Difference:
     kind: str = "fake"
     reason: str = ""
     status: int = 200  # the account's HTTP status
+    session: str | None = None  # the session the path is in (see session_of)
 
 
 class Classifier:
@@ -45,42 +47,22 @@ class Classifier:
         self.view, self.seen, self.ignores = view, seen, ignores
         clock = seen.clock if seen.clock is not None else int(time.time())
         self.elapsed = max(0, clock - view.now)
-        self.drifted = dict(self._drifted_sessions())
+        self.drifted = self._drifted_sessions()
         self.drifted_rooms = dict(self._drifted_rooms())
 
-    def classify(self, d: Difference, account_body: Any, fake_body: Any) -> Difference:
+    def classify(self, d: Difference) -> Difference:
         entry = self.ignores.match(d.request, d.path)
         if entry is not None:
             return _as(d, "ignored", entry.reason)
-        session = self._session_of(d, account_body, fake_body)
+        session = d.session
         if self._is_time(d, session):
             return _as(d, "time", f"session {session} was ongoing; {self.elapsed} s since")
-        reason = self._drift(d, session, account_body, fake_body)
+        reason = self._drift(d, session)
         if reason is not None:
             return _as(d, "drift", reason)
         return _as(
             d, "fake", "the account answers otherwise than the capture's data makes the fake"
         )
-
-    # -- what a difference is about
-
-    def _session_of(self, d: Difference, a: Any, f: Any) -> str | None:
-        q = d.query
-        if q.kind in ("session", "participants"):
-            return q.subject
-        if q.kind == "meetings":
-            m = _ITEM.match(d.path)
-            if m is not None:
-                return _field(a, f, ("data", int(m.group(1))), "id")
-        if q.kind == "presence":
-            m = _ITEM.match(d.path)
-            if m is not None and q.subject is not None:
-                return _field(a, f, ("data", int(m.group(1))), "mtgSessionId")
-            m = _PRESENCE.match(d.path)
-            if m is not None:
-                room = m.group(1) or m.group(2)
-                return _field(a, f, (room, int(m.group(3))), "mtgSessionId")
-        return None
 
     def _is_time(self, d: Difference, session: str | None) -> bool:
         if session is None or not d.path.endswith("duration"):
@@ -91,7 +73,7 @@ class Classifier:
         a, f = d.account, d.fake
         return type(a) is int and type(f) is int and 0 < a - f <= self.elapsed + 1
 
-    def _drift(self, d: Difference, session: str | None, a: Any, f: Any) -> str | None:
+    def _drift(self, d: Difference, session: str | None) -> str | None:
         q = d.query
         if session is not None and session not in self.view.by_id:
             return f"session {session} is not in the capture (new since)"
@@ -123,18 +105,33 @@ class Classifier:
 
     # -- what changed in the account
 
-    def _drifted_sessions(self) -> Iterator[tuple[str, str]]:
+    def _drifted_sessions(self) -> dict[str, str]:
         view, seen = self.view, self.seen
+        out: dict[str, str] = {}
         for sid, record in seen.sessions.items():
             captured = view.by_id.get(sid)
             if captured is None:
-                yield sid, f"session {sid} is not in the capture (new since)"
+                out[sid] = f"session {sid} is not in the capture (new since)"
             elif record != view.record(captured):
-                yield sid, f"session {sid} changed since the capture"
+                out[sid] = f"session {sid} changed since the capture"
         for sid in view.by_id:
             listed = sid in seen.listed or not seen.walk_complete
             if sid in seen.gone_sessions or not listed:
-                yield sid, f"session {sid} is gone from the account"
+                out[sid] = f"session {sid} is gone from the account"
+        for sid, present in seen.present.items():
+            captured = view.by_id.get(sid)
+            if sid in out:
+                continue
+            if captured is None:
+                out[sid] = f"session {sid} is not in the capture (new since)"
+            elif present - {
+                pid for pid, s in view.record(captured).stays.items() if s.duration is None
+            }:
+                out[sid] = (
+                    f"session {sid} has people present that the capture does not hold (joined "
+                    "since, or too recently for /meetings to list them)"
+                )
+        return out
 
     def _drifted_rooms(self) -> Iterator[tuple[str, str]]:
         view, seen = self.view, self.seen
@@ -151,8 +148,24 @@ class Classifier:
                 yield name, f"room {name} is gone from the account"
 
 
+def session_of(q: Query, path: str, a: Any, f: Any) -> str | None:
+    """The session a difference at ``path`` of the answers ``a`` (the account's) and ``f`` is
+    in: the one the question names, or the record of a list the path points into."""
+    if q.kind in ("session", "participants"):
+        return q.subject
+    m = _ITEM.match(path)
+    if m is not None and q.kind in ("meetings", "presence"):
+        key = "id" if q.kind == "meetings" else "mtgSessionId"
+        if q.kind == "meetings" or q.subject is not None:
+            return _field(a, f, ("data", int(m.group(1))), key)
+    m = _PRESENCE.match(path)
+    if m is not None and q.kind == "presence" and q.subject is None:
+        return _field(a, f, (m.group(1) or m.group(2), int(m.group(3))), "mtgSessionId")
+    return None
+
+
 def _as(d: Difference, kind: str, reason: str) -> Difference:
-    return Difference(d.query, d.request, d.path, d.account, d.fake, kind, reason, d.status)
+    return dataclasses.replace(d, kind=kind, reason=reason)
 
 
 def _field(a: Any, f: Any, where: tuple[str, int], key: str) -> str | None:

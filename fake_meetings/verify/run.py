@@ -10,7 +10,7 @@ from typing import Any
 
 from ..client.daily import DailyReader
 from .bounds import MAX_DIFFERENCES, MAX_DIFFS_PER_ANSWER
-from .classify import Classifier, Difference
+from .classify import Classifier, Difference, session_of
 from .ignores import Ignores
 from .jsondiff import differences
 from .query import Query
@@ -32,9 +32,15 @@ def ask(reader: DailyReader, q: Query, resolved: tuple[str, dict[str, str]]) -> 
 def compare(q: Query, request: str, account: Answer, fake: Answer) -> list[Difference]:
     (a_status, a_body), (f_status, f_body) = account, fake
     if a_status != f_status:
-        return [Difference(q, request, STATUS, a_status, f_status, status=a_status)]
+        who = session_of(q, STATUS, a_body, f_body)
+        return [Difference(q, request, STATUS, a_status, f_status, status=a_status, session=who)]
     found = itertools.islice(differences(a_body, f_body), MAX_DIFFS_PER_ANSWER)
-    return [Difference(q, request, path, a, f, status=a_status) for path, a, f in found]
+    return [
+        Difference(
+            q, request, path, a, f, status=a_status, session=session_of(q, path, a_body, f_body)
+        )
+        for path, a, f in found
+    ]
 
 
 def verify(
@@ -50,7 +56,7 @@ def verify(
     """Ask ``mix`` of both sides and fill ``results`` (in place, and returned)."""
     seen = Seen()
     fake_names = FakeNames(view)
-    found: list[tuple[Difference, Any, Any]] = []
+    found: list[Difference] = []
     for i, q in enumerate(mix):
         progress(i)
         on_fake, on_account = q.resolve(fake_names), q.resolve(names)
@@ -63,12 +69,11 @@ def verify(
         f_answer = ask(fake, q, on_fake)
         results.requests += 1
         seen.add(q, a_status, a_body)
-        for d in compare(q, q.text(fake_names), (a_status, a_body), f_answer):
-            found.append((d, a_body, f_answer[1]))
+        found += compare(q, q.text(fake_names), (a_status, a_body), f_answer)
     progress(len(mix))
     classifier = Classifier(view, seen, ignores)
-    for d, a_body, f_body in found:
-        classified = classifier.classify(d, a_body, f_body)
+    for d in found:
+        classified = classifier.classify(d)
         if len(results.differences) < MAX_DIFFERENCES:
             results.differences.append(classified)
         else:

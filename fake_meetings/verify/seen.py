@@ -43,6 +43,7 @@ class Seen:
         self.gone_rooms: set[str] = set()
         self.rooms_complete = False  # one answer listed every room
         self.clock: int | None = None
+        self.present: dict[str, set[str]] = {}  # session id -> participant ids present (presence)
 
     def add(self, q: Query, status: int, body: Any) -> None:
         """An answer of the account (in the capture's names)."""
@@ -82,6 +83,7 @@ class Seen:
         """A presence entry: someone present since ``joinTime`` for ``duration`` seconds."""
         if not isinstance(entry, dict) or type(entry.get("duration")) is not int:
             return
+        self.present.setdefault(str(entry.get("mtgSessionId")), set()).add(str(entry.get("id")))
         with contextlib.suppress(ValueError):
             self._tick(parse_instant(entry.get("joinTime")) + entry["duration"])
 

@@ -30,6 +30,11 @@ from tests.helpers.verify_proxy import (
 )
 
 KEY = "sk-verify-SECRET-51c9e2"
+# the capture tests' account, with nobody in their first seconds at the capture instant (whom
+# /meetings may not list yet, so no capture holds them: see the last test)
+RECENT = '"Erin", join_time: 1717243200}'
+ACCOUNT = UPSTREAM.replace(RECENT, '"Erin", join_time: 1717243140}')
+assert ACCOUNT != UPSTREAM
 Serve = Callable[..., ServerThread]
 
 
@@ -61,7 +66,7 @@ def capture(capsys: pytest.CaptureFixture[str], url: str, out: Path, *extra: str
 def test_the_account_s_own_capture_verifies_clean_and_only_reads(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     with AccountProxy(upstream.url, []) as proxy:
         status, out, err = run(capsys, proxy.url, "--report", str(tmp_path / "r.json"))
     assert status == 0, out + err
@@ -69,7 +74,7 @@ def test_the_account_s_own_capture_verifies_clean_and_only_reads(
     data = report(tmp_path / "r.json")
     assert data["requests"] > 150 and data["differences"] == []
     assert set(proxy.methods) == {"GET"}
-    assert "fake-meetings: verifying" in err or "capture: wrote 7 sessions" in err
+    assert "fake-meetings: verify: capturing" in err and "fake-meetings: capture: wrote" in err
 
 
 CHANGES: dict[str, tuple[Change, str, str, Callable[[dict[str, Any]], bool]]] = {
@@ -106,7 +111,7 @@ def test_a_behaviour_the_fake_lacks_is_a_fake_difference_at_its_path(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
     change, request, path, values = CHANGES[name]
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     with AccountProxy(upstream.url, [change]) as proxy:
         status, out, _ = run(capsys, proxy.url, "--report", str(tmp_path / "r.json"))
     assert status == 1
@@ -125,7 +130,7 @@ def test_a_behaviour_the_fake_lacks_is_a_fake_difference_at_its_path(
 def test_data_changed_since_the_capture_is_drift(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     captured = tmp_path / "c.yaml"
     capture(capsys, upstream.url, captured)
     account = upstream.handle()
@@ -161,7 +166,7 @@ def test_data_changed_since_the_capture_is_drift(
 def test_the_account_s_clock_moving_on_is_time(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     captured = tmp_path / "c.yaml"
     capture(capsys, upstream.url, captured)
     upstream.handle().clock.advance(300)
@@ -180,7 +185,7 @@ def test_the_account_s_clock_moving_on_is_time(
 def test_a_pseudonymised_capture_verifies_through_its_salt(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     status, out, _ = run(capsys, upstream.url, "--salt", "pepper", "--pseudonymise-rooms")
     assert status == 0 and "0 fake, 0 drift" in out, out
     captured = tmp_path / "p.yaml"
@@ -190,3 +195,18 @@ def test_a_pseudonymised_capture_verifies_through_its_salt(
     assert status == 0 and "differences: 0 fake, 0 drift, 0 time, 0 ignored" in out, out
     status, _, err = run(capsys, upstream.url, "--scenario", str(captured))
     assert status == 2 and "is pseudonymised: give --salt" in err
+
+
+def test_someone_who_joined_at_the_capture_instant_is_never_a_fake_difference(
+    serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Presence lists at once whom /meetings lists only once they have stayed a while (Daily's
+    ten-second rule): a capture cannot hold them, and the answers that show them are drift."""
+    upstream = serve(world_from_text(UPSTREAM))  # p-m3 joins live-2 at the capture instant
+    status, out, _ = run(capsys, upstream.url, "--report", str(tmp_path / "r.json"))
+    assert status == 0, out
+    data = report(tmp_path / "r.json")
+    assert data["counts"]["fake"] == 0
+    for d in of(data, "drift"):
+        assert d["request"] in ("GET /presence", "GET /rooms/retro/presence"), d
+        assert d["reason"].startswith("session live-2 has people present that the capture")

@@ -15,11 +15,11 @@ import pytest
 
 from fake_meetings.cli import main
 from fake_meetings.testing import ServerThread, serve
-from tests.helpers.capture import UPSTREAM, world_from_text
+from tests.helpers.capture import world_from_text
 from tests.helpers.constants import NOW
 from tests.helpers.verify_proxy import AccountProxy, one_field, worded_errors
 
-from .test_verify import KEY, of, report, run
+from .test_verify import ACCOUNT, KEY, of, report, run
 
 Serve = Callable[..., ServerThread]
 
@@ -66,7 +66,7 @@ def test_exit_status_2_on_usage_and_connection_errors(
 def test_ignore_entries_apply_until_they_expire(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     ignore = tmp_path / "ignore.yaml"
     entry = "{path: $.info, request: '*limit=*', reason: worded otherwise"
     ignore.write_text(f"- {entry}, expires: 2999-12-31}}\n")
@@ -100,7 +100,7 @@ def test_ignore_entries_apply_until_they_expire(
 def test_the_report_format(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     with AccountProxy(upstream.url, [one_field("tie-a", "duration", 5)]) as proxy:
         assert run(capsys, proxy.url, "--report", str(tmp_path / "r.json"))[0] == 1
     data = report(tmp_path / "r.json")
@@ -127,7 +127,7 @@ def test_the_report_format(
 def test_fixtures_are_regression_tests_that_fail_until_the_fake_answers_alike(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     fixtures = tmp_path / "regressions"
     with AccountProxy(upstream.url, [one_field("big-meeting", "max_participants", 1)]) as proxy:
         status, _, err = run(capsys, proxy.url, "--fixtures", str(fixtures))
@@ -175,7 +175,7 @@ def test_fixtures_are_regression_tests_that_fail_until_the_fake_answers_alike(
 def test_since_bounds_the_capture_and_the_questions(
     serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream = serve(world_from_text(UPSTREAM))
+    upstream = serve(world_from_text(ACCOUNT))
     since = str(NOW - 86400)  # after the ties: three sessions captured of seven
     status, out, _ = run(
         capsys, upstream.url, "--since", since, "--report", str(tmp_path / "r.json")
