@@ -1,6 +1,6 @@
 """The Daily routes, gathered in one table: each family declares its own ``ROUTES``
 (``meetings``, ``rooms``, ``presence``, ``tokens``, ``webhooks``, ``domain``,
-``recordings``); the router serves
+``recordings``, ``transcripts``); the router serves
 them all under ``/v1`` and at the root (the domain's ``/`` under ``/v1`` only), the OpenAPI
 document describes exactly them, ``/_fake/version`` lists them and ``serve`` names their
 families.
@@ -16,7 +16,16 @@ from collections.abc import Awaitable, Callable
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
-from .daily import domain, meetings, presence, recordings, rooms, tokens, webhooks
+from .daily import (
+    domain,
+    meetings,
+    presence,
+    recordings,
+    rooms,
+    tokens,
+    transcripts,
+    webhooks,
+)
 
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 Wrap = Callable[[Handler], Handler]
@@ -35,6 +44,7 @@ def daily_routes() -> tuple[Route, ...]:
         *webhooks.ROUTES,
         *domain.ROUTES,
         *recordings.ROUTES,
+        *transcripts.ROUTES,
     )
 
 

@@ -99,7 +99,7 @@ def _type(body: Mapping[str, Any]) -> str:
     return value
 
 
-def _instance(body: Mapping[str, Any]) -> str:
+def instance_id_of(body: Mapping[str, Any]) -> str:
     value = body.get("instanceId", DEFAULT_INSTANCE)
     if isinstance(value, str) and len(value) == 36:
         try:
@@ -144,7 +144,7 @@ def _layout(value: object, kind: str) -> Mapping[str, Any]:
 def start_options(body: Mapping[str, Any]) -> StartOptions:
     """A start's or an update's body (only ``START_FIELDS``, checked by the caller), checked."""
     kind = _type(body)
-    instance = _instance(body)
+    instance = instance_id_of(body)
     for name in _INTEGERS:
         if name in body:
             _integer(name, body[name])
@@ -158,7 +158,7 @@ def start_options(body: Mapping[str, Any]) -> StartOptions:
 
 def stop_options(body: Mapping[str, Any]) -> StopOptions:
     """A stop's body (only ``STOP_FIELDS``), checked."""
-    return StopOptions(_type(body), _instance(body))
+    return StopOptions(_type(body), instance_id_of(body))
 
 
 def same_kind(stop_type: str, recording_type: str) -> bool:

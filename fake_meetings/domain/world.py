@@ -18,6 +18,7 @@ from .model import Session
 from .recordings import Recording, Recordings
 from .rooms import Room, Rooms
 from .store import Store
+from .transcripts import Transcripts
 
 
 class World:
@@ -34,6 +35,7 @@ class World:
         self.clock = clock if clock is not None else Clock()
         self.domain = domain if domain is not None else DomainConfig()  # swapped whole too
         self.recordings = Recordings(recordings)  # swapped whole too
+        self.transcripts = self._initial_transcripts = Transcripts()  # swapped whole too
         self._initial = self.store
         self._initial_recordings = self.recordings
         self._initial_domain = self.domain
@@ -48,6 +50,7 @@ class World:
         world.rooms = world._initial_rooms = self._initial_rooms
         world.domain = world._initial_domain = self._initial_domain
         world.recordings = world._initial_recordings = self._initial_recordings
+        world.transcripts = world._initial_transcripts = self._initial_transcripts
         return world
 
     def replace(self, sessions: Iterable[Session]) -> None:
@@ -69,6 +72,7 @@ class World:
         self.rooms = self._initial_rooms
         self.domain = self._initial_domain
         self.recordings = self._initial_recordings
+        self.transcripts = self._initial_transcripts
         if self._initial_frozen_at is not None:
             self.clock.set(self._initial_frozen_at)
         else:

@@ -34,12 +34,14 @@ from ..domain.recordings import RAW_TRACKS, Recording, Recordings
 from ..domain.recordstart import StartOptions, StopOptions, same_kind
 from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
+from ..domain.transcripts import Transcripts
 from ..domain.world import World
 from ..errors import ApiError, invalid, not_found
 from ..webhooks.desk import WebhookDesk
 from ..webhooks.settings import Settings
 from .faults import Faults
 from .journal import Journal
+from .transcription import TranscriptChanges
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
 ROOMS_SEED = 1  # ids and random names of rooms created through the API: the same, for rooms
@@ -119,7 +121,7 @@ def check_properties(room: Room) -> Room:
     return room
 
 
-class Namespace:
+class Namespace(TranscriptChanges):
     """One namespace's state, and every change to it. Each change is synchronous and swaps
     whole snapshots, so a request sees the state before it or after it, never half of it; the
     callers run changes on the server's event loop (the handle through ``ServerThread.call``).
@@ -186,6 +188,7 @@ class Namespace:
             self.world.rooms = _NO_ROOMS
             self.world.domain = DomainConfig()
             self.world.recordings = Recordings()
+            self.world.transcripts = Transcripts()
             self.world.clock.unfreeze()
         else:
             self.world.reset()
@@ -194,6 +197,7 @@ class Namespace:
         self._ids = random.Random(LIVE_SEED)
         self._room_ids = random.Random(ROOMS_SEED)
         self._recording_ids = random.Random(RECORDINGS_SEED)
+        self.restart_transcript_ids()
         self._joined = {}
         self._tell("reset", before)
 

@@ -1,7 +1,9 @@
-"""Files that download: a recording's access link (``GET /recordings/:id/access-link``) points
-at the fake itself, a signed, expiring URL like S3's presigned ones::
+"""Files that download: a recording's access link (``GET /recordings/:id/access-link``) and a
+transcript's (``GET /transcript/:id/access-link``) point at the fake itself, signed, expiring
+URLs like S3's presigned ones::
 
     {base}/_fake/files/recordings/<id>.mp4?expires=<unix s>&signature=<HMAC>
+    {base}/_fake/files/transcripts/<id>.vtt?expires=<unix s>&signature=<HMAC>
 
 (``&ns=<tag>`` too with ``--namespaces``: which namespace's recording and clock). ``base`` is
 ``--public-url`` (FAKE_MEETINGS_PUBLIC_URL), else the scheme and host the access-link request
@@ -9,10 +11,12 @@ was sent to. The signature is HMAC-SHA256 with a secret derived from the server'
 never shown) over the id, the expiry and the namespace tag.
 
 The file is ``domain/mp4.py``'s MP4 of the recording's duration, ``Content-Disposition:
-attachment``. As S3 refuses a presigned URL, a tampered link is a 403 ``SignatureDoesNotMatch``
-and an expired one (the namespace's server clock past ``expires``) a 403 ``AccessDenied``
-("Request has expired"); a recording that is gone (deleted, or not finished at the clock's
-instant) is a 404 ``NoSuchKey``: S3's XML error body, ``application/xml``.
+attachment``; a transcript's is ``domain/vtt.py``'s WebVTT (``text/vtt``), when its file is
+stored (``isVttAvailable``). As S3 refuses a presigned URL, a tampered link is a 403
+``SignatureDoesNotMatch`` and an expired one (the namespace's server clock past ``expires``) a
+403 ``AccessDenied`` ("Request has expired"); a recording or transcript that is gone (deleted,
+not finished at the clock's instant, or a transcript whose file was not stored) is a 404
+``NoSuchKey``: S3's XML error body, ``application/xml``.
 """
 
 from __future__ import annotations
@@ -25,13 +29,18 @@ from urllib.parse import quote, urlencode
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from ...domain import transcripts as tr
 from ...domain.mp4 import mp4_file
 from ...domain.recordings import FINISHED, Recording, s3_key, seen_at
+from ...domain.vtt import webvtt
 from ...state.namespaces import Namespace
 from ..keys import CONFIG, NAMESPACES
 
 PREFIX = "/_fake/files/recordings/"
 SUFFIX = ".mp4"
+VTT_PREFIX = "/_fake/files/transcripts/"
+VTT_SUFFIX = ".vtt"
+_VTT_SIGNED = "transcript/"  # signed as this + the id: a recording's signature opens no transcript
 NS_TAG_LENGTH = 16  # hex characters of a namespace's tag
 
 
@@ -62,10 +71,7 @@ class Signer:
 SIGNER = web.AppKey("files_signer", Signer)
 
 
-def download_link(
-    request: web.Request, space_key: str | None, recording: Recording, expires: int
-) -> str:
-    """The signed link to ``recording``'s file, valid until ``expires`` (server clock)."""
+def _link(request: web.Request, space_key: str | None, path: str, signed: str, expires: int) -> str:
     signer = request.app[SIGNER]
     config = request.app[CONFIG]
     ns = signer.tag(space_key) if space_key is not None else ""
@@ -73,9 +79,24 @@ def download_link(
     query = {"expires": str(expires)}
     if ns:
         query["ns"] = ns
-    query["signature"] = signer.signature(recording.id, expires, ns)
-    path = PREFIX + quote(recording.id, safe="") + SUFFIX
+    query["signature"] = signer.signature(signed, expires, ns)
     return f"{base.rstrip('/')}{path}?{urlencode(query)}"
+
+
+def download_link(
+    request: web.Request, space_key: str | None, recording: Recording, expires: int
+) -> str:
+    """The signed link to ``recording``'s file, valid until ``expires`` (server clock)."""
+    path = PREFIX + quote(recording.id, safe="") + SUFFIX
+    return _link(request, space_key, path, recording.id, expires)
+
+
+def transcript_link(
+    request: web.Request, space_key: str | None, transcript: tr.Transcript, expires: int
+) -> str:
+    """The signed link to ``transcript``'s WebVTT file, valid until ``expires``."""
+    path = VTT_PREFIX + quote(transcript.id, safe="") + VTT_SUFFIX
+    return _link(request, space_key, path, _VTT_SIGNED + transcript.id, expires)
 
 
 def _s3_error(status: int, code: str, message: str) -> web.Response:
@@ -98,13 +119,20 @@ def _namespace(request: web.Request, ns: str) -> Namespace | None:
     return None
 
 
-async def recording_file(request: web.Request) -> web.StreamResponse:
+_NO_KEY = (404, "NoSuchKey", "The specified key does not exist.")
+
+
+def _opened(
+    request: web.Request, suffix: str, signed: str
+) -> tuple[str, Namespace] | web.Response:
+    """The id and namespace a signed link names, or S3's refusal: a bad signature, an
+    unknown namespace, an expired link (by that namespace's clock)."""
     name = request.match_info["file"]
     query = request.query
-    rec_id = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else None
+    the_id = name[: -len(suffix)] if name.endswith(suffix) else None
     expires, ns = query.get("expires", ""), query.get("ns", "")
     signature = query.get("signature", "")
-    if rec_id is None or not request.app[SIGNER].valid(rec_id, expires, ns, signature):
+    if the_id is None or not request.app[SIGNER].valid(signed + the_id, expires, ns, signature):
         return _s3_error(
             403,
             "SignatureDoesNotMatch",
@@ -112,17 +140,25 @@ async def recording_file(request: web.Request) -> web.StreamResponse:
         )
     space = _namespace(request, ns)
     if space is None:
-        return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+        return _s3_error(*_NO_KEY)
+    if space.world.clock.now() > int(expires):
+        return _s3_error(403, "AccessDenied", "Request has expired")
+    return the_id, space
+
+
+async def recording_file(request: web.Request) -> web.StreamResponse:
+    opened = _opened(request, SUFFIX, "")
+    if isinstance(opened, web.Response):
+        return opened
+    rec_id, space = opened
     world = space.world
     now = world.clock.now()
-    if now > int(expires):
-        return _s3_error(403, "AccessDenied", "Request has expired")
     recording = world.recordings.visible(rec_id, now)
     seen = None
     if recording is not None:
         seen = seen_at(recording, world.store.get(recording.mtg_session_id), now)
     if seen is None or seen.status != FINISHED or seen.duration is None:
-        return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+        return _s3_error(*_NO_KEY)
     filename = s3_key(seen.recording, request.app[CONFIG].domain).rsplit("/", 1)[-1] + SUFFIX
     return web.Response(
         body=mp4_file(seen.duration),
@@ -131,6 +167,33 @@ async def recording_file(request: web.Request) -> web.StreamResponse:
     )
 
 
+async def transcript_file(request: web.Request) -> web.StreamResponse:
+    opened = _opened(request, VTT_SUFFIX, _VTT_SIGNED)
+    if isinstance(opened, web.Response):
+        return opened
+    tr_id, space = opened
+    world = space.world
+    now = world.clock.now()
+    transcript = world.transcripts.visible(tr_id, now)
+    if transcript is None:
+        return _s3_error(*_NO_KEY)
+    session = world.store.get(transcript.mtg_session_id)
+    seen = tr.seen_at(transcript, session, now)
+    if not seen.vtt_available or seen.stop is None:
+        return _s3_error(*_NO_KEY)
+    stays = session.participants if session is not None else ()
+    text = webvtt(transcript.id, stays, transcript.start_ts, seen.stop)
+    place = tr.place_of(world.domain.properties, request.app[CONFIG].domain)
+    filename = tr.vtt_key(transcript, place.domain, place.template).rsplit("/", 1)[-1]
+    return web.Response(
+        body=text.encode(),
+        content_type="text/vtt",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 def add_routes(app: web.Application, wrap: Callable[[Handler], Handler], secret: str) -> None:
     app[SIGNER] = Signer(secret)
     app.router.add_get(PREFIX + "{file}", wrap(recording_file))
+    app.router.add_get(VTT_PREFIX + "{file}", wrap(transcript_file))

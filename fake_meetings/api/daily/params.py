@@ -12,6 +12,7 @@ from ...domain.query import MAX_LIMIT, MeetingsQuery, ParticipantsQuery
 from ...domain.recordings import RecordingsQuery
 from ...domain.rooms import RoomsQuery
 from ...domain.times import MAX_TIMESTAMP
+from ...domain.transcripts import TranscriptsQuery
 from ..errors import invalid
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ ROOMS_PARAMS = ("limit", "starting_after", "ending_before")
 PRESENCE_PARAMS = ("limit", "userId", "userName")
 RECORDINGS_PARAMS = ("room_name", "limit", "starting_after", "ending_before", "in_progress")
 LINK_PARAMS = ("valid_for_secs",)
+TRANSCRIPTS_PARAMS = ("roomId", "mtgSessionId", "limit", "starting_after", "ending_before")
 # GET /recordings/:id/access-link's valid_for_secs: Daily's docs give 3600 s by default, at most
 # 12 h and at least 15 min; a value outside is brought within (contract §2.4 [?]: clamp)
 VALID_FOR_DEFAULT, VALID_FOR_MIN, VALID_FOR_MAX = 3600, 900, 43200
@@ -82,6 +84,17 @@ def recordings_query(query: MultiMapping[str], *, strict_limit: bool) -> Recordi
     in_progress = _boolean(query, "in_progress")
     return RecordingsQuery(
         query.get("room_name"), limit, starting_after, ending_before, in_progress
+    )
+
+
+def transcripts_query(query: MultiMapping[str], *, strict_limit: bool) -> TranscriptsQuery:
+    _once(query, TRANSCRIPTS_PARAMS)
+    starting_after = query.get("starting_after")
+    ending_before = query.get("ending_before")
+    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    limit = _limit(query, strict_limit)
+    return TranscriptsQuery(
+        query.get("roomId"), query.get("mtgSessionId"), limit, starting_after, ending_before
     )
 
 

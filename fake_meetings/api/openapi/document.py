@@ -21,6 +21,7 @@ from ..errors import VERSION_HEADER
 from ..routes import daily_routes
 from . import domain as openapi_domain
 from . import recordings as openapi_recordings
+from . import transcripts as openapi_transcripts
 from . import webhooks as openapi_webhooks
 from .bodies import properties_body
 
@@ -264,6 +265,12 @@ def document(config: ServerConfig) -> dict[str, Any]:
         )
     )
     doc["components"]["schemas"].update(openapi_recordings.schemas())
+    doc["paths"].update(
+        openapi_transcripts.paths(
+            errors, one, _json, _responses, _query, _path_param, limit, limit_doc, cursor_doc
+        )
+    )
+    doc["components"]["schemas"].update(openapi_transcripts.schemas())
     if config.auth:
         doc["components"]["securitySchemes"] = {
             "bearerAuth": {

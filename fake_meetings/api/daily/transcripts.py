@@ -1,0 +1,136 @@
+"""The Daily transcript routes (contract part three, §3): ``GET /transcript``,
+``GET /transcript/:id``, ``DELETE /transcript/:id``, ``GET /transcript/:id/access-link`` and
+``POST /rooms/:name/transcription/start | update | stop``.
+
+Every answer is the namespace's transcripts as seen at the server clock's instant (read once
+per request): visible from its start, ``t_in_progress`` until it stops, then ``t_finished``
+(``domain/transcripts.py``). The access link names the stored WebVTT file, served by the fake
+(``files.py``), valid one hour (Daily's links take no ``valid_for_secs``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from ...domain.domainconfig import DOMAIN_ID
+from ...domain.query import UnknownCursor
+from ...domain.transcribestart import START_FIELDS, STOP_FIELDS, UPDATE_FIELDS, checked_instance
+from ...domain.transcripts import (
+    STORAGE_PROPERTY,
+    Transcript,
+    as_json,
+    list_transcripts,
+    out_params,
+    place_of,
+    seen_at,
+)
+from ...domain.world import World
+from ..bodies import daily_body, json_answer
+from ..errors import invalid, not_found
+from ..keys import CONFIG, NAMESPACES, namespace_of, request_key, world_of
+from . import files, params
+
+LINK_VALID_FOR = 3600  # seconds: Daily's transcript links are valid one hour [D tr-link]
+
+
+def _object(
+    world: World, transcript: Transcript, now: int, domain: str, status: str | None = None
+) -> dict[str, Any]:
+    seen = seen_at(transcript, world.store.get(transcript.mtg_session_id), now)
+    return as_json(seen, DOMAIN_ID, place_of(world.domain.properties, domain), status)
+
+
+def _visible(world: World, tr_id: str, now: int) -> Transcript:
+    transcript = world.transcripts.visible(tr_id, now)
+    if transcript is None:
+        raise not_found(f"transcript {tr_id} not found")
+    return transcript
+
+
+async def list_all(request: web.Request) -> web.Response:
+    config, world = request.app[CONFIG], world_of(request)
+    now = world.clock.now()  # one snapshot, one instant per request
+    query = params.transcripts_query(request.query, strict_limit=config.strict_limit)
+    try:
+        page = list_transcripts(world.transcripts, query, now, config.unknown_cursor)
+    except UnknownCursor as exc:
+        raise invalid(f"{exc.param}: no transcript with id {exc.value!r}") from None
+    data = [_object(world, t, now, config.domain) for t in page.transcripts]
+    body = orjson.dumps({"total_count": page.total_count, "data": data})
+    return web.Response(body=body, content_type="application/json")
+
+
+async def get_one(request: web.Request) -> web.Response:
+    world = world_of(request)
+    now = world.clock.now()
+    transcript = _visible(world, request.match_info["id"], now)
+    return json_answer(_object(world, transcript, now, request.app[CONFIG].domain))
+
+
+async def delete(request: web.Request) -> web.Response:
+    """The object as it was, with ``status: "t_deleted"`` [D tr-del]."""
+    space = namespace_of(request)
+    world = space.world
+    now = world.clock.now()
+    _visible(world, request.match_info["id"], now)  # the 404 before any change
+    transcript = space.delete_transcript(request.match_info["id"])
+    return json_answer(_object(world, transcript, now, request.app[CONFIG].domain, "t_deleted"))
+
+
+async def access_link(request: web.Request) -> web.Response:
+    """``{transcriptId, link, outParams}``; no stored file (storage was off when it started,
+    or it is not finished) is a 400 with Daily's text [C] (the status is [?])."""
+    space = namespace_of(request)
+    world = space.world
+    now = world.clock.now()
+    transcript = _visible(world, request.match_info["id"], now)
+    seen = seen_at(transcript, world.store.get(transcript.mtg_session_id), now)
+    if not transcript.stored:
+        raise invalid(
+            f"Transcriptions not stored for {transcript.id}. consider "
+            f'"{STORAGE_PROPERTY}" domain/room property'
+        )
+    if not seen.vtt_available:
+        raise invalid(f"transcript {transcript.id} is {seen.status}: its file is not ready")
+    key = request_key(request) if request.app[NAMESPACES].per_key else None
+    link = files.transcript_link(request, key, transcript, now + LINK_VALID_FOR)
+    place = place_of(world.domain.properties, request.app[CONFIG].domain)
+    return json_answer(
+        {"transcriptId": transcript.id, "link": link, "outParams": out_params(transcript, place)}
+    )
+
+
+async def start(request: web.Request) -> web.Response:
+    """Daily's answer: ``{"sent": "true"}`` (a string) [D rtr-start]."""
+    instance = checked_instance(await daily_body(request, START_FIELDS))
+    namespace_of(request).start_transcription(request.match_info["name"], instance)
+    return json_answer({"sent": "true"})
+
+
+async def update(request: web.Request) -> web.Response:
+    """The answer, not documented [?]: the start's."""
+    instance = checked_instance(await daily_body(request, UPDATE_FIELDS))
+    namespace_of(request).update_transcription(request.match_info["name"], instance)
+    return json_answer({"sent": "true"})
+
+
+async def stop(request: web.Request) -> web.Response:
+    """The answer, not documented [?]: the start's."""
+    instance = checked_instance(await daily_body(request, STOP_FIELDS))
+    namespace_of(request).stop_transcription(request.match_info["name"], instance)
+    return json_answer({"sent": "true"})
+
+
+# Served under /v1 and at the root, described by the OpenAPI document, like every family's.
+ROUTES = (
+    ("GET", "/transcript", list_all),
+    ("GET", "/transcript/{id}", get_one),
+    ("DELETE", "/transcript/{id}", delete),
+    ("GET", "/transcript/{id}/access-link", access_link),
+    ("POST", "/rooms/{name}/transcription/start", start),
+    ("POST", "/rooms/{name}/transcription/update", update),
+    ("POST", "/rooms/{name}/transcription/stop", stop),
+)

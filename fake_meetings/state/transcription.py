@@ -1,0 +1,160 @@
+"""A namespace's transcript changes (``POST /rooms/:name/transcription/start | update | stop``,
+``DELETE /transcript/:id``): the part of :class:`namespaces.Namespace` that transcripts add,
+kept here so each file stays one subject. Like every change of a namespace, each swaps the
+world's transcripts whole and tells the listeners (the webhooks).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..domain.ids import seeded_uuid
+from ..domain.presence import present
+from ..domain.transcripts import STORAGE_PROPERTY, Transcript
+from ..errors import invalid, not_found
+
+if TYPE_CHECKING:
+    from ..domain.model import Participant, Session
+    from ..domain.recordings import Recording
+    from ..domain.rooms import Room
+    from ..domain.world import World
+
+TRANSCRIPTS_SEED = 4  # ids of transcripts started through the API: the same, for transcripts
+# Transcripts per namespace: each change re-sorts them (a few thousand cost milliseconds), so a
+# client starting transcriptions in a loop is stopped.
+MAX_TRANSCRIPTS = 10_000
+
+
+def check_transcripts(count: int) -> None:
+    most = MAX_TRANSCRIPTS
+    if count > most:
+        raise invalid(
+            f"transcripts: a namespace holds at most {most:,} transcripts; this would make "
+            f"{count:,}. Delete transcripts or reset"
+        )
+
+
+class TranscriptChanges:
+    """The transcript changes of a namespace (mixed into ``Namespace``)."""
+
+    world: World
+    _transcript_ids: random.Random | None = None
+
+    if TYPE_CHECKING:
+
+        def _tell(
+            self,
+            kind: str,
+            before: int,
+            session: Session | None = None,
+            stay: Participant | None = None,
+            *,
+            recording: Recording | None = None,
+        ) -> None: ...
+
+        def _visible_room(self, name: str) -> Room: ...
+
+    def _next_transcript_id(self) -> str:
+        if self._transcript_ids is None:
+            self._transcript_ids = random.Random(TRANSCRIPTS_SEED)
+        taken = self.world.transcripts.rank
+        tr_id = seeded_uuid(self._transcript_ids)
+        while tr_id in taken:
+            tr_id = seeded_uuid(self._transcript_ids)
+        return tr_id
+
+    def restart_transcript_ids(self) -> None:
+        """Ids from the start of their sequence again (a reset)."""
+        self._transcript_ids = None
+
+    def delete_transcript(self, tr_id: str) -> Transcript:
+        """``DELETE /transcript/:id``: the transcript visible now, gone from here on (a 404
+        when there is none)."""
+        world = self.world
+        transcript = world.transcripts.visible(tr_id, world.clock.now())
+        if transcript is None:
+            raise not_found(f"transcript {tr_id} not found")
+        world.transcripts = world.transcripts.without(tr_id)
+        return transcript
+
+    def start_transcription(self, room: str, instance: str) -> Transcript:
+        """``POST /rooms/:name/transcription/start``: a transcript of the session going on in
+        ``room`` now, from now until it is stopped or the session ends. A room not visible now
+        is a 404; a room nobody is in now is a 404 "not hosting a call" [D]; a transcription
+        already in progress on the instance is a 400 [D]."""
+        world = self.world
+        now = world.clock.now()
+        found = self._visible_room(room)
+        here = present(world.store, now, room)
+        if not here:
+            raise not_found(
+                f"room {room} is not hosting a call: nobody is in it now (transcription starts "
+                "once someone has joined)"
+            )
+        session = max((x.session for x in here), key=lambda s: (s.start_time, s.id))
+        active = self._transcript_on(found.id, instance, now)
+        if active is not None:
+            raise invalid(
+                f"room {room} already has a transcription in progress (stream in progress on "
+                f"instance {instance}, transcript {active.id}); stop it first, or start with "
+                "another instanceId"
+            )
+        check_transcripts(len(world.transcripts) + 1)
+        stored = found.config.get(STORAGE_PROPERTY, world.domain.config().get(STORAGE_PROPERTY))
+        transcript = Transcript(
+            self._next_transcript_id(),
+            room,
+            found.id,
+            session.id,
+            now,
+            instance_id=instance,
+            stored=stored is True,
+        )
+        world.transcripts = world.transcripts.joined([transcript])
+        self._tell("transcript-started", now)
+        return transcript
+
+    def update_transcription(self, room: str, instance: str) -> Transcript:
+        """``POST /rooms/:name/transcription/update``: the transcription in progress on the
+        instance, unchanged (the fake keeps no participants list); none is a 404 [D]."""
+        found = self._visible_room(room)
+        active = self._transcript_on(found.id, instance, self.world.clock.now())
+        if active is None:
+            raise not_found(f"room {room} has no transcription to update on instance {instance}")
+        return active
+
+    def stop_transcription(self, room: str, instance: str) -> Transcript:
+        """``POST /rooms/:name/transcription/stop``: the transcription in progress on the
+        instance stops now; none is a 404 "no transcription to stop" [D]."""
+        world = self.world
+        now = world.clock.now()
+        found = self._visible_room(room)
+        active = self._transcript_on(found.id, instance, now)
+        if active is None:
+            raise not_found(f"room {room} has no transcription to stop on instance {instance}")
+        stopped = replace(active, end=now)
+        world.transcripts = world.transcripts.replaced(stopped)
+        self._tell("transcript-stopped", now)
+        return stopped
+
+    def fail_transcription(self, tr_id: str, error: str) -> Transcript:
+        """The transcript ``tr_id`` (visible now) ends in ``t_error`` with ``error`` once it
+        stops (the handle's way to test a client's error path)."""
+        world = self.world
+        now = world.clock.now()
+        transcript = world.transcripts.visible(tr_id, now)
+        if transcript is None:
+            raise not_found(f"transcript {tr_id} not found")
+        failed = replace(transcript, error=error)
+        world.transcripts = world.transcripts.replaced(failed)
+        self._tell("transcript-failed", now)
+        return failed
+
+    def _transcript_on(self, room_id: str, instance: str, now: int) -> Transcript | None:
+        store = self.world.store
+        for t in self.world.transcripts.in_room(room_id):
+            if t.instance_id == instance and t.in_progress(store.get(t.mtg_session_id), now):
+                return t
+        return None
