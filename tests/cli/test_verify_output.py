@@ -183,3 +183,14 @@ def test_since_bounds_the_capture_and_the_questions(
     assert status == 0 and "0 fake, 0 drift" in out, out
     data = report(tmp_path / "r.json")
     assert data["requests"] > 100
+
+
+def test_max_requests_bounds_the_questions(
+    serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upstream = serve(world_from_text(ACCOUNT))
+    args = ["--max-requests", "12", "--report", str(tmp_path / "r.json")]
+    status, out, _ = run(capsys, upstream.url, *args)
+    assert status == 0 and ": 12 requests\n" in out, out
+    assert report(tmp_path / "r.json")["requests"] == 12
+    assert run(capsys, upstream.url, "--max-requests", "0")[0] == 2
