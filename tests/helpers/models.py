@@ -68,3 +68,28 @@ def naive_session(
             (pid, join, min(leave((pid, join, d)), now) - join) for pid, join, d in shown
         ],
     }
+
+
+# A transcript as the naive model sees it: (id, room id, session id, start, stop or None).
+NaiveTranscript = tuple[str, str, str, int, int | None]
+
+
+def naive_transcripts(
+    items: list[NaiveTranscript], now: int, room_id: str | None, session_id: str | None
+) -> tuple[list[str], dict[str, tuple[int, str]], dict[str, tuple[str, int]]]:
+    """What ``GET /transcript`` lists at ``now``, plainly: the ids of the transcripts started
+    by ``now`` that the filters keep, newest first (by ``(start, id)``), their sort keys, and
+    each one's ``(status, duration)``: in progress (0) until its stop, then finished."""
+    kept = [
+        t
+        for t in items
+        if t[3] <= now
+        and (room_id is None or t[1] == room_id)
+        and (session_id is None or t[2] == session_id)
+    ]
+    kept.sort(key=lambda t: (t[3], t[0]), reverse=True)
+    seen = {
+        t[0]: ("t_in_progress", 0) if t[4] is None or now < t[4] else ("t_finished", t[4] - t[3])
+        for t in kept
+    }
+    return [t[0] for t in kept], {t[0]: (t[3], t[0]) for t in kept}, seen
