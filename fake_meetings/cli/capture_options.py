@@ -20,6 +20,10 @@ from .options import UsageError
 KEY_ENV = "DAILY_API_KEY"
 MAX_SESSIONS = 1_000_000  # --max-sessions' default: sessions read (the temporary file's bound)
 MAX_ROOMS = 100_000  # --max-rooms' default: rooms read (they are held in memory)
+RATE = 20.0  # --rate's default: requests per second (Daily's limit); verify's too
+MAX_RETRIES = 6  # --max-retries' default
+BACKOFF = 1.0  # --backoff's default: seconds before the first retry
+TIMEOUT = 30.0  # --timeout's default: seconds for a whole answer
 
 
 @dataclass(frozen=True)
@@ -105,31 +109,32 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "--rate",
         metavar="N",
         type=float,
-        default=20.0,
-        help="at most N requests per second and 5N per 5 s (default 20: Daily's limit)",
+        default=RATE,
+        help=f"at most N requests per second and 5N per 5 s (default {RATE:g}: Daily's limit)",
     )
     p(
         "--max-retries",
         metavar="N",
         type=int,
-        default=6,
+        default=MAX_RETRIES,
         help="retries of one request on 429, 5xx or a failed connection before giving up "
-        "(default 6)",
+        f"(default {MAX_RETRIES})",
     )
     p(
         "--backoff",
         metavar="SECONDS",
         type=float,
-        default=1.0,
-        help="first wait before a retry, doubled each time (default 1; a 429's Retry-After wins)",
+        default=BACKOFF,
+        help=f"first wait before a retry, doubled each time (default {BACKOFF:g}; a 429's "
+        "Retry-After wins)",
     )
     p(
         "--timeout",
         metavar="SECONDS",
         type=float,
-        default=30.0,
+        default=TIMEOUT,
         help="give one request this long to answer, from connecting to its last byte "
-        "(default 30); a request that runs out is retried like a dropped one",
+        f"(default {TIMEOUT:g}); a request that runs out is retried like a dropped one",
     )
     p(
         "--max-sessions",

@@ -14,7 +14,7 @@ from ..client.daily import DAILY_API
 from ..domain.times import FORMS, RELATIVE_FORMS, parse_instant
 from ..verify.bounds import MAX_REQUESTS
 from . import capture_options
-from .capture_options import KEY_ENV
+from .capture_options import BACKOFF, KEY_ENV, MAX_RETRIES, RATE, TIMEOUT
 from .options import UsageError
 
 
@@ -94,29 +94,29 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "--rate",
         metavar="N",
         type=float,
-        default=20.0,
-        help="at most N requests per second to the account and 5N per 5 s (default 20)",
+        default=RATE,
+        help=f"at most N requests per second to the account and 5N per 5 s (default {RATE:g})",
     )
     p(
         "--max-retries",
         metavar="N",
         type=int,
-        default=6,
-        help="retries of one request on 429, 5xx or a dropped connection (default 6)",
+        default=MAX_RETRIES,
+        help=f"retries of one request on 429, 5xx or a dropped connection (default {MAX_RETRIES})",
     )
     p(
         "--backoff",
         metavar="SECONDS",
         type=float,
-        default=1.0,
-        help="first wait before a retry, doubled each time (default 1)",
+        default=BACKOFF,
+        help=f"first wait before a retry, doubled each time (default {BACKOFF:g})",
     )
     p(
         "--timeout",
         metavar="SECONDS",
         type=float,
-        default=30.0,
-        help="give one request this long to answer (default 30)",
+        default=TIMEOUT,
+        help=f"give one request this long to answer (default {TIMEOUT:g})",
     )
 
 

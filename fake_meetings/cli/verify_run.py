@@ -23,12 +23,11 @@ from ..scenario.loading import Loaded, load
 from ..scenario.pseudonyms import Pseudonyms
 from ..scenario.scenario import ScenarioError
 from ..testing.runners import ServerThread
-from ..verify.bounds import FAKE_KEY
 from ..verify.fixtures import regression_tests
 from ..verify.ignores import IgnoreFileError, Ignores, load_ignores
 from ..verify.mix import build_mix
 from ..verify.report import Results, report_data, summary
-from ..verify.run import verify
+from ..verify.run import FAKE_KEY, verify
 from ..verify.sides import AccountNames
 from ..verify.view import CaptureView
 from . import capture

@@ -13,4 +13,3 @@ MAX_IGNORE_BYTES = 1024 * 1024  # size of the --ignore file
 MAX_IGNORES = 1_000  # entries of the --ignore file
 MAX_FIXTURES = 200  # regression tests --fixtures writes
 MAX_SLICE = 2_000  # sessions of one regression test's scenario slice
-FAKE_KEY = "fake-meetings-verify"  # the key the fake is asked with (never the account's)

@@ -19,6 +19,7 @@ from .seen import Seen
 from .sides import AccountNames, FakeNames
 from .view import CaptureView
 
+FAKE_KEY = "fake-meetings-verify"  # the key the fake is asked with (never the account's)
 STATUS = "(status)"  # the path of a difference in the HTTP status (the bodies are not compared)
 
 Answer = tuple[int, Any]
