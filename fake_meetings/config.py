@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .domain.query import UnknownCursorMode
+from .domain.recorded import DEFAULT_MIN_STAY as DEFAULT_MIN_STAY  # the ten-second rule's
 from .webhooks.settings import Settings as WebhookSettings
 
 # The server's defaults, declared once: ServerConfig, the serve options and their help read them.
@@ -34,6 +35,9 @@ class ServerConfig:
     api_key: str | None = None  # when set, the key must be exactly this
     strict_limit: bool = False  # limit > 100: clamp (False) or 400 (True)
     unknown_cursor: UnknownCursorMode = "error"  # a cursor naming no record: 400 or empty page
+    # --min-stay: seconds a stay lasts before /meetings shows it (the ten-second rule; 0: off);
+    # None: each namespace's own (a scenario's min_stay:, else DEFAULT_MIN_STAY)
+    min_stay: int | None = None
     access_log: bool = False
     domain: str = DEFAULT_DOMAIN  # the Daily domain in rooms' urls
     # the base of recordings' download links (--public-url); None: what the request was sent to

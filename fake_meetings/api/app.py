@@ -265,6 +265,8 @@ def create_app(
     ``config.journal_cap``, when None).
     """
     config = config or ServerConfig()
+    if config.min_stay is not None:  # --min-stay beats the start-up scenario's min_stay:
+        world.start_with_min_stay(config.min_stay)
     journal = journal if journal is not None else Journal(config.journal_cap, config.journal_bytes)
     spaces = Namespaces(
         world,

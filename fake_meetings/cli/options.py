@@ -166,6 +166,7 @@ def server_config(args: argparse.Namespace) -> ServerConfig:
         api_key=api_key,
         strict_limit=bool(args.strict_limit) or env_flag("STRICT_LIMIT"),
         unknown_cursor="empty" if unknown_cursor == "empty" else "error",
+        min_stay=_number(args.min_stay, "MIN_STAY", "--min-stay", None),
         access_log=bool(args.access_log) or env_flag("ACCESS_LOG"),
         domain=domain,
         public_url=public_url,

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from ..api.app import create_app
 from ..api.runner import listen
-from ..config import DEFAULT_HOST, DEFAULT_PORT, ServerConfig
+from ..config import DEFAULT_HOST, DEFAULT_MIN_STAY, DEFAULT_PORT, ServerConfig
 from ..scenario.bundled import bundled_names
 from ..scenario.loading import Loaded, load
 from .options import (
@@ -77,6 +77,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=None,
         help="answer limit > 100 with a 400 "
         f"instead of clamping it to 100 (env {ENV_PREFIX}STRICT_LIMIT=1)",
+    )
+    p(
+        "--min-stay",
+        metavar="SECONDS",
+        help="a stay enters /meetings once it has lasted this long, and a shorter one never "
+        f"does, as Daily records nobody who stayed under 10 s (default {DEFAULT_MIN_STAY}, or a "
+        f"scenario's min_stay:; 0: at once; env {ENV_PREFIX}MIN_STAY)",
     )
     p(
         "--unknown-cursor",

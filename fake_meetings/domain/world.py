@@ -1,10 +1,11 @@
 """What a running fake serves: the current store snapshot, the rooms snapshot, the domain's
-configuration, the recordings snapshot and the clock.
+configuration, the recordings snapshot, the clock, and the ten-second rule's ``min_stay``
+(``recorded.py``: what ``/meetings`` lists is ``store.listed(min_stay)``).
 
 The store and rooms references are swapped whole (never mutated), so a request that read
 ``world.store`` or ``world.rooms`` once sees one consistent snapshot even if a reload happens
-while it runs. ``reset`` returns to the sessions, rooms, domain configuration and clock the
-world was created with.
+while it runs. ``reset`` returns to the sessions, rooms, domain configuration, clock and
+``min_stay`` the world was created with.
 Rooms the sessions name without a declared room are implied (``rooms.implied_room``).
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from .clock import Clock
 from .domainconfig import DomainConfig
 from .model import Session
+from .recorded import DEFAULT_MIN_STAY
 from .recordings import Recording, Recordings
 from .rooms import Room, Rooms
 from .store import Store
@@ -29,8 +31,10 @@ class World:
         rooms: Iterable[Room] = (),
         domain: DomainConfig | None = None,
         recordings: Iterable[Recording] = (),
+        min_stay: int = DEFAULT_MIN_STAY,
     ):
         self.store = Store(sessions)
+        self.min_stay = self._initial_min_stay = min_stay  # a scenario's min_stay:, or the handle
         self.rooms = Rooms(rooms).implied_by(self.store.first_starts())
         self.clock = clock if clock is not None else Clock()
         self.domain = domain if domain is not None else DomainConfig()  # swapped whole too
@@ -42,6 +46,15 @@ class World:
         self._initial_rooms = self.rooms
         self._initial_frozen_at = self.clock.now() if self.clock.frozen else None
 
+    @property
+    def initial_min_stay(self) -> int:
+        """The ``min_stay`` a reset returns to."""
+        return self._initial_min_stay
+
+    def start_with_min_stay(self, min_stay: int) -> None:
+        """Serve with ``min_stay`` from now on and after every reset (``serve --min-stay``)."""
+        self.min_stay = self._initial_min_stay = min_stay
+
     def fork(self) -> World:
         """A new world starting from this one's start-up sessions, rooms and clock. The start-up
         snapshots are shared, not copied: they are immutable, so a fork costs almost nothing."""
@@ -51,6 +64,7 @@ class World:
         world.domain = world._initial_domain = self._initial_domain
         world.recordings = world._initial_recordings = self._initial_recordings
         world.transcripts = world._initial_transcripts = self._initial_transcripts
+        world.min_stay = world._initial_min_stay = self._initial_min_stay
         return world
 
     def replace(self, sessions: Iterable[Session]) -> None:
@@ -66,13 +80,14 @@ class World:
         self.store = store
 
     def reset(self) -> None:
-        """Back to the sessions, rooms, domain configuration, recordings and clock this world
-        started with."""
+        """Back to the sessions, rooms, domain configuration, recordings, clock and min_stay
+        this world started with."""
         self.store = self._initial
         self.rooms = self._initial_rooms
         self.domain = self._initial_domain
         self.recordings = self._initial_recordings
         self.transcripts = self._initial_transcripts
+        self.min_stay = self._initial_min_stay
         if self._initial_frozen_at is not None:
             self.clock.set(self._initial_frozen_at)
         else:

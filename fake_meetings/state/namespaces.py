@@ -179,9 +179,9 @@ class Namespace(TranscriptChanges):
         self.webhooks.drop()
 
     def reset(self, *, empty: bool = False) -> None:
-        """Back to the start-up sessions, rooms, domain configuration and clock, or with
-        ``empty`` to no sessions, no rooms, Daily's domain defaults and the real clock; in both
-        cases no faults and an empty journal."""
+        """Back to the start-up sessions, rooms, domain configuration, min_stay and clock, or
+        with ``empty`` to no sessions, no rooms, Daily's domain defaults, the start-up min_stay
+        and the real clock; in both cases no faults and an empty journal."""
         before = self.world.clock.now()
         if empty:
             self.world.store = _EMPTY
@@ -189,6 +189,7 @@ class Namespace(TranscriptChanges):
             self.world.domain = DomainConfig()
             self.world.recordings = Recordings()
             self.world.transcripts = Transcripts()
+            self.world.min_stay = self.world.initial_min_stay
             self.world.clock.unfreeze()
         else:
             self.world.reset()
@@ -211,6 +212,7 @@ class Namespace(TranscriptChanges):
         webhook: Mapping[str, Any] | None = None,
         domain: DomainConfig | None = None,
         recordings: Sequence[Recording] | None = None,
+        min_stay: int | None = None,
     ) -> None:
         """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given.
 
@@ -220,7 +222,8 @@ class Namespace(TranscriptChanges):
         ``webhook``, a scenario's `webhook:` block, becomes the webhook (no test request);
         ``domain``, its `domain:` block, the domain's configuration. ``recordings``, its
         `recordings:` block: they replace the current recordings, or with ``append`` join them
-        (an id already there is a 400); None keeps them (as it keeps the rooms).
+        (an id already there is a 400); None keeps them (as it keeps the rooms). ``min_stay``,
+        its `min_stay:`, becomes the namespace's (until a reset); None keeps it.
         """
         world = self.world
         if rooms is None:
@@ -250,6 +253,8 @@ class Namespace(TranscriptChanges):
             self.world.clock.set(freeze_at)
         if domain is not None:
             world.domain = domain
+        if min_stay is not None:
+            world.min_stay = min_stay
         if webhook is not None:
             self.webhooks.configure(webhook)
         self._tell("load", before)

@@ -96,6 +96,8 @@ class Backend(WebhookBackend, RecordingBackend, Protocol):
     def clock(self) -> tuple[int, bool]: ...
     def set_clock(self, instant: int) -> None: ...
     def advance_clock(self, seconds: int) -> None: ...
+    def min_stay(self) -> int: ...
+    def set_min_stay(self, seconds: int) -> None: ...
     def real_clock(self) -> None: ...
     def join(self, room: str | None, **who: Any) -> dict[str, Any]: ...
     def token(self, properties: dict[str, Any]) -> str: ...
@@ -166,6 +168,20 @@ class FakeMeetings:
     def headers(self) -> dict[str, str]:
         """``{"Authorization": "Bearer <api_key>"}``."""
         return {"Authorization": f"Bearer {self.api_key}"}
+
+    @property
+    def min_stay(self) -> int:
+        """Seconds a stay lasts before ``/meetings`` shows it (Daily's ten-second rule; the
+        server's ``--min-stay``, 10 by default); a shorter stay is never shown. Presence and
+        webhooks do not wait. Set it (``fake_meetings.min_stay = 0``: shown at once) for this
+        handle's namespace; a reset restores the server's."""
+        return self._backend.min_stay()
+
+    @min_stay.setter
+    def min_stay(self, seconds: int) -> None:
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
+            raise ValueError(f"min_stay={seconds!r}: expected a whole number of seconds, 0 or more")
+        self._backend.set_min_stay(seconds)
 
     def reset(self) -> None:
         """No sessions, real clock, empty request journal."""

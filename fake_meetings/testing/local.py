@@ -265,6 +265,17 @@ class LocalBackend:
     def clear_webhook_log(self) -> None:
         self._run(self.space.webhooks.sender.clear)
 
+    def min_stay(self) -> int:
+        return self.world.min_stay
+
+    def set_min_stay(self, seconds: int) -> None:
+        world = self.world
+
+        def change() -> None:
+            world.min_stay = seconds
+
+        self._run(change)
+
     def set_webhook_timestamp(self, mode: str) -> None:
         from ..domain.webhook import timestamp_mode
 

@@ -67,6 +67,20 @@ class RemoteBackend(ControlPlane):
     def requests(self) -> list[RecordedRequest]:
         return [RecordedRequest.from_dict(e) for e in self.journal()]
 
+    def min_stay(self) -> int:
+        raise self._in_process("min_stay")
+
+    def set_min_stay(self, seconds: int) -> None:
+        raise self._in_process(f"min_stay = {seconds!r}")
+
+    @staticmethod
+    def _in_process(what: str) -> FakeMeetingsError:
+        """Not over the control plane: an external server's min_stay is its own."""
+        return FakeMeetingsError(
+            f"{what} needs the in-process server; an external server takes serve --min-stay "
+            "(FAKE_MEETINGS_MIN_STAY) or a scenario's min_stay:"
+        )
+
     def set_webhook_timestamp(self, mode: str) -> None:
         """Not over the control plane: an external server's mode is its own."""
         raise FakeMeetingsError(

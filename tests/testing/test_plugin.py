@@ -516,9 +516,12 @@ def test_a_meeting_driven_live(inner: pytest.Pytester, mode: list[str]) -> None:
             fake_meetings.clock.set(T)
             alice = fake_meetings.join("standup", user_name="Alice")
             assert alice.room == "standup"
+            # listed once Alice has stayed 10 s (Daily's ten-second rule)
+            assert get(fake_meetings, "/meetings/" + alice.session_id).status_code == 404
+            fake_meetings.clock.advance(10)
             live = get(fake_meetings, "/meetings/" + alice.session_id).json()
-            assert (live["start_time"], live["ongoing"], live["duration"]) == (T, True, 0)
-            fake_meetings.clock.advance(600)
+            assert (live["start_time"], live["ongoing"], live["duration"]) == (T, True, 10)
+            fake_meetings.clock.advance(590)
             alice.leave()
             fake_meetings.clock.advance(3600)  # later reads see the same ended meeting
             (s,) = get(fake_meetings, "/meetings").json()["data"]
@@ -546,6 +549,7 @@ def test_a_meeting_driven_live(inner: pytest.Pytester, mode: list[str]) -> None:
             assert [p["duration"] for p in s["participants"]] == [300, 340]
             again = fake_meetings.join("sales")
             assert again.session_id != host.session_id
+            fake_meetings.clock.advance(10)
             assert get(fake_meetings, "/meetings").json()["total_count"] == 2
 
         def test_nothing_left_from_the_tests_before(fake_meetings):
@@ -558,6 +562,7 @@ def test_a_meeting_driven_live(inner: pytest.Pytester, mode: list[str]) -> None:
             newest = [s for s in ongoing if s["room"] == room][0]
             me = fake_meetings.join(room, user_name="Me")
             assert me.session_id == newest["id"]
+            fake_meetings.clock.advance(10)
             s = get(fake_meetings, "/meetings/" + newest["id"]).json()
             assert s["participants"][-1]["participant_id"] == me.participant_id
 
@@ -605,13 +610,14 @@ def test_meeting_tokens_from_the_handle(inner: pytest.Pytester, mode: list[str])
             assert seen == {"room_name": "standup", "user_name": "Alice", "exp": T + 60}
             alice = fake_meetings.join(token=token)
             assert alice.room == "standup"
+            fake_meetings.clock.advance(10)
             (p,) = get(fake_meetings, "/meetings/" + alice.session_id).json()["participants"]
             assert p["user_name"] == "Alice"
             with pytest.raises(FakeMeetingsError, match="not valid for room"):
                 fake_meetings.join("retro", token=token)
             with pytest.raises(FakeMeetingsError, match="is_owner"):
                 fake_meetings.token(is_owner="yes")
-            fake_meetings.clock.advance(60)
+            fake_meetings.clock.advance(50)
             with pytest.raises(FakeMeetingsError, match="expired"):
                 fake_meetings.join(token=token)
         """,

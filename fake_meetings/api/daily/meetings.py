@@ -1,6 +1,8 @@
 """The three Daily routes (contract §2-§4): parameters -> store -> render. Nothing else.
 
-Every answer is the timeline as seen at the server clock's instant (read once per request).
+Every answer is the timeline as seen at the server clock's instant (read once per request),
+as Daily's records hold it: the namespace's ``min_stay`` picks the store's listed store
+(the ten-second rule, ``domain/recorded.py``); its render cache renders with the same rule.
 Bodies come from the snapshot's :mod:`render_cache` (same bytes as :mod:`render`, the reference
 renderer). A body is keyed by everything it depends on besides the snapshot and the clock
 second: the raw query string, the options that change the answer, and where the clock stands in
@@ -26,7 +28,8 @@ from .render_cache import cache_of
 
 async def list_sessions(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
-    store, now = world.store, world.clock.now()  # one snapshot, one instant per request
+    # one snapshot, one instant per request; what the ten-second rule lists of it
+    store, now = world.store.listed(world.min_stay), world.clock.now()
     cache = cache_of(store)
     key = (
         "list",
@@ -51,7 +54,7 @@ async def list_sessions(request: web.Request) -> web.Response:
 
 async def get_session(request: web.Request) -> web.Response:
     world = world_of(request)
-    store, now = world.store, world.clock.now()
+    store, now = world.store.listed(world.min_stay), world.clock.now()
     meeting_id = request.match_info["meeting"]
     session = _visible(store, meeting_id, now)
     cache = cache_of(store)
@@ -64,7 +67,8 @@ async def get_session(request: web.Request) -> web.Response:
 
 async def get_participants(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
-    store, now = world.store, world.clock.now()
+    min_stay = world.min_stay
+    store, now = world.store.listed(min_stay), world.clock.now()
     meeting_id = request.match_info["meeting"]
     session = _visible(store, meeting_id, now)
     cache = cache_of(store)
@@ -81,7 +85,7 @@ async def get_participants(request: web.Request) -> web.Response:
     if body is None:
         query = params.participants_query(request.query, strict_limit=config.strict_limit)
         try:
-            records = list_participants(session, query, now, config.unknown_cursor)
+            records = list_participants(session, query, now, config.unknown_cursor, min_stay)
         except UnknownCursor as exc:
             raise invalid(
                 f"{exc.param}: no participant with id {exc.value!r} "

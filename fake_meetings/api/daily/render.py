@@ -22,24 +22,35 @@ def participant_dict(p: Participant, now: int) -> dict[str, Any]:
     }
 
 
-def session_dict(s: Session, now: int, *, participants: bool = True) -> dict[str, Any]:
+def session_dict(
+    s: Session, now: int, *, participants: bool = True, min_stay: int = 0
+) -> dict[str, Any]:
+    """``min_stay``: the ten-second rule's, for a session of a listed store (its stays are
+    shown from ``join_time + min_stay``)."""
     out: dict[str, Any] = {
         "id": s.id,
         "room": s.room,
         "start_time": s.start_time,
         "duration": timeline.duration(s, now),
         "ongoing": timeline.ongoing(s, now),
-        "max_participants": timeline.max_participants(s, now),
+        "max_participants": timeline.max_participants(s, now, min_stay),
     }
     if participants:
-        out["participants"] = [participant_dict(p, now) for p in timeline.participants(s, now)]
+        out["participants"] = [
+            participant_dict(p, now) for p in timeline.participants(s, now, min_stay)
+        ]
     return out
 
 
 def meetings_page(
-    total_count: int, sessions: Iterable[Session], now: int, *, participants: bool
+    total_count: int,
+    sessions: Iterable[Session],
+    now: int,
+    *,
+    participants: bool,
+    min_stay: int = 0,
 ) -> bytes:
-    data = [session_dict(s, now, participants=participants) for s in sessions]
+    data = [session_dict(s, now, participants=participants, min_stay=min_stay) for s in sessions]
     return orjson.dumps({"total_count": total_count, "data": data})
 
 

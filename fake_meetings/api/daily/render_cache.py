@@ -182,12 +182,15 @@ def exact(value: object) -> bytes:
     return memoryview(orjson.dumps(value)).tobytes()
 
 
-def _live_full(s: Session, now: int) -> bytes:
-    return orjson.dumps(render.session_dict(s, now))
+def _live(participants: bool, min_stay: int) -> Callable[[Session, int], bytes]:
+    """Renders a live session at an instant (a hole of a body)."""
 
+    def fill(s: Session, now: int) -> bytes:
+        return orjson.dumps(
+            render.session_dict(s, now, participants=participants, min_stay=min_stay)
+        )
 
-def _live_head(s: Session, now: int) -> bytes:
-    return orjson.dumps(render.session_dict(s, now, participants=False))
+    return fill
 
 
 class RenderCache:
@@ -199,10 +202,29 @@ class RenderCache:
     there are. ``RenderCache(fragment_budget, body_budget)`` makes a private one (tests).
     """
 
-    __slots__ = ("__weakref__", "bodies", "full", "full_slots", "head", "head_slots", "token")
+    __slots__ = (
+        "__weakref__",
+        "_fills",
+        "bodies",
+        "full",
+        "full_slots",
+        "head",
+        "head_slots",
+        "min_stay",
+        "token",
+    )
 
-    def __init__(self, fragment_budget: int | None = None, body_budget: int | None = None):
+    def __init__(
+        self,
+        fragment_budget: int | None = None,
+        body_budget: int | None = None,
+        min_stay: int = 0,
+    ):
         self.token = next(_TOKENS)
+        # the ten-second rule of the snapshot (a listed store's min_stay): live sessions show
+        # the stays recorded by the instant; a settled one shows all its stays at any
+        self.min_stay = min_stay
+        self._fills = {True: _live(True, min_stay), False: _live(False, min_stay)}
         if fragment_budget is None:
             self.full, self.head = FULL_FRAGMENTS, HEAD_FRAGMENTS
         else:  # full and head share the fragment budget half and half
@@ -304,13 +326,13 @@ class RenderCache:
                 run.append(frag)
         run.append(b"]}")
         parts.append(b"".join(run))
-        return Body(parts, holes, _live_full if participants else _live_head)
+        return Body(parts, holes, self._fills[participants])
 
     def session(self, s: Session, now: int) -> Body:
         """The body of ``GET /meetings/{id}``: :func:`render.session_dict` as JSON."""
         frag = self.fragment(s, now, participants=True)
         if frag is None:
-            return Body((b"", b""), (s,), _live_full)
+            return Body((b"", b""), (s,), self._fills[True])
         return Body((frag,))
 
     @staticmethod
@@ -377,7 +399,10 @@ def cache_of(store: Store) -> RenderCache:
         with _CACHES_LOCK:
             cache = _CACHES.get(store)
             if cache is None:
-                cache = _CACHES[store] = RenderCache()
+                listing = store.listing
+                cache = _CACHES[store] = RenderCache(
+                    min_stay=0 if listing is None else listing.min_stay
+                )
                 weakref.finalize(store, cache.forget).atexit = False
     _last = (weakref.ref(store), weakref.ref(cache))
     return cache

@@ -93,7 +93,12 @@ def test_a_meeting_from_first_join_to_last_leave(serve: Serve, http_client: Http
         "leave_time": None,
         "session_ongoing": True,
     }
-    # a session started at now, visible at once
+    # a session started at now, listed once Alice has stayed 10 s (Daily's ten-second rule)
+    assert meetings(c) == {"total_count": 0, "data": []}
+    assert c.api(f"/v1/meetings/{sid}", key="test-key").status == 404
+    advance(c, 9)
+    assert meetings(c)["total_count"] == 0
+    advance(c, 1)  # NOW + 10
     assert meetings(c) == {
         "total_count": 1,
         "data": [
@@ -101,14 +106,14 @@ def test_a_meeting_from_first_join_to_last_leave(serve: Serve, http_client: Http
                 "id": sid,
                 "room": "standup",
                 "start_time": NOW,
-                "duration": 0,
+                "duration": 10,
                 "ongoing": True,
                 "max_participants": 1,
-                "participants": [person(a, NOW, 0, "Alice", "u-alice")],
+                "participants": [person(a, NOW, 10, "Alice", "u-alice")],
             }
         ],
     }
-    advance(c, 120)  # NOW + 120
+    advance(c, 110)  # NOW + 120
     assert meeting(c, sid)["duration"] == 120
     assert meeting(c, sid)["participants"] == [person(a, NOW, 120, "Alice", "u-alice")]
 
@@ -116,6 +121,7 @@ def test_a_meeting_from_first_join_to_last_leave(serve: Serve, http_client: Http
     b = bob["participant_id"]
     assert bob["session_id"] == sid and b not in (a, sid) and is_uuid(b)
     assert (bob["owner"], bob["join_time"], bob["user_id"]) == (True, NOW + 120, None)
+    assert meeting(c, sid)["participants"] == [person(a, NOW, 120, "Alice", "u-alice")]
     advance(c, 300)  # NOW + 420
     s = meeting(c, sid)
     assert (s["duration"], s["ongoing"], s["max_participants"]) == (420, True, 2)
@@ -156,6 +162,8 @@ def test_a_meeting_from_first_join_to_last_leave(serve: Serve, http_client: Http
     again = join(c, "standup", user_name="Alice")
     assert again["session_id"] not in (sid, a, b) and is_uuid(again["session_id"])
     assert again["participant_id"] not in (sid, a, b)
+    assert meetings(c)["total_count"] == 1  # listed 10 s on
+    advance(c, 10)
     page = meetings(c)
     assert page["total_count"] == 2
     assert [s["id"] for s in page["data"]] == [again["session_id"], sid]  # newest first
@@ -163,10 +171,10 @@ def test_a_meeting_from_first_join_to_last_leave(serve: Serve, http_client: Http
         "id": again["session_id"],
         "room": "standup",
         "start_time": later,
-        "duration": 0,
+        "duration": 10,
         "ongoing": True,
         "max_participants": 1,
-        "participants": [person(again["participant_id"], later, 0, "Alice")],
+        "participants": [person(again["participant_id"], later, 10, "Alice")],
     }
     assert page["data"][1] == ended
 
@@ -177,8 +185,9 @@ def test_rooms_are_separate_and_names_exact(serve: Serve, http_client: Http) -> 
     b = join(c, "Standup")  # another room: names are compared exactly
     d = join(c, "retro")
     assert len({a["session_id"], b["session_id"], d["session_id"]}) == 3
+    advance(c, 10)  # listed once recorded
     assert meetings(c, room="standup")["data"][0]["participants"] == [
-        person(a["participant_id"], NOW, 0)
+        person(a["participant_id"], NOW, 10)
     ]
     assert meetings(c)["total_count"] == 3
     leave(c, b["participant_id"])
@@ -223,11 +232,13 @@ def test_joining_a_room_whose_scenario_session_is_ongoing(serve: Serve, http_cli
 
     dave = join(c, "standup", user_name="Dave")
     assert (dave["session_id"], dave["session_ongoing"]) == ("s-07", True)
+    assert meeting(c, "s-07") == spec.expected(NOW)  # Dave is shown once he has stayed 10 s
+    advance(c, 10)
     spec.participants.append(PartSpec(dave["participant_id"], NOW, None, user_name="Dave"))
-    assert meeting(c, "s-07") == spec.expected(NOW)
+    assert meeting(c, "s-07") == spec.expected(NOW + 10)
     assert meeting(c, "s-07")["max_participants"] == 3  # Alice, Carol and Dave
 
-    advance(c, 60)
+    advance(c, 50)
     for pid in ("p-07-a", "p-07-c"):
         assert leave(c, pid)["session_ongoing"] is True
     assert leave(c, dave["participant_id"])["session_ongoing"] is False
@@ -274,6 +285,8 @@ def test_the_most_recently_started_of_several_ongoing_sessions(
     # latest start_time, ties by id: the session the list shows first
     assert join(c, "busy")["session_id"] == "b-tie-2"
     assert meetings(c, room="busy")["data"][0]["id"] == "b-tie-2"
+    assert len(meeting(c, "b-tie-2")["participants"]) == 1  # the join is shown 10 s on
+    advance(c, 10)
     assert len(meeting(c, "b-tie-2")["participants"]) == 2
     assert len(meeting(c, "b-tie-1")["participants"]) == 1
 
@@ -284,6 +297,8 @@ def test_an_ended_scenario_session_is_not_joined(serve: Serve, http_client: Http
     answer = join(c, "all-hands")  # s-09 ended days ago
     assert answer["session_id"] not in small.by_id
     assert meeting(c, "s-09") == small.by_id["s-09"].expected(NOW)
+    assert meetings(c, room="all-hands")["total_count"] == 1  # the new one is listed 10 s on
+    advance(c, 10)
     assert meetings(c, room="all-hands")["total_count"] == 2
 
 
@@ -407,16 +422,18 @@ def test_each_key_has_its_own_meetings(serve: Serve, http_client: Http) -> None:
     one = join(c, "standup", headers=key("k1"), user_name="One")
     advance(c, 300, headers=key("k2"))
     two = join(c, "standup", headers=key("k2"), user_name="Two")
-    # k1's clock did not move; k2's did
+    for k in ("k1", "k2"):  # listed once recorded, 10 s on
+        advance(c, 10, headers=key(k))
+    # k1's clock moved 10 s; k2's 310
     assert meetings(c, "k1")["data"] == [
         {
             "id": one["session_id"],
             "room": "standup",
             "start_time": NOW,
-            "duration": 0,
+            "duration": 10,
             "ongoing": True,
             "max_participants": 1,
-            "participants": [person(one["participant_id"], NOW, 0, "One")],
+            "participants": [person(one["participant_id"], NOW, 10, "One")],
         }
     ]
     assert meetings(c, "k2")["data"] == [
@@ -424,10 +441,10 @@ def test_each_key_has_its_own_meetings(serve: Serve, http_client: Http) -> None:
             "id": two["session_id"],
             "room": "standup",
             "start_time": NOW + 300,
-            "duration": 0,
+            "duration": 10,
             "ongoing": True,
             "max_participants": 1,
-            "participants": [person(two["participant_id"], NOW + 300, 0, "Two")],
+            "participants": [person(two["participant_id"], NOW + 300, 10, "Two")],
         }
     ]
     assert meetings(c, "k3") == {"total_count": 0, "data": []}
@@ -513,11 +530,12 @@ def test_ids_of_a_replayed_recording_are_not_handed_out_again(
     new_room = join(c, "b")  # a new session
     assert new_room["session_id"] not in served | {into_a["participant_id"]}
     assert new_room["participant_id"] not in served | {into_a["participant_id"]}
+    advance(c, 10)  # the joins are recorded
     assert meetings(c)["total_count"] == 2
     participants = meeting(c, first["session_id"])["participants"]
     assert len({p["participant_id"] for p in participants}) == 2
 
-    advance(c, 30)
+    advance(c, 20)
     assert leave(c, into_a["participant_id"])["session_ongoing"] is True  # the recorded one stays
     s = meeting(c, first["session_id"])
     durations = {p["participant_id"]: p["duration"] for p in s["participants"]}

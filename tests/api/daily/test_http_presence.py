@@ -21,7 +21,7 @@ from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
 from tests.helpers.admin import Http, error, ok
-from tests.helpers.constants import NOW
+from tests.helpers.constants import MIN_STAY, NOW
 from tests.helpers.scenarios import PartSpec, Scenario, SessionSpec, small_scenario
 
 Serve = Callable[..., ServerThread]
@@ -371,24 +371,31 @@ def test_presence_is_who_covers_now(model_server: Any, sessions: Any, clocks: An
         ok(c.post("/_fake/reset", params={"empty": "true"}))
         ok(c.post("/_fake/scenario", {"sessions": scenario.as_data()["sessions"]}))
         instants = {NOW + t for t in clocks}
+        joined = {p.participant_id: p.join_time for s in scenario.sessions for p in s.participants}
         for s in scenario.sessions:  # every instant where something changes, and its neighbours
             for p in s.participants:
                 instants.update((p.join_time - 1, p.join_time))
+                instants.update((p.join_time + MIN_STAY - 1, p.join_time + MIN_STAY))
                 if p.duration is not None:
                     instants.update((p.join_time + p.duration - 1, p.join_time + p.duration))
         for now in sorted(instants):
             freeze(c, now)
             want = expected(scenario, now)
             assert presence(c) == want, now
-            # and it agrees with /meetings?ongoing=true: the present are participants of the
-            # ongoing sessions, whose records (joined by now) say they are there until now
+            # and it agrees with /meetings?ongoing=true: who has been present MIN_STAY seconds
+            # is a participant of an ongoing session, whose record says they are there until
+            # now; who came since has no record yet (Daily's ten-second rule)
             ongoing = ok(c.api("/v1/meetings", ongoing="true"))["data"]
             records = {
                 (s["id"], p["participant_id"]): p for s in ongoing for p in s["participants"]
             }
             for xs in want.values():
                 for x in xs:
-                    record = records[(x["mtgSessionId"], x["id"])]
+                    record = records.get((x["mtgSessionId"], x["id"]))
+                    if now - joined[x["id"]] < MIN_STAY:
+                        assert record is None, now
+                        continue
+                    assert record is not None, now
                     assert record["join_time"] + record["duration"] == now
             for room in ROOMS:
                 if any(s.room == room for s in scenario.sessions if s.start_time <= now):

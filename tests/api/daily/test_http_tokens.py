@@ -209,7 +209,8 @@ def test_a_join_with_a_token(serve: Serve, http_client: Http) -> None:
     assert (stay["room"], stay["user_name"], stay["user_id"], stay["owner"]) == (
         "retro", "Zed", "u-9", False)  # fmt: skip
     error(join(c, {"token": anywhere}), 400, "invalid-request-error", "room")
-    # the session shows the stays the tokens made
+    # the session shows the stays the tokens made, once they have lasted 10 s (Daily's rule)
+    ok(c.post("/_fake/clock", {"advance": 10}))
     sessions = ok(c.get("/v1/meetings", headers=AUTH))["data"]
     (session,) = [s for s in sessions if s["room"] == "standup"]
     assert [p["user_name"] for p in session["participants"]] == ["Alice", "Alice"]
@@ -240,13 +241,14 @@ def test_the_handle_makes_tokens_and_joins_with_them(serve: Serve, plain: Http) 
     assert ok(validate(c, token))["user_name"] == "Alice"  # the server's own token
     alice = fm.join(token=token)
     assert alice.room == "standup"
+    fm.clock.advance(10)  # /meetings shows a stay once it has lasted 10 s
     (p,) = ok(c.get(f"/v1/meetings/{alice.session_id}", headers=AUTH))["participants"]
     assert p["user_name"] == "Alice"
     with pytest.raises(FakeMeetingsError, match="not valid for room"):
         fm.join("retro", token=token)
     with pytest.raises(FakeMeetingsError, match="unknown meeting token property"):
         fm.token(room="standup")
-    fm.clock.advance(60)
+    fm.clock.advance(50)  # NOW + 60
     with pytest.raises(FakeMeetingsError, match="expired"):
         fm.join(token=token)
     self_signed = jwt.encode({"r": "standup", "u": "Sam"}, KEY, algorithm="HS256")

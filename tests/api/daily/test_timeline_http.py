@@ -5,7 +5,8 @@ A scenario of sessions spaced a minute apart, each running twenty minutes, is se
 frozen clock that one client moves forward and back in steps of 37 s while readers page
 ``/meetings`` and fetch sessions. From each answer the instant it was made at is read off (an
 ongoing session's duration is ``now - start_time``, an ended one's is fixed), and the whole
-answer must equal the model's answer at that instant. The model is computed here from the
+answer must equal the model's answer at that instant (a session listed once its stay has
+lasted ten seconds: Daily's rule). The model is computed here from the
 scenario's numbers, independently of the package.
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 import aiohttp
 
 from fake_meetings.testing import ServerThread
-from tests.helpers.constants import AUTH, NOW, TIMEOUT
+from tests.helpers.constants import AUTH, MIN_STAY, NOW, TIMEOUT
 from tests.helpers.scenarios import PartSpec, Scenario, SessionSpec
 
 Serve = Callable[..., ServerThread]
@@ -46,8 +47,9 @@ def scenario() -> Scenario:
 
 
 def model_page(spec: Scenario, now: int) -> dict[str, Any]:
-    """``GET /meetings?no_participants=true`` at ``now``, computed from the scenario."""
-    visible = [s for s in spec.ordered() if s.start_time <= now]
+    """``GET /meetings?no_participants=true`` at ``now``, computed from the scenario (each
+    session's one stay joins at its start)."""
+    visible = [s for s in spec.ordered() if s.start_time + MIN_STAY <= now]
     data = []
     for s in visible[:100]:
         end = s.start_time + LENGTH

@@ -44,6 +44,7 @@ def test_a_token_is_refused_in_another_namespace(serve: Serve, plain: Http) -> N
     error(r, 400, "invalid-request-error", "bad signature")
     assert ok(c.get("/v1/meetings", headers=bearer("key-b")))["total_count"] == 0
     ok(c.post("/_fake/join", {"token": token}, headers=bearer("key-a")), 201)
+    ok(c.post("/_fake/clock", {"advance": 10}, headers=bearer("key-a")))  # recorded after 10 s
     assert ok(c.get("/v1/meetings", headers=bearer("key-a")))["total_count"] == 1
     # the same key's namespace, evicted or not, keeps its secret: minted twice, the same token
     assert (
