@@ -4,6 +4,8 @@ HTTP one (the state layer, the control plane's input checks) and turned into Dai
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 # contract §5: the stable error string of each status this fake answers with
 ERROR_NAMES: dict[int, str] = {
     400: "invalid-request-error",
@@ -20,11 +22,18 @@ ERROR_NAMES: dict[int, str] = {
 class ApiError(Exception):
     """Raised anywhere below a handler; the app's pipeline turns it into a response."""
 
-    def __init__(self, status: int, info: str, error: str | None = None):
+    def __init__(
+        self,
+        status: int,
+        info: str,
+        error: str | None = None,
+        problems: Sequence[Mapping[str, object]] = (),
+    ):
         super().__init__(info)
         self.status = status
         self.error = error or ERROR_NAMES.get(status, "server-error")
         self.info = info
+        self.problems = problems  # structured details beside ``info`` (scenario problems)
 
 
 def invalid(info: str) -> ApiError:

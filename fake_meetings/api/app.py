@@ -161,7 +161,8 @@ def _error_answer(request: web.Request, exc: Exception) -> web.StreamResponse:
     """The answer to an error raised by auth or a route: Daily's envelope (re-raises what is
     not an error answer: a redirect, a client that left)."""
     if isinstance(exc, ApiError):
-        return error_response(exc.status, exc.error, exc.info + _off_api_hint(request))
+        info = exc.info + _off_api_hint(request)
+        return error_response(exc.status, exc.error, info, problems=exc.problems)
     if isinstance(exc, web.HTTPException):
         if exc.status < 400:
             raise exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import orjson
 from aiohttp import web
@@ -18,13 +18,22 @@ __all__ = ["ERROR_NAMES", "VERSION_HEADER", "ApiError", "error_response", "inval
 
 
 def error_response(
-    status: int, error: str, info: str, headers: Mapping[str, str] | None = None
+    status: int,
+    error: str,
+    info: str,
+    headers: Mapping[str, str] | None = None,
+    problems: Sequence[Mapping[str, object]] = (),
 ) -> web.Response:
     """The one function that writes an error body (also for requests that never reached the
-    app, which is why it sets the version header itself)."""
+    app, which is why it sets the version header itself). ``problems``, when there are any, go
+    beside ``info`` as a list (the control plane's scenario problems, each ``file``, ``line``,
+    ``path`` and ``message``)."""
+    envelope: dict[str, object] = {"error": error, "info": info}
+    if problems:
+        envelope["problems"] = list(problems)
     response = web.Response(
         status=status,
-        body=orjson.dumps({"error": error, "info": info}),
+        body=orjson.dumps(envelope),
         content_type="application/json",
         headers=headers,
     )

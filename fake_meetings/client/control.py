@@ -8,10 +8,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from ..scenario.scenario import ScenarioError
+from ..scenario.validate import Problem
 
 
 class FakeMeetingsError(RuntimeError):
@@ -27,11 +29,22 @@ class ControlPlaneMissing(FakeMeetingsError):
 
 
 class RemoteScenarioError(ScenarioError):
-    """An external server refused a scenario; the message is the server's."""
+    """An external server refused a scenario; the message is the server's, and ``sent`` holds
+    its problems as it sent them (``file``, ``line``, ``path``, ``message`` each)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, sent: list[object] | None = None):
         ValueError.__init__(self, message)
         self.problems = []
+        self.sent = sent or []
+
+    def named(self, source: str, *, lines: bool) -> ScenarioError:
+        """The server's problems as the handle's own, ``source`` named as their file (``lines``:
+        the body sent was the source's bytes, so the server counted the source's lines); this
+        error itself when the server sent none it could read."""
+        problems = [p for v in self.sent if (p := Problem.from_json(v, source)) is not None]
+        if not problems:
+            return self
+        return ScenarioError([p if lines else replace(p, line=None) for p in problems])
 
 
 WEBHOOK_PROBE = 10.0  # seconds a webhook create/update may add: the server probes the URL
@@ -104,9 +117,12 @@ class ControlPlane:
 
     def _refused(self, method: str, path: str, exc: urllib.error.HTTPError) -> Exception:
         raw = exc.read()
+        sent: list[object] = []
         try:
             envelope = json.loads(raw)
             info = str(envelope.get("info") or envelope)
+            if isinstance(envelope.get("problems"), list):
+                sent = envelope["problems"]
         except (ValueError, AttributeError):
             info = raw[:300].decode("utf-8", "replace")
         what = f"{method} {self.base_url}{path} answered {exc.code}"
@@ -124,7 +140,7 @@ class ControlPlane:
                 "with --fake-meetings-admin-token or FAKE_MEETINGS_ADMIN_TOKEN."
             )
         if exc.code == 400 and path in ("/_fake/scenario", "/_fake/sessions"):
-            return RemoteScenarioError(info)
+            return RemoteScenarioError(info, sent)
         return FakeMeetingsError(f"{what}: {info}")
 
     def _post_json(self, path: str, payload: Any) -> Any:

@@ -79,15 +79,18 @@ TOP_KEYS = ("now", "sessions", "generate", "rooms", "webhook", "domain", "record
 ROOM_KEYS = ("name", "created_at", "privacy", "api_created", "config")
 
 
+SHOWN = 50  # problems an error lists (its message; the control plane's ``problems``)
+
+
 class ScenarioError(ValueError):
     """One or more problems in scenario input; ``str()`` lists them one per line."""
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
-        shown = [str(p) for p in self.problems[:50]]
-        if len(self.problems) > 50:
+        shown = [str(p) for p in self.problems[:SHOWN]]
+        if len(self.problems) > SHOWN:
             stopped = " (checking stopped there)" if len(self.problems) >= MAX_PROBLEMS else ""
-            shown.append(f"... and {len(self.problems) - 50} more problems{stopped}")
+            shown.append(f"... and {len(self.problems) - SHOWN} more problems{stopped}")
         super().__init__("\n".join(shown))
 
 

@@ -30,6 +30,34 @@ class Problem:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return f"{where}: {format_path(self.path)}: {self.message}"
 
+    def as_json(self) -> dict[str, object]:
+        """The problem as the control plane sends it (``problems`` of a 400's envelope)."""
+        return {
+            "file": self.source,
+            "line": self.line,
+            "path": list(self.path),
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_json(cls, value: object, source: str) -> Problem | None:
+        """A problem the control plane sent (:meth:`as_json`), named after ``source``; None
+        when ``value`` is not one."""
+        if not isinstance(value, dict):
+            return None
+        line, path, message = value.get("line"), value.get("path"), value.get("message")
+        if not isinstance(message, str) or not isinstance(path, list):
+            return None
+        steps = tuple(s for s in path if isinstance(s, str | int) and not isinstance(s, bool))
+        if len(steps) != len(path):
+            return None
+        return cls(
+            source,
+            line if isinstance(line, int) and not isinstance(line, bool) else None,
+            steps,
+            message,
+        )
+
 
 class Checker:
     def __init__(self, doc: Document, source: str):

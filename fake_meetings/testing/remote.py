@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..client.control import ControlPlane, FakeMeetingsError, RemoteScenarioError, to_json
-from ..scenario.scenario import ScenarioError, load_data
-from .handle import Mode, RecordedRequest, Source, is_text, read_scenario
+from .handle import Mode, RecordedRequest, Source, is_text, read_scenario, source_label
 
 
 class RemoteBackend(ControlPlane):
@@ -20,6 +19,7 @@ class RemoteBackend(ControlPlane):
     reads it, and the journal as :class:`~fake_meetings.testing.handle.RecordedRequest`."""
 
     def load(self, source: Source, mode: Mode, now: int | None) -> None:
+        lines = now is None and not isinstance(source, Mapping)  # the body is the source's text
         if now is not None:
             # resolved here, so `now` beats the scenario's own `now:` exactly as in-process
             from ..scenario.dump import dump_scenario
@@ -39,30 +39,14 @@ class RemoteBackend(ControlPlane):
             content_type = "application/yaml"
         try:
             self.post_scenario(body, content_type, mode)
-        except RemoteScenarioError:
-            # the server names its request body; the same check here names the user's file
-            self._explain(lambda wall: read_scenario(source, now=now, wall_now=wall))
-            raise
+        except RemoteScenarioError as exc:  # the server's problems, named after the user's input
+            raise exc.named(source_label(source), lines=lines) from None
 
     def add_sessions(self, sessions: list[dict[str, Any]]) -> None:
         try:
             self.post_sessions(sessions)
-        except RemoteScenarioError:
-            self._explain(
-                lambda wall: load_data({"sessions": sessions}, "add_session()", wall_now=wall)
-            )
-            raise
-
-    @staticmethod
-    def _explain(check: Callable[[int], object]) -> None:
-        """Raise the local validator's error (with file names and lines) if it finds one;
-        return when it finds none (then the server's own message is the one to show)."""
-        import time
-
-        try:
-            check(int(time.time()))
-        except ScenarioError as exc:
-            raise ScenarioError(exc.problems) from None
+        except RemoteScenarioError as exc:
+            raise exc.named("add_session()", lines=False) from None
 
     def requests(self) -> list[RecordedRequest]:
         return [RecordedRequest.from_dict(e) for e in self.journal()]

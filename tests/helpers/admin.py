@@ -109,10 +109,13 @@ def error(r: Resp, status: int, name: str, *words: str) -> str:
     assert r.content_type == "application/json", r.headers
     assert r.headers.get(VERSION_HEADER), r.headers
     body = r.json()
-    assert set(body) == {"error", "info"}, body
+    assert set(body) - {"problems"} == {"error", "info"}, body
     assert body["error"] == name, body
     info = body["info"]
     assert isinstance(info, str) and info.strip()
+    for problem in body.get("problems", []):  # a scenario refusal's, each one in info too
+        assert set(problem) == {"file", "line", "path", "message"}, body
+        assert problem["message"] in info, (problem, info)
     for word in words:
         assert word in info, (word, info)
     return str(info)

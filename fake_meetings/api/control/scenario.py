@@ -15,16 +15,23 @@ from aiohttp import web
 
 from ...domain.model import Session
 from ...domain.store import Store
-from ...scenario.scenario import Scenario, ScenarioError, build
+from ...scenario.scenario import SHOWN, Scenario, ScenarioError, build
 from ...scenario.validate import Problem
 from ...scenario.yamldoc import Document, YamlSyntaxError, read_yaml
 from ...state.namespaces import Namespace
 from ..bodies import as_text, read_body, space_of
-from ..errors import invalid
+from ..errors import ApiError
 from .loads import LOADS, Load
 
 SOURCE = "<request body>"  # how scenario errors name a request body, like a file name
 MAX_GENERATED_HERE = 100_000  # a generate: block over HTTP; bigger sets: --generate at start-up
+
+
+def refused(exc: ScenarioError) -> ApiError:
+    """A 400 whose ``info`` lists the problems as ``validate`` prints them, and whose
+    ``problems`` gives each one structured (the first :data:`SHOWN`, as ``info`` shows)."""
+    sent = [p.as_json() for p in exc.problems[:SHOWN]]
+    return ApiError(400, str(exc), "invalid-request-error", problems=sent)
 
 
 def _problem(path: tuple[str | int, ...], message: str, doc: Document | None = None) -> Problem:
@@ -139,13 +146,13 @@ async def _load(
     try:
         scenario, doc = await job.run(parse, text, world.clock.now())
     except ScenarioError as exc:
-        raise invalid(str(exc)) from None
+        raise refused(exc) from None
     # before the store is built: a namespace appended to forever ends here, cheaply
     space.bounds.check_sessions(len(scenario.sessions) + (len(world.store) if append else 0))
     if append:
         problems = _clashes(scenario.sessions, world.store, doc)
         if problems:
-            raise invalid(str(ScenarioError(problems)))
+            raise refused(ScenarioError(problems))
         store = await job.run(space.appended, scenario.sessions)
     else:
         store = await job.run(Store, scenario.sessions)
