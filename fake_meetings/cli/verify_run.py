@@ -16,7 +16,7 @@ from typing import Any
 from ..client.daily import DailyReader, SourceError
 from ..config import ServerConfig
 from ..domain.clock import Clock
-from ..domain.domainconfig import DomainConfig, property_problem
+from ..domain.domainconfig import DEFAULTS, DomainConfig, property_problem
 from ..domain.world import World
 from ..progress import PREFIX, Progress
 from ..scenario.loading import Loaded, load
@@ -70,14 +70,15 @@ def _loaded(o: VerifyOptions) -> tuple[Path, Loaded, Pseudonyms | None]:
 
 
 def _domain(answer: Any) -> tuple[str | None, DomainConfig]:
-    """The account's domain name, and its configuration as fake-meetings can hold it."""
+    """The account's domain name, and its configuration as fake-meetings can hold it (the
+    properties it knows, where they differ from Daily's defaults)."""
     if not isinstance(answer, dict):
         return None, DomainConfig()
     config = answer.get("config")
     props = {
         k: v
         for k, v in (config.items() if isinstance(config, dict) else ())
-        if property_problem(k, v) is None
+        if property_problem(k, v) is None and (k not in DEFAULTS or DEFAULTS[k] != v)
     }
     name = answer.get("domain_name")
     return (name if isinstance(name, str) and name else None), DomainConfig(props)
@@ -137,17 +138,17 @@ def _verify(o: VerifyOptions, ignores: Ignores) -> int:
             out.write("\n")
         _say(f"wrote the report to {o.report}")
     if o.fixtures is not None:
-        written = _write_fixtures(o.fixtures, view, results)
+        tests = regression_tests(view, results.fakes, domain.properties)
+        written = _write_fixtures(o.fixtures, tests)
         _say(f"wrote {written} regression tests to {o.fixtures}")
     return 1 if results.fakes else 0
 
 
-def _write_fixtures(directory: Path, view: CaptureView, results: Results) -> int:
+def _write_fixtures(directory: Path, files: list[tuple[str, str]]) -> int:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--fixtures {directory}: {exc.strerror or exc}") from None
-    files = regression_tests(view, results.fakes)
     for name, text in files:
         with replacing(directory / name) as out:
             out.write(text)

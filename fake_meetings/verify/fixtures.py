@@ -1,15 +1,16 @@
 """``--fixtures DIR``: each request the fake answered otherwise than the account, as a pytest
 regression test for the ``fake_meetings`` fixture: ``verify_NNN.yaml``, the capture's slice the
 request reads (the session it names, the sessions its filters match, or the whole capture; the
-rooms; frozen at the capture instant), and ``test_verify_NNN.py``, which asks the fake that
-request and checks the account's answer at each path where the fake differed. It fails while
-the fake answers otherwise, and passes once it answers like the account."""
+rooms; the domain's properties for a question about the domain; frozen at the capture
+instant), and ``test_verify_NNN.py``, which asks the fake that request and checks the
+account's answer at each path where the fake differed. It fails while the fake answers
+otherwise, and passes once it answers like the account."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..domain.model import Session
@@ -74,6 +75,8 @@ def test_{name}(fake_meetings):
 def _slice(view: CaptureView, d: Difference) -> list[Session] | None:
     """The sessions the request reads (None: too many for a test)."""
     q = d.query
+    if q.kind == "domain":
+        return []
     if q.subject is not None and q.kind in ("session", "participants"):
         s = view.by_id.get(q.subject)
         return [s] if s is not None else []
@@ -94,12 +97,15 @@ def _expected(group: list[Difference]) -> tuple[int, list[list[Any]]]:
     return status, checks
 
 
-def regression_tests(view: CaptureView, fakes: Iterable[Difference]) -> list[tuple[str, str]]:
-    """``(file name, text)`` of the files to write (a scenario and a test per request)."""
+def regression_tests(
+    view: CaptureView, fakes: Iterable[Difference], domain: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """``(file name, text)`` of the files to write (a scenario and a test per request);
+    ``domain``: the properties of the account's domain the fake was given (a domain question's
+    slice declares them)."""
     groups: dict[str, list[Difference]] = {}
     for d in fakes:
-        if d.query.kind != "domain":  # the domain's configuration is not in the capture
-            groups.setdefault(d.request, []).append(d)
+        groups.setdefault(d.request, []).append(d)
     files: list[tuple[str, str]] = []
     for request, group in list(groups.items())[:MAX_FIXTURES]:
         sessions = _slice(view, group[0])
@@ -110,6 +116,8 @@ def regression_tests(view: CaptureView, fakes: Iterable[Difference]) -> list[tup
         out = io.StringIO()
         header = f"The capture's slice GET {request} reads (fake-meetings verify)."
         dump_scenario(sessions, out, now=view.now, header=header, rooms=view.rooms)
+        if group[0].query.kind == "domain" and domain:
+            out.write(f"domain:\n  properties: {json.dumps(dict(domain), ensure_ascii=False)}\n")
         status, checks = _expected(group)
         text = _TEST.format(
             request=request,

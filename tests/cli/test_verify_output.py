@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -194,3 +195,34 @@ def test_max_requests_bounds_the_questions(
     assert status == 0 and ": 12 requests\n" in out, out
     assert report(tmp_path / "r.json")["requests"] == 12
     assert run(capsys, upstream.url, "--max-requests", "0")[0] == 2
+
+
+def _domain_key(path: str, query: dict[str, str], status: int, body: Any) -> Any:
+    """The account's domain has a property fake-meetings does not know, and a known one set."""
+    if path == "/v1/" and status == 200:
+        body["config"]["enable_future_thing"] = True
+        body["config"]["lang"] = "de"
+    return body
+
+
+def test_a_domain_difference_becomes_a_test_whose_slice_declares_the_domain(
+    serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upstream = serve(world_from_text(ACCOUNT))
+    fixtures = tmp_path / "regressions"
+    with AccountProxy(upstream.url, [_domain_key]) as proxy:
+        args = ["--fixtures", str(fixtures), "--report", str(tmp_path / "r.json")]
+        status = run(capsys, proxy.url, *args)[0]
+    assert status == 1
+    (fake,) = of(report(tmp_path / "r.json"), "fake")  # lang was given to the fake: no difference
+    assert (fake["request"], fake["path"], fake["account"]) == (
+        "GET /",
+        "$.config.enable_future_thing",
+        True,
+    )
+    assert "fake" not in fake
+    (scenario,) = fixtures.glob("verify_*.yaml")
+    assert 'domain:\n  properties: {"lang": "de"}\n' in scenario.read_text(encoding="utf-8")
+    assert main(["validate", str(scenario)]) == 0
+    test = (fixtures / "test_verify_001.py").read_text(encoding="utf-8")
+    assert "REQUEST = '/'" in test and '[["$.config.enable_future_thing", true, true]]' in test
