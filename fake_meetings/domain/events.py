@@ -33,6 +33,7 @@ from .endindex import OPEN
 from .model import Participant, Session
 from .recordings import Recording
 from .store import Store
+from .transcripts import Transcript
 
 STARTED = "meeting.started"
 ENDED = "meeting.ended"
@@ -331,12 +332,14 @@ class Moved:
     """What a change did to a namespace's timeline, for those who listen (the webhooks): the
     clock went from ``before`` to ``after`` (equal when it did not move), on ``store``; a live
     join or leave names its ``session`` (as it is after the change) and ``stay``; a recording
-    started or stopped through the API, its ``recording`` (as it is after the change)."""
+    started or stopped through the API, its ``recording`` (as it is after the change); a
+    transcript started, stopped or failed through the API, its ``transcript``."""
 
-    kind: str  # "clock", "load", "reset", "join", "leave", "recording-started" or "-stopped"
+    kind: str  # "clock", "load", "reset", "join", "leave", "recording-…", "transcript-…"
     before: int
     after: int
     store: Store
     session: Session | None = None
     stay: Participant | None = None
     recording: Recording | None = None
+    transcript: Transcript | None = None

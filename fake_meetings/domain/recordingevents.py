@@ -9,7 +9,8 @@ clock passes their start and their stop, like ``events.py`` for the sessions.
 At one instant they come after the session events (a recording started at a join comes after
 ``participant.joined``; one stopped by its session's end after ``meeting.ended``), starts before
 stops, then by ``(start_ts, id)`` [F]. Recordings are few, so a clock move looks at all of them
-that started by its end; :class:`Merged` slots them among a :class:`events.Passing`'s events.
+that started by its end; :class:`Merged` slots them, and the transcript events
+(``transcriptevents.py``), among a :class:`events.Passing`'s events.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import transcriptevents as transcribed
+from .domainconfig import DOMAIN_ID
 from .events import Event, Passing, envelope
 from .model import Session
 from .recordings import (
@@ -31,6 +34,8 @@ from .recordings import (
     share_token,
 )
 from .store import Store
+from .transcriptevents import TranscriptEvent
+from .transcripts import Place, Transcripts
 
 REC_STARTED = "recording.started"
 REC_READY = "recording.ready-to-download"
@@ -44,12 +49,15 @@ DEFAULT_DOMAIN = "fake-meetings"
 
 @dataclass(frozen=True, slots=True)
 class Shelf:
-    """What recording events are read from: the namespace's recordings, the domain's name and
-    its ``recordings_template`` (for ``s3_key``)."""
+    """What recording and transcript events are read from: the namespace's recordings, the
+    domain's name and its ``recordings_template`` (for ``s3_key``), its transcripts and where
+    their files go."""
 
     recordings: Recordings = field(default_factory=Recordings)
     domain: str = DEFAULT_DOMAIN
     template: str | None = None
+    transcripts: Transcripts = field(default_factory=Transcripts)
+    place: Place = field(default_factory=lambda: Place(DEFAULT_DOMAIN))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +139,11 @@ def _stopped(shelf: Shelf, r: Recording, session: Session | None, at: int) -> Re
     return RecordingEvent(at, kind, r, session, shelf.domain, shelf.template)
 
 
-def between(shelf: Shelf, store: Store, before: int, after: int) -> list[RecordingEvent]:
-    """The recording events at instants in ``(before, after]``, in order."""
-    out: list[RecordingEvent] = []
+def between(shelf: Shelf, store: Store, before: int, after: int) -> list[ShelfEvent]:
+    """The recording and transcript events at instants in ``(before, after]``, in order."""
+    out: list[ShelfEvent] = [
+        *transcribed.between(shelf.transcripts, shelf.place, DOMAIN_ID, store, before, after)
+    ]
     if after <= before:
         return out
     for r in shelf.recordings.ordered:  # by start_ts
@@ -166,12 +176,12 @@ def stopped_now(shelf: Shelf, store: Store, recording: Recording, now: int) -> l
     return [_stopped(shelf, recording, store.get(recording.mtg_session_id), now)]
 
 
-def ended_now(shelf: Shelf, session: Session, now: int) -> list[RecordingEvent]:
-    """The stop events of the recordings that ``session``'s end at ``now`` (a live leave of
-    the last one present) stops: those that would have run on without it."""
+def ended_now(shelf: Shelf, session: Session, now: int) -> list[ShelfEvent]:
+    """The stop events of the recordings and transcripts that ``session``'s end at ``now`` (a
+    live leave of the last one present) stops: those that would have run on without it."""
     if session.end != now:
         return []
-    out = [
+    out: list[ShelfEvent] = [
         _stopped(shelf, r, session, now)
         for r in shelf.recordings.in_room(session.room)
         if r.mtg_session_id == session.id
@@ -179,6 +189,7 @@ def ended_now(shelf: Shelf, session: Session, now: int) -> list[RecordingEvent]:
         and r.stop(session) == now
         and r.stop(None) > now
     ]
+    out += transcribed.ended_now(shelf.transcripts, shelf.place, DOMAIN_ID, session, now)
     out.sort(key=lambda e: e.sort_key)
     return out
 
@@ -193,10 +204,14 @@ def next_instant(shelf: Shelf, store: Store, now: int) -> int | None:
         stop = r.stop(store.get(r.mtg_session_id))
         if stop > now:
             found.append(stop)
+    transcript = transcribed.next_instant(shelf.transcripts, store, now)
+    if transcript is not None:
+        found.append(transcript)
     return min(found, default=None)
 
 
-AnyEvent = Event | RecordingEvent
+ShelfEvent = RecordingEvent | TranscriptEvent
+AnyEvent = Event | RecordingEvent | TranscriptEvent
 
 
 class Merged:
@@ -205,9 +220,9 @@ class Merged:
 
     __slots__ = ("_buffer", "_extra", "_passing")
 
-    def __init__(self, passing: Passing, extra: Sequence[RecordingEvent]):
+    def __init__(self, passing: Passing, extra: Sequence[ShelfEvent]):
         self._passing = passing
-        self._extra: deque[RecordingEvent] = deque(extra)
+        self._extra: deque[ShelfEvent] = deque(extra)
         self._buffer: deque[Event] = deque()
 
     @property

@@ -34,7 +34,7 @@ from ..domain.recordings import RAW_TRACKS, Recording, Recordings
 from ..domain.recordstart import StartOptions, StopOptions, same_kind
 from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
-from ..domain.transcripts import Transcripts
+from ..domain.transcripts import Transcript, Transcripts, place_of
 from ..domain.world import World
 from ..errors import ApiError, invalid, not_found
 from ..webhooks.desk import WebhookDesk
@@ -160,17 +160,26 @@ class Namespace(TranscriptChanges):
         stay: Participant | None = None,
         *,
         recording: Recording | None = None,
+        transcript: Transcript | None = None,
     ) -> None:
         world = self.world
-        moved = Moved(kind, before, world.clock.now(), world.store, session, stay, recording)
+        now = world.clock.now()
+        moved = Moved(kind, before, now, world.store, session, stay, recording, transcript)
         for listener in list(self.listeners):
             listener(moved)
 
     def _shelf(self, domain: str) -> Shelf:
-        """What the recording webhooks read: the recordings now, the domain's template."""
+        """What the recording and transcript webhooks read: the recordings and transcripts
+        now, the domain's templates and transcript bucket."""
         world = self.world
         template = world.domain.properties.get("recordings_template")
-        return Shelf(world.recordings, domain, template if isinstance(template, str) else None)
+        return Shelf(
+            world.recordings,
+            domain,
+            template if isinstance(template, str) else None,
+            world.transcripts,
+            place_of(world.domain.properties, domain),
+        )
 
     def drop(self) -> None:
         """This namespace is deleted or evicted: release the requests its faults delay (they

@@ -52,6 +52,7 @@ class TranscriptChanges:
             stay: Participant | None = None,
             *,
             recording: Recording | None = None,
+            transcript: Transcript | None = None,
         ) -> None: ...
 
         def _visible_room(self, name: str) -> Room: ...
@@ -113,7 +114,7 @@ class TranscriptChanges:
             stored=stored is True,
         )
         world.transcripts = world.transcripts.joined([transcript])
-        self._tell("transcript-started", now)
+        self._tell("transcript-started", now, transcript=transcript)
         return transcript
 
     def update_transcription(self, room: str, instance: str) -> Transcript:
@@ -136,7 +137,7 @@ class TranscriptChanges:
             raise not_found(f"room {room} has no transcription to stop on instance {instance}")
         stopped = replace(active, end=now)
         world.transcripts = world.transcripts.replaced(stopped)
-        self._tell("transcript-stopped", now)
+        self._tell("transcript-stopped", now, transcript=stopped)
         return stopped
 
     def fail_transcription(self, tr_id: str, error: str) -> Transcript:
@@ -149,7 +150,7 @@ class TranscriptChanges:
             raise not_found(f"transcript {tr_id} not found")
         failed = replace(transcript, error=error)
         world.transcripts = world.transcripts.replaced(failed)
-        self._tell("transcript-failed", now)
+        self._tell("transcript-failed", now, transcript=failed)
         return failed
 
     def _transcript_on(self, room_id: str, instance: str, now: int) -> Transcript | None:

@@ -47,6 +47,7 @@ from ..domain.events import EVENT_TYPES, Moved, Passing
 from ..domain.ids import seeded_uuid
 from ..domain.recordingevents import RECORDING_EVENT_TYPES, AnyEvent, Merged, Shelf
 from ..domain.store import Store
+from ..domain.transcriptevents import TRANSCRIPT_EVENT_TYPES, changed_now
 from ..domain.webhook import ACTIVE, CLOCK, FAILED, WALL, Webhook
 from ..errors import invalid, not_found
 from .delivery import Delivery, Sender
@@ -57,7 +58,7 @@ MAX_WAIT = 60.0  # seconds the real-time task sleeps at most before looking agai
 SLICE = 0.004  # seconds of reading a change's events between two turns of the event loop
 TAKE = 64  # events taken from a change at a time
 COUNT = 8  # sessions looked at a time, counting what is dropped
-ALL_TYPES = (*EVENT_TYPES, *RECORDING_EVENT_TYPES)
+ALL_TYPES = (*EVENT_TYPES, *RECORDING_EVENT_TYPES, *TRANSCRIPT_EVENT_TYPES)
 
 
 class _Given:
@@ -256,6 +257,10 @@ class WebhookDesk:
                 self._emit(_Given([*recorded.started_now(shelf, moved.store, r)]))
             else:
                 self._emit(_Given([*recorded.stopped_now(shelf, moved.store, r, moved.after)]))
+        elif moved.transcript is not None:
+            shelf, t = self._shelf(), moved.transcript
+            made = changed_now(moved.kind, t, moved.store, moved.after, shelf.place, DOMAIN_ID)
+            self._emit(_Given([*made]))
         else:
             self._emit(self._passing(moved.store, self.mark, moved.after))
         self.mark = moved.after
