@@ -195,6 +195,11 @@ def test_a_pseudonymised_capture_verifies_through_its_salt(
     assert status == 0 and "differences: 0 fake, 0 drift, 0 time, 0 ignored" in out, out
     status, _, err = run(capsys, upstream.url, "--scenario", str(captured))
     assert status == 2 and "is pseudonymised: give --salt" in err
+    rooms_too = tmp_path / "r.yaml"  # room names too: read from the file's header
+    capture(capsys, upstream.url, rooms_too, "--pseudonymise-rooms", "--salt", "pepper")
+    assert "retro" not in rooms_too.read_text(encoding="utf-8")
+    status, out, _ = run(capsys, upstream.url, "--scenario", str(rooms_too), "--salt", "pepper")
+    assert status == 0 and "0 fake, 0 drift" in out and "not asked" not in out, out
 
 
 def test_someone_who_joined_at_the_capture_instant_is_never_a_fake_difference(
