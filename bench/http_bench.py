@@ -1,4 +1,4 @@
-"""HTTP benchmark of fake-meetings (issues 4 and 15): each figure next to its baseline, in one run.
+"""HTTP benchmark of fake-meetings: each figure next to its baseline, in one run.
 
     python bench/http_bench.py              # the full run, about 6 minutes
     python bench/http_bench.py --quick      # smoke run: 1 repetition of 2 s, 100k instead of 1M
@@ -57,7 +57,7 @@ NOW = "2024-06-03T15:00:00Z"  # a Monday afternoon: the newest page holds ongoin
 SEED = "1"
 HASH_SEED = "0"  # every server's PYTHONHASHSEED: the same dict and set layouts in every run
 DAY = 86_400
-# issue 15's targets (the first round's, issue 4: 0.60, 1.5 and ~1.5 KB, are all within them)
+# the targets
 TARGET_THROUGHPUT = 0.85  # full page / constant body
 TARGET_SMALL = 0.80  # GET /meetings/:id, /rooms/:name, /presence / constant body
 TARGET_CURSORS = 0.50  # 1,000 random cursors / constant body

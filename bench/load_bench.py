@@ -6,7 +6,7 @@
 The YAML file is what ``fake-meetings generate`` writes (``scenario/dump.py``); the JSON file holds
 the same data (``now``, and each session with its derived fields and participants), written with
 orjson. Each figure is ``load_file`` (read, parse, validate, build the sessions) in this process,
-best of the runs, against the targets of issue 15 (YAML >= 20,000 sessions/s, JSON >= 100,000);
+best of the runs, against its targets (YAML >= 20,000 sessions/s, JSON >= 100,000);
 the same with CPU seconds of this process (the figure a busy, shared machine disturbs least).
 Also timed: a file with one mistake in its last session (the error path re-reads the file to
 name the line), which is allowed to be slower.

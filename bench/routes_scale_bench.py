@@ -1,4 +1,4 @@
-"""Every route's slowest request at scale, and the API during a 31-day clock jump (issue 26).
+"""Every route's slowest request at scale, and the API during a 31-day clock jump.
 
     python bench/routes_scale_bench.py            # 1,000,000 sessions, 5,000 in one room
     python bench/routes_scale_bench.py --quick    # 100,000 sessions, 1,000 in one room

@@ -1,4 +1,4 @@
-"""Rooms, presence and the sessions export at scale (issue 26, items 4 and 13), over HTTP.
+"""Rooms, presence and the sessions export at scale, over HTTP.
 
     python bench/scale_bench.py            # 100,000 rooms, 5,000 present, 100,000 sessions
     python bench/scale_bench.py --quick    # fewer operations at the same sizes

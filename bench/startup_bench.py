@@ -29,7 +29,7 @@ import sys
 import time
 
 TARGET_MS = 150.0
-TARGET_PROCESS_RATIO = 2.0  # issue 15: process start to first 200 / pytest-httpserver's
+TARGET_PROCESS_RATIO = 2.0  # target: process start to first 200 / pytest-httpserver's
 
 # Each child defines start() -> (host, port, stop), then runs TIMED: two starts, each to its
 # first 200 over a fresh connection.

@@ -1,4 +1,4 @@
-"""Webhooks benchmark (issue 13): each figure next to a baseline measured in the same run.
+"""Webhooks benchmark: each figure next to a baseline measured in the same run.
 
     python bench/webhooks_bench.py            # about 1 minute
     python bench/webhooks_bench.py --quick    # fewer events, shorter wrk runs

@@ -1,4 +1,4 @@
-"""``fake-meetings capture`` ends against a source that would keep it going forever (issue 26):
+"""``fake-meetings capture`` ends against a source that would keep it going forever:
 pages that cycle (any cursor seen before is an error, on ``/meetings`` and ``/rooms``), a source
 that invents new sessions or rooms on every page (``--max-sessions``, ``--max-rooms``), and a
 source that drips its answer a byte at a time (``--timeout`` bounds a whole answer, not each

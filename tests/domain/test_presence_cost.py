@@ -1,4 +1,4 @@
-"""Presence is computed from the sessions ongoing at ``now`` (contract §12, issue 12): with the
+"""Presence is computed from the sessions ongoing at ``now`` (contract §12): with the
 instant known, ``domain.presence`` reads only those sessions, never the ended ones, however many
 there are. The model here is independent: which sessions the test made ongoing."""
 

@@ -1,4 +1,4 @@
-"""A webhook URL is not a port scanner (issue 26): ``--webhook-allow`` limits the hosts a
+"""A webhook URL is not a port scanner: ``--webhook-allow`` limits the hosts a
 webhook may name (another is a 400 naming the option, and nothing is dialled), and a failed
 test request says what kind of failure it met without quoting what the peer sent. Against a
 real server (even with ``--no-admin``: ``POST /webhooks`` is a Daily route) and real sockets

@@ -1,4 +1,4 @@
-"""A long clock jump with a webhook, on a real server with a real receiver (issue 26, item 5).
+"""A long clock jump with a webhook, on a real server with a real receiver.
 
 Thousands of future sessions, a small outbox, one move past all of them: the server builds
 the outbox's bound of events and no more (the rest are counted, never built), answers the

@@ -1,5 +1,5 @@
 """``user_name`` in participant webhooks is what the stay holds, as ``/meetings`` and presence
-show it (contract part two §9a; issue 27 item 3): a stay without a name is sent as ``null``,
+show it: a stay without a name is sent as ``null``,
 never ``""`` (reflector's receiver refuses ``""``). ``user_id`` falls back to the participant
 id (daily-js's default). Over real HTTP, with a real receiver; expected values are read from
 the scenario written here and from the server's own REST answers."""

@@ -1,4 +1,4 @@
-"""What one namespace may hold, on a real server (issue 26, item 4): a room's properties (at
+"""What one namespace may hold, on a real server: a room's properties (at
 most ``rooms.MAX_PROPERTIES`` bytes of JSON), rooms (``--max-rooms``) and sessions
 (``--max-sessions``). Crossing a bound is a 400 ``invalid-request-error`` naming it, and
 changes nothing; the options read flags and environment variables."""

@@ -1,4 +1,4 @@
-"""``GET /_fake/sessions`` streamed (issue 26, item 13), on a real server: the body is the one
+"""``GET /_fake/sessions`` streamed, on a real server: the body is the one
 the whole-body answer gave (every visible session newest first, participants included, the
 version header), written in parts while other requests are served; a client that stops reading
 holds the export back instead of making the server render everything; a generated session's

@@ -1,4 +1,4 @@
-"""The shortcuts of the hot paths agree with the rules they stand for (issue 15)."""
+"""The shortcuts of the hot paths agree with the rules they stand for."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One trailing slash more or less (contract part two §9a; issue 27 item 1): Daily's own demos
+"""One trailing slash more or less: Daily's own demos
 post to ``/v1/rooms/`` and ``/v1/meeting-tokens/``. Every Daily route answers the same in both
 forms, on a real server; the journal keeps the path as it was sent."""
 
