@@ -236,6 +236,29 @@ class ControlPlane:
                 return found
             query["starting_after"] = page[-1]["id"]
 
+    def start_transcription(self, room: str, body: dict[str, Any]) -> None:
+        """``POST /v1/rooms/:name/transcription/start``."""
+        path = f"/v1/rooms/{urllib.parse.quote(room, safe='')}/transcription/start"
+        self._post_json(path, body)
+
+    def stop_transcription(self, room: str, body: dict[str, Any]) -> None:
+        """``POST /v1/rooms/:name/transcription/stop``."""
+        self._post_json(f"/v1/rooms/{urllib.parse.quote(room, safe='')}/transcription/stop", body)
+
+    def transcripts(self, room: str | None) -> list[dict[str, Any]]:
+        """Every page of ``GET /v1/transcript`` (of ``room``'s id when given), newest first."""
+        found: list[dict[str, Any]] = []
+        query = {"limit": "100"}
+        if room is not None:
+            answer = self.call("GET", f"/v1/rooms/{urllib.parse.quote(room, safe='')}")
+            query["roomId"] = str(answer["id"])
+        while True:
+            page = self.call("GET", "/v1/transcript", query=query)["data"]
+            found += page
+            if len(page) < 100:
+                return found
+            query["starting_after"] = page[-1]["transcriptId"]
+
     def webhook_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """A Daily ``/webhooks`` route (with this client's API key); ``path`` after /v1."""
         data = to_json(body) if body is not None else None

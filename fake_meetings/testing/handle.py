@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..domain.times import parse_instant
 from .recordings import RecordingBackend, RecordingsControl
+from .transcripts import TranscriptBackend, TranscriptsControl
 from .webhooks import WebhookBackend, WebhooksControl
 
 if TYPE_CHECKING:  # the scenario reader (and PyYAML) is imported when data is first loaded
@@ -89,7 +90,7 @@ class Present:
         self.handle.leave(self.participant_id)
 
 
-class Backend(WebhookBackend, RecordingBackend, Protocol):
+class Backend(WebhookBackend, RecordingBackend, TranscriptBackend, Protocol):
     def reset(self) -> None: ...
     def load(self, source: Source, mode: Mode, now: int | None) -> None: ...
     def add_sessions(self, sessions: list[dict[str, Any]]) -> None: ...
@@ -154,6 +155,8 @@ class FakeMeetings:
         self.clock = ClockControl(backend, self.webhooks)
         #: Daily's recordings: start(room), stop(room), list(room)
         self.recordings = RecordingsControl(backend, self.webhooks)
+        #: Daily's transcripts: start(room), stop(room), list(room)
+        self.transcripts = TranscriptsControl(backend, self.webhooks)
         self._added = 0
 
     def __repr__(self) -> str:

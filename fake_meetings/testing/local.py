@@ -223,6 +223,41 @@ class LocalBackend:
 
         return self._run(read)
 
+    def start_transcription(self, room: str, body: dict[str, Any]) -> None:
+        from ..api.bodies import checked_fields
+        from ..domain.transcribestart import START_FIELDS, checked_instance
+
+        def change() -> None:
+            instance = checked_instance(checked_fields(dict(body), START_FIELDS))
+            self.space.start_transcription(room, instance)
+
+        self._refused("transcription start", change)
+
+    def stop_transcription(self, room: str, body: dict[str, Any]) -> None:
+        from ..api.bodies import checked_fields
+        from ..domain.transcribestart import STOP_FIELDS, checked_instance
+
+        def change() -> None:
+            instance = checked_instance(checked_fields(dict(body), STOP_FIELDS))
+            self.space.stop_transcription(room, instance)
+
+        self._refused("transcription stop", change)
+
+    def transcripts(self, room: str | None) -> list[dict[str, Any]]:
+        from ..api.daily.transcripts import transcript_json
+
+        def read() -> list[dict[str, Any]]:
+            world = self.world
+            now = world.clock.now()
+            found = world.rooms.get(room) if room is not None else None
+            return [
+                transcript_json(world, t, now, self.domain)
+                for t in reversed(world.transcripts.ordered)
+                if t.start_ts <= now and (room is None or (found and t.room_id == found.id))
+            ]
+
+        return self._run(read)
+
     def _refused(self, what: str, change: Callable[[], T]) -> T:
         """``change`` run on the loop; a refusal raises what the remote backend raises for the
         same call (FakeMeetingsError, with the server's message), not the server's ApiError."""

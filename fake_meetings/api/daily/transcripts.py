@@ -36,9 +36,10 @@ from . import files, params
 LINK_VALID_FOR = 3600  # seconds: Daily's transcript links are valid one hour [D tr-link]
 
 
-def _object(
+def transcript_json(
     world: World, transcript: Transcript, now: int, domain: str, status: str | None = None
 ) -> dict[str, Any]:
+    """The REST object of ``transcript`` at ``now`` (``status`` overrides the one seen)."""
     seen = seen_at(transcript, world.store.get(transcript.mtg_session_id), now)
     return as_json(seen, DOMAIN_ID, place_of(world.domain.properties, domain), status)
 
@@ -58,7 +59,7 @@ async def list_all(request: web.Request) -> web.Response:
         page = list_transcripts(world.transcripts, query, now, config.unknown_cursor)
     except UnknownCursor as exc:
         raise invalid(f"{exc.param}: no transcript with id {exc.value!r}") from None
-    data = [_object(world, t, now, config.domain) for t in page.transcripts]
+    data = [transcript_json(world, t, now, config.domain) for t in page.transcripts]
     body = orjson.dumps({"total_count": page.total_count, "data": data})
     return web.Response(body=body, content_type="application/json")
 
@@ -67,7 +68,7 @@ async def get_one(request: web.Request) -> web.Response:
     world = world_of(request)
     now = world.clock.now()
     transcript = _visible(world, request.match_info["id"], now)
-    return json_answer(_object(world, transcript, now, request.app[CONFIG].domain))
+    return json_answer(transcript_json(world, transcript, now, request.app[CONFIG].domain))
 
 
 async def delete(request: web.Request) -> web.Response:
@@ -77,7 +78,9 @@ async def delete(request: web.Request) -> web.Response:
     now = world.clock.now()
     _visible(world, request.match_info["id"], now)  # the 404 before any change
     transcript = space.delete_transcript(request.match_info["id"])
-    return json_answer(_object(world, transcript, now, request.app[CONFIG].domain, "t_deleted"))
+    return json_answer(
+        transcript_json(world, transcript, now, request.app[CONFIG].domain, "t_deleted")
+    )
 
 
 async def access_link(request: web.Request) -> web.Response:
