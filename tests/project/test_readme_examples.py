@@ -77,6 +77,7 @@ EXPECTED = {
     "verify-a-fake": "docs/how-to/verify.md",
     "domain": "docs/reference/daily-routes.md",
     "recordings": "docs/reference/daily-routes.md",
+    "transcripts": "docs/how-to/transcripts.md",
 }
 SHARED = "all"  # a page's files that go with each of its examples
 RUNNABLE = {"python", "sh", "bash", "yaml", "ini", "toml", "dockerfile"}
