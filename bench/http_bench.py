@@ -418,6 +418,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             Row("GET /webhooks (none configured: [])", fake, ["/v1/webhooks"]),
             Row("GET / (the domain object)", fake, ["/v1/"]),
             Row("GET /recordings (none recorded: an empty page)", fake, ["/v1/recordings"]),
+            Row("GET /transcript (none transcribed: an empty page)", fake, ["/v1/transcript"]),
             cursors,
             logged_row,
             journal_row,

@@ -59,7 +59,11 @@ async def list_all(request: web.Request) -> web.Response:
         page = list_transcripts(world.transcripts, query, now, config.unknown_cursor)
     except UnknownCursor as exc:
         raise invalid(f"{exc.param}: no transcript with id {exc.value!r}") from None
-    data = [transcript_json(world, t, now, config.domain) for t in page.transcripts]
+    place, store = place_of(world.domain.properties, config.domain), world.store
+    data = [
+        as_json(seen_at(t, store.get(t.mtg_session_id), now), DOMAIN_ID, place)
+        for t in page.transcripts
+    ]
     body = orjson.dumps({"total_count": page.total_count, "data": data})
     return web.Response(body=body, content_type="application/json")
 
