@@ -85,8 +85,8 @@ async def add_sessions(request: web.Request) -> web.Response:
     return json_answer({"sessions": len(store)}, status=201)
 
 
-EXPORT_SLICE = 0.004  # seconds of rendering between two writes (and a turn of the loop)
-EXPORT_BATCH = 64  # sessions rendered between two looks at the clock
+EXPORT_SLICE = 0.002  # seconds of rendering between two writes (and a turn of the loop)
+EXPORT_BATCH = 16  # sessions rendered between two looks at the clock
 EXPORT_BYTES = 256 * 1024  # bytes rendered at most between two writes
 
 
