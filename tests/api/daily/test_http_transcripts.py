@@ -17,14 +17,19 @@ import jsonschema
 import pytest
 import requests
 import webvtt
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from fake_meetings.api.keys import NAMESPACES
 from fake_meetings.config import ServerConfig
 from fake_meetings.domain.clock import Clock
+from fake_meetings.domain.transcripts import Transcript, Transcripts
 from fake_meetings.domain.world import World
 from fake_meetings.scenario.scenario import load_text
 from fake_meetings.testing import ServerThread
+from tests.helpers.models import NaiveTranscript, naive_transcripts
 
 KEY = {"Authorization": "Bearer test-key"}
 T = 1_700_000_000
@@ -357,3 +362,116 @@ def test_transcripts_per_namespace_are_bounded(
         assert _stop(api).status_code == 200
     _error(_start(api), 400, "invalid-request-error", "a namespace holds at most 2 transcripts")
     assert _list(api)["total_count"] == 2
+
+
+def test_namespaces_have_their_own_transcripts_and_links() -> None:
+    with ServerThread(World(), ServerConfig(port=0, namespaces=True)) as server:
+        one, two = {"Authorization": "Bearer one"}, {"Authorization": "Bearer two"}
+        for key in (one, two):
+            loaded = requests.post(
+                server.base_url + "/_fake/scenario",
+                data=SCENARIO,
+                headers={**key, "Content-Type": "application/yaml"},
+                timeout=10,
+            )
+            assert loaded.status_code == 200, loaded.text
+        base = server.base_url + "/v1"
+        storage = {"properties": {"enable_transcription_storage": True}}
+        assert requests.post(base + "/", json=storage, headers=one, timeout=10).ok
+        start = base + "/rooms/standup/transcription/start"
+        assert requests.post(start, headers=one, timeout=10).status_code == 200
+        requests.post(
+            server.base_url + "/_fake/clock", json={"advance": 60}, headers=one, timeout=10
+        )
+        stop = base + "/rooms/standup/transcription/stop"
+        assert requests.post(stop, headers=one, timeout=10).status_code == 200
+        assert (
+            requests.get(base + "/transcript", headers=two, timeout=10).json()["total_count"] == 0
+        )
+        (item,) = requests.get(base + "/transcript", headers=one, timeout=10).json()["data"]
+        link = requests.get(
+            base + f"/transcript/{item['transcriptId']}/access-link", headers=one, timeout=10
+        ).json()["link"]
+        assert "&ns=" in link and "one" not in link
+        assert requests.get(link, timeout=10).text.startswith("WEBVTT")
+        requests.delete(server.base_url + "/_fake/namespaces/one", timeout=10)
+        assert requests.get(link, timeout=10).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def model_server() -> Iterator[ServerThread]:
+    with ServerThread(World(), ServerConfig(port=0)) as running:
+        yield running
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    items=st.lists(
+        st.tuples(
+            st.sampled_from(["room-a", "room-b"]),
+            st.sampled_from(["s1", "s2"]),
+            st.integers(0, 40),
+            st.one_of(st.none(), st.integers(0, 20)),
+        ),
+        max_size=14,
+    ),
+    at=st.integers(-3, 70),
+    limit=st.integers(1, 5),
+    room=st.one_of(st.none(), st.sampled_from(["room-a", "room-b"])),
+)
+def test_pages_over_http_match_the_naive_model(
+    model_server: ServerThread,
+    items: list[tuple[str, str, int, int | None]],
+    at: int,
+    limit: int,
+    room: str | None,
+) -> None:
+    """Paged with starting_after to the end, at a random clock position: the ids, the
+    total_count, the status and duration of each, as the naive model says."""
+    space = model_server.app[NAMESPACES].default
+    naive: list[NaiveTranscript] = []
+    made = []
+    for i, (room_id, sid, start, length) in enumerate(items):
+        end = None if length is None else T + start + length
+        naive.append((f"t{i:02d}", room_id, sid, T + start, end))
+        made.append(Transcript(f"t{i:02d}", "r", room_id, sid, T + start, end=end))
+
+    def install() -> None:
+        space.world.transcripts = Transcripts(made)
+
+    model_server.call(install)
+    _clock(model_server, T + at)
+    ordered, _, seen = naive_transcripts(naive, T + at, room, None)
+    got: list[str] = []
+    query: dict[str, Any] = {"limit": limit} | ({"roomId": room} if room else {})
+    while True:
+        r = requests.get(
+            model_server.base_url + "/v1/transcript", params=query, headers=KEY, timeout=10
+        )
+        body = r.json()
+        assert body["total_count"] == len(ordered)
+        for t in body["data"]:
+            assert (t["status"], t["duration"]) == seen[t["transcriptId"]]
+        got += [t["transcriptId"] for t in body["data"]]
+        if len(body["data"]) < limit:
+            break
+        query["starting_after"] = got[-1]
+    assert got == ordered
+
+
+def test_the_link_s_host_is_the_public_url_when_given() -> None:
+    sc = load_text(SCENARIO, "transcripts.yaml")
+    world = World(sc.sessions, Clock(T), sc.rooms, sc.domain, sc.recordings)
+    config = ServerConfig(port=0, public_url="http://fake-meetings:8080")
+    with ServerThread(world, config) as server:
+        api = Checked(server)
+        _storage(api, True)
+        _start(api)
+        _clock(server, T + 20)
+        _stop(api)
+        tr_id = _list(api)["data"][0]["transcriptId"]
+        path = f"/transcript/{tr_id}/access-link"
+        link = api.call("GET", "/transcript/{id}/access-link", path).json()["link"]
+        assert link.startswith(f"http://fake-meetings:8080/_fake/files/transcripts/{tr_id}.vtt?")
+        here = link.replace("http://fake-meetings:8080", server.base_url)
+        assert requests.get(here, timeout=10).status_code == 200
