@@ -15,7 +15,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser = sub.add_parser(
         "validate",
         help="check scenario files without serving",
-        description="Check scenario files (and that they merge); exit 1 on any problem.",
+        description="Check scenario files (and that they merge); exit 1 on any problem. "
+        "Stays /meetings will never show (shorter than min_stay: Daily's ten-second rule) are "
+        "warnings, with file and line.",
     )
     parser.add_argument("scenarios", nargs="+", metavar="FILE|NAME")
 
@@ -31,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         scenarios.append(scenario)
         print(f"ok: {scenario.source} ({len(scenario.sessions)} sessions)")
+        for note in scenario.notes:  # stays /meetings will never show: worth knowing, not wrong
+            print(f"warning: {note}", file=sys.stderr)
     if not failed and len(scenarios) > 1:
         try:
             merged = merge_all(scenarios)

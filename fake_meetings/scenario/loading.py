@@ -73,11 +73,15 @@ class Loaded:
     webhook: Mapping[str, Any] | None = None  # a scenario's `webhook:` block
     domain: DomainConfig | None = None  # a scenario's `domain:` block
     recordings: tuple[Recording, ...] = ()  # the scenarios' `recordings:` blocks
+    min_stay: int | None = None  # a scenario's `min_stay:` (the ten-second rule's)
 
     def world(self) -> World:
         count = len(self.sessions)
         with Progress(f"indexing {count:,} sessions", enabled=self.report, loud=count >= LARGE):
-            return World(self.sessions, Clock(self.now), self.rooms, self.domain, self.recordings)
+            world = World(self.sessions, Clock(self.now), self.rooms, self.domain, self.recordings)
+        if self.min_stay is not None:
+            world.start_with_min_stay(self.min_stay)
+        return world
 
 
 def load(
@@ -139,6 +143,7 @@ def load(
         merged.webhook,
         merged.domain,
         tuple(merged.recordings),
+        merged.min_stay,
     )
 
 

@@ -30,6 +30,8 @@ The format (keys exactly these)::
     domain:                    # optional: the domain's configuration (a POST / body): the
       properties:              # properties set over Daily's defaults (GET /v1/ shows them)
         enable_prejoin_ui: false
+    min_stay: 10               # optional: seconds a stay lasts before /meetings shows it
+                               # (Daily's ten-second rule; serve --min-stay beats it; 0: off)
     recordings:                # optional: Daily's recordings (GET /recordings): see
       - session: 3f0c...       # recordingblock.py (session: or room: + start_ts; start_ts,
         end: -20m              # end or duration, max_duration, canceled, id)
@@ -55,6 +57,7 @@ from ..domain.gcpause import gc_paused
 from ..domain.generate import generate
 from ..domain.model import Session
 from ..domain.nesting import depth_info, too_deep
+from ..domain.recorded import DEFAULT_MIN_STAY
 from ..domain.recordings import Recording
 from ..domain.rooms import (
     IMPLIED_LEAD,
@@ -72,10 +75,13 @@ from .sessionbuild import ID_NAMESPACE as ID_NAMESPACE
 from .sessionbuild import PARTICIPANT_KEYS as PARTICIPANT_KEYS
 from .sessionbuild import SESSION_KEYS as SESSION_KEYS
 from .sessionbuild import checked_session, quick_session
+from .shortstays import short_stays
 from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
-TOP_KEYS = ("now", "sessions", "generate", "rooms", "webhook", "domain", "recordings")
+TOP_KEYS = (
+    "now", "sessions", "generate", "rooms", "webhook", "domain", "recordings", "min_stay",
+)  # fmt: skip
 ROOM_KEYS = ("name", "created_at", "privacy", "api_created", "config")
 
 
@@ -103,6 +109,9 @@ class Scenario:
     webhook: Mapping[str, Any] | None = None  # the file's `webhook:` (a POST /webhooks body)
     domain: domainconfig.DomainConfig | None = None  # the file's `domain:` (a POST / body)
     recordings: tuple[Recording, ...] = ()  # the file's `recordings:`
+    min_stay: int | None = None  # the file's `min_stay:` (the ten-second rule's)
+    # what /meetings will never show of the file's stays (validate's warnings, not problems)
+    notes: tuple[Problem, ...] = ()
 
 
 def load_file(path: str | FsPath, *, now: int | None = None, wall_now: int = 0) -> Scenario:
@@ -118,15 +127,17 @@ def load_file(path: str | FsPath, *, now: int | None = None, wall_now: int = 0) 
 
 def load_text(text: str, source: str, *, now: int | None = None, wall_now: int = 0) -> Scenario:
     """The scenario in ``text`` (YAML, or JSON). The common forms are read fast, without line
-    numbers (``fastread``); a text they do not cover, or one with a problem, is read (again)
-    with the line-tracking reader, which reports every problem with its line."""
+    numbers (``fastread``); a text they do not cover, or one with a problem or a warning, is
+    read (again) with the line-tracking reader, which reports every problem with its line."""
     with gc_paused():  # reading builds no reference cycles; see gcpause.py
         data = read_fast(text)
         if data is not UNREAD:
             try:
-                return build(Document(data), source, now=now, wall_now=wall_now)
+                scenario = build(Document(data), source, now=now, wall_now=wall_now)
+                if not scenario.notes:
+                    return scenario
             except ScenarioError:
-                pass  # read again below, for the lines
+                pass  # read again below, for the lines (of the problems, or of the warnings)
         try:
             doc = read_yaml(text)
         except YamlSyntaxError as exc:
@@ -192,6 +203,7 @@ class Merged:
     webhook: Mapping[str, Any] | None
     domain: domainconfig.DomainConfig | None
     recordings: list[Recording]
+    min_stay: int | None = None
 
 
 def merge_all(scenarios: Sequence[Scenario]) -> Merged:
@@ -208,11 +220,11 @@ def merge_all(scenarios: Sequence[Scenario]) -> Merged:
 
     merged = part(merge)
     rooms, hook, domain = part(merge_rooms), part(merge_webhook), part(merge_domain)
-    recordings = part(merge_recordings)
+    recordings, min_stay = part(merge_recordings), part(merge_min_stay)
     if problems:
         raise ScenarioError(problems)
     sessions, now = merged
-    return Merged(sessions, now, rooms, hook, domain, recordings)
+    return Merged(sessions, now, rooms, hook, domain, recordings, min_stay)
 
 
 def merge_recordings(scenarios: Iterable[Scenario]) -> list[Recording]:
@@ -236,6 +248,11 @@ def merge_recordings(scenarios: Iterable[Scenario]) -> list[Recording]:
 def merge_webhook(scenarios: Iterable[Scenario]) -> Mapping[str, Any] | None:
     """The one `webhook:` several scenarios declare (two are a problem), or None."""
     return _the_one(scenarios, lambda sc: sc.webhook, "webhook", "a webhook")
+
+
+def merge_min_stay(scenarios: Iterable[Scenario]) -> int | None:
+    """The one `min_stay:` several scenarios declare (two are a problem), or None."""
+    return _the_one(scenarios, lambda sc: sc.min_stay, "min_stay", "a min_stay")
 
 
 def merge_domain(scenarios: Iterable[Scenario]) -> domainconfig.DomainConfig | None:
@@ -344,11 +361,21 @@ def _build(
     domain = _domain(c) if top is not None and "domain" in top else None
     has_recordings = top is not None and "recordings" in top
     recordings = recordings_block(c, base, source, sessions) if has_recordings else []
+    min_stay = c.non_negative(("min_stay",)) if top is not None and "min_stay" in top else None
     c.raise_if_any(ScenarioError)
+    notes = short_stays(c, sessions, DEFAULT_MIN_STAY if min_stay is None else min_stay)
     if spec is not None:
         sessions.extend(generate(spec, base, progress))
     return Scenario(
-        tuple(sessions), file_now, source, tuple(rooms), hook, domain, tuple(recordings)
+        tuple(sessions),
+        file_now,
+        source,
+        tuple(rooms),
+        hook,
+        domain,
+        tuple(recordings),
+        min_stay,
+        tuple(notes),
     )
 
 

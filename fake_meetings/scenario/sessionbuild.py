@@ -40,6 +40,11 @@ _PARTICIPANT_KEYSET = frozenset(PARTICIPANT_KEYS)
 _id_ok = _ID_RE.fullmatch
 
 
+def derived_participant_id(session_id: str, j: int) -> str:
+    """The id of the ``j``-th stay of a session's ``participants:`` when it gives none."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"{session_id}|participant|{j}"))
+
+
 def _instant(value: Any, now: int) -> int | None:
     """``parse_instant(value, now=now)``, or None where the checker would report a problem."""
     if type(value) is int and 0 <= value < MAX_TIMESTAMP:
@@ -120,7 +125,7 @@ def _rows(stays: list[Any], session_id: str, now: int) -> list[_Row] | None:
             return None
         pid = raw.get("participant_id")
         if pid is None:
-            pid = str(uuid.uuid5(ID_NAMESPACE, f"{session_id}|participant|{j}"))
+            pid = derived_participant_id(session_id, j)
         elif type(pid) is not str or id_ok(pid) is None:
             return None
         join = raw["join_time"]
@@ -267,8 +272,8 @@ def _participants(
         raw = c.mapping(p_path, PARTICIPANT_KEYS, required=("join_time",))
         if raw is None:
             continue
-        pid = c.identifier((*p_path, "participant_id"), _ID_RE) or str(
-            uuid.uuid5(ID_NAMESPACE, f"{session_id}|participant|{j}")
+        pid = c.identifier((*p_path, "participant_id"), _ID_RE) or derived_participant_id(
+            session_id, j
         )
         if pid in seen:
             c.problem(

@@ -97,7 +97,7 @@ class LocalBackend:
             store = Store(scenario.sessions)
         freeze = now if now is not None else scenario.now
         rooms, append, hook = scenario.rooms, mode == "append", scenario.webhook
-        domain, recordings = scenario.domain, scenario.recordings
+        domain, recordings, min_stay = scenario.domain, scenario.recordings, scenario.min_stay
         try:  # the same change as POST /_fake/scenario: the file's rooms come with its sessions
             self._run(
                 lambda: self.space.load(
@@ -108,6 +108,7 @@ class LocalBackend:
                     webhook=hook,
                     domain=domain,
                     recordings=recordings,
+                    min_stay=min_stay,
                 )
             )
         except ApiError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,15 @@ IDS = [
     "future-1",
 ]
 Serve = Callable[..., ServerThread]
+
+
+@pytest.fixture
+def serve(serve: Serve) -> Serve:
+    """The shared factory with Daily's ten-second rule off (``min_stay`` 0): these tests are
+    about what a capture keeps, and UPSTREAM's hard cases include a stay of 0 s and a join at
+    the capture instant, which /meetings would otherwise not show (tests/cli/test_verify.py
+    checks that case with the rule on)."""
+    return partial(serve, min_stay=0)
 
 
 def capture(

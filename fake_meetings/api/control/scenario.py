@@ -166,5 +166,6 @@ async def _load(
         webhook=scenario.webhook,
         domain=scenario.domain,
         recordings=scenario.recordings,
+        min_stay=scenario.min_stay,
     )
     return space, store

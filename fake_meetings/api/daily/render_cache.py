@@ -12,6 +12,10 @@ This module only remembers its output, under two rules that keep it exact:
   *live*: its durations, participants and peak follow the clock. A body that contains live
   sessions is kept as fixed parts around *holes*; the holes are rendered again for each new
   instant, and the assembled body is reused only for the very instant it was made at.
+* **The ten-second rule.** The Daily routes render a snapshot's listed store
+  (``Store.listed``): its cache renders live sessions with the store's ``min_stay`` (a stay is
+  shown ``min_stay`` seconds after its join); a settled recorded session shows all its stays,
+  whatever the instant, so its fragment is frozen as any other.
 * **Per instant of the timeline.** Which sessions a page holds, its ``total_count`` and which of
   them are settled depend on the clock only through the store's :class:`Instant` key (how many
   sessions have started, how many have ended): list bodies are kept under that key too.
