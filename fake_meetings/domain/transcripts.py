@@ -18,13 +18,11 @@ A snapshot is never mutated: a change builds a new one.
 
 from __future__ import annotations
 
-import random
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .ids import seeded_uuid
 from .model import Session
 from .query import MAX_LIMIT, UnknownCursorMode, keyset_window
 from .recordings import DEFAULT_INSTANCE
@@ -35,11 +33,6 @@ STORAGE_PROPERTY = "enable_transcription_storage"
 DEFAULT_TEMPLATE = "{domain_name}/{room_name}/{epoch_time}.vtt"  # Daily's transcription_template
 DEFAULT_BUCKET = "daily-meeting-transcripts"  # Daily's own bucket, as its links name it [?]
 DEFAULT_REGION = "us-west-2"
-
-
-def transcript_id(seed: str) -> str:
-    """The id of a transcript a scenario names no id for: a UUID seeded from ``seed``."""
-    return seeded_uuid(random.Random(f"transcript|{seed}"))
 
 
 @dataclass(frozen=True, slots=True)

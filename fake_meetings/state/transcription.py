@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..domain.ids import seeded_uuid
-from ..domain.presence import present
 from ..domain.transcripts import STORAGE_PROPERTY, Transcript
 from ..errors import invalid, not_found
 
@@ -88,6 +87,8 @@ class TranscriptChanges:
         world = self.world
         now = world.clock.now()
         found = self._visible_room(room)
+        from ..domain.presence import present  # the presence engine, on first use
+
         here = present(world.store, now, room)
         if not here:
             raise not_found(
