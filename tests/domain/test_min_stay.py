@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_meetings.domain import live, timeline
+from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.model import Participant, Session
 from fake_meetings.domain.query import (
     OLDEST,
@@ -163,16 +164,23 @@ def test_participant_pages_show_the_recorded_stays_only(
 
 
 @SETTINGS
-@given(MIN_STAYS, st.lists(st.tuples(st.integers(0, 12), st.integers(0, 6)), max_size=25))
+@given(
+    pools(),
+    MIN_STAYS,
+    st.integers(-2, 30),
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 6)), max_size=25),
+)
 def test_a_listed_store_carried_over_live_changes_is_made_afresh_alike(
-    min_stay: int, steps: list[tuple[int, int]]
+    sessions: list[Session], min_stay: int, start: int, steps: list[tuple[int, int]]
 ) -> None:
-    """Joins and leaves at a clock moving forward: after each, the carried listed store and one
-    made from the real sessions list the same, as the model says, now and a while later."""
-    store = Store(())
+    """Joins and leaves at a clock moving forward, among scenario sessions (ongoing ones a join
+    goes into, later ones a new session is inserted before): after each, the carried listed
+    store and one made from the real sessions list the same, as the model says, now and a
+    while later."""
+    store = Store(sessions)
     listed = store.listed(min_stay)
     rng = random.Random(0)
-    now = 1000
+    now = start
     present: list[str] = []
     for wait, what in steps:
         now += wait
@@ -208,3 +216,15 @@ def test_a_join_is_listed_once_it_has_lasted_min_stay_and_a_short_one_never() ->
 def test_min_stay_0_is_the_store_itself() -> None:
     store = Store([Session.of("a", "alpha", 0, [Participant("p", None, None, 0, 3)])])
     assert store.listed(0) is store
+
+
+def test_generated_sessions_under_a_min_stay_above_their_least_stay() -> None:
+    """With min_stay 30, a generated session's stays of 10 to 29 s are dropped (drawn without
+    being kept), and what is listed agrees with the model at instants around the starts."""
+    spec = GenerateSpec(sessions=40, rooms=2, seed=3, start=0, end=4 * 3600)
+    sessions = generate(spec, 4 * 3600)
+    listed = Store(sessions).listed(30)
+    plain = [Session.of(s.id, s.room, s.start_time, s.participants) for s in sessions]
+    for s in sessions[::5]:
+        for now in (s.start_time + lag for lag in (0, 10, 29, 30, 31, 600)):
+            check(plain, listed, now, 30)
