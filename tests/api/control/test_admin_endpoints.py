@@ -73,6 +73,13 @@ def test_health_and_version(serve: Serve, http_client: Http) -> None:
         "POST /v1/rooms/{name}/recordings/start",
         "POST /v1/rooms/{name}/recordings/update",
         "POST /v1/rooms/{name}/recordings/stop",
+        "GET /v1/transcript",
+        "GET /v1/transcript/{id}",
+        "DELETE /v1/transcript/{id}",
+        "GET /v1/transcript/{id}/access-link",
+        "POST /v1/rooms/{name}/transcription/start",
+        "POST /v1/rooms/{name}/transcription/update",
+        "POST /v1/rooms/{name}/transcription/stop",
     ]
 
 
