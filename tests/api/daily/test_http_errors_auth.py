@@ -175,7 +175,7 @@ def test_overlong_request_still_answers_with_the_json_envelope(
         "/v1/meeting",
         "/v1/meetings/s-01/participants/p-01-a",
         "/v1/meetings/s-01/recordings",
-        "/v1/transcript",  # not served (rooms, presence and recordings are)
+        "/v1/transcripts",  # Daily's path is /transcript, singular
         "/v1/recordings/start",  # the legacy path some clients call: no such recording
         "/",  # the domain is /v1/ only (GET /v1 and /v1/: tests/api/daily/test_http_domain.py)
         "/v1//",
