@@ -83,11 +83,28 @@ def replacing(path: Path) -> Iterator[TextIO]:
     ends without an error, all at once; after an error or a signal, ``path`` is as it was and
     no temporary file is left."""
     with interruptible():
-        fd, temp = temp_beside(path, ".tmp")
-        out = os.fdopen(fd, "w", encoding="utf-8")
+        out: TextIO | None = None
+        temp: Path | None = None
         try:
+            with _signals_held():  # a signal now would leave a file nobody removes
+                fd, temp = temp_beside(path, ".tmp")
+                out = os.fdopen(fd, "w", encoding="utf-8")
             yield out
             publish(out, temp, path)
         finally:
-            out.close()
-            temp.unlink(missing_ok=True)
+            if out is not None:
+                out.close()
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait (pending) until the block ends: the temporary file and the names
+    that let the clean-up find it come into being together."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
