@@ -221,7 +221,8 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
     p(
         "--public-url",
         metavar="URL",
-        help="the base of recordings' download links, like http://fake-meetings:8080 for "
+        help="the base of recordings' and transcripts' download links, like "
+        "http://fake-meetings:8080 for "
         "containers that reach the server by a service name (default: the scheme and host "
         f"the access-link request was sent to; env {ENV_PREFIX}PUBLIC_URL)",
     )
