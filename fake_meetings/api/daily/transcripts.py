@@ -88,7 +88,9 @@ async def delete(request: web.Request) -> web.Response:
 
 
 async def access_link(request: web.Request) -> web.Response:
-    """``{transcriptId, link, outParams}``; no stored file (storage was off when it started,
+    """``{transcriptId, link, download_link, outParams}``: the link under both names Daily's
+    docs have given it (``link`` in the older reference, which clients read; ``download_link``
+    in the current example) [?]; no stored file (storage was off when it started,
     or it is not finished) is a 400 with Daily's text [C] (the status is [?])."""
     space = namespace_of(request)
     world = space.world
@@ -106,7 +108,12 @@ async def access_link(request: web.Request) -> web.Response:
     link = files.transcript_link(request, key, transcript, now + LINK_VALID_FOR)
     place = place_of(world.domain.properties, request.app[CONFIG].domain)
     return json_answer(
-        {"transcriptId": transcript.id, "link": link, "outParams": out_params(transcript, place)}
+        {
+            "transcriptId": transcript.id,
+            "link": link,
+            "download_link": link,
+            "outParams": out_params(transcript, place),
+        }
     )
 
 

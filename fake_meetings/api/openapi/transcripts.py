@@ -96,11 +96,12 @@ def paths(
     }
     link = {
         "type": "object",
-        "required": ["transcriptId", "link", "outParams"],
+        "required": ["transcriptId", "link", "download_link", "outParams"],
         "additionalProperties": False,
         "properties": {
             "transcriptId": {"type": "string"},
             "link": {"type": "string", "format": "uri"},
+            "download_link": {"type": "string", "format": "uri", "description": "The link too."},
             "outParams": {"$ref": "#/components/schemas/TranscriptOutParams"},
         },
     }

@@ -72,6 +72,7 @@ def test_a_stored_transcript_downloads_as_daily_s_webvtt(
     path = f"/transcript/{item['transcriptId']}/access-link"
     link = api.call("GET", "/transcript/{id}/access-link", path).json()
     assert link["transcriptId"] == item["transcriptId"]
+    assert link["download_link"] == link["link"]  # the name of Daily's current example
     assert link["outParams"] == item["outParams"]
     got = requests.get(link["link"], timeout=10)
     assert got.status_code == 200, got.text
