@@ -17,10 +17,10 @@ from ..client.daily import DAILY_API, PAGE, DailyReader, SourceError
 from ..domain.rooms import Room
 from ..progress import PREFIX, Progress
 from ..scenario.capture import Unusable, capture_instant, room_from_json, session_from_json
-from ..scenario.capture_output import ScenarioOutput
 from ..scenario.pseudonyms import Pseudonyms
 from .atomic import Terminated, interruptible
 from .capture_options import CaptureOptions, add_options, capture_header, capture_options
+from .capture_output import ScenarioOutput
 
 SHOWN = 3  # problems of one kind printed before the rest are only counted
 

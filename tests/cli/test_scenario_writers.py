@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from fake_meetings.cli.capture_output import ScenarioOutput
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.rooms import Room
-from fake_meetings.scenario.capture_output import ScenarioOutput
 from fake_meetings.scenario.dump import dump_scenario
 from fake_meetings.scenario.scenario import load_file
 

@@ -18,10 +18,10 @@ from typing import TextIO
 
 import orjson
 
-from ..cli.atomic import publish, temp_beside
 from ..domain.model import Session
 from ..domain.rooms import Room
-from .dump import room_data, session_data, write_head, write_session
+from ..scenario.dump import room_data, session_data, write_head, write_session
+from .atomic import publish, temp_beside
 
 
 class ScenarioOutput:
