@@ -27,6 +27,7 @@ from .query import MAX_LIMIT, UnknownCursorMode, keyset_window
 
 # docs.daily.co (start recording): maxDuration defaults to 10800 s in the prose (15000 in the
 # parameter table); we take the prose's
+DEFAULT_LAYOUT = "default"  # the layout preset of a recording started without one
 DEFAULT_MAX_DURATION = 10800
 MAX_MAX_DURATION = 366 * 24 * 3600  # a bound of our own: a recording of at most a year
 DEFAULT_INSTANCE = "c3df927c-f738-4471-a2b7-066fa7e95a6b"  # Daily's reserved default instance
@@ -59,7 +60,7 @@ class Recording:
     canceled: bool = False  # stops as canceled (duration 0) instead of finished
     instance_id: str = DEFAULT_INSTANCE  # the streaming instance (``instanceId``) it runs on
     type: str = CLOUD  # never in the REST object; in recording.ready-to-download
-    layout: str = "default"  # its layout's preset, for recording.started
+    layout: str = DEFAULT_LAYOUT  # its layout's preset, for recording.started
 
     @property
     def sort_key(self) -> tuple[int, str]:

@@ -5,8 +5,9 @@ strings are JSON-quoted, which is valid YAML. Every stay is written whole (a sta
 ``now`` keeps its duration), and the derived fields of each session visible at ``now`` are
 written out as they are at ``now`` (the file's ``now:``), where loading checks them again.
 
-The pieces (``write_session``, ``write_room``; ``session_data``, ``room_data`` for JSON files)
-are also used one by one by ``fake-meetings capture``, which streams sessions as they arrive.
+The pieces (``write_session``, ``write_room``, ``write_recordings``; ``session_data``,
+``room_data``, ``recording_data`` for JSON files) are also used one by one by
+``fake-meetings capture``, which streams sessions as they arrive.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ import orjson
 
 from ..domain import timeline
 from ..domain.model import Session
+from ..domain.recordings import (
+    CLOUD,
+    DEFAULT_INSTANCE,
+    DEFAULT_LAYOUT,
+    DEFAULT_MAX_DURATION,
+    Recording,
+)
 from ..domain.rooms import Room
 
 
@@ -32,9 +40,10 @@ def dump_scenario(
     now: int | None,
     header: str = "",
     rooms: Iterable[Room] = (),
+    recordings: Iterable[Recording] = (),
 ) -> int:
-    """Write the scenario (with a ``rooms:`` block when ``rooms`` are given); returns the number
-    of sessions written."""
+    """Write the scenario (with a ``rooms:`` block when ``rooms`` are given, a ``recordings:``
+    block when ``recordings`` are); returns the number of sessions written."""
     write_head(out, header, now, rooms)
     count = 0
     for s in sessions:
@@ -42,6 +51,7 @@ def dump_scenario(
         write_session(s, out, now)
     if count == 0:
         out.write("  []\n")
+    write_recordings(recordings, out)
     return count
 
 
@@ -121,3 +131,33 @@ def session_data(s: Session, now: int | None) -> dict[str, Any]:
         stays.append(stay)
     out["participants"] = stays
     return out
+
+
+def recording_data(r: Recording) -> dict[str, Any]:
+    """A recording as an item of a ``recordings:`` block: the keys that differ from the block's
+    defaults (``scenario/recordingblock.py``), its session by id."""
+    out: dict[str, Any] = {"id": r.id, "session": r.mtg_session_id, "start_ts": r.start_ts}
+    if r.end is not None:
+        out["end"] = r.end
+    if r.max_duration != DEFAULT_MAX_DURATION:
+        out["max_duration"] = r.max_duration
+    if r.canceled:
+        out["canceled"] = True
+    if r.type != CLOUD:
+        out["type"] = r.type
+    if r.instance_id != DEFAULT_INSTANCE:
+        out["instance_id"] = r.instance_id
+    if r.layout != DEFAULT_LAYOUT:
+        out["layout"] = r.layout
+    return out
+
+
+def write_recordings(recordings: Iterable[Recording], out: TextIO) -> None:
+    """A YAML ``recordings:`` block (one flow mapping per recording), or nothing for none."""
+    first = True
+    for r in recordings:
+        if first:
+            out.write("recordings:\n")
+            first = False
+        items = ", ".join(f"{k}: {orjson.dumps(v).decode()}" for k, v in recording_data(r).items())
+        out.write(f"  - {{{items}}}\n")

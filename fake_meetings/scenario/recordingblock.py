@@ -12,16 +12,31 @@ by ``room:`` and ``start_ts`` (the session of that room going on at that instant
         duration: 1800         #   session ends); or duration: seconds after start_ts
         max_duration: 10800    # optional: Daily's maxDuration (default 10800 s)
         canceled: false        # optional: it stops as canceled (duration 0)
+        type: cloud            # optional: cloud (default), raw-tracks or cloud-audio-only
+        instance_id: c3df...   # optional: the streaming instance (a UUID; default Daily's)
+        layout: default        # optional: its layout preset, as recording.started tells
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from pathlib import Path as FsPath
 
 from ..domain.model import Session
-from ..domain.recordings import DEFAULT_MAX_DURATION, MAX_MAX_DURATION, Recording, recording_id
+from ..domain.recordings import (
+    CLOUD,
+    DEFAULT_INSTANCE,
+    DEFAULT_LAYOUT,
+    DEFAULT_MAX_DURATION,
+    MAX_MAX_DURATION,
+    RAW_TRACKS,
+    TYPES,
+    Recording,
+    recording_id,
+)
+from ..domain.recordstart import PRESETS
 from .validate import Checker
 
 _ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")  # the ids sessions take
@@ -34,6 +49,9 @@ RECORDING_KEYS = (
     "duration",
     "max_duration",
     "canceled",
+    "type",
+    "instance_id",
+    "layout",
 )
 
 
@@ -65,6 +83,11 @@ def recordings_block(
                 f"expected at most {MAX_MAX_DURATION} seconds (a year); got {max_duration}",
             )
         canceled = c.boolean((*path, "canceled"), default=False)
+        kind = _choice(c, (*path, "type"), TYPES) if "type" in raw else CLOUD
+        layout = _choice(c, (*path, "layout"), tuple(PRESETS)) if "layout" in raw else None
+        instance = _instance(c, (*path, "instance_id")) if "instance_id" in raw else None
+        if layout == "raw-tracks-audio-only" and kind != RAW_TRACKS:
+            c.problem((*path, "layout"), f"{layout} is for type: {RAW_TRACKS} only")
         if session is None or c.count > before:
             continue
         if start is None:
@@ -96,9 +119,34 @@ def recordings_block(
                 end,
                 max_duration or DEFAULT_MAX_DURATION,
                 bool(canceled),
+                instance or DEFAULT_INSTANCE,
+                kind or CLOUD,
+                layout or DEFAULT_LAYOUT,
             )
         )
     return out
+
+
+def _choice(c: Checker, path: tuple[str | int, ...], allowed: Sequence[str]) -> str | None:
+    value = c.string(path)
+    if value is not None and value not in allowed:
+        c.problem(path, f"expected one of {', '.join(allowed)}; got {value!r:.100}")
+        return None
+    return value
+
+
+def _instance(c: Checker, path: tuple[str | int, ...]) -> str | None:
+    """A streaming instance id: a UUID, kept in lower case as Daily's ids are."""
+    value = c.string(path)
+    if value is None:
+        return None
+    try:
+        if len(value) == 36:
+            return str(uuid.UUID(value))
+    except ValueError:
+        pass
+    c.problem(path, f"expected a UUID like {DEFAULT_INSTANCE}; got {value!r:.100}")
+    return None
 
 
 def _session(

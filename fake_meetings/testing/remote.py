@@ -26,7 +26,13 @@ class RemoteBackend(ControlPlane):
 
             scenario = read_scenario(source, now=now, wall_now=now)
             text = io.StringIO()
-            dump_scenario(scenario.sessions, text, now=now, rooms=scenario.rooms)
+            dump_scenario(
+                scenario.sessions,
+                text,
+                now=now,
+                rooms=scenario.rooms,
+                recordings=scenario.recordings,
+            )
             body, content_type = text.getvalue().encode(), "application/yaml"
         elif isinstance(source, Mapping):
             body, content_type = to_json(dict(source)), "application/json"
