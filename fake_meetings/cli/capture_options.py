@@ -235,6 +235,7 @@ def capture_header(
     rooms: int,
     room_filter: list[str],
     notes: list[str],
+    recordings: int = 0,
 ) -> str:
     """The YAML comments at the top of the file (``room_filter``: the --room names as written
     in the file, pseudonymised when room names are)."""
@@ -254,7 +255,8 @@ def capture_header(
     lines = [
         f"Captured by fake-meetings {__version__} from {shown_url(o.base_url)}:",
         f"  {' '.join(command)}",
-        f"Capture instant: {_iso(now)} (now: {now}); {sessions:,} sessions, {rooms:,} rooms.",
+        f"Capture instant: {_iso(now)} (now: {now}); {sessions:,} sessions, {rooms:,} rooms, "
+        f"{recordings:,} recordings.",
         f"Filters: {filters or 'none'}"
         + (f"; the newest {o.limit:,} sessions at most." if o.limit else "."),
     ]

@@ -1,7 +1,7 @@
 """The file ``fake-meetings capture`` writes: sessions streamed to a side file as pages arrive,
-then header, ``now:``, rooms and those sessions assembled into a temporary file renamed over
-the output. Until the rename nothing is at the output path; an interrupt or an error removes
-both temporary files, so there is never a half-written scenario.
+then header, ``now:``, rooms, those sessions and the recordings assembled into a temporary file
+renamed over the output. Until the rename nothing is at the output path; an interrupt or an
+error removes both temporary files, so there is never a half-written scenario.
 
 YAML (the default) carries a header of comments saying how the file was made; a ``.json``
 output holds the same scenario as JSON, which has no place for comments.
@@ -19,8 +19,16 @@ from typing import TextIO
 import orjson
 
 from ..domain.model import Session
+from ..domain.recordings import Recording
 from ..domain.rooms import Room
-from ..scenario.dump import room_data, session_data, write_head, write_session
+from ..scenario.dump import (
+    recording_data,
+    room_data,
+    session_data,
+    write_head,
+    write_recordings,
+    write_session,
+)
 from .atomic import publish, temp_beside
 
 
@@ -56,7 +64,13 @@ class ScenarioOutput:
             write_session(s, self._body, instant)
         self.count += 1
 
-    def finish(self, now: int, header: str, rooms: Iterable[Room]) -> None:
+    def finish(
+        self,
+        now: int,
+        header: str,
+        rooms: Iterable[Room],
+        recordings: Iterable[Recording] = (),
+    ) -> None:
         """Assemble the file and rename it over the output path."""
         assert self._body is not None and self._body_path is not None
         body_path = self._body_path
@@ -68,12 +82,14 @@ class ScenarioOutput:
                 rooms_json = orjson.dumps([room_data(r) for r in rooms]).decode()
                 out.write(f'{{"now": {now}, "rooms": {rooms_json}, "sessions": [\n')
                 shutil.copyfileobj(body, out)
-                out.write("\n]}\n")
+                recorded = orjson.dumps([recording_data(r) for r in recordings]).decode()
+                out.write(f'\n], "recordings": {recorded}}}\n')
             else:
                 write_head(out, header, now, rooms)
                 shutil.copyfileobj(body, out)
                 if not self.count:
                     out.write("  []\n")
+                write_recordings(recordings, out)
             publish(out, final, self.path)
 
     def __exit__(

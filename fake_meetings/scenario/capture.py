@@ -11,6 +11,11 @@ stays behind it. The rules (also in the README, "Capture"):
   told from someone present (the API counts in whole seconds): they are recorded as present.
   When no stay reaches ``t`` (a source whose durations disagree), the stays that end last are
   taken as present, and the session is counted as approximated.
+- A recording (``GET /recordings``) is kept when its session (``mtgSessionId``) is captured: a
+  ``finished`` one stops at ``start_ts + duration``, an ``in-progress`` one runs on (until its
+  session ends), a ``canceled`` one is canceled. Daily's ``start_ts`` may fall a few seconds
+  before the session's ``start_time`` (both are approximate): it is then moved to that start.
+  Daily's REST object does not say the type, instance or layout: the defaults stand.
 - Daily's derived fields are not written as given: the scenario derives ``duration``, ``ongoing``
   and ``max_participants`` from the stays (and checks them on loading). Where Daily's differ,
   the session is counted as differing; the command reports the count.
@@ -27,6 +32,7 @@ from typing import Any
 
 from ..domain import timeline
 from ..domain.model import Participant, Session
+from ..domain.recordings import Recording
 from ..domain.rooms import PRIVACY, Room, derived_id, invalid_name_info, name_problem
 from ..domain.times import parse_instant
 
@@ -174,3 +180,30 @@ def capture_instant(latest_seen: int, any_ongoing: bool, wall_clock: int) -> int
     captured durations are those at that instant); without one, nothing depends on the exact
     instant but visibility, so the local clock, unless the data shows a later one."""
     return latest_seen if any_ongoing else max(latest_seen, wall_clock)
+
+
+RECORDING_STATUSES = ("finished", "in-progress", "canceled")
+
+
+def recording_from_json(item: object, sessions: Mapping[str, Session]) -> tuple[Recording, bool]:
+    """A recording of ``GET /recordings`` whose session is among ``sessions`` (captured, by id),
+    and whether its ``start_ts`` was moved to its session's start."""
+    if not isinstance(item, dict):
+        raise Unusable(f"a recording is {item!r:.40}, not an object")
+    rec_id = _identifier(item, "id", "a recording")
+    what = f"recording {rec_id}"
+    session = sessions.get(str(item.get("mtgSessionId")))
+    if session is None:
+        raise Unusable(f"{what}: its session {item.get('mtgSessionId')!r:.60} is not captured")
+    status = item.get("status")
+    if status not in RECORDING_STATUSES:
+        raise Unusable(f"{what}: status is {status!r:.40}, not one of {RECORDING_STATUSES}")
+    start = _int(item, "start_ts", what)
+    moved = start < session.start_time
+    start = max(start, session.start_time)
+    end = None
+    if status == "finished":
+        end = start + _int(item, "duration", what)
+    return Recording(
+        rec_id, session.room, session.id, start, end, canceled=status == "canceled"
+    ), moved

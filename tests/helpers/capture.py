@@ -98,14 +98,16 @@ sessions:
 
 def world_from_text(text: str, now: int = NOW) -> World:
     scenario = load_text(text, "upstream.yaml", now=now)
-    return World(scenario.sessions, Clock(now), scenario.rooms)
+    return World(scenario.sessions, Clock(now), scenario.rooms, recordings=scenario.recordings)
 
 
 def world_from_file(path: Path) -> World:
     """The world ``serve`` builds from a captured file: frozen at its ``now:``."""
     scenario = load_file(path)
     assert scenario.now is not None
-    return World(scenario.sessions, Clock(scenario.now), scenario.rooms)
+    return World(
+        scenario.sessions, Clock(scenario.now), scenario.rooms, recordings=scenario.recordings
+    )
 
 
 def originals(text: str) -> tuple[set[str], set[str]]:
