@@ -27,7 +27,7 @@ from fake_meetings.client.daily import DailyReader, SourceError
 from tests.helpers.constants import NOW
 
 KEY = "sk-bounds-SECRET-77"
-GIVE_UP = 60  # requests a source answers before it refuses (400): a walk that never ends
+GIVE_UP = 150  # requests a source answers before it refuses (400): a walk that never ends
 EMPTY: dict[str, Any] = {"total_count": 0, "data": []}
 Pages = Callable[[str, str | None], dict[str, Any]]  # (path, starting_after) -> body
 
@@ -166,8 +166,9 @@ def test_pages_that_cycle_are_an_error_at_the_first_repeated_cursor(
     upstream = source(pages)
     last = nothing_written(*capture(capsys, upstream.url, tmp_path / "x.yaml"), tmp_path)
     assert "the source pages in a cycle" in last and path.removeprefix("/v1") in last
-    # A, B, then A again: its last id was a cursor already (and /rooms first, if not cycling)
-    assert upstream.requests == 3 + (path == "/v1/meetings")
+    # A, B, then A again: its last id was a cursor already (and /rooms and /recordings first,
+    # if not cycling)
+    assert upstream.requests == 3 + 2 * (path == "/v1/meetings")
 
 
 def test_the_reader_refuses_a_cursor_seen_pages_ago(source: Callable[..., Source]) -> None:
@@ -207,7 +208,7 @@ def test_a_source_that_invents_items_forever_stops_at_the_bound(
     last = nothing_written(status, err, tmp_path)
     assert f"more than {bound}" in last and flag in last
     pages_read = -(-bound // 100) + (bound % 100 == 0)  # the page that goes past the bound
-    assert upstream.requests == pages_read + (path == "/v1/meetings")
+    assert upstream.requests == pages_read + 2 * (path == "/v1/meetings")  # /rooms, /recordings
 
 
 def test_the_bounds_default_to_a_million_sessions_and_100_000_rooms() -> None:
@@ -232,3 +233,47 @@ def test_timeout_bounds_a_whole_answer_not_each_read(
     last = nothing_written(*capture(capsys, upstream.url, tmp_path / "x.yaml", *argv), tmp_path)
     assert "gave up on GET" in last and "no whole answer within 0.4 s" in last
     assert upstream.requests == 2  # the first try and its one retry, each cut at 0.4 s
+
+
+def _recording(n: int) -> dict[str, Any]:
+    return {
+        "id": f"rec-{n:09d}",
+        "mtgSessionId": "s-000000001",
+        "status": "finished",
+        "start_ts": NOW - 60 * n,
+        "duration": 30,
+        "room_name": "r",
+    }
+
+
+@pytest.mark.parametrize("kind", ["cycling", "inventing"])
+def test_recordings_that_never_end_do_not_stop_the_capture(
+    kind: str, source: Callable[..., Source], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/recordings paging in a cycle gives a capture without recordings, saying why; a source
+    inventing recordings forever is read up to what a namespace holds (10,000), then stops."""
+
+    def pages(asked: str, after: str | None) -> dict[str, Any]:
+        if asked != "/v1/recordings":
+            return EMPTY
+        if kind == "cycling":
+            first = after != "rec-000000002"
+            return {
+                "total_count": 4,
+                "data": [_recording(1), _recording(2)] if first else [_recording(3), _recording(4)],
+            }
+        start = 0 if after is None else int(after.rsplit("-", 1)[1]) + 1
+        return {"total_count": 10**9, "data": [_recording(n) for n in range(start, start + 100)]}
+
+    upstream = source(pages)
+    out = tmp_path / "x.yaml"
+    status, err = capture(capsys, upstream.url, out)
+    assert status == 0, err
+    head = out.read_text()
+    if kind == "cycling":
+        assert "recordings not captured:" in err and "cycle" in err
+        assert upstream.requests == 2 + 3  # /rooms, /meetings; A, B, A again
+    else:
+        assert "more than 10,000 recordings" in err
+        assert "10,000 recordings left out" in head  # their session is not in the capture
+        assert upstream.requests == 2 + 101  # the 101st page says that there are more
