@@ -1,9 +1,9 @@
 """The Daily routes, gathered in one table: each family declares its own ``ROUTES``
 (``meetings``, ``rooms``, ``presence``, ``tokens``, ``webhooks``, ``domain``,
-``recordings``, ``transcripts``); the router serves
-them all under ``/v1`` and at the root (the domain's ``/`` under ``/v1`` only), the OpenAPI
-document describes exactly them, ``/_fake/version`` lists them and ``serve`` names their
-families.
+``recordings``, ``transcripts``), each route a ``daily.route.Route``; the router serves them
+all under ``/v1`` and at the root (the domain's ``/`` under ``/v1`` only), the OpenAPI
+document's paths are made from them (each route names its operation), ``/_fake/version``
+lists them and ``serve`` names their families.
 
 Every handler the router calls is wrapped in the app's pipeline (``app.pipeline_for``), the
 answers no route gives too (:func:`add_refusals`): aiohttp's own 404 and 405 would skip it.
@@ -11,7 +11,7 @@ answers no route gives too (:func:`add_refusals`): aiohttp's own 404 and 405 wou
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
@@ -26,16 +26,16 @@ from .daily import (
     transcripts,
     webhooks,
 )
+from .daily.route import Route
 
-Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 Wrap = Callable[[Handler], Handler]
 EVERY_PATH = r"/{path:[\s\S]*}"  # matches any path a request can name (newlines included)
 NO_ROUTE = "/{path}"  # the canonical name of EVERY_PATH's resource: a request no route took
 
 
 def daily_routes() -> tuple[Route, ...]:
-    """Every Daily route as ``(method, path without /v1, handler)``, read from the families'
-    tables when called (so a benchmark may swap a handler before the app is made)."""
+    """Every Daily route (method, path without /v1, handler, operation), read from the
+    families' tables when called (so a benchmark may swap a handler before the app is made)."""
     return (
         *meetings.ROUTES,
         *rooms.ROUTES,
@@ -55,10 +55,10 @@ def add_daily_routes(app: web.Application, wrap: Wrap) -> None:
     path's candidates in the order they were added, so a request in the declared form finds
     its route exactly as before and only one in the other form goes on to them."""
     routes = [
-        (m, prefix + path, h)
+        (r.method, prefix + r.path, r.handler)
         for prefix in ("", "/v1")
-        for m, path, h in daily_routes()
-        if prefix or path != "/"  # the domain is /v1/ only: / is where no Daily route is
+        for r in daily_routes()
+        if prefix or r.path != "/"  # the domain is /v1/ only: / is where no Daily route is
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, wrap(handler))

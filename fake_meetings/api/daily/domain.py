@@ -9,6 +9,7 @@ from aiohttp import web
 from ...domain.domainconfig import BODY_FIELDS, checked_properties
 from ..bodies import daily_body, json_answer
 from ..keys import CONFIG, namespace_of, world_of
+from .route import Route
 
 
 async def get(request: web.Request) -> web.Response:
@@ -25,6 +26,6 @@ async def update(request: web.Request) -> web.Response:
 # The Daily domain routes, declared once like rooms.ROUTES: served under /v1 only (``/`` at the
 # root is no Daily route), described by the OpenAPI document, listed by /_fake/version.
 ROUTES = (
-    ("GET", "/", get),
-    ("POST", "/", update),
+    Route("GET", "/", get, "getDomainConfig"),
+    Route("POST", "/", update, "setDomainConfig"),
 )

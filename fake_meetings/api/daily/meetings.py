@@ -24,6 +24,7 @@ from ..errors import invalid, not_found
 from ..keys import CONFIG, world_of
 from . import params
 from .render_cache import cache_of
+from .route import Route
 
 
 async def list_sessions(request: web.Request) -> web.Response:
@@ -99,11 +100,12 @@ async def get_participants(request: web.Request) -> web.Response:
 
 
 # The Daily routes, declared once: the router serves them (under /v1 and at the root), the
-# OpenAPI document describes exactly these, and /_fake/version lists them.
+# OpenAPI document's paths are made from them (each names its operation's operationId), and
+# /_fake/version lists them.
 ROUTES = (
-    ("GET", "/meetings", list_sessions),
-    ("GET", "/meetings/{meeting}", get_session),
-    ("GET", "/meetings/{meeting}/participants", get_participants),
+    Route("GET", "/meetings", list_sessions, "listMeetings"),
+    Route("GET", "/meetings/{meeting}", get_session, "getMeeting"),
+    Route("GET", "/meetings/{meeting}/participants", get_participants, "getMeetingParticipants"),
 )
 
 

@@ -13,6 +13,7 @@ from ..errors import not_found
 from ..keys import CONFIG, world_of
 from . import params
 from .render_cache import Body, cache_of
+from .route import Route
 
 
 async def everywhere(request: web.Request) -> web.Response:
@@ -55,6 +56,6 @@ async def in_room(request: web.Request) -> web.Response:
 # The Daily presence routes, declared once like meetings.ROUTES: served under /v1 and at the
 # root, described by the OpenAPI document, listed by /_fake/version.
 ROUTES = (
-    ("GET", "/presence", everywhere),
-    ("GET", "/rooms/{name}/presence", in_room),
+    Route("GET", "/presence", everywhere, "getPresence"),
+    Route("GET", "/rooms/{name}/presence", in_room, "getRoomPresence"),
 )

@@ -23,6 +23,7 @@ from ..bodies import daily_body, json_answer
 from ..errors import invalid, not_found
 from ..keys import CONFIG, NAMESPACES, namespace_of, request_key, world_of
 from . import files, params
+from .route import Route
 
 
 def _template(world: World) -> str | None:
@@ -107,11 +108,11 @@ async def stop(request: web.Request) -> web.Response:
 # The Daily recording routes, declared once like rooms.ROUTES: served under /v1 and at the
 # root, described by the OpenAPI document, listed by /_fake/version.
 ROUTES = (
-    ("GET", "/recordings", list_all),
-    ("GET", "/recordings/{id}", get_one),
-    ("DELETE", "/recordings/{id}", delete),
-    ("GET", "/recordings/{id}/access-link", access_link),
-    ("POST", "/rooms/{name}/recordings/start", start),
-    ("POST", "/rooms/{name}/recordings/update", update),
-    ("POST", "/rooms/{name}/recordings/stop", stop),
+    Route("GET", "/recordings", list_all, "listRecordings"),
+    Route("GET", "/recordings/{id}", get_one, "getRecording"),
+    Route("DELETE", "/recordings/{id}", delete, "deleteRecording"),
+    Route("GET", "/recordings/{id}/access-link", access_link, "getRecordingLink"),
+    Route("POST", "/rooms/{name}/recordings/start", start, "startRecording"),
+    Route("POST", "/rooms/{name}/recordings/update", update, "updateRecording"),
+    Route("POST", "/rooms/{name}/recordings/stop", stop, "stopRecording"),
 )

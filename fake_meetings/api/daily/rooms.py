@@ -22,6 +22,7 @@ from ..errors import invalid, not_found
 from ..keys import CONFIG, namespace_of, world_of
 from . import params
 from .render_cache import Bounded, exact
+from .route import Route
 
 CREATE_FIELDS = ("name", "privacy", "properties")
 ROOM_BUDGET = 1024 * 1024  # bytes of single-room bodies kept, for the whole process
@@ -133,9 +134,9 @@ def _properties(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
 # The Daily room routes, declared once like meetings.ROUTES: served under /v1 and at the root,
 # described by the OpenAPI document, listed by /_fake/version.
 ROUTES = (
-    ("GET", "/rooms", list_all),
-    ("POST", "/rooms", create),
-    ("GET", "/rooms/{name}", get_one),
-    ("POST", "/rooms/{name}", update),
-    ("DELETE", "/rooms/{name}", delete),
+    Route("GET", "/rooms", list_all, "listRooms"),
+    Route("POST", "/rooms", create, "createRoom"),
+    Route("GET", "/rooms/{name}", get_one, "getRoom"),
+    Route("POST", "/rooms/{name}", update, "updateRoom"),
+    Route("DELETE", "/rooms/{name}", delete, "deleteRoom"),
 )

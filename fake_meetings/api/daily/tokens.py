@@ -15,6 +15,7 @@ from ...domain.tokens import Token, TokenDesk
 from ..bodies import daily_body
 from ..errors import invalid
 from ..keys import NAMESPACES, TOKENS, namespace_of, request_key, world_of
+from .route import Route
 
 CREATE_FIELDS = ("properties",)
 
@@ -53,6 +54,6 @@ async def validate(request: web.Request) -> web.Response:
 # The Daily meeting-token routes, declared once like rooms.ROUTES: served under /v1 and at the
 # root, described by the OpenAPI document, listed by /_fake/version.
 ROUTES = (
-    ("POST", "/meeting-tokens", create),
-    ("GET", "/meeting-tokens/{token}", validate),
+    Route("POST", "/meeting-tokens", create, "createMeetingToken"),
+    Route("GET", "/meeting-tokens/{token}", validate, "validateMeetingToken"),
 )

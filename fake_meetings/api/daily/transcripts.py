@@ -32,6 +32,7 @@ from ..bodies import daily_body, json_answer
 from ..errors import invalid, not_found
 from ..keys import CONFIG, NAMESPACES, namespace_of, request_key, world_of
 from . import files, params
+from .route import Route
 
 LINK_VALID_FOR = 3600  # seconds: Daily's transcript links are valid one hour [D tr-link]
 
@@ -140,11 +141,11 @@ async def stop(request: web.Request) -> web.Response:
 
 # Served under /v1 and at the root, described by the OpenAPI document, like every family's.
 ROUTES = (
-    ("GET", "/transcript", list_all),
-    ("GET", "/transcript/{id}", get_one),
-    ("DELETE", "/transcript/{id}", delete),
-    ("GET", "/transcript/{id}/access-link", access_link),
-    ("POST", "/rooms/{name}/transcription/start", start),
-    ("POST", "/rooms/{name}/transcription/update", update),
-    ("POST", "/rooms/{name}/transcription/stop", stop),
+    Route("GET", "/transcript", list_all, "listTranscripts"),
+    Route("GET", "/transcript/{id}", get_one, "getTranscript"),
+    Route("DELETE", "/transcript/{id}", delete, "deleteTranscript"),
+    Route("GET", "/transcript/{id}/access-link", access_link, "getTranscriptLink"),
+    Route("POST", "/rooms/{name}/transcription/start", start, "startTranscription"),
+    Route("POST", "/rooms/{name}/transcription/update", update, "updateTranscription"),
+    Route("POST", "/rooms/{name}/transcription/stop", stop, "stopTranscription"),
 )

@@ -14,6 +14,7 @@ from ...webhooks.desk import WebhookDesk
 from ..bodies import daily_body
 from ..bodies import json_answer as _json
 from ..keys import namespace_of
+from .route import Route
 
 
 def listed(desk: WebhookDesk) -> list[dict[str, Any]]:
@@ -52,9 +53,9 @@ async def delete(request: web.Request) -> web.Response:
 
 # served under /v1 and at the root, described by the OpenAPI document, listed by /_fake/version
 ROUTES = (
-    ("GET", "/webhooks", list_all),
-    ("POST", "/webhooks", create),
-    ("GET", "/webhooks/{uuid}", get_one),
-    ("POST", "/webhooks/{uuid}", update),
-    ("DELETE", "/webhooks/{uuid}", delete),
+    Route("GET", "/webhooks", list_all, "listWebhooks"),
+    Route("POST", "/webhooks", create, "createWebhook"),
+    Route("GET", "/webhooks/{uuid}", get_one, "getWebhook"),
+    Route("POST", "/webhooks/{uuid}", update, "updateWebhook"),
+    Route("DELETE", "/webhooks/{uuid}", delete, "deleteWebhook"),
 )

@@ -26,7 +26,7 @@ from . import webhooks as openapi_webhooks
 from .bodies import properties_body
 
 EMULATES = "Daily REST API v1"
-ROUTES = tuple(f"{method} /v1{path}" for method, path, _ in daily_routes())
+ROUTES = tuple(f"{r.method} /v1{r.path}" for r in daily_routes())
 
 _ref = {
     name: {"$ref": f"#/components/schemas/{name}"}

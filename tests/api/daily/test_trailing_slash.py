@@ -77,7 +77,7 @@ def _concrete(path: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("method", "path"), [(m, p) for m, p, _ in daily_routes()], ids=lambda v: str(v)
+    ("method", "path"), [(r.method, r.path) for r in daily_routes()], ids=lambda v: str(v)
 )
 def test_every_daily_route_is_served_in_its_other_form(
     small_server: ServerThread, plain: Http, method: str, path: str
