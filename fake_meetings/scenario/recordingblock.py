@@ -19,8 +19,6 @@ by ``room:`` and ``start_ts`` (the session of that room going on at that instant
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Sequence
 from pathlib import Path as FsPath
 
@@ -37,9 +35,9 @@ from ..domain.recordings import (
     recording_id,
 )
 from ..domain.recordstart import PRESETS
+from .blockparts import ID_RE, choice, instance_id, session_named
 from .validate import Checker
 
-_ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")  # the ids sessions take
 RECORDING_KEYS = (
     "id",
     "session",
@@ -69,9 +67,9 @@ def recordings_block(
         if raw is None:
             continue
         before = c.count
-        rec_id = c.identifier((*path, "id"), _ID_RE)
+        rec_id = c.identifier((*path, "id"), ID_RE)
         start = c.instant((*path, "start_ts"), now) if "start_ts" in raw else None
-        session = _session(c, path, raw, start, sessions, by_id)
+        session = session_named(c, path, raw, start, sessions, by_id)
         if "end" in raw and "duration" in raw:
             c.problem((*path, "duration"), "give end or duration, not both")
         end = c.instant((*path, "end"), now) if "end" in raw else None
@@ -83,9 +81,9 @@ def recordings_block(
                 f"expected at most {MAX_MAX_DURATION} seconds (a year); got {max_duration}",
             )
         canceled = c.boolean((*path, "canceled"), default=False)
-        kind = _choice(c, (*path, "type"), TYPES) if "type" in raw else CLOUD
-        layout = _choice(c, (*path, "layout"), tuple(PRESETS)) if "layout" in raw else None
-        instance = _instance(c, (*path, "instance_id")) if "instance_id" in raw else None
+        kind = choice(c, (*path, "type"), TYPES) if "type" in raw else CLOUD
+        layout = choice(c, (*path, "layout"), tuple(PRESETS)) if "layout" in raw else None
+        instance = instance_id(c, (*path, "instance_id")) if "instance_id" in raw else None
         if layout == "raw-tracks-audio-only" and kind != RAW_TRACKS:
             c.problem((*path, "layout"), f"{layout} is for type: {RAW_TRACKS} only")
         if session is None or c.count > before:
@@ -125,70 +123,3 @@ def recordings_block(
             )
         )
     return out
-
-
-def _choice(c: Checker, path: tuple[str | int, ...], allowed: Sequence[str]) -> str | None:
-    value = c.string(path)
-    if value is not None and value not in allowed:
-        c.problem(path, f"expected one of {', '.join(allowed)}; got {value!r:.100}")
-        return None
-    return value
-
-
-def _instance(c: Checker, path: tuple[str | int, ...]) -> str | None:
-    """A streaming instance id: a UUID, kept in lower case as Daily's ids are."""
-    value = c.string(path)
-    if value is None:
-        return None
-    try:
-        if len(value) == 36:
-            return str(uuid.UUID(value))
-    except ValueError:
-        pass
-    c.problem(path, f"expected a UUID like {DEFAULT_INSTANCE}; got {value!r:.100}")
-    return None
-
-
-def _session(
-    c: Checker,
-    path: tuple[str | int, ...],
-    raw: dict[str, object],
-    start: int | None,
-    sessions: Sequence[Session],
-    by_id: dict[str, Session],
-) -> Session | None:
-    """The session a recording names: by ``session:``, or by ``room:`` and ``start_ts``."""
-    if "session" in raw:
-        name = c.string((*path, "session"))
-        if name is None:
-            return None
-        session = by_id.get(name)
-        if session is None:
-            c.problem((*path, "session"), f"no session {name!r} in this file's sessions")
-            return None
-        room = raw.get("room")
-        if room is not None and room != session.room:
-            c.problem((*path, "room"), f"session {name!r} is in room {session.room!r}")
-            return None
-        return session
-    room_name = c.string((*path, "room")) if "room" in raw else None
-    if room_name is None:
-        if "room" not in raw:
-            c.problem(path, "name its session: give session: (an id) or room: and start_ts")
-        return None
-    if start is None:
-        if "start_ts" not in raw:
-            c.problem(path, "with room:, give start_ts (the session going on then is recorded)")
-        return None
-    going = [
-        s
-        for s in sessions
-        if s.room == room_name and s.start_time <= start and (s.end is None or start < s.end)
-    ]
-    if not going:
-        c.problem(
-            (*path, "room"),
-            f"no session of room {room_name!r} in this file is going on at {start}",
-        )
-        return None
-    return max(going, key=lambda s: s.sort_key)
