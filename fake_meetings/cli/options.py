@@ -28,13 +28,21 @@ from ..config import (
 from ..domain.generate import (
     DEFAULT_DAYS,
     DEFAULT_LOCALE,
+    DEFAULT_RECORDED,
     DEFAULT_ROOMS,
     DEFAULT_SEED,
     DEFAULT_TZ,
     GenerateSpec,
 )
 from ..domain.times import DURATION_FORMS, parse_duration, parse_instant
-from ..scenario.genblock import MAX_AHEAD, MAX_DAYS, MAX_ROOMS, check_locale_and_tz, over_limit
+from ..scenario.genblock import (
+    MAX_AHEAD,
+    MAX_DAYS,
+    MAX_ROOMS,
+    check_locale_and_tz,
+    over_limit,
+    share_problem,
+)
 
 ENV_PREFIX = "FAKE_MEETINGS_"
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -351,6 +359,13 @@ def add_generate_options(parser: argparse.ArgumentParser) -> None:
         f"{DURATION_FORMS}: with a running clock they appear, run and end as time passes "
         f"(default 0; env {ENV_PREFIX}AHEAD)",
     )
+    p(
+        "--recorded",
+        metavar="SHARE",
+        help="the share of sessions recorded, from 0 to 1: each recorded session gets a "
+        "recording (sometimes two) listed by GET /recordings "
+        f"(default {DEFAULT_RECORDED:g}; env {ENV_PREFIX}RECORDED)",
+    )
 
 
 def generate_spec(
@@ -374,7 +389,7 @@ def generate_spec(
     start = now - (days if days is not None else DEFAULT_DAYS) * 86400
     seed = _number(args.seed, "SEED", "--seed", DEFAULT_SEED) or DEFAULT_SEED
     _check_limit("seed", seed, "--seed" if args.seed is not None else f"{ENV_PREFIX}SEED")
-    return GenerateSpec(count, rooms, seed, start, None, locale, tz, _ahead(args))
+    return GenerateSpec(count, rooms, seed, start, None, locale, tz, _ahead(args), _recorded(args))
 
 
 def _check_limit(name: str, value: int, source: str) -> None:
@@ -383,6 +398,22 @@ def _check_limit(name: str, value: int, source: str) -> None:
     problem = over_limit(name, value)
     if problem is not None:
         raise UsageError(f"{source}: {problem}")
+
+
+def _recorded(args: argparse.Namespace) -> float:
+    text = args.recorded if args.recorded is not None else env("RECORDED")
+    if not text:
+        return DEFAULT_RECORDED
+    try:
+        share: object = float(text)
+    except ValueError:
+        share = text
+    problem = share_problem(share)
+    if problem is not None:
+        source = "--recorded" if args.recorded is not None else f"{ENV_PREFIX}RECORDED"
+        raise UsageError(f"{source}: {problem}")
+    assert isinstance(share, float)
+    return share
 
 
 def _ahead(args: argparse.Namespace) -> int:

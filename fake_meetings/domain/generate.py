@@ -40,6 +40,7 @@ DEFAULT_SEED = 0
 DEFAULT_DAYS = 30  # the window reaches this many days back from now
 DEFAULT_LOCALE = "en_US"
 DEFAULT_TZ = "UTC"
+DEFAULT_RECORDED = 0.0  # the share of sessions recorded (genrecordings.py); 0: no recordings
 
 _ROOM_WORDS = (
     "daily-standup", "sales-demo", "design-review", "support", "office-hours", "all-hands",
@@ -62,6 +63,7 @@ class GenerateSpec:
     locale: str = DEFAULT_LOCALE
     tz: str = DEFAULT_TZ
     ahead: int = 0  # seconds after now that sessions may still start in
+    recorded: float = DEFAULT_RECORDED  # the share of sessions recorded, 0 to 1
 
     def window(self, now: int) -> tuple[int, int]:
         latest = now + self.ahead

@@ -19,7 +19,7 @@ import random
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from .ids import seeded_uuid
 from .model import Participant, Session, peak_overlap
@@ -78,6 +78,13 @@ class Recording:
     def in_progress(self, session: Session | None, now: int) -> bool:
         """Whether it is visible and not stopped yet at ``now``."""
         return self.start_ts <= now < self.stop(session)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedRecording(Recording):
+    """A recording the generator drew (``genrecordings.py``): a :class:`Recording` in every
+    way, except that a namespace does not count it against its bound of recordings, which
+    bounds what clients start and files declare."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,18 +175,33 @@ def as_json(seen: Seen, domain_name: str, template: str | None = None) -> dict[s
 class Recordings:
     """An immutable snapshot of recordings, in ascending ``(start_ts, id)`` order."""
 
-    __slots__ = ("by_room", "ordered", "rank", "starts")
+    __slots__ = ("by_room", "generated", "longest", "ordered", "rank", "starts")
 
     def __init__(self, recordings: Iterable[Recording] = ()):
         self.ordered: tuple[Recording, ...] = tuple(sorted(recordings, key=lambda r: r.sort_key))
         self.rank: dict[str, int] = {}
         self.by_room: dict[str, list[int]] = {}
+        self.generated = 0  # how many are GeneratedRecording
+        self.longest = 0  # the longest a recording may run, whatever its session: stop(None)
         for i, r in enumerate(self.ordered):
             if r.id in self.rank:
                 raise ValueError(f"duplicate recording id {r.id!r}")
             self.rank[r.id] = i
             self.by_room.setdefault(r.room_name, []).append(i)
+            self.longest = max(self.longest, r.stop(None) - r.start_ts)
+            if type(r) is GeneratedRecording:
+                self.generated += 1
         self.starts: list[int] = [r.start_ts for r in self.ordered]
+
+    @property
+    def counted(self) -> int:
+        """How many count against a namespace's bound: all but the generated ones."""
+        return len(self.ordered) - self.generated
+
+    def running_from(self, now: int) -> int:
+        """The first rank that may be in progress at ``now``: every recording below it
+        stopped by then, its session whatever (it started ``longest`` seconds before or more)."""
+        return bisect_right(self.starts, now - self.longest)
 
     def __len__(self) -> int:
         return len(self.ordered)
@@ -240,13 +262,17 @@ def list_recordings(
     else:
         index = recordings.by_room.get(q.room_name, [])
     hi = bisect_left(index, recordings.visible_count(now))  # visible: the ranks below the count
-    if q.in_progress is not None:  # a scan of the visible ones: recordings are few
+    if q.in_progress is not None:
+        # Only those started in the last ``longest`` seconds may run now: they are scanned,
+        # the older ones are all stopped.
         ordered = recordings.ordered
-        index = [
+        lo = bisect_left(index, recordings.running_from(now))
+        kept = [
             i
-            for i in index[:hi]
+            for i in index[lo:hi]
             if (now < ordered[i].stop(session_of(ordered[i].mtg_session_id))) == q.in_progress
         ]
+        index = kept if q.in_progress else _Spliced(index, lo, kept)
         hi = len(index)
     found = keyset_window(index, 0, hi, q, recordings.rank.get, unknown_cursor)
     if found is None:
@@ -254,3 +280,28 @@ def list_recordings(
     start, end = found
     page = [recordings.ordered[index[i]] for i in range(end - 1, start - 1, -1)]
     return RecordingsPage(hi, page)
+
+
+class _Spliced(Sequence[int]):
+    """The first ``cut`` items of ``head`` followed by ``tail``, without copying ``head``."""
+
+    __slots__ = ("cut", "head", "tail")
+
+    def __init__(self, head: Sequence[int], cut: int, tail: list[int]):
+        self.head, self.cut, self.tail = head, cut, tail
+
+    def __len__(self) -> int:
+        return self.cut + len(self.tail)
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[int]: ...
+    def __getitem__(self, i: int | slice) -> int | Sequence[int]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.head[i] if i < self.cut else self.tail[i - self.cut]

@@ -10,16 +10,25 @@ generate:
   ahead: 2h            # optional: sessions may also start up to this long after now, default 0
   locale: en_US        # optional: Faker locale of the names
   tz: Europe/Berlin    # optional: time zone of the working hours, default UTC
+  recorded: 0.3        # optional: the share of sessions recorded (0 to 1), default 0
 """
 
 from __future__ import annotations
 
+import math
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..domain.generate import DEFAULT_LOCALE, DEFAULT_ROOMS, DEFAULT_SEED, DEFAULT_TZ, GenerateSpec
+from ..domain.generate import (
+    DEFAULT_LOCALE,
+    DEFAULT_RECORDED,
+    DEFAULT_ROOMS,
+    DEFAULT_SEED,
+    DEFAULT_TZ,
+    GenerateSpec,
+)
 from .validate import Checker
 
-GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "ahead", "locale", "tz")
+GENERATE_KEYS = ("sessions", "rooms", "seed", "start", "end", "ahead", "locale", "tz", "recorded")
 # The bounds of what is generated, for the `generate:` block (files and POST /_fake/scenario)
 # and the CLI's flags alike: each is declared here only. The work is linear in each.
 MAX_GENERATED = 5_000_000  # sessions (the control plane takes fewer: api/control/scenario.py)
@@ -42,10 +51,20 @@ def over_limit(name: str, value: int) -> str | None:
     return f"{value:,} is too many: at most {limit:,} {what} be generated"
 
 
+def share_problem(value: object) -> str | None:
+    """The complaint when ``value`` is not a share of sessions to record (a number from 0 to
+    1, like 0.3), or None. The recordings are linear in it: at most two per session."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and math.isfinite(value) and 0 <= value <= 1:  # type: ignore[arg-type,operator]
+        return None
+    return f"expected a share of sessions from 0 to 1, like 0.3; got {value!r:.60}"
+
+
 def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
     """The block's spec, or None (with problems recorded) when it is invalid."""
     path = ("generate",)
-    if c.mapping(path, GENERATE_KEYS, required=("sessions",)) is None:
+    block = c.mapping(path, GENERATE_KEYS, required=("sessions",))
+    if block is None:
         return None
     before = c.count
     count = _bounded(c, "sessions", c.non_negative((*path, "sessions")))
@@ -59,10 +78,23 @@ def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
     problem = check_locale_and_tz(locale, tz)
     if problem is not None:
         c.problem((*path, problem[0]), problem[1])
+    recorded = block.get("recorded")
+    recorded = DEFAULT_RECORDED if recorded is None else recorded
+    complaint = share_problem(recorded)
+    if complaint is not None:
+        c.problem((*path, "recorded"), complaint)
     if c.count > before or count is None:
         return None
     return GenerateSpec(
-        count, rooms or DEFAULT_ROOMS, seed or DEFAULT_SEED, start, end, locale, tz, ahead or 0
+        count,
+        rooms or DEFAULT_ROOMS,
+        seed or DEFAULT_SEED,
+        start,
+        end,
+        locale,
+        tz,
+        ahead or 0,
+        float(recorded),
     )
 
 

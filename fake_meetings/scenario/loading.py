@@ -14,6 +14,7 @@ from ..domain.domainconfig import DomainConfig
 from ..domain.model import Session
 from ..domain.recordings import Recording
 from ..domain.rooms import Room
+from ..domain.transcripts import Transcript
 from ..domain.world import World
 from ..progress import LARGE, Progress
 from .bundled import bundled_names, cached_sessions, fixtures_dir
@@ -74,11 +75,19 @@ class Loaded:
     domain: DomainConfig | None = None  # a scenario's `domain:` block
     recordings: tuple[Recording, ...] = ()  # the scenarios' `recordings:` blocks
     min_stay: int | None = None  # a scenario's `min_stay:` (the ten-second rule's)
+    transcripts: tuple[Transcript, ...] = ()  # the scenarios' `transcripts:` blocks
 
     def world(self) -> World:
         count = len(self.sessions)
         with Progress(f"indexing {count:,} sessions", enabled=self.report, loud=count >= LARGE):
-            world = World(self.sessions, Clock(self.now), self.rooms, self.domain, self.recordings)
+            world = World(
+                self.sessions,
+                Clock(self.now),
+                self.rooms,
+                self.domain,
+                self.recordings,
+                transcripts=self.transcripts,
+            )
         if self.min_stay is not None:
             world.start_with_min_stay(self.min_stay)
         return world
@@ -111,6 +120,7 @@ def load(
         if shipped is not None:
             return Loaded(shipped, now, [str(paths[0])], report)
     from ..domain.generate import generate as generate_sessions
+    from ..domain.genrecordings import generated_recordings
     from .scenario import Scenario, merge, merge_all
 
     scenarios = _load_files(paths, now, wall_now, report)
@@ -130,7 +140,8 @@ def load(
         ) as progress:
             at = base if base is not None else int(time.time())
             sessions = generate_sessions(generate, at, progress.update)
-        scenarios.append(Scenario(tuple(sessions), None, "--generate"))
+        recorded = generated_recordings(generate.seed, generate.recorded, sessions)
+        scenarios.append(Scenario(tuple(sessions), None, "--generate", recordings=tuple(recorded)))
         sources.append(f"{generate.sessions} generated (seed {generate.seed})")
     with Progress("checking sessions", enabled=report):
         merged = merge_all(scenarios)
@@ -144,6 +155,7 @@ def load(
         merged.domain,
         tuple(merged.recordings),
         merged.min_stay,
+        tuple(merged.transcripts),
     )
 
 

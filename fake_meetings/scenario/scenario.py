@@ -55,6 +55,7 @@ from typing import Any, TypeVar
 from ..domain import domainconfig, webhook
 from ..domain.gcpause import gc_paused
 from ..domain.generate import generate
+from ..domain.genrecordings import generated_recordings
 from ..domain.model import Session
 from ..domain.nesting import depth_info, too_deep
 from ..domain.recorded import DEFAULT_MIN_STAY
@@ -365,7 +366,9 @@ def _build(
     c.raise_if_any(ScenarioError)
     notes = short_stays(c, sessions, DEFAULT_MIN_STAY if min_stay is None else min_stay)
     if spec is not None:
-        sessions.extend(generate(spec, base, progress))
+        made = generate(spec, base, progress)
+        sessions.extend(made)
+        recordings.extend(generated_recordings(spec.seed, spec.recorded, made))
     return Scenario(
         tuple(sessions),
         file_now,
