@@ -1,0 +1,589 @@
+"""What one client sees: a World (sessions, rooms, clock), its faults and its request journal;
+and the one place that changes them (reset, load, the clock, people joining and leaving, rooms
+created, updated and deleted), for the Daily routes, the control plane and the test handle.
+
+Without ``--namespaces`` there is one namespace, the default, for everybody. With it, each
+Bearer key gets its own namespace: a fresh copy of the start-up sessions and clock, no faults,
+an empty journal. A namespace is created only by a request that passed auth and reached a Daily
+route, or by a control-plane call that acts on one (health never creates one). At most
+``cap`` key namespaces live at once: creating one more evicts the least recently used.
+Control-plane calls name their namespace with the same ``Authorization: Bearer <key>`` header;
+no header means the default namespace.
+
+Start-up sessions are shared, not copied: a store is immutable, and every change swaps a new one
+in, so a namespace costs little until it loads data of its own (``bench/namespace_memory.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..config import DEFAULT_MAX_NAMESPACES, DEFAULT_MAX_ROOMS, DEFAULT_MAX_SESSIONS
+from ..domain import rooms as rooms_
+from ..domain.domainconfig import DomainConfig
+from ..domain.events import Moved
+from ..domain.ids import seeded_uuid
+from ..domain.model import Participant, Session
+from ..domain.recordingevents import Shelf
+from ..domain.recordings import RAW_TRACKS, Recording, Recordings
+from ..domain.recordstart import StartOptions, StopOptions, same_kind
+from ..domain.rooms import Room, Rooms
+from ..domain.store import Store
+from ..domain.transcripts import Transcript, Transcripts, place_of
+from ..domain.world import World
+from ..errors import ApiError, invalid, not_found
+from ..webhooks.desk import WebhookDesk
+from ..webhooks.settings import Settings
+from .faults import Faults
+from .journal import Journal
+from .transcription import TranscriptChanges
+
+LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
+ROOMS_SEED = 1  # ids and random names of rooms created through the API: the same, for rooms
+# Recordings per namespace that clients start and files declare: each change re-sorts them
+# and each clock move reads the started ones (a few thousand cost milliseconds), so a client
+# starting recordings in a loop is stopped. The generated ones (a `generate:` block's or
+# --generate's `recorded` share, up to two per session) are not counted: they are bounded by
+# the sessions generated.
+MAX_RECORDINGS = 10_000
+RECORDINGS_SEED = 3  # ids of recordings started through the API: the same, for recordings
+MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
+_EMPTY = Store(())
+_NO_ROOMS = Rooms(())
+
+
+def check_text(
+    name: str, value: object, *, required: bool, hint: str = "", most: int = MAX_TEXT
+) -> str | None:
+    """``value`` as a non-empty text field of a join or a leave, of at most ``most`` characters
+    (None when optional and not given); anything else is a 400 naming the field. ``hint`` ends
+    the message (an example)."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        need = "required: a non-empty string" if required else "a non-empty string or null"
+        raise invalid(f"{name}: {need}; got {value!r:.100}{hint}")
+    if len(value) > most:
+        raise invalid(f"{name}: at most {most:,} characters; got {len(value):,}")
+    return value
+
+
+def check_owner(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise invalid(f"owner: must be true or false; got {value!r:.100}")
+    return value
+
+
+Listener = Callable[[Moved], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """What one namespace may hold (``serve --max-rooms``, ``--max-sessions``). A change that
+    would make more is a 400 naming the bound, and changes nothing; the start-up data is not
+    refused, but counts."""
+
+    rooms: int = DEFAULT_MAX_ROOMS
+    sessions: int = DEFAULT_MAX_SESSIONS
+    recordings: int = MAX_RECORDINGS
+
+    def check_rooms(self, count: int) -> None:
+        if count > self.rooms:
+            raise invalid(
+                f"rooms: a namespace holds at most {self.rooms:,} rooms (the server's "
+                f"--max-rooms); this would make {count:,}. Delete rooms, reset, or serve with "
+                "a higher --max-rooms"
+            )
+
+    def check_sessions(self, count: int) -> None:
+        if count > self.sessions:
+            raise invalid(
+                f"sessions: a namespace holds at most {self.sessions:,} sessions (the server's "
+                f"--max-sessions); this would make {count:,}. Load with mode=replace, reset, or "
+                "serve with a higher --max-sessions"
+            )
+
+    def check_recordings(self, count: int) -> None:
+        if count > self.recordings:
+            raise invalid(
+                f"recordings: a namespace holds at most {self.recordings:,} recordings besides "
+                f"generated ones; this would make {count:,}. Delete recordings or reset"
+            )
+
+
+def check_properties(room: Room) -> Room:
+    """``room`` when its properties are within ``rooms.MAX_PROPERTIES``; else a 400."""
+    problem = rooms_.properties_problem(room.config)
+    if problem is not None:
+        raise invalid(f"properties: {problem}")
+    return room
+
+
+class Namespace(TranscriptChanges):
+    """One namespace's state, and every change to it. Each change is synchronous and swaps
+    whole snapshots, so a request sees the state before it or after it, never half of it; the
+    callers run changes on the server's event loop (the handle through ``ServerThread.call``).
+    ``lock`` serialises the changes that parse off the loop first (a load)."""
+
+    def __init__(
+        self,
+        world: World,
+        journal: Journal,
+        webhooks: Settings | None = None,
+        bounds: Bounds | None = None,
+    ):
+        self.world = world
+        self.bounds = bounds or Bounds()
+        self.faults = Faults()
+        self.journal = journal
+        self.lock = asyncio.Lock()
+        # the desk reads the current snapshot when its real-time task wakes
+        settings = webhooks or Settings()
+        self.webhooks = WebhookDesk(
+            settings, world.clock, lambda: self.world.store, lambda: self._shelf(settings.domain)
+        )
+        self.listeners: list[Listener] = [self.webhooks.listen]
+        self._ids = random.Random(LIVE_SEED)
+        self._room_ids = random.Random(ROOMS_SEED)
+        self._recording_ids = random.Random(RECORDINGS_SEED)
+        # participant id -> the session a live join put it in: a leave of a stay that is not
+        # present now says why (left already, not joined yet) without looking at the sessions
+        self._joined: dict[str, str] = {}
+
+    def _tell(
+        self,
+        kind: str,
+        before: int,
+        session: Session | None = None,
+        stay: Participant | None = None,
+        *,
+        recording: Recording | None = None,
+        transcript: Transcript | None = None,
+    ) -> None:
+        world = self.world
+        now = world.clock.now()
+        moved = Moved(kind, before, now, world.store, session, stay, recording, transcript)
+        for listener in list(self.listeners):
+            listener(moved)
+
+    def _shelf(self, domain: str) -> Shelf:
+        """What the recording and transcript webhooks read: the recordings and transcripts
+        now, the domain's templates and transcript bucket."""
+        world = self.world
+        template = world.domain.properties.get("recordings_template")
+        return Shelf(
+            world.recordings,
+            domain,
+            template if isinstance(template, str) else None,
+            world.transcripts,
+            place_of(world.domain.properties, domain),
+        )
+
+    def drop(self) -> None:
+        """This namespace is deleted or evicted: release the requests its faults delay (they
+        are answered from it, and bring nothing back) and stop its webhook."""
+        self.faults.clear()
+        self.webhooks.drop()
+
+    def reset(self, *, empty: bool = False) -> None:
+        """Back to the start-up sessions, rooms, domain configuration, min_stay and clock, or
+        with ``empty`` to no sessions, no rooms, Daily's domain defaults, the start-up min_stay
+        and the real clock; in both cases no faults and an empty journal."""
+        before = self.world.clock.now()
+        if empty:
+            self.world.store = _EMPTY
+            self.world.rooms = _NO_ROOMS
+            self.world.domain = DomainConfig()
+            self.world.recordings = Recordings()
+            self.world.transcripts = Transcripts()
+            self.world.min_stay = self.world.initial_min_stay
+            self.world.clock.unfreeze()
+        else:
+            self.world.reset()
+        self.faults.clear()
+        self.journal.clear()
+        self._ids = random.Random(LIVE_SEED)
+        self._room_ids = random.Random(ROOMS_SEED)
+        self._recording_ids = random.Random(RECORDINGS_SEED)
+        self.restart_transcript_ids()
+        self._joined = {}
+        self._tell("reset", before)
+
+    def load(
+        self,
+        store: Store,
+        freeze_at: int | None,
+        rooms: Sequence[Room] | None = None,
+        *,
+        append: bool = False,
+        webhook: Mapping[str, Any] | None = None,
+        domain: DomainConfig | None = None,
+        recordings: Sequence[Recording] | None = None,
+        min_stay: int | None = None,
+    ) -> None:
+        """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given.
+
+        ``rooms``, the rooms a loaded scenario declares: they replace the current rooms, or
+        with ``append`` join them (a name already there is a 400 and changes nothing). None
+        keeps the current rooms. In every case a room the sessions name without one is implied.
+        ``webhook``, a scenario's `webhook:` block, becomes the webhook (no test request);
+        ``domain``, its `domain:` block, the domain's configuration. ``recordings``, its
+        `recordings:` block: they replace the current recordings, or with ``append`` join them
+        (an id already there is a 400); None keeps them (as it keeps the rooms). ``min_stay``,
+        its `min_stay:`, becomes the namespace's (until a reset); None keeps it.
+        """
+        world = self.world
+        if rooms is None:
+            current = world.rooms
+        elif append:
+            taken = [r.name for r in rooms if world.rooms.get(r.name) is not None]
+            if taken:
+                raise invalid(
+                    f"rooms: a room named {taken[0]} already exists; give another name, or "
+                    "load with mode=replace"
+                )
+            current = world.rooms.with_rooms(rooms)
+        else:
+            current = Rooms(rooms)
+        self.bounds.check_sessions(len(store))
+        new_rooms = current.implied_by(store.first_starts())
+        self.bounds.check_rooms(len(new_rooms))
+        new_recordings = _recordings(world.recordings, recordings, append=append)
+        self.bounds.check_recordings(new_recordings.counted)
+        before = world.clock.now()
+        world.rooms = new_rooms
+        if not append:  # the sessions live joins made are gone
+            self._joined = {}
+        world.store = store
+        world.recordings = new_recordings
+        if freeze_at is not None:
+            self.world.clock.set(freeze_at)
+        if domain is not None:
+            world.domain = domain
+        if min_stay is not None:
+            world.min_stay = min_stay
+        if webhook is not None:
+            self.webhooks.configure(webhook)
+        self._tell("load", before)
+
+    def appended(self, sessions: Iterable[Session]) -> Store:
+        """The current sessions and these (an id served already raises DuplicateSessionId)."""
+        return Store((*self.world.store.sessions, *sessions))
+
+    # -- the clock
+
+    def set_clock(self, instant: int) -> None:
+        before = self.world.clock.now()
+        self.world.clock.set(instant)
+        self._tell("clock", before)
+
+    def advance_clock(self, seconds: int) -> None:
+        before = self.world.clock.now()
+        self.world.clock.advance(seconds)
+        self._tell("clock", before)
+
+    def real_clock(self) -> None:
+        before = self.world.clock.now()
+        self.world.clock.unfreeze()
+        self._tell("clock", before)
+
+    # -- people joining and leaving now
+
+    def join(
+        self,
+        room: str,
+        *,
+        user_id: str | None = None,
+        user_name: str | None = None,
+        owner: bool = False,
+    ) -> tuple[Session, Participant]:
+        """Someone joins ``room`` now; returns the session joined and the new stay. The
+        fields are checked here, for the control plane and the handle alike (400 naming one)."""
+        check_text("room", room, required=True)
+        complaint = rooms_.name_problem(room)  # the rule of POST /rooms: GET /rooms lists it
+        if complaint is not None:
+            raise invalid(f"room: {complaint}")
+        check_text("user_name", user_name, required=False)
+        check_text("user_id", user_id, required=False)
+        check_owner(owner)
+        from ..domain import live  # imported on the first join or leave
+
+        now = self.world.clock.now()
+        store = self.world.store
+        implied = self.world.rooms.get(room) is None
+        if implied:
+            self.bounds.check_rooms(len(self.world.rooms) + 1)
+        change = live.join(
+            store, room, now, self._ids, user_id=user_id, user_name=user_name, owner=owner
+        )
+        self.bounds.check_sessions(len(change.store))
+        self.world.store = change.store
+        self._joined[change.participant.participant_id] = change.session.id
+        if implied:  # a room the join names into being [F]
+            self.world.rooms = self.world.rooms.implied_by({room: change.session.start_time})
+        self._tell("join", now, change.session, change.participant)
+        return change.session, change.participant
+
+    def leave(self, participant_id: str) -> tuple[Session, Participant]:
+        """The stay ``participant_id`` ends now; returns its session (ended if it was the last
+        one present) and the closed stay. Only a stay present now can leave: it is found among
+        the sessions ongoing now, in O(log n), never by reading every session; another id is a
+        404, or a 400 saying why when a live join here made it."""
+        check_text("participant_id", participant_id, required=True)
+        from ..domain import live
+
+        now = self.world.clock.now()
+        joined = self._joined.get(participant_id)
+        try:
+            change = live.leave(self.world.store, participant_id, now, joined)
+        except live.UnknownParticipant:
+            raise not_found(
+                f"no participant {participant_id!r} in a room now (the id a join returned; "
+                "only a stay present now can leave)"
+            ) from None
+        except live.NotPresent as exc:
+            raise ApiError(400, f"participant {participant_id!r} {exc}") from None
+        self.world.store = change.store
+        self._tell("leave", now, change.session, change.participant)
+        return change.session, change.participant
+
+    # -- the domain (the Daily route POST /; its body is checked by the HTTP layer)
+
+    def set_domain(self, properties: Mapping[str, Any]) -> DomainConfig:
+        """``POST /``: these (checked) properties set on the domain; the domain after. Their
+        JSON is bounded like a room's (``rooms.MAX_PROPERTIES``): more is a 400, no change."""
+        domain = self.world.domain.updated(properties)
+        problem = rooms_.properties_problem(domain.properties, "the domain's")
+        if problem is not None:
+            raise invalid(f"properties: {problem}")
+        self.world.domain = domain
+        return domain
+
+    # -- recordings (the Daily routes /recordings)
+
+    def delete_recording(self, rec_id: str) -> Recording:
+        """``DELETE /recordings/:id``: the recording visible now, gone from here on (a 404
+        when there is none)."""
+        world = self.world
+        recording = world.recordings.visible(rec_id, world.clock.now())
+        if recording is None:
+            raise not_found(f"recording {rec_id} not found")
+        world.recordings = world.recordings.without(rec_id)
+        return recording
+
+    def start_recording(self, room: str, options: StartOptions) -> Recording:
+        """``POST /rooms/:name/recordings/start``: a recording of the session going on in
+        ``room`` now, from now until it is stopped, its ``maxDuration`` or the session's end.
+        A room not visible now is a 404; a room nobody is in now is a 404 "not hosting a
+        call" [?]; an instance already recording here is a 400 "has an active stream" [C]."""
+        world = self.world
+        now = world.clock.now()
+        self._visible_room(room)
+        from ..domain.presence import present
+
+        here = present(world.store, now, room)
+        if not here:
+            raise not_found(
+                f"room {room} is not hosting a call: nobody is in it now (a recording starts "
+                "once someone has joined)"
+            )
+        session = max((x.session for x in here), key=lambda s: (s.start_time, s.id))
+        active = self._recording_on(room, options.instance_id, now)
+        if active is not None:
+            raise invalid(
+                f"room {room} has an active stream on instance {active.instance_id} (recording "
+                f"{active.id}); stop it first, or start with another instanceId"
+            )
+        self.bounds.check_recordings(world.recordings.counted + 1)
+        rec_id = seeded_uuid(self._recording_ids)
+        while rec_id in world.recordings.rank:
+            rec_id = seeded_uuid(self._recording_ids)
+        recording = Recording(
+            rec_id,
+            room,
+            session.id,
+            now,
+            max_duration=options.max_duration,
+            instance_id=options.instance_id,
+            type=options.type,
+            layout=options.layout["preset"] if options.layout is not None else "default",
+        )
+        world.recordings = world.recordings.joined([recording])
+        self._tell("recording-started", now, recording=recording)
+        return recording
+
+    def update_recording(self, room: str, options: StartOptions) -> Recording:
+        """``POST /rooms/:name/recordings/update``: the recording in progress on the instance,
+        unchanged (the fake keeps no layout); none is a 400, a raw-tracks one too [D]."""
+        now = self.world.clock.now()
+        self._visible_room(room)
+        if options.type == RAW_TRACKS:
+            raise invalid("a raw-tracks recording cannot be updated")
+        active = self._recording_on(room, options.instance_id, now)
+        if active is None:
+            raise invalid(
+                f"room {room} has no recording in progress on instance {options.instance_id} "
+                "to update"
+            )
+        if active.type == RAW_TRACKS:
+            raise invalid(f"recording {active.id} is raw-tracks: it cannot be updated")
+        return active
+
+    def stop_recording(self, room: str, options: StopOptions) -> Recording:
+        """``POST /rooms/:name/recordings/stop``: the recording in progress on the instance
+        (of the body's type: raw-tracks stops only raw-tracks) stops now; none is a 400 [D]."""
+        world = self.world
+        now = world.clock.now()
+        self._visible_room(room)
+        active = self._recording_on(room, options.instance_id, now)
+        if active is None or not same_kind(options.type, active.type):
+            raise invalid(
+                f"room {room} has no {options.type} recording in progress on instance "
+                f"{options.instance_id} to stop"
+            )
+        stopped = replace(active, end=now)
+        world.recordings = world.recordings.replaced(stopped)
+        self._tell("recording-stopped", now, recording=stopped)
+        return stopped
+
+    def _recording_on(self, room: str, instance: str, now: int) -> Recording | None:
+        """The recording of ``room`` in progress at ``now`` on ``instance``, if any."""
+        store = self.world.store
+        for r in self.world.recordings.in_room(room):
+            if r.instance_id == instance and r.in_progress(store.get(r.mtg_session_id), now):
+                return r
+        return None
+
+    # -- rooms (the Daily routes /rooms; the checks of the request body are the HTTP layer's)
+
+    def create_room(
+        self, name: str | None, privacy: str | None, properties: Mapping[str, Any] | None
+    ) -> Room:
+        """A room created now through the API. A name of a room visible now is taken (400);
+        a room that is not created yet by the clock (a scenario's future room) gives its
+        name up to this one [F]. Without a name, a random one (seeded per namespace)."""
+        now = self.world.clock.now()
+        current = self.world.rooms
+        if name is None:
+            name = rooms_.random_name(self._room_ids)
+            while current.get(name) is not None:
+                name = rooms_.random_name(self._room_ids)
+        elif current.visible(name, now) is not None:
+            raise invalid(f"a room named {name} already exists")
+        if current.get(name) is None:  # not a future room's name given up to this one
+            self.bounds.check_rooms(len(current) + 1)
+        room = Room(
+            rooms_.random_id(self._room_ids), name, True, rooms_.DEFAULT_PRIVACY, now, {}
+        ).updated(privacy, properties)
+        self.world.rooms = current.with_room(check_properties(room))
+        return room
+
+    def update_room(
+        self, name: str, privacy: str | None, properties: Mapping[str, Any] | None
+    ) -> Room:
+        room = check_properties(self._visible_room(name).updated(privacy, properties))
+        self.world.rooms = self.world.rooms.with_room(room)
+        return room
+
+    def delete_room(self, name: str) -> Room:
+        """The room leaves; the meeting history of its sessions stays [F]."""
+        room = self._visible_room(name)
+        self.world.rooms = self.world.rooms.without(name)
+        return room
+
+    def _visible_room(self, name: str) -> Room:
+        room = self.world.rooms.visible(name, self.world.clock.now())
+        if room is None:
+            raise not_found(f"room {name} not found")
+        return room
+
+
+class Namespaces:
+    def __init__(
+        self,
+        world: World,
+        *,
+        per_key: bool,
+        journal: Journal,
+        cap: int = DEFAULT_MAX_NAMESPACES,
+        webhooks: Settings | None = None,
+        bounds: Bounds | None = None,
+    ):
+        self.per_key = per_key
+        self.cap = cap
+        self.webhooks = webhooks or Settings()
+        self.bounds = bounds or Bounds()
+        self.default = Namespace(world, journal, self.webhooks, self.bounds)
+        self.evicted = 0  # key namespaces dropped to stay within the cap, since start-up
+        self._by_key: OrderedDict[str, Namespace] = OrderedDict()  # least recently used first
+
+    def get(self, key: str | None) -> Namespace | None:
+        """The namespace of ``key`` if it exists (the default one when namespaces are off or
+        there is no key); it becomes the most recently used."""
+        if not self.per_key or key is None:
+            return self.default
+        space = self._by_key.get(key)
+        if space is not None:
+            self._by_key.move_to_end(key)
+        return space
+
+    def for_key(self, key: str | None) -> Namespace:
+        """The namespace of ``key``, created on first use (evicting the least recently used
+        one beyond the cap)."""
+        space = self.get(key)
+        if space is not None:
+            return space
+        assert key is not None
+        journal = self.default.journal
+        space = Namespace(
+            self.default.world.fork(),
+            Journal(journal.cap, journal.max_bytes),
+            self.webhooks,
+            self.bounds,
+        )
+        self._by_key[key] = space
+        while len(self._by_key) > self.cap:
+            self._by_key.popitem(last=False)[1].drop()
+            self.evicted += 1
+        return space
+
+    def keys(self) -> list[str]:
+        """The keys of the live namespaces, least recently used first."""
+        return list(self._by_key)
+
+    def delete(self, key: str) -> bool:
+        space = self._by_key.pop(key, None)
+        if space is None:
+            return False
+        space.drop()
+        return True
+
+    def all(self) -> list[Namespace]:
+        """Every namespace, the default one first."""
+        return [self.default, *self._by_key.values()]
+
+    def __len__(self) -> int:
+        """How many namespaces exist, the default one included."""
+        return 1 + len(self._by_key)
+
+
+def _recordings(
+    current: Recordings, loaded: Sequence[Recording] | None, *, append: bool
+) -> Recordings:
+    """The recordings after a load: ``loaded`` replacing or joining ``current``."""
+    if loaded is None:
+        return current
+    if not append:
+        return Recordings(loaded)
+    taken = [r.id for r in loaded if r.id in current.rank]
+    if taken:
+        raise invalid(
+            f"recordings: a recording with id {taken[0]} already exists; give another id, or "
+            "load with mode=replace"
+        )
+    return current.joined(loaded)
