@@ -1,19 +1,13 @@
-"""The OpenAPI paths and schemas of domain.ROUTES (contract part three, §1), for
-``openapi.document``: each property's schema follows its kind in ``domain/domainconfig.py``."""
+"""The OpenAPI operations and schemas of domain.ROUTES (contract part three, §1): each
+property's schema follows its kind in ``domain/domainconfig.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ...domain.domainconfig import BUCKET_KEYS, KINDS, LANGS, MAX_TEMPLATE, PERMISSIONS
-from .bodies import properties_body
-
-Json = Callable[[str, dict[str, Any]], dict[str, Any]]
-Responses = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]
+from .parts import Context, Operations, Schema, answer, properties_body, ref, responses
 
 
-def _bucket(keys: tuple[str, ...]) -> dict[str, Any]:
+def _bucket(keys: tuple[str, ...]) -> Schema:
     return {
         "type": ["object", "null"],
         "additionalProperties": False,
@@ -29,7 +23,7 @@ _TEMPLATE = {
     "description": "Must contain {epoch_time}; A-Z, a-z, 0-9, '.', '/', '_', '-' and "
     "{placeholders} only.",
 }
-_SCHEMA_OF_KIND: dict[str, dict[str, Any]] = {
+_SCHEMA_OF_KIND: dict[str, Schema] = {
     "boolean": {"type": "boolean"},
     "text or null": {"type": ["string", "null"]},
     "lang": {"enum": list(LANGS)},
@@ -56,27 +50,28 @@ _SCHEMA_OF_KIND: dict[str, dict[str, Any]] = {
 }
 
 
-def paths(errors: tuple[str, ...], json: Json, responses: Responses) -> dict[str, Any]:
-    domain = json("Daily's domain object.", {"$ref": "#/components/schemas/Domain"})
-    body = properties_body("DomainProperties")
+_DOMAIN = answer("Daily's domain object.", ref("Domain"))
+
+
+def _get(c: Context) -> Schema:
     return {
-        "/": {
-            "get": {
-                "operationId": "getDomainConfig",
-                "summary": "The domain: its name, id and configuration (served under /v1 only)",
-                "responses": responses(domain, errors),
-            },
-            "post": {
-                "operationId": "setDomainConfig",
-                "summary": "Set domain properties (unknown or read-only ones: 400)",
-                "requestBody": body,
-                "responses": responses(domain, tuple(sorted({*errors, "413"}))),
-            },
-        }
+        "summary": "The domain: its name, id and configuration (served under /v1 only)",
+        "responses": responses(_DOMAIN, c.errors),
     }
 
 
-def schemas() -> dict[str, Any]:
+def _set(c: Context) -> Schema:
+    return {
+        "summary": "Set domain properties (unknown or read-only ones: 400)",
+        "requestBody": properties_body("DomainProperties"),
+        "responses": responses(_DOMAIN, c.sent),
+    }
+
+
+OPERATIONS: Operations = {"getDomainConfig": _get, "setDomainConfig": _set}
+
+
+def schemas() -> Schema:
     return {
         "Domain": {
             "type": "object",

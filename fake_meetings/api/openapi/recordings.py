@@ -1,52 +1,107 @@
-"""The OpenAPI paths and schemas of recordings.ROUTES (contract part three, §2), for
-``openapi.document``."""
+"""The OpenAPI operations and schemas of recordings.ROUTES (contract part three, §2)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from ...domain.query import MAX_LIMIT
 from ...domain.recordings import CANCELED, FINISHED, IN_PROGRESS, MAX_MAX_DURATION, TYPES
 from ...domain.recordstart import MAX_CAM_STREAMS, PRESETS
 from ..daily.params import VALID_FOR_DEFAULT, VALID_FOR_MAX, VALID_FOR_MIN
+from .parts import (
+    ROOM_NAME,
+    Context,
+    Operations,
+    Schema,
+    answer,
+    json_body,
+    page,
+    path_param,
+    query,
+    ref,
+    responses,
+)
 
-Json = Callable[[str, dict[str, Any]], dict[str, Any]]
-Responses = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]
-Param = Callable[[str, str, dict[str, Any]], dict[str, Any]]
-PathParam = Callable[[str, str], dict[str, Any]]
-
-_REF = {name: {"$ref": f"#/components/schemas/{name}"} for name in ("Recording",)}
-
-
-def paths(
-    errors: tuple[str, ...],
-    one: tuple[str, ...],
-    json: Json,
-    responses: Responses,
-    query: Param,
-    path_param: PathParam,
-    limit: dict[str, Any],
-    limit_doc: str,
-    cursor_doc: str,
-) -> dict[str, Any]:
-    rec_id = path_param("id", "A recording id.")
-    recording = json("The recording as seen at the server clock's instant.", _REF["Recording"])
-    page = {
+_ID = path_param("id", "A recording id.")
+_KIND = {"enum": list(TYPES), "description": "Default cloud."}
+_INSTANCE = {"type": "string", "format": "uuid", "description": "Default Daily's reserved one."}
+_START_FIELDS = {
+    "type": _KIND,
+    "instanceId": _INSTANCE,
+    "layout": {
         "type": "object",
-        "required": ["total_count", "data"],
-        "additionalProperties": False,
+        "required": ["preset"],
         "properties": {
-            "total_count": {"type": "integer", "minimum": 0},
-            "data": {"type": "array", "maxItems": MAX_LIMIT, "items": _REF["Recording"]},
+            "preset": {"enum": list(PRESETS)},
+            "max_cam_streams": {"type": "integer", "minimum": 1, "maximum": MAX_CAM_STREAMS},
+            "variant": {"enum": ["vertical", "inset"]},
+            "session_id": {"type": "string"},
+            "composition_id": {"type": "string"},
+            "composition_params": {"type": "object"},
+            "session_assets": {"type": "object"},
+            "participants": {"type": "object"},
         },
+    },
+    "width": {"type": "integer", "minimum": 2, "multipleOf": 2},
+    "height": {"type": "integer", "minimum": 2, "multipleOf": 2},
+    "fps": {"type": "integer", "minimum": 1},
+    "videoBitrate": {"type": "integer", "minimum": 10, "maximum": 10000},
+    "audioBitrate": {"type": "integer", "minimum": 10, "maximum": 320},
+    "minIdleTimeOut": {"type": "integer", "minimum": 0},
+    "maxDuration": {"type": "integer", "minimum": 1, "maximum": MAX_MAX_DURATION},
+    "backgroundColor": {"type": "string", "pattern": "^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"},
+}
+_SENT = {
+    "type": "object",
+    "required": ["status"],
+    "additionalProperties": False,
+    "properties": {"status": {"const": "sent"}},
+}
+
+
+def _list(c: Context) -> Schema:
+    return {
+        "summary": "List recordings, newest start_ts first",
+        "parameters": [
+            query("room_name", "Only recordings of this room (exact).", {"type": "string"}),
+            query(
+                "in_progress",
+                "true: only recordings in progress now; false: only the others.",
+                {"type": "boolean"},
+            ),
+            c.limit_param(),
+            *c.cursors("Recording"),
+        ],
+        "responses": responses(
+            answer("A page of recordings; the count of all that match.", page(ref("Recording"))),
+            c.errors,
+        ),
     }
+
+
+def _one(c: Context) -> Schema:
+    return {
+        "summary": "One recording",
+        "parameters": [_ID],
+        "responses": responses(
+            answer("The recording as seen at the server clock's instant.", ref("Recording")),
+            c.one,
+        ),
+    }
+
+
+def _delete(c: Context) -> Schema:
     deleted = {
         "type": "object",
         "required": ["deleted", "id"],
         "additionalProperties": False,
         "properties": {"deleted": {"const": True}, "id": {"type": "string"}},
     }
+    return {
+        "summary": "Delete a recording (until a reset)",
+        "parameters": [_ID],
+        "responses": responses(answer("The recording is deleted.", deleted), c.one),
+    }
+
+
+def _link(c: Context) -> Schema:
     link = {
         "type": "object",
         "required": ["download_link", "expires"],
@@ -56,147 +111,64 @@ def paths(
             "expires": {"type": "integer", "minimum": 0},
         },
     }
-    room = path_param("name", "A room name.")
-    sent_one = tuple(sorted({*one, "413"}))
-    kind = {"enum": list(TYPES), "description": "Default cloud."}
-    instance = {"type": "string", "format": "uuid", "description": "Default Daily's reserved one."}
-    start_fields = {
-        "type": kind,
-        "instanceId": instance,
-        "layout": {
-            "type": "object",
-            "required": ["preset"],
-            "properties": {
-                "preset": {"enum": list(PRESETS)},
-                "max_cam_streams": {"type": "integer", "minimum": 1, "maximum": MAX_CAM_STREAMS},
-                "variant": {"enum": ["vertical", "inset"]},
-                "session_id": {"type": "string"},
-                "composition_id": {"type": "string"},
-                "composition_params": {"type": "object"},
-                "session_assets": {"type": "object"},
-                "participants": {"type": "object"},
-            },
-        },
-        "width": {"type": "integer", "minimum": 2, "multipleOf": 2},
-        "height": {"type": "integer", "minimum": 2, "multipleOf": 2},
-        "fps": {"type": "integer", "minimum": 1},
-        "videoBitrate": {"type": "integer", "minimum": 10, "maximum": 10000},
-        "audioBitrate": {"type": "integer", "minimum": 10, "maximum": 320},
-        "minIdleTimeOut": {"type": "integer", "minimum": 0},
-        "maxDuration": {"type": "integer", "minimum": 1, "maximum": MAX_MAX_DURATION},
-        "backgroundColor": {"type": "string", "pattern": "^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$"},
+    valid_for = query(
+        "valid_for_secs",
+        f"Seconds the link is valid (default {VALID_FOR_DEFAULT}); brought "
+        f"within {VALID_FOR_MIN} to {VALID_FOR_MAX}.",
+        {"type": "integer", "minimum": 0},
+    )
+    return {
+        "summary": "A signed, expiring link to a finished recording's MP4 file",
+        "parameters": [_ID, valid_for],
+        "responses": responses(answer("The link and when it expires.", link), c.one),
     }
 
-    def body(fields: dict[str, Any]) -> dict[str, Any]:
-        schema = {"type": "object", "additionalProperties": False, "properties": fields}
-        return {"required": False, "content": {"application/json": {"schema": schema}}}
 
-    sent = {
-        "type": "object",
-        "required": ["status"],
-        "additionalProperties": False,
-        "properties": {"status": {"const": "sent"}},
-    }
+def _start(c: Context) -> Schema:
     started = {
         "type": "object",
         "required": ["status", "recordingId"],
         "additionalProperties": False,
         "properties": {"status": {"const": "sent"}, "recordingId": {"type": "string"}},
     }
-    control = {
-        "/rooms/{name}/recordings/start": {
-            "post": {
-                "operationId": "startRecording",
-                "summary": "Start recording the room's ongoing session, now",
-                "parameters": [room],
-                "requestBody": body(start_fields),
-                "responses": responses(json("Started; the new recording's id.", started), sent_one),
-            }
-        },
-        "/rooms/{name}/recordings/update": {
-            "post": {
-                "operationId": "updateRecording",
-                "summary": "Update the recording in progress on an instance (kept as it is)",
-                "parameters": [room],
-                "requestBody": body(start_fields),
-                "responses": responses(json("Accepted.", sent), sent_one),
-            }
-        },
-        "/rooms/{name}/recordings/stop": {
-            "post": {
-                "operationId": "stopRecording",
-                "summary": "Stop the recording in progress on an instance, now",
-                "parameters": [room],
-                "requestBody": body({"type": kind, "instanceId": instance}),
-                "responses": responses(json("Stopped.", sent), sent_one),
-            }
-        },
-    }
-    return control | {
-        "/recordings": {
-            "get": {
-                "operationId": "listRecordings",
-                "summary": "List recordings, newest start_ts first",
-                "parameters": [
-                    query("room_name", "Only recordings of this room (exact).", {"type": "string"}),
-                    query(
-                        "in_progress",
-                        "true: only recordings in progress now; false: only the others.",
-                        {"type": "boolean"},
-                    ),
-                    query("limit", limit_doc, limit),
-                    query(
-                        "starting_after",
-                        f"Recording id cursor: the page after it (older); {cursor_doc}. "
-                        "Not together with ending_before.",
-                        {"type": "string"},
-                    ),
-                    query(
-                        "ending_before",
-                        f"Recording id cursor (or OLDEST): the page before it (newer); "
-                        f"{cursor_doc}. Not together with starting_after.",
-                        {"type": "string"},
-                    ),
-                ],
-                "responses": responses(
-                    json("A page of recordings; the count of all that match.", page), errors
-                ),
-            }
-        },
-        "/recordings/{id}": {
-            "get": {
-                "operationId": "getRecording",
-                "summary": "One recording",
-                "parameters": [rec_id],
-                "responses": responses(recording, one),
-            },
-            "delete": {
-                "operationId": "deleteRecording",
-                "summary": "Delete a recording (until a reset)",
-                "parameters": [rec_id],
-                "responses": responses(json("The recording is deleted.", deleted), one),
-            },
-        },
-        "/recordings/{id}/access-link": {
-            "get": {
-                "operationId": "getRecordingLink",
-                "summary": "A signed, expiring link to a finished recording's MP4 file",
-                "parameters": [
-                    rec_id,
-                    query(
-                        "valid_for_secs",
-                        f"Seconds the link is valid (default {VALID_FOR_DEFAULT}); brought "
-                        f"within {VALID_FOR_MIN} to {VALID_FOR_MAX}.",
-                        {"type": "integer", "minimum": 0},
-                    ),
-                ],
-                "responses": responses(json("The link and when it expires.", link), one),
-            }
-        },
+    return {
+        "summary": "Start recording the room's ongoing session, now",
+        "parameters": [ROOM_NAME],
+        "requestBody": json_body(_START_FIELDS),
+        "responses": responses(answer("Started; the new recording's id.", started), c.sent_one),
     }
 
 
-def schemas() -> dict[str, Any]:
+def _update(c: Context) -> Schema:
+    return {
+        "summary": "Update the recording in progress on an instance (kept as it is)",
+        "parameters": [ROOM_NAME],
+        "requestBody": json_body(_START_FIELDS),
+        "responses": responses(answer("Accepted.", _SENT), c.sent_one),
+    }
+
+
+def _stop(c: Context) -> Schema:
+    return {
+        "summary": "Stop the recording in progress on an instance, now",
+        "parameters": [ROOM_NAME],
+        "requestBody": json_body({"type": _KIND, "instanceId": _INSTANCE}),
+        "responses": responses(answer("Stopped.", _SENT), c.sent_one),
+    }
+
+
+OPERATIONS: Operations = {
+    "listRecordings": _list,
+    "getRecording": _one,
+    "deleteRecording": _delete,
+    "getRecordingLink": _link,
+    "startRecording": _start,
+    "updateRecording": _update,
+    "stopRecording": _stop,
+}
+
+
+def schemas() -> dict[str, Schema]:
     return {
         "Recording": {
             "type": "object",

@@ -1,88 +1,79 @@
-"""The OpenAPI paths and schemas of webhooks.ROUTES (contract part two, §13), for
-``openapi.document``; kept apart so each file stays readable."""
+"""The OpenAPI operations and schemas of webhooks.ROUTES (contract part two, §13)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ...domain.webhook import DAILY_EVENT_TYPES, MAX_TEXT, MAX_URL, RETRY_TYPES
+from .parts import Context, Operations, Schema, answer, path_param, ref, responses
 
-Json = Callable[[str, dict[str, Any]], dict[str, Any]]
-Responses = Callable[[dict[str, Any], tuple[str, ...]], dict[str, Any]]
-PathParam = Callable[[str, str], dict[str, Any]]
-
-_HOOK = {"$ref": "#/components/schemas/Webhook"}
+_HOOK = ref("Webhook")
 _TEXT = {"type": ["string", "null"], "maxLength": MAX_TEXT}
+_UUID = path_param("uuid", "The webhook's uuid.")
 
 
-def paths(
-    errors: tuple[str, ...],
-    one: tuple[str, ...],
-    json: Json,
-    responses: Responses,
-    path_param: PathParam,
-) -> dict[str, Any]:
-    uuid = path_param("uuid", "The webhook's uuid.")
-    sent = tuple(sorted({*errors, "413"}))
+def _body(required: list[str]) -> Schema:
+    schema: Schema = ref("WebhookRequest")
+    if required:
+        schema = {"allOf": [schema, {"type": "object", "required": required}]}
+    return {"required": bool(required), "content": {"application/json": {"schema": schema}}}
 
-    def body(required: list[str]) -> dict[str, Any]:
-        schema: dict[str, Any] = {"$ref": "#/components/schemas/WebhookRequest"}
-        if required:
-            schema = {"allOf": [schema, {"type": "object", "required": required}]}
-        return {"required": bool(required), "content": {"application/json": {"schema": schema}}}
 
+def _list(c: Context) -> Schema:
     return {
-        "/webhooks": {
-            "get": {
-                "operationId": "listWebhooks",
-                "summary": "The domain's webhooks: an array of at most one",
-                "responses": responses(
-                    json("The webhooks.", {"type": "array", "maxItems": 1, "items": _HOOK}), errors
-                ),
-            },
-            "post": {
-                "operationId": "createWebhook",
-                "summary": "Create the webhook (probes the url first: it must answer 200)",
-                "requestBody": body(["url"]),
-                "responses": responses(json("The webhook.", _HOOK), sent),
-            },
-        },
-        "/webhooks/{uuid}": {
-            "get": {
-                "operationId": "getWebhook",
-                "summary": "One webhook",
-                "parameters": [uuid],
-                "responses": responses(json("The webhook.", _HOOK), one),
-            },
-            "post": {
-                "operationId": "updateWebhook",
-                "summary": "Update the webhook (probes again; re-activates a FAILED one)",
-                "parameters": [uuid],
-                "requestBody": body([]),
-                "responses": responses(json("The webhook.", _HOOK), tuple(sorted({*one, "413"}))),
-            },
-            "delete": {
-                "operationId": "deleteWebhook",
-                "summary": "Delete the webhook",
-                "parameters": [uuid],
-                "responses": responses(
-                    json(
-                        "Deleted.",
-                        {
-                            "type": "object",
-                            "required": ["deleted", "uuid"],
-                            "properties": {"deleted": {"const": True}, "uuid": {"type": "string"}},
-                        },
-                    ),
-                    one,
-                ),
-            },
-        },
+        "summary": "The domain's webhooks: an array of at most one",
+        "responses": responses(
+            answer("The webhooks.", {"type": "array", "maxItems": 1, "items": _HOOK}), c.errors
+        ),
     }
 
 
-def schemas() -> dict[str, Any]:
+def _create(c: Context) -> Schema:
+    return {
+        "summary": "Create the webhook (probes the url first: it must answer 200)",
+        "requestBody": _body(["url"]),
+        "responses": responses(answer("The webhook.", _HOOK), c.sent),
+    }
+
+
+def _one(c: Context) -> Schema:
+    return {
+        "summary": "One webhook",
+        "parameters": [_UUID],
+        "responses": responses(answer("The webhook.", _HOOK), c.one),
+    }
+
+
+def _update(c: Context) -> Schema:
+    return {
+        "summary": "Update the webhook (probes again; re-activates a FAILED one)",
+        "parameters": [_UUID],
+        "requestBody": _body([]),
+        "responses": responses(answer("The webhook.", _HOOK), c.sent_one),
+    }
+
+
+def _delete(c: Context) -> Schema:
+    deleted = {
+        "type": "object",
+        "required": ["deleted", "uuid"],
+        "properties": {"deleted": {"const": True}, "uuid": {"type": "string"}},
+    }
+    return {
+        "summary": "Delete the webhook",
+        "parameters": [_UUID],
+        "responses": responses(answer("Deleted.", deleted), c.one),
+    }
+
+
+OPERATIONS: Operations = {
+    "listWebhooks": _list,
+    "createWebhook": _create,
+    "getWebhook": _one,
+    "updateWebhook": _update,
+    "deleteWebhook": _delete,
+}
+
+
+def schemas() -> dict[str, Schema]:
     event_types = {"type": "array", "items": {"enum": list(DAILY_EVENT_TYPES)}}
     return {
         "WebhookRequest": {
