@@ -18,21 +18,27 @@ A snapshot is never mutated: a change builds a new one.
 
 from __future__ import annotations
 
+import random
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
+from .ids import seeded_uuid
 from .model import Session
 from .query import MAX_LIMIT, UnknownCursorMode, keyset_window
 from .recordings import DEFAULT_INSTANCE
 from .rooms import created_at_text
+
+if TYPE_CHECKING:
+    from .rooms import Rooms
 
 IN_PROGRESS, FINISHED, ERROR, DELETED = "t_in_progress", "t_finished", "t_error", "t_deleted"
 STORAGE_PROPERTY = "enable_transcription_storage"
 DEFAULT_TEMPLATE = "{domain_name}/{room_name}/{epoch_time}.vtt"  # Daily's transcription_template
 DEFAULT_BUCKET = "daily-meeting-transcripts"  # Daily's own bucket, as its links name it [?]
 DEFAULT_REGION = "us-west-2"
+MAX_ERROR = 1_000  # characters of a transcript's error text
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,22 @@ class Transcript:
     def in_progress(self, session: Session | None, now: int) -> bool:
         stop = self.stop(session)
         return self.start_ts <= now and (stop is None or now < stop)
+
+
+def transcript_id(seed: str) -> str:
+    """The id of a transcript a scenario names no id for: a UUID seeded from ``seed`` (stable
+    for the same file, place and start), like ``recordings.recording_id``."""
+    return seeded_uuid(random.Random(f"transcript|{seed}"))
+
+
+def with_room_ids(transcripts: Iterable[Transcript], rooms: Rooms) -> list[Transcript]:
+    """``transcripts`` (a scenario's, which names rooms only) with their rooms' ids: a room's
+    id exists once the rooms the sessions imply are known."""
+    out = []
+    for t in transcripts:
+        room = rooms.get(t.room_name)
+        out.append(replace(t, room_id=room.id) if room is not None else t)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

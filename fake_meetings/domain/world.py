@@ -1,6 +1,6 @@
 """What a running fake serves: the current store snapshot, the rooms snapshot, the domain's
-configuration, the recordings snapshot, the clock, and the ten-second rule's ``min_stay``
-(``recorded.py``: what ``/meetings`` lists is ``store.listed(min_stay)``).
+configuration, the recordings and transcripts snapshots, the clock, and the ten-second rule's
+``min_stay`` (``recorded.py``: what ``/meetings`` lists is ``store.listed(min_stay)``).
 
 The store and rooms references are swapped whole (never mutated), so a request that read
 ``world.store`` or ``world.rooms`` once sees one consistent snapshot even if a reload happens
@@ -20,7 +20,7 @@ from .recorded import DEFAULT_MIN_STAY
 from .recordings import Recording, Recordings
 from .rooms import Room, Rooms
 from .store import Store
-from .transcripts import Transcripts
+from .transcripts import Transcript, Transcripts, with_room_ids
 
 
 class World:
@@ -32,6 +32,7 @@ class World:
         domain: DomainConfig | None = None,
         recordings: Iterable[Recording] = (),
         min_stay: int = DEFAULT_MIN_STAY,
+        transcripts: Iterable[Transcript] = (),
     ):
         self.store = Store(sessions)
         self.min_stay = self._initial_min_stay = min_stay  # a scenario's min_stay:, or the handle
@@ -39,7 +40,10 @@ class World:
         self.clock = clock if clock is not None else Clock()
         self.domain = domain if domain is not None else DomainConfig()  # swapped whole too
         self.recordings = Recordings(recordings)  # swapped whole too
-        self.transcripts = self._initial_transcripts = Transcripts()  # swapped whole too
+        # swapped whole too; a scenario's name their rooms, whose ids are known from here
+        self.transcripts = self._initial_transcripts = Transcripts(
+            with_room_ids(transcripts, self.rooms)
+        )
         self._initial = self.store
         self._initial_recordings = self.recordings
         self._initial_domain = self.domain

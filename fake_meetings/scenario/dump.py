@@ -27,6 +27,7 @@ from ..domain.recordings import (
     Recording,
 )
 from ..domain.rooms import Room
+from ..domain.transcripts import Transcript
 
 
 def _q(value: str | None) -> str:
@@ -41,6 +42,7 @@ def dump_scenario(
     header: str = "",
     rooms: Iterable[Room] = (),
     recordings: Iterable[Recording] = (),
+    transcripts: Iterable[Transcript] = (),
 ) -> int:
     """Write the scenario (with a ``rooms:`` block when ``rooms`` are given, a ``recordings:``
     block when ``recordings`` are); returns the number of sessions written."""
@@ -52,6 +54,7 @@ def dump_scenario(
     if count == 0:
         out.write("  []\n")
     write_recordings(recordings, out)
+    write_transcripts(transcripts, out)
     return count
 
 
@@ -154,10 +157,34 @@ def recording_data(r: Recording) -> dict[str, Any]:
 
 def write_recordings(recordings: Iterable[Recording], out: TextIO) -> None:
     """A YAML ``recordings:`` block (one flow mapping per recording), or nothing for none."""
+    _write_block("recordings", (recording_data(r) for r in recordings), out)
+
+
+def transcript_data(t: Transcript) -> dict[str, Any]:
+    """A transcript as an item of a ``transcripts:`` block: the keys that differ from the
+    block's defaults (``scenario/transcriptblock.py``), its session by id."""
+    out: dict[str, Any] = {"id": t.id, "session": t.mtg_session_id, "start_ts": t.start_ts}
+    if t.end is not None:
+        out["end"] = t.end
+    if not t.stored:
+        out["stored"] = False
+    if t.error is not None:
+        out["error"] = t.error
+    if t.instance_id != DEFAULT_INSTANCE:
+        out["instance_id"] = t.instance_id
+    return out
+
+
+def write_transcripts(transcripts: Iterable[Transcript], out: TextIO) -> None:
+    """A YAML ``transcripts:`` block (one flow mapping per transcript), or nothing for none."""
+    _write_block("transcripts", (transcript_data(t) for t in transcripts), out)
+
+
+def _write_block(key: str, items: Iterable[dict[str, Any]], out: TextIO) -> None:
     first = True
-    for r in recordings:
+    for item in items:
         if first:
-            out.write("recordings:\n")
+            out.write(f"{key}:\n")
             first = False
-        items = ", ".join(f"{k}: {orjson.dumps(v).decode()}" for k, v in recording_data(r).items())
-        out.write(f"  - {{{items}}}\n")
+        pairs = ", ".join(f"{k}: {orjson.dumps(v).decode()}" for k, v in item.items())
+        out.write(f"  - {{{pairs}}}\n")

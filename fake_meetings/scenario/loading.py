@@ -14,6 +14,7 @@ from ..domain.domainconfig import DomainConfig
 from ..domain.model import Session
 from ..domain.recordings import Recording
 from ..domain.rooms import Room
+from ..domain.transcripts import Transcript
 from ..domain.world import World
 from ..progress import LARGE, Progress
 from .bundled import bundled_names, cached_sessions, fixtures_dir
@@ -74,11 +75,19 @@ class Loaded:
     domain: DomainConfig | None = None  # a scenario's `domain:` block
     recordings: tuple[Recording, ...] = ()  # the scenarios' `recordings:` blocks
     min_stay: int | None = None  # a scenario's `min_stay:` (the ten-second rule's)
+    transcripts: tuple[Transcript, ...] = ()  # the scenarios' `transcripts:` blocks
 
     def world(self) -> World:
         count = len(self.sessions)
         with Progress(f"indexing {count:,} sessions", enabled=self.report, loud=count >= LARGE):
-            world = World(self.sessions, Clock(self.now), self.rooms, self.domain, self.recordings)
+            world = World(
+                self.sessions,
+                Clock(self.now),
+                self.rooms,
+                self.domain,
+                self.recordings,
+                transcripts=self.transcripts,
+            )
         if self.min_stay is not None:
             world.start_with_min_stay(self.min_stay)
         return world
@@ -146,6 +155,7 @@ def load(
         merged.domain,
         tuple(merged.recordings),
         merged.min_stay,
+        tuple(merged.transcripts),
     )
 
 

@@ -35,6 +35,8 @@ The format (keys exactly these)::
     recordings:                # optional: Daily's recordings (GET /recordings): see
       - session: 3f0c...       # recordingblock.py (session: or room: + start_ts; start_ts,
         end: -20m              # end or duration, max_duration, canceled, id)
+    transcripts:               # optional: Daily's transcripts (GET /transcript): see
+      - session: 3f0c...       # transcriptblock.py (as recordings; stored, error)
 
 A session is one timeline of stays (``domain/timeline.py``): it appears at its ``start_time``,
 is ongoing until its latest leave, and every derived field follows the server clock. The file's
@@ -48,9 +50,9 @@ Loading is all or nothing: every problem is collected, and any problem raises
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..domain import domainconfig, webhook
 from ..domain.gcpause import gc_paused
@@ -68,6 +70,7 @@ from ..domain.rooms import (
     invalid_name_info,
     properties_problem,
 )
+from ..domain.transcripts import Transcript
 from ..errors import ApiError
 from .fastread import UNREAD, read_fast
 from .genblock import generate_spec
@@ -77,11 +80,13 @@ from .sessionbuild import PARTICIPANT_KEYS as PARTICIPANT_KEYS
 from .sessionbuild import SESSION_KEYS as SESSION_KEYS
 from .sessionbuild import checked_session, quick_session
 from .shortstays import short_stays
+from .transcriptblock import transcripts_block
 from .validate import MAX_PROBLEMS, Checker, Problem, TooManyProblems
 from .yamldoc import Document, YamlSyntaxError, read_yaml
 
 TOP_KEYS = (
-    "now", "sessions", "generate", "rooms", "webhook", "domain", "recordings", "min_stay",
+    "now", "sessions", "generate", "rooms", "webhook", "domain", "recordings", "transcripts",
+    "min_stay",
 )  # fmt: skip
 ROOM_KEYS = ("name", "created_at", "privacy", "api_created", "config")
 
@@ -111,6 +116,7 @@ class Scenario:
     domain: domainconfig.DomainConfig | None = None  # the file's `domain:` (a POST / body)
     recordings: tuple[Recording, ...] = ()  # the file's `recordings:`
     min_stay: int | None = None  # the file's `min_stay:` (the ten-second rule's)
+    transcripts: tuple[Transcript, ...] = ()  # the file's `transcripts:` (room ids not known)
     # what /meetings will never show of the file's stays (validate's warnings, not problems)
     notes: tuple[Problem, ...] = ()
 
@@ -196,7 +202,7 @@ def merge(scenarios: Sequence[Scenario]) -> tuple[list[Session], int | None]:
 @dataclass(frozen=True)
 class Merged:
     """What several scenarios declare, merged: the sessions and the one `now:` (``merge``),
-    the rooms, the one webhook, the one domain configuration and the recordings."""
+    the rooms, the one webhook, the one domain configuration, the recordings and transcripts."""
 
     sessions: list[Session]
     now: int | None
@@ -205,6 +211,7 @@ class Merged:
     domain: domainconfig.DomainConfig | None
     recordings: list[Recording]
     min_stay: int | None = None
+    transcripts: list[Transcript] = field(default_factory=list)
 
 
 def merge_all(scenarios: Sequence[Scenario]) -> Merged:
@@ -222,25 +229,45 @@ def merge_all(scenarios: Sequence[Scenario]) -> Merged:
     merged = part(merge)
     rooms, hook, domain = part(merge_rooms), part(merge_webhook), part(merge_domain)
     recordings, min_stay = part(merge_recordings), part(merge_min_stay)
+    transcripts = part(merge_transcripts)
     if problems:
         raise ScenarioError(problems)
     sessions, now = merged
-    return Merged(sessions, now, rooms, hook, domain, recordings, min_stay)
+    return Merged(sessions, now, rooms, hook, domain, recordings, min_stay, transcripts)
 
 
 def merge_recordings(scenarios: Iterable[Scenario]) -> list[Recording]:
     """The recordings several scenarios declare; an id declared twice is a problem."""
+    return _merged_by_id(((sc, sc.recordings) for sc in scenarios), "recording", "recordings")
+
+
+def merge_transcripts(scenarios: Iterable[Scenario]) -> list[Transcript]:
+    """The transcripts several scenarios declare; an id declared twice is a problem."""
+    return _merged_by_id(((sc, sc.transcripts) for sc in scenarios), "transcript", "transcripts")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
+def _merged_by_id(
+    declared: Iterable[tuple[Scenario, Sequence[_Item]]], kind: str, block: str
+) -> list[_Item]:
     problems: list[Problem] = []
-    out: list[Recording] = []
+    out: list[_Item] = []
     owner: dict[str, str] = {}
-    for sc in scenarios:
-        for rec in sc.recordings:
-            if rec.id in owner:
-                problem = f"recording id {rec.id!r} is also declared in {owner[rec.id]}"
-                problems.append(Problem(sc.source, None, ("recordings",), problem))
+    for sc, items in declared:
+        for item in items:
+            if item.id in owner:
+                problem = f"{kind} id {item.id!r} is also declared in {owner[item.id]}"
+                problems.append(Problem(sc.source, None, (block,), problem))
             else:
-                owner[rec.id] = sc.source
-                out.append(rec)
+                owner[item.id] = sc.source
+                out.append(item)
     if problems:
         raise ScenarioError(problems)
     return out
@@ -362,6 +389,8 @@ def _build(
     domain = _domain(c) if top is not None and "domain" in top else None
     has_recordings = top is not None and "recordings" in top
     recordings = recordings_block(c, base, source, sessions) if has_recordings else []
+    has_transcripts = top is not None and "transcripts" in top
+    transcripts = transcripts_block(c, base, source, sessions) if has_transcripts else []
     min_stay = c.non_negative(("min_stay",)) if top is not None and "min_stay" in top else None
     c.raise_if_any(ScenarioError)
     notes = short_stays(c, sessions, DEFAULT_MIN_STAY if min_stay is None else min_stay)
@@ -378,6 +407,7 @@ def _build(
         domain,
         tuple(recordings),
         min_stay,
+        tuple(transcripts),
         tuple(notes),
     )
 

@@ -34,14 +34,14 @@ from ..domain.recordings import RAW_TRACKS, Recording, Recordings
 from ..domain.recordstart import StartOptions, StopOptions, same_kind
 from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
-from ..domain.transcripts import Transcript, Transcripts, place_of
+from ..domain.transcripts import Transcript, Transcripts, place_of, with_room_ids
 from ..domain.world import World
 from ..errors import ApiError, invalid, not_found
 from ..webhooks.desk import WebhookDesk
 from ..webhooks.settings import Settings
 from .faults import Faults
 from .journal import Journal
-from .transcription import TranscriptChanges
+from .transcription import TranscriptChanges, check_transcripts
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
 ROOMS_SEED = 1  # ids and random names of rooms created through the API: the same, for rooms
@@ -225,6 +225,7 @@ class Namespace(TranscriptChanges):
         domain: DomainConfig | None = None,
         recordings: Sequence[Recording] | None = None,
         min_stay: int | None = None,
+        transcripts: Sequence[Transcript] | None = None,
     ) -> None:
         """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given.
 
@@ -236,6 +237,8 @@ class Namespace(TranscriptChanges):
         `recordings:` block: they replace the current recordings, or with ``append`` join them
         (an id already there is a 400); None keeps them (as it keeps the rooms). ``min_stay``,
         its `min_stay:`, becomes the namespace's (until a reset); None keeps it.
+        ``transcripts``, its `transcripts:` block, as ``recordings`` (their rooms' ids are the
+        served rooms').
         """
         world = self.world
         if rooms is None:
@@ -253,6 +256,7 @@ class Namespace(TranscriptChanges):
         self.bounds.check_sessions(len(store))
         new_rooms = current.implied_by(store.first_starts())
         self.bounds.check_rooms(len(new_rooms))
+        new_transcripts = _transcripts(world.transcripts, transcripts, new_rooms, append=append)
         new_recordings = _recordings(world.recordings, recordings, append=append)
         self.bounds.check_recordings(new_recordings.counted)
         before = world.clock.now()
@@ -261,6 +265,7 @@ class Namespace(TranscriptChanges):
             self._joined = {}
         world.store = store
         world.recordings = new_recordings
+        world.transcripts = new_transcripts
         if freeze_at is not None:
             self.world.clock.set(freeze_at)
         if domain is not None:
@@ -587,3 +592,25 @@ def _recordings(
             "load with mode=replace"
         )
     return current.joined(loaded)
+
+
+def _transcripts(
+    current: Transcripts, loaded: Sequence[Transcript] | None, rooms: Rooms, *, append: bool
+) -> Transcripts:
+    """The transcripts after a load: ``loaded`` (their rooms' ids from ``rooms``) replacing or
+    joining ``current`` (an id already there is a 400); None keeps ``current``."""
+    if loaded is None:
+        return current
+    named = with_room_ids(loaded, rooms)
+    if not append:
+        new = Transcripts(named)
+    else:
+        taken = [t.id for t in named if t.id in current.rank]
+        if taken:
+            raise invalid(
+                f"transcripts: a transcript with id {taken[0]} already exists; give another "
+                "id, or load with mode=replace"
+            )
+        new = current.joined(named)
+    check_transcripts(len(new))
+    return new

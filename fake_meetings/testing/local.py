@@ -98,6 +98,7 @@ class LocalBackend:
         freeze = now if now is not None else scenario.now
         rooms, append, hook = scenario.rooms, mode == "append", scenario.webhook
         domain, recordings, min_stay = scenario.domain, scenario.recordings, scenario.min_stay
+        transcripts = scenario.transcripts
         try:  # the same change as POST /_fake/scenario: the file's rooms come with its sessions
             self._run(
                 lambda: self.space.load(
@@ -109,6 +110,7 @@ class LocalBackend:
                     domain=domain,
                     recordings=recordings,
                     min_stay=min_stay,
+                    transcripts=transcripts,
                 )
             )
         except ApiError as exc:

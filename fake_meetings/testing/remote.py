@@ -32,6 +32,7 @@ class RemoteBackend(ControlPlane):
                 now=now,
                 rooms=scenario.rooms,
                 recordings=scenario.recordings,
+                transcripts=scenario.transcripts,
             )
             body, content_type = text.getvalue().encode(), "application/yaml"
         elif isinstance(source, Mapping):

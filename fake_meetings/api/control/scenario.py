@@ -167,5 +167,6 @@ async def _load(
         domain=scenario.domain,
         recordings=scenario.recordings,
         min_stay=scenario.min_stay,
+        transcripts=scenario.transcripts,
     )
     return space, store
