@@ -8,9 +8,11 @@ clock passes their start and their stop, like ``events.py`` for the sessions.
 
 At one instant they come after the session events (a recording started at a join comes after
 ``participant.joined``; one stopped by its session's end after ``meeting.ended``), starts before
-stops, then by ``(start_ts, id)`` [F]. Recordings are few, so a clock move looks at all of them
-that started by its end; :class:`Merged` slots them, and the transcript events
-(``transcriptevents.py``), among a :class:`events.Passing`'s events.
+stops, then by ``(start_ts, id)`` [F]. A clock move looks at the recordings that started by its
+end and may stop after its start: those that started within the longest a recording may run
+before it (``Recordings.running_from``), a few of the hundreds of thousands a generated account
+may hold. :class:`Merged` slots them, and the transcript events (``transcriptevents.py``),
+among a :class:`events.Passing`'s events.
 """
 
 from __future__ import annotations
@@ -146,7 +148,11 @@ def between(shelf: Shelf, store: Store, before: int, after: int) -> list[ShelfEv
     ]
     if after <= before:
         return out
-    for r in shelf.recordings.ordered:  # by start_ts
+    recordings = shelf.recordings
+    ordered = recordings.ordered
+    # by start_ts, from the first that may stop after ``before`` (the others stopped by then)
+    for i in range(recordings.running_from(before), len(ordered)):
+        r = ordered[i]
         if r.start_ts > after:
             break
         session = store.get(r.mtg_session_id)
@@ -183,7 +189,7 @@ def ended_now(shelf: Shelf, session: Session, now: int) -> list[ShelfEvent]:
         return []
     out: list[ShelfEvent] = [
         _stopped(shelf, r, session, now)
-        for r in shelf.recordings.in_room(session.room)
+        for r in shelf.recordings.running_in_room(session.room, now)
         if r.mtg_session_id == session.id
         and r.start_ts <= now
         and r.stop(session) == now
@@ -197,7 +203,10 @@ def ended_now(shelf: Shelf, session: Session, now: int) -> list[ShelfEvent]:
 def next_instant(shelf: Shelf, store: Store, now: int) -> int | None:
     """The first instant after ``now`` when a recording starts or stops (None: none does)."""
     found: list[int] = []
-    for r in shelf.recordings.ordered:
+    recordings = shelf.recordings
+    ordered = recordings.ordered
+    for i in range(recordings.running_from(now), len(ordered)):  # the others stopped by now
+        r = ordered[i]
         if r.start_ts > now:
             found.append(r.start_ts)
             break  # ordered by start: the later ones start later still

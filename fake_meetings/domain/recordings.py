@@ -19,8 +19,9 @@ import random
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
+from . import rankshift
 from .ids import seeded_uuid
 from .model import Participant, Session, peak_overlap
 from .query import MAX_LIMIT, UnknownCursorMode, keyset_window
@@ -199,9 +200,31 @@ class Recordings:
         return len(self.ordered) - self.generated
 
     def running_from(self, now: int) -> int:
-        """The first rank that may be in progress at ``now``: every recording below it
-        stopped by then, its session whatever (it started ``longest`` seconds before or more)."""
-        return bisect_right(self.starts, now - self.longest)
+        """The first rank that may stop at ``now`` or later: every recording below it stopped
+        before, its session whatever (it started more than ``longest`` seconds before)."""
+        return bisect_left(self.starts, now - self.longest)
+
+    def running_in_room(self, room: str, now: int) -> list[Recording]:
+        """The recordings of ``room`` visible at ``now`` that may stop at ``now`` or later (the
+        only ones that can be in progress then), in ascending ``(start_ts, id)`` order."""
+        ranks = self.by_room.get(room, [])
+        lo = bisect_left(ranks, self.running_from(now))
+        hi = bisect_left(ranks, self.visible_count(now))
+        return [self.ordered[i] for i in ranks[lo:hi]]
+
+    def _changed(
+        self,
+        ordered: tuple[Recording, ...],
+        rank: dict[str, int],
+        by_room: dict[str, list[int]],
+        starts: list[int],
+    ) -> Recordings:
+        """A snapshot of ``ordered`` with its indexes made already; the counts are this one's
+        until the caller corrects them."""
+        new = Recordings()
+        new.ordered, new.rank, new.by_room, new.starts = ordered, rank, by_room, starts
+        new.generated, new.longest = self.generated, self.longest
+        return new
 
     def __len__(self) -> int:
         return len(self.ordered)
@@ -216,19 +239,60 @@ class Recordings:
         return bisect_right(self.starts, now)
 
     def without(self, rec_id: str) -> Recordings:
-        return Recordings(r for r in self.ordered if r.id != rec_id)
+        """The snapshot without ``rec_id``: the ranks above it move down, the rest is shared."""
+        at = self.rank.get(rec_id)
+        if at is None:
+            return self
+        gone, ordered = self.ordered[at], self.ordered[:at] + self.ordered[at + 1 :]
+        rank = self.rank.copy()
+        del rank[rec_id]
+        for i in range(at, len(ordered)):
+            rank[ordered[i].id] = i
+        by_room = rankshift.removed(self.by_room, gone.room_name, at)
+        new = self._changed(ordered, rank, by_room, self.starts[:at] + self.starts[at + 1 :])
+        new.generated -= type(gone) is GeneratedRecording
+        return new
 
     def in_room(self, room: str) -> list[Recording]:
         """The recordings of ``room``, in ascending ``(start_ts, id)`` order."""
         return [self.ordered[i] for i in self.by_room.get(room, [])]
 
     def replaced(self, recording: Recording) -> Recordings:
-        """The recording with ``recording``'s id replaced by it."""
-        return Recordings(recording if r.id == recording.id else r for r in self.ordered)
+        """The recording with ``recording``'s id replaced by it (a stop: the same start and
+        room, so every index is shared)."""
+        at = self.rank.get(recording.id)
+        if at is None or (self.ordered[at].start_ts, self.ordered[at].room_name) != (
+            recording.start_ts,
+            recording.room_name,
+        ):
+            return Recordings(recording if r.id == recording.id else r for r in self.ordered)
+        was = self.ordered[at]
+        ordered = (*self.ordered[:at], recording, *self.ordered[at + 1 :])
+        new = self._changed(ordered, self.rank, self.by_room, self.starts)
+        new.generated += (type(recording) is GeneratedRecording) - (type(was) is GeneratedRecording)
+        new.longest = max(self.longest, recording.stop(None) - recording.start_ts)
+        return new
 
     def joined(self, more: Iterable[Recording]) -> Recordings:
-        """These recordings and ``more`` (an id in both raises ValueError)."""
-        return Recordings((*self.ordered, *more))
+        """These recordings and ``more`` (an id in both raises ValueError). One recording (a
+        start) is inserted at its rank: the ranks above it move up, the rest is shared."""
+        added = list(more)
+        if len(added) != 1:
+            return Recordings((*self.ordered, *added))
+        r = added[0]
+        if r.id in self.rank:
+            raise ValueError(f"duplicate recording id {r.id!r}")
+        at = bisect_left(self.ordered, r.sort_key, key=lambda x: x.sort_key)
+        ordered = (*self.ordered[:at], r, *self.ordered[at:])
+        rank = self.rank.copy()
+        for i in range(at, len(ordered)):
+            rank[ordered[i].id] = i
+        by_room = rankshift.inserted(self.by_room, r.room_name, at)
+        starts = [*self.starts[:at], r.start_ts, *self.starts[at:]]
+        new = self._changed(ordered, rank, by_room, starts)
+        new.generated += type(r) is GeneratedRecording
+        new.longest = max(self.longest, r.stop(None) - r.start_ts)
+        return new
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +336,7 @@ def list_recordings(
             for i in index[lo:hi]
             if (now < ordered[i].stop(session_of(ordered[i].mtg_session_id))) == q.in_progress
         ]
-        index = kept if q.in_progress else _Spliced(index, lo, kept)
+        index = kept if q.in_progress else rankshift.Spliced(index, lo, kept)
         hi = len(index)
     found = keyset_window(index, 0, hi, q, recordings.rank.get, unknown_cursor)
     if found is None:
@@ -280,28 +344,3 @@ def list_recordings(
     start, end = found
     page = [recordings.ordered[index[i]] for i in range(end - 1, start - 1, -1)]
     return RecordingsPage(hi, page)
-
-
-class _Spliced(Sequence[int]):
-    """The first ``cut`` items of ``head`` followed by ``tail``, without copying ``head``."""
-
-    __slots__ = ("cut", "head", "tail")
-
-    def __init__(self, head: Sequence[int], cut: int, tail: list[int]):
-        self.head, self.cut, self.tail = head, cut, tail
-
-    def __len__(self) -> int:
-        return self.cut + len(self.tail)
-
-    @overload
-    def __getitem__(self, i: int) -> int: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[int]: ...
-    def __getitem__(self, i: int | slice) -> int | Sequence[int]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self.head[i] if i < self.cut else self.tail[i - self.cut]

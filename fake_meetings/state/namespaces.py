@@ -459,7 +459,7 @@ class Namespace(TranscriptChanges):
     def _recording_on(self, room: str, instance: str, now: int) -> Recording | None:
         """The recording of ``room`` in progress at ``now`` on ``instance``, if any."""
         store = self.world.store
-        for r in self.world.recordings.in_room(room):
+        for r in self.world.recordings.running_in_room(room, now):  # not the room's history
             if r.instance_id == instance and r.in_progress(store.get(r.mtg_session_id), now):
                 return r
         return None
