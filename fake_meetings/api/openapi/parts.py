@@ -33,7 +33,8 @@ ERRORS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "401": ("The API key is not the configured one.", ("authentication-error",)),
     "404": (
-        "No such meeting session (or no participant records left), room or recording.",
+        "No such meeting session (or no participant records left), room, webhook, recording "
+        "or transcript.",
         ("not-found",),
     ),
     "413": ("The request body is over --max-body.", ("invalid-request-error",)),
