@@ -18,10 +18,10 @@ from ..domain.rooms import Room
 from ..progress import PREFIX, Progress
 from ..scenario.capture import Unusable, capture_instant, room_from_json, session_from_json
 from ..scenario.pseudonyms import Pseudonyms
+from . import capture_attached
 from .atomic import Terminated, interruptible
 from .capture_options import CaptureOptions, add_options, capture_header, capture_options
 from .capture_output import ScenarioOutput
-from .capture_recordings import RecordingsCapture
 
 SHOWN = 3  # problems of one kind printed before the rest are only counted
 
@@ -149,8 +149,10 @@ def run(args: argparse.Namespace) -> int:
     try:  # Ctrl-C and SIGTERM end the capture, whatever the parent set
         with interruptible(), ScenarioOutput(o.output) as out:
             rooms = _rooms(reader, o, names)
-            recorded = RecordingsCapture(reader)
+            recorded = capture_attached.recordings(reader)
+            transcribed = capture_attached.transcripts(reader)
             recorded.read()
+            transcribed.read()
             latest = max((r.created_at for r in rooms), default=0)
             ongoing = approximated = 0
             differs: Counter[str] = Counter()
@@ -169,22 +171,24 @@ def run(args: argparse.Namespace) -> int:
                             _say(f"session left out: {exc}")
                         continue
                     out.session(c.session, c.instant)
-                    if recorded.wants(c.session.id):
-                        recorded.keep(c.session)
+                    for attached in (recorded, transcribed):
+                        if attached.wants(c.session.id):
+                            attached.keep(c.session)
                     latest = max(latest, c.instant)
                     ongoing += c.ongoing
                     approximated += c.approximated
                     differs.update(c.differs)
                     progress.update(out.count)
             now = capture_instant(latest, ongoing > 0, int(time.time()))
-            recordings = recorded.build()
+            recordings, transcripts = recorded.build(), transcribed.build()
             notes = _notes(skipped, differs, approximated, progress, o, out.count)
-            notes += recorded.notes()
+            notes += recorded.notes() + transcribed.notes()
             for note in notes:
                 _say(note)
             shown = [names.room(r) for r in o.rooms] if names is not None else list(o.rooms)
-            header = capture_header(o, now, out.count, len(rooms), shown, notes, len(recordings))
-            out.finish(now, header, rooms, recordings)
+            counts = (len(recordings), len(transcripts))
+            header = capture_header(o, now, out.count, len(rooms), shown, notes, counts)
+            out.finish(now, header, rooms, recordings, transcripts)
     except SourceError as exc:
         _say(f"{exc}; nothing written")
         return 1
@@ -196,8 +200,8 @@ def run(args: argparse.Namespace) -> int:
         return 143 if isinstance(exc, Terminated) else 130
     people = f", {names.people:,} user names and ids replaced" if names is not None else ""
     _say(
-        f"wrote {out.count:,} sessions ({ongoing:,} ongoing), {len(rooms):,} rooms and "
-        f"{len(recordings):,} recordings to "
+        f"wrote {out.count:,} sessions ({ongoing:,} ongoing), {len(rooms):,} rooms, "
+        f"{len(recordings):,} recordings and {len(transcripts):,} transcripts to "
         f"{o.output}, now: {now}{people}; {reader.requests:,} requests, {reader.retries} retries"
     )
     return 0

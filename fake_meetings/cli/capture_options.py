@@ -235,7 +235,7 @@ def capture_header(
     rooms: int,
     room_filter: list[str],
     notes: list[str],
-    recordings: int = 0,
+    attached: tuple[int, int] = (0, 0),
 ) -> str:
     """The YAML comments at the top of the file (``room_filter``: the --room names as written
     in the file, pseudonymised when room names are)."""
@@ -256,7 +256,7 @@ def capture_header(
         f"Captured by fake-meetings {__version__} from {shown_url(o.base_url)}:",
         f"  {' '.join(command)}",
         f"Capture instant: {_iso(now)} (now: {now}); {sessions:,} sessions, {rooms:,} rooms, "
-        f"{recordings:,} recordings.",
+        f"{attached[0]:,} recordings, {attached[1]:,} transcripts.",
         f"Filters: {filters or 'none'}"
         + (f"; the newest {o.limit:,} sessions at most." if o.limit else "."),
     ]

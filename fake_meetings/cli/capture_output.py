@@ -21,13 +21,16 @@ import orjson
 from ..domain.model import Session
 from ..domain.recordings import Recording
 from ..domain.rooms import Room
+from ..domain.transcripts import Transcript
 from ..scenario.dump import (
     recording_data,
     room_data,
     session_data,
+    transcript_data,
     write_head,
     write_recordings,
     write_session,
+    write_transcripts,
 )
 from .atomic import publish, temp_beside
 
@@ -70,6 +73,7 @@ class ScenarioOutput:
         header: str,
         rooms: Iterable[Room],
         recordings: Iterable[Recording] = (),
+        transcripts: Iterable[Transcript] = (),
     ) -> None:
         """Assemble the file and rename it over the output path."""
         assert self._body is not None and self._body_path is not None
@@ -83,13 +87,15 @@ class ScenarioOutput:
                 out.write(f'{{"now": {now}, "rooms": {rooms_json}, "sessions": [\n')
                 shutil.copyfileobj(body, out)
                 recorded = orjson.dumps([recording_data(r) for r in recordings]).decode()
-                out.write(f'\n], "recordings": {recorded}}}\n')
+                transcribed = orjson.dumps([transcript_data(t) for t in transcripts]).decode()
+                out.write(f'\n], "recordings": {recorded}, "transcripts": {transcribed}}}\n')
             else:
                 write_head(out, header, now, rooms)
                 shutil.copyfileobj(body, out)
                 if not self.count:
                     out.write("  []\n")
                 write_recordings(recordings, out)
+                write_transcripts(transcripts, out)
             publish(out, final, self.path)
 
     def __exit__(

@@ -294,10 +294,11 @@ class DailyReader:
         return self._safe(text)
 
     def pages(
-        self, path: str, query: Mapping[str, str | int], size: int = PAGE
+        self, path: str, query: Mapping[str, str | int], size: int = PAGE, key: str = "id"
     ) -> Iterator[tuple[int | None, list[Any]]]:
         """``(total_count, items)`` of each page of a Daily list route, newest first, walked
-        with ``starting_after`` until a page comes back empty. A page that repeats items of the
+        with ``starting_after`` (an item's ``key``: ``transcriptId`` for transcripts) until a
+        page comes back empty. A page that repeats items of the
         one before, or whose last id was a cursor already, is an error: the walk would cycle."""
         after: str | None = None
         previous: set[Any] = set()
@@ -314,8 +315,8 @@ class DailyReader:
             yield (total if type(total) is int else None), data
             if not data:
                 return
-            ids = {item.get("id") for item in data if isinstance(item, dict)}
-            last = data[-1].get("id") if isinstance(data[-1], dict) else None
+            ids = {item.get(key) for item in data if isinstance(item, dict)}
+            last = data[-1].get(key) if isinstance(data[-1], dict) else None
             if not isinstance(last, str) or ids & previous:
                 raise SourceError(f"{path}: a page repeats items or has no id to page on")
             if last in cursors:

@@ -16,6 +16,10 @@ stays behind it. The rules (also in the README, "Capture"):
   session ends), a ``canceled`` one is canceled. Daily's ``start_ts`` may fall a few seconds
   before the session's ``start_time`` (both are approximate): it is then moved to that start.
   Daily's REST object does not say the type, instance or layout: the defaults stand.
+- A transcript (``GET /transcript``) likewise, by its ``mtgSessionId``: it starts at its
+  ``created_at`` (else its session's start), a ``t_finished`` or ``t_error`` one stops
+  ``duration`` later (the latter with its ``error``), a ``t_in_progress`` one runs on; its file
+  is stored when ``isVttAvailable`` says so. A ``t_deleted`` one is left out.
 - Daily's derived fields are not written as given: the scenario derives ``duration``, ``ongoing``
   and ``max_participants`` from the stays (and checks them on loading). Where Daily's differ,
   the session is counted as differing; the command reports the count.
@@ -35,6 +39,7 @@ from ..domain.model import Participant, Session
 from ..domain.recordings import Recording
 from ..domain.rooms import PRIVACY, Room, derived_id, invalid_name_info, name_problem
 from ..domain.times import parse_instant
+from ..domain.transcripts import ERROR, FINISHED, IN_PROGRESS, MAX_ERROR, Transcript
 
 _ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")  # as scenario files accept ids
 
@@ -206,4 +211,39 @@ def recording_from_json(item: object, sessions: Mapping[str, Session]) -> tuple[
         end = start + _int(item, "duration", what)
     return Recording(
         rec_id, session.room, session.id, start, end, canceled=status == "canceled"
+    ), moved
+
+
+TRANSCRIPT_STATUSES = (IN_PROGRESS, FINISHED, ERROR)
+
+
+def transcript_from_json(item: object, sessions: Mapping[str, Session]) -> tuple[Transcript, bool]:
+    """A transcript of ``GET /transcript`` whose session is among ``sessions``, and whether its
+    start was moved to its session's start."""
+    if not isinstance(item, dict):
+        raise Unusable(f"a transcript is {item!r:.40}, not an object")
+    tr_id = _identifier(item, "transcriptId", "a transcript")
+    what = f"transcript {tr_id}"
+    session = sessions.get(str(item.get("mtgSessionId")))
+    if session is None:
+        raise Unusable(f"{what}: its session {item.get('mtgSessionId')!r:.60} is not captured")
+    status = item.get("status")
+    if status not in TRANSCRIPT_STATUSES:
+        raise Unusable(f"{what}: status is {status!r:.40}, not one of {TRANSCRIPT_STATUSES}")
+    start = session.start_time
+    if item.get("created_at") is not None:
+        try:
+            start = parse_instant(item["created_at"])
+        except ValueError:
+            raise Unusable(f"{what}: created_at is {item['created_at']!r:.40}") from None
+    moved = start < session.start_time
+    start = max(start, session.start_time)
+    end = None if status == IN_PROGRESS else start + _int(item, "duration", what)
+    error = _text(item, "error", what, null=True) if status == ERROR else None
+    if error is not None and len(error) > MAX_ERROR:
+        error = error[:MAX_ERROR]
+    stored = item.get("isVttAvailable") is True
+    room_id = ""  # the served room's, filled in when the file is loaded
+    return Transcript(
+        tr_id, session.room, room_id, session.id, start, end, stored=stored, error=error
     ), moved

@@ -77,7 +77,7 @@ def test_served_capture_answers_the_query_mix_byte_for_byte(
     status, stdout, err = capture(capsys, upstream.url, out)
     assert status == 0, err
     assert stdout == ""
-    assert "wrote 7 sessions (2 ongoing), 4 rooms and 0 recordings" in err
+    assert "wrote 7 sessions (2 ongoing), 4 rooms, 0 recordings and 0 transcripts" in err
     assert main(["validate", str(out)]) == 0
     scenario = load_file(out)
     assert scenario.now == NOW  # the ongoing sessions' clock, not this machine's

@@ -166,9 +166,9 @@ def test_pages_that_cycle_are_an_error_at_the_first_repeated_cursor(
     upstream = source(pages)
     last = nothing_written(*capture(capsys, upstream.url, tmp_path / "x.yaml"), tmp_path)
     assert "the source pages in a cycle" in last and path.removeprefix("/v1") in last
-    # A, B, then A again: its last id was a cursor already (and /rooms and /recordings first,
-    # if not cycling)
-    assert upstream.requests == 3 + 2 * (path == "/v1/meetings")
+    # A, B, then A again: its last id was a cursor already (and /rooms, /recordings and
+    # /transcript first, if not cycling)
+    assert upstream.requests == 3 + 3 * (path == "/v1/meetings")
 
 
 def test_the_reader_refuses_a_cursor_seen_pages_ago(source: Callable[..., Source]) -> None:
@@ -208,7 +208,8 @@ def test_a_source_that_invents_items_forever_stops_at_the_bound(
     last = nothing_written(status, err, tmp_path)
     assert f"more than {bound}" in last and flag in last
     pages_read = -(-bound // 100) + (bound % 100 == 0)  # the page that goes past the bound
-    assert upstream.requests == pages_read + 2 * (path == "/v1/meetings")  # /rooms, /recordings
+    before = 3 * (path == "/v1/meetings")  # /rooms, /recordings, /transcript
+    assert upstream.requests == pages_read + before
 
 
 def test_the_bounds_default_to_a_million_sessions_and_100_000_rooms() -> None:
@@ -272,8 +273,8 @@ def test_recordings_that_never_end_do_not_stop_the_capture(
     head = out.read_text()
     if kind == "cycling":
         assert "recordings not captured:" in err and "cycle" in err
-        assert upstream.requests == 2 + 3  # /rooms, /meetings; A, B, A again
+        assert upstream.requests == 3 + 3  # /rooms, /transcript, /meetings; A, B, A again
     else:
         assert "more than 10,000 recordings" in err
         assert "10,000 recordings left out" in head  # their session is not in the capture
-        assert upstream.requests == 2 + 101  # the 101st page says that there are more
+        assert upstream.requests == 3 + 101  # the 101st page says that there are more

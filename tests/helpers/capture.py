@@ -98,7 +98,13 @@ sessions:
 
 def world_from_text(text: str, now: int = NOW) -> World:
     scenario = load_text(text, "upstream.yaml", now=now)
-    return World(scenario.sessions, Clock(now), scenario.rooms, recordings=scenario.recordings)
+    return World(
+        scenario.sessions,
+        Clock(now),
+        scenario.rooms,
+        recordings=scenario.recordings,
+        transcripts=scenario.transcripts,
+    )
 
 
 def world_from_file(path: Path) -> World:
@@ -106,7 +112,11 @@ def world_from_file(path: Path) -> World:
     scenario = load_file(path)
     assert scenario.now is not None
     return World(
-        scenario.sessions, Clock(scenario.now), scenario.rooms, recordings=scenario.recordings
+        scenario.sessions,
+        Clock(scenario.now),
+        scenario.rooms,
+        recordings=scenario.recordings,
+        transcripts=scenario.transcripts,
     )
 
 

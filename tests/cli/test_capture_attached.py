@@ -1,8 +1,9 @@
-"""``fake-meetings capture`` keeps the account's recordings: a fake-meetings server with
-recordings plays the account, the captured file is served at its ``now:``, and both answer
-``GET /recordings`` (pages, the room filter, one recording) with the same JSON. Recordings of
-sessions the capture leaves out are left out too, and a source that refuses ``/recordings``
-still gives a capture (without recordings, and saying so)."""
+"""``fake-meetings capture`` keeps the account's recordings and transcripts: a fake-meetings
+server with both plays the account, the captured file is served at its ``now:``, and both
+answer ``GET /recordings`` (pages, the room filter, one recording) and ``GET /transcript``
+(pages, filters, one transcript) with the same JSON. Those of sessions the capture leaves out
+are left out too, and a source that refuses ``/recordings`` still gives a capture (without
+recordings, and saying so)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ recordings:
   - {{id: rec-live, session: live-1, start_ts: {NOW - H + 120}}}
   - {{id: rec-canceled, session: big-meeting, start_ts: {NOW - 5 * H + 10}, canceled: true}}
   - {{id: rec-retro, session: tie-a, start_ts: {NOW - 2 * 24 * H}, end: {NOW - 2 * 24 * H + 600}}}
+"""
+TRANSCRIPTS = f"""\
+transcripts:
+  - {{id: tr-done, session: 0b9d6c2a-1111-4a55-9a53-000000000001,
+     start_ts: {NOW - 3 * 24 * H + 60}, duration: 600}}
+  - {{id: tr-failed, session: tie-a, start_ts: {NOW - 2 * 24 * H}, duration: 30,
+     error: "no audio"}}
+  - {{id: tr-live, session: live-1, start_ts: {NOW - H + 300}, stored: false}}
 """
 Serve = Callable[..., ServerThread]
 
@@ -82,7 +91,7 @@ def test_the_served_capture_lists_the_same_recordings(
     upstream = serve(world_from_text(UPSTREAM + RECORDINGS))
     out = tmp_path / name
     err = _capture(capsys, upstream.url, out)
-    assert "and 4 recordings" in err
+    assert "4 recordings and 0 transcripts" in err
     captured = load_file(out)
     assert {r.id for r in captured.recordings} == {
         "rec-finished",
@@ -107,7 +116,8 @@ def test_recordings_of_sessions_left_out_are_left_out(
     assert {r.id for r in load_file(out).recordings} == {"rec-finished", "rec-live"}
     head = out.read_text()
     assert "Not as the source: 2 recordings left out" in head  # the header keeps the note
-    assert re.search(r"# Capture instant: .* sessions, 1 rooms, 2 recordings\.\n", head), head[:600]
+    counts = r"# Capture instant: .* sessions, 1 rooms, 2 recordings, 0 transcripts\.\n"
+    assert re.search(counts, head), head[:600]
 
 
 def test_a_source_without_recordings_still_gives_a_capture(
@@ -186,3 +196,60 @@ class _Refusing:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def _transcripts(base: str, **query: Any) -> Any:
+    answer = requests.get(
+        f"{base}/v1/transcript", params=query, headers={"Authorization": "Bearer k"}, timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+@pytest.mark.parametrize("name", ["captured.yaml", "captured.json"])
+def test_the_served_capture_lists_the_same_transcripts(
+    serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    upstream = serve(world_from_text(UPSTREAM + TRANSCRIPTS))
+    out = tmp_path / name
+    err = _capture(capsys, upstream.url, out)
+    assert "0 recordings and 3 transcripts" in err
+    replay = serve(world_from_file(out))
+    questions: list[dict[str, Any]] = [{}, {"limit": 1}, {"mtgSessionId": "tie-a"}]
+    questions.append({"ending_before": "OLDEST", "limit": 2})
+    expected = [_transcripts(upstream.base_url, **q) for q in questions]
+    assert expected[0]["total_count"] == 3
+    statuses = {t["status"] for t in expected[0]["data"]}
+    assert statuses == {"t_finished", "t_error", "t_in_progress"}
+    assert [_transcripts(replay.base_url, **q) for q in questions] == expected
+    room_id = expected[0]["data"][0]["roomId"]
+    by_room = _transcripts(upstream.base_url, roomId=room_id)
+    assert by_room["total_count"] >= 1
+    assert _transcripts(replay.base_url, roomId=room_id) == by_room
+
+
+def test_a_transcript_is_read_from_daily_s_object() -> None:
+    from fake_meetings.scenario.capture import transcript_from_json
+
+    session = Session.of("s", "r", 1000, [Participant("p", None, None, 1000, 600)])
+    item = {
+        "transcriptId": "t", "mtgSessionId": "s", "status": "t_finished", "duration": 30,
+        "created_at": "1970-01-01T00:16:30.000Z", "isVttAvailable": True, "error": None,
+    }  # fmt: skip
+    transcript, moved = transcript_from_json(item, {"s": session})
+    assert moved and (transcript.start_ts, transcript.end, transcript.stored) == (1000, 1030, True)
+    failed, _ = transcript_from_json({**item, "status": "t_error", "error": "x"}, {"s": session})
+    assert failed.error == "x"
+    live, _ = transcript_from_json({**item, "status": "t_in_progress"}, {"s": session})
+    assert live.end is None
+    plain, moved = transcript_from_json({**item, "created_at": None}, {"s": session})
+    assert not moved and plain.start_ts == 1000  # no created_at: the session's start
+    for bad in (
+        {**item, "status": "t_deleted"},
+        {**item, "mtgSessionId": "other"},
+        {**item, "created_at": "yesterday"},
+        {**item, "duration": None},
+        {**item, "transcriptId": 5},
+    ):
+        with pytest.raises(Unusable):
+            transcript_from_json(bad, {"s": session})
