@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 
+from .gcpause import gc_paused
 from .ids import seeded_uuid
 from .model import Session
 from .recordings import (
@@ -44,10 +45,16 @@ RAW_BELOW, AUDIO_BELOW = 0.07, 0.1
 
 def generated_recordings(seed: int, share: float, sessions: Iterable[Session]) -> list[Recording]:
     """The recordings of ``share`` (0 to 1) of ``sessions`` (each with an end), drawn from a
-    generator seeded by ``seed``, in the sessions' order."""
-    out: list[Recording] = []
+    generator seeded by ``seed``, in the sessions' order. The cyclic garbage collector is
+    paused meanwhile, as for the sessions (``gcpause.py``)."""
     if share <= 0:
-        return out
+        return []
+    with gc_paused():
+        return _drawn(seed, share, sessions)
+
+
+def _drawn(seed: int, share: float, sessions: Iterable[Session]) -> list[Recording]:
+    out: list[Recording] = []
     rng = random.Random(f"recordings|{seed}")
     draw, add = rng.random, out.append
     for s in sessions:

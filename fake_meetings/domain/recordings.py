@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import rankshift
+from .gcpause import gc_paused
 from .ids import seeded_uuid
 from .model import Participant, Session, peak_overlap
 from .query import MAX_LIMIT, UnknownCursorMode, keyset_window
@@ -179,6 +180,10 @@ class Recordings:
     __slots__ = ("by_room", "generated", "longest", "ordered", "rank", "starts")
 
     def __init__(self, recordings: Iterable[Recording] = ()):
+        with gc_paused():  # indexing creates no cycles; see gcpause.py
+            self._index(recordings)
+
+    def _index(self, recordings: Iterable[Recording]) -> None:
         self.ordered: tuple[Recording, ...] = tuple(sorted(recordings, key=lambda r: r.sort_key))
         self.rank: dict[str, int] = {}
         self.by_room: dict[str, list[int]] = {}
