@@ -74,4 +74,3 @@ def checked_instance(body: Mapping[str, Any]) -> str:
     if "participants" in body:
         _participants(body["participants"])
     return instance_id_of(body)
-
