@@ -121,3 +121,31 @@ def test_pages_of_generated_recordings_match_a_naive_model(
             r = by_id[item["id"]]
             assert (item["status"], item.get("duration")) == status[r.id]
             assert (item["room_name"], item["mtgSessionId"]) == (r.room_name, r.mtg_session_id)
+
+
+def test_generated_recordings_do_not_count_against_the_bound() -> None:
+    """A namespace bounds the recordings clients start and files declare (2 here); the
+    generated ones are bounded by the sessions generated: a `generate:` block with far more
+    recordings than the bound loads, and clients can still start recordings up to it."""
+    from fake_meetings.api.keys import NAMESPACES
+    from fake_meetings.state.namespaces import Bounds
+
+    text = (
+        f"now: {T}\ngenerate: {{sessions: 200, seed: 1, recorded: 0.5}}\n"
+        f"sessions:\n  - {{id: live, room: live, start_time: {T - 60},\n"
+        f"     participants: [{{join_time: {T - 60}, duration: 7200}}]}}\n"
+    )
+    with ServerThread(World(), ServerConfig(port=0)) as server:
+        server.app[NAMESPACES].default.bounds = Bounds(recordings=2)
+        base = server.base_url
+        loaded = requests.post(base + "/_fake/scenario", data=text, timeout=30)
+        assert loaded.status_code == 200, loaded.text
+        listed = requests.get(base + "/v1/recordings", headers=KEY, timeout=10).json()
+        assert listed["total_count"] > 2
+        start, stop = (base + f"/v1/rooms/live/recordings/{verb}" for verb in ("start", "stop"))
+        for _ in range(2):
+            assert requests.post(start, headers=KEY, timeout=10).status_code == 200
+            assert requests.post(stop, headers=KEY, timeout=10).status_code == 200
+        refused = requests.post(start, headers=KEY, timeout=10)
+        assert refused.status_code == 400
+        assert "at most 2 recordings besides generated ones" in refused.json()["info"]
