@@ -140,7 +140,8 @@ def load(
         ) as progress:
             at = base if base is not None else int(time.time())
             sessions = generate_sessions(generate, at, progress.update)
-        recorded = generated_recordings(generate.seed, generate.recorded, sessions)
+        with Progress("drawing recordings", enabled=report and generate.recorded > 0):
+            recorded = generated_recordings(generate.seed, generate.recorded, sessions)
         scenarios.append(Scenario(tuple(sessions), None, "--generate", recordings=tuple(recorded)))
         sources.append(f"{generate.sessions} generated (seed {generate.seed})")
     with Progress("checking sessions", enabled=report):
