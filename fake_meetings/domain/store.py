@@ -63,6 +63,9 @@ def _first_duplicate(ids: Iterable[str]) -> str:
     raise AssertionError("no duplicate")
 
 
+LISTED_KEPT = 4  # listed stores kept per snapshot (different min_stay values: see Store.listed)
+
+
 class DuplicateSessionId(ValueError):
     def __init__(self, session_id: str):
         super().__init__(f"duplicate session id {session_id!r}")
@@ -95,7 +98,8 @@ class Store:
         self.ends = EndIndex.by_rank(map(_end, ordered))
         self._by_room = {room: array("q", ranks) for room, ranks in by_room.items()}
         self.listing: Listing | None = None  # a listed store's rule (see listed)
-        self._listed: Store | None = None  # the listed store made from this one, once asked
+        # the listed stores made from this one, by min_stay, once asked (see listed)
+        self._listed: dict[int, Store] | None = None
         self._instants = Instants(self)
 
     def _derived(self, sessions: Ranked, ends: EndIndex, by_room: dict[str, array[int]]) -> Store:
@@ -109,12 +113,16 @@ class Store:
         a store of the recorded sessions, at the same ranks, that holds back the sessions not
         recorded yet (``listed.py``). Itself when ``min_stay`` is 0. Made on first use, O(n)
         (sharing this store's indexes when no session differs, as no generated one does), then
-        carried by every live change at the cost of the change."""
+        carried by every live change at the cost of the change. Namespaces sharing a snapshot
+        may ask different values: the last :data:`LISTED_KEPT` asked are kept (and carried)."""
         if min_stay <= 0 or self.listing is not None:
             return self
-        found = self._listed
-        if found is None or found.listing is None or found.listing.min_stay != min_stay:
-            found = self._listed = self._listing(min_stay)
+        kept = self._listed
+        found = None if kept is None else kept.get(min_stay)
+        if found is None:
+            found = self._listing(min_stay)
+            others = list((kept or {}).items())[-(LISTED_KEPT - 1) :]
+            self._listed = {**dict(others), min_stay: found}  # a new dict: readers see one whole
         return found
 
     def _listing(self, min_stay: int) -> Store:
@@ -220,13 +228,16 @@ class Store:
         if self.listing is not None:
             store.listing = self.listing.changed(rank, new)
             return
-        listed = self._listed
-        if listed is not None and listed.listing is not None:
-            rec = recorded(new, listed.listing.min_stay)
+        if self._listed is None:
+            return
+        carried: dict[int, Store] = {}
+        for min_stay, listed in self._listed.items():
+            rec = recorded(new, min_stay)
             if old is None:
-                store._listed = listed.added(rec, now)
+                carried[min_stay] = listed.added(rec, now)
             else:
-                store._listed = listed.replaced(listed.sessions[rank], rec, now)
+                carried[min_stay] = listed.replaced(listed.sessions[rank], rec, now)
+        store._listed = carried
 
     def added(self, new: Session, now: int) -> Store:
         """A new snapshot with one more session, added at ``now``. When it comes last in rank

@@ -228,3 +228,21 @@ def test_generated_sessions_under_a_min_stay_above_their_least_stay() -> None:
     for s in sessions[::5]:
         for now in (s.start_time + lag for lag in (0, 10, 29, 30, 31, 600)):
             check(plain, listed, now, 30)
+
+
+def test_a_snapshot_keeps_the_listed_stores_of_several_min_stays() -> None:
+    """Namespaces sharing one snapshot may each have their own min_stay: each asks its listed
+    store once, and a live change carries every one kept."""
+    rng = random.Random(0)
+    store = live.join(Store(()), "alpha", 100, rng).store
+    ten, thirty = store.listed(10), store.listed(30)
+    assert store.listed(10) is ten and store.listed(30) is thirty and ten is not thirty
+    after = live.join(store, "beta", 105, rng).store
+    sessions = list(after.sessions)
+    for min_stay in (10, 30):
+        listed = after.listed(min_stay)
+        for now in (109, 110, 115, 130, 135, 200):
+            check(sessions, listed, now, min_stay)
+    for min_stay in (1, 2, 3, 4, 5):  # the oldest asked go beyond four
+        store.listed(min_stay)
+    assert store.listed(5) is store.listed(5)
