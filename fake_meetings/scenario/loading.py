@@ -143,7 +143,8 @@ def load(
         with Progress("drawing recordings", enabled=report and generate.recorded > 0):
             recorded = generated_recordings(generate.seed, generate.recorded, sessions)
         scenarios.append(Scenario(tuple(sessions), None, "--generate", recordings=tuple(recorded)))
-        sources.append(f"{generate.sessions} generated (seed {generate.seed})")
+        recorded_note = f", {len(recorded):,} recordings" if recorded else ""
+        sources.append(f"{generate.sessions} generated (seed {generate.seed}{recorded_note})")
     with Progress("checking sessions", enabled=report):
         merged = merge_all(scenarios)
     return Loaded(
