@@ -31,7 +31,7 @@ RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 FROM python:3.11-slim-bookworm
 
 LABEL org.opencontainers.image.title="fake-meetings" \
-      org.opencontainers.image.description="A local, deterministic fake of Daily's REST API (meetings, rooms, meeting tokens, presence, webhooks) for integration tests, with a control plane and a capture command." \
+      org.opencontainers.image.description="A local, deterministic fake of Daily's REST API (meetings, rooms, meeting tokens, presence, webhooks, recordings, transcripts) for integration tests, with a control plane and capture and verify commands." \
       org.opencontainers.image.version="0.1.0" \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.base.name="docker.io/library/python:3.11-slim-bookworm"

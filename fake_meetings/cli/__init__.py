@@ -41,8 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fake-meetings",
         description=(
             "A local, deterministic fake of Daily's REST API for integration tests: meetings, "
-            "rooms, meeting tokens, presence and webhooks, with a control plane (/_fake/) to "
-            "drive it, and a command that captures a real account as a scenario."
+            "rooms, meeting tokens, presence, webhooks, recordings and transcripts, with a "
+            "control plane (/_fake/) to drive it, a command that captures a real account as a "
+            "scenario and one that verifies the fake against that account."
         ),
     )
     parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
