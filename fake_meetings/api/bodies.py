@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from ..domain.bodies import checked_fields, kind_of
 from ..domain.nesting import check_depth, depth_info, is_depth_error
 from ..errors import ApiError, invalid
 from ..state.namespaces import Namespace
@@ -82,29 +83,12 @@ def _parsed_object(raw: bytes, fix: str = "", like: str = "") -> dict[str, Any]:
     return value
 
 
-def kind_of(value: object) -> str:
-    names = {list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
-
-
 async def daily_body(request: web.Request, fields: tuple[str, ...]) -> dict[str, Any]:
     """The JSON object of a Daily-route request body, refusing a field not in ``fields``. No
     body at all is ``{}``; a body of whitespace only is not JSON, so it is a 400 like any other
-    (as JSON body parsers in strict mode answer it)."""
+    (as JSON body parsers in strict mode answer it). The field check is ``domain/bodies.py``'s,
+    which the test handle's calls apply too."""
     raw = await read_body(request)
     if not raw:
         return {}
     return checked_fields(_parsed_object(raw), fields)
-
-
-def checked_fields(value: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """``value`` when it has no field outside ``fields`` (a 400 naming the first one). The
-    ``info`` starts as Daily's does, ``"scope" is not allowed``: clients match that text to drop
-    a field Daily refuses and send again (ScholarHub's DailyClient does, for webhooks)."""
-    for key in value:
-        if key not in fields:
-            raise invalid(
-                f'"{key[:100]}" is not allowed (an unknown field of the request body; '
-                f"expected {', '.join(fields)})"
-            )
-    return value

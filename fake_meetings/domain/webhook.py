@@ -117,6 +117,16 @@ class Webhook:
         }
 
 
+def listed_json(hook: Webhook | None) -> list[dict[str, Any]]:
+    """``GET /webhooks``: a JSON array, as Daily's: the domain's webhook, or nothing."""
+    return [] if hook is None else [hook.as_json()]
+
+
+def deleted_json(hook: Webhook) -> dict[str, Any]:
+    """``DELETE /webhooks/:uuid``: shaped like DELETE /rooms/:name's answer [F]."""
+    return {"deleted": True, "uuid": hook.uuid}
+
+
 def new_hmac() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 

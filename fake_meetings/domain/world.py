@@ -12,15 +12,16 @@ Rooms the sessions name without a declared room are implied (``rooms.implied_roo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from .clock import Clock
-from .domainconfig import DomainConfig
+from .domainconfig import DOMAIN_ID, DomainConfig
 from .model import Session
 from .recorded import DEFAULT_MIN_STAY
 from .recordings import Recording, Recordings
 from .rooms import Room, Rooms
 from .store import Store
-from .transcripts import Transcript, Transcripts, with_room_ids
+from .transcripts import Transcript, Transcripts, as_json, place_of, seen_at, with_room_ids
 
 
 class World:
@@ -96,3 +97,13 @@ class World:
             self.clock.set(self._initial_frozen_at)
         else:
             self.clock.unfreeze()
+
+
+def transcript_json(
+    world: World, transcript: Transcript, now: int, domain: str, status: str | None = None
+) -> dict[str, Any]:
+    """The REST object of ``transcript`` at ``now`` as ``world`` shows it (its session for the
+    status, the domain's transcript bucket for the place; ``status`` overrides the one seen):
+    for the Daily routes and the test handle alike."""
+    seen = seen_at(transcript, world.store.get(transcript.mtg_session_id), now)
+    return as_json(seen, DOMAIN_ID, place_of(world.domain.properties, domain), status)

@@ -19,11 +19,11 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
 
-from ..config import DEFAULT_MAX_NAMESPACES, DEFAULT_MAX_ROOMS, DEFAULT_MAX_SESSIONS
+from ..config import DEFAULT_MAX_NAMESPACES
 from ..domain import rooms as rooms_
 from ..domain.domainconfig import DomainConfig
 from ..domain.events import Moved
@@ -39,18 +39,18 @@ from ..domain.world import World
 from ..errors import ApiError, invalid, not_found
 from ..webhooks.desk import WebhookDesk
 from ..webhooks.settings import Settings
+from .bounds import MAX_RECORDINGS as MAX_RECORDINGS  # where it was first declared
+from .bounds import Bounds as Bounds
+from .controls import ControlCommands
 from .faults import Faults
+from .hooks import WebhookCommands
 from .journal import Journal
+from .roomchanges import ROOMS_SEED, RoomCommands
 from .transcription import TranscriptChanges, check_transcripts
 
+T = TypeVar("T")
+
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
-ROOMS_SEED = 1  # ids and random names of rooms created through the API: the same, for rooms
-# Recordings per namespace that clients start and files declare: each change re-sorts them
-# and each clock move reads the started ones (a few thousand cost milliseconds), so a client
-# starting recordings in a loop is stopped. The generated ones (a `generate:` block's or
-# --generate's `recorded` share, up to two per session) are not counted: they are bounded by
-# the sessions generated.
-MAX_RECORDINGS = 10_000
 RECORDINGS_SEED = 3  # ids of recordings started through the API: the same, for recordings
 MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
 _EMPTY = Store(())
@@ -82,53 +82,18 @@ def check_owner(value: object) -> bool:
 Listener = Callable[[Moved], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Bounds:
-    """What one namespace may hold (``serve --max-rooms``, ``--max-sessions``). A change that
-    would make more is a 400 naming the bound, and changes nothing; the start-up data is not
-    refused, but counts."""
+class Namespace(RoomCommands, TranscriptChanges, WebhookCommands, ControlCommands):
+    """One namespace's state, and every change to it: the commands. Callers (the Daily
+    routes, the control plane, the test handle) read a body, call one command, render; they
+    never change ``world``, the webhook desk, the faults or the journal themselves.
 
-    rooms: int = DEFAULT_MAX_ROOMS
-    sessions: int = DEFAULT_MAX_SESSIONS
-    recordings: int = MAX_RECORDINGS
-
-    def check_rooms(self, count: int) -> None:
-        if count > self.rooms:
-            raise invalid(
-                f"rooms: a namespace holds at most {self.rooms:,} rooms (the server's "
-                f"--max-rooms); this would make {count:,}. Delete rooms, reset, or serve with "
-                "a higher --max-rooms"
-            )
-
-    def check_sessions(self, count: int) -> None:
-        if count > self.sessions:
-            raise invalid(
-                f"sessions: a namespace holds at most {self.sessions:,} sessions (the server's "
-                f"--max-sessions); this would make {count:,}. Load with mode=replace, reset, or "
-                "serve with a higher --max-sessions"
-            )
-
-    def check_recordings(self, count: int) -> None:
-        if count > self.recordings:
-            raise invalid(
-                f"recordings: a namespace holds at most {self.recordings:,} recordings besides "
-                f"generated ones; this would make {count:,}. Delete recordings or reset"
-            )
-
-
-def check_properties(room: Room) -> Room:
-    """``room`` when its properties are within ``rooms.MAX_PROPERTIES``; else a 400."""
-    problem = rooms_.properties_problem(room.config)
-    if problem is not None:
-        raise invalid(f"properties: {problem}")
-    return room
-
-
-class Namespace(TranscriptChanges):
-    """One namespace's state, and every change to it. Each change is synchronous and swaps
-    whole snapshots, so a request sees the state before it or after it, never half of it; the
-    callers run changes on the server's event loop (the handle through ``ServerThread.call``).
-    ``lock`` serialises the changes that parse off the loop first (a load)."""
+    Most commands are synchronous and swap whole snapshots, so a request sees the state before
+    or after, never half of it; callers run them on the server's event loop (the handle
+    through ``ServerThread.call``). A synchronous command needs no lock: nothing else runs on
+    the loop between its checks and its swap. ``lock`` is held by the commands that await
+    (a load while it parses off the loop, a webhook create or update while it probes the URL);
+    :meth:`in_turn` runs a synchronous command once they are done, for a caller that must not
+    slip in between (the control plane: a join during an append would be lost)."""
 
     def __init__(
         self,
@@ -154,6 +119,19 @@ class Namespace(TranscriptChanges):
         # participant id -> the session a live join put it in: a leave of a stay that is not
         # present now says why (left already, not joined yet) without looking at the sessions
         self._joined: dict[str, str] = {}
+
+    async def in_turn(self, change: Callable[[], T]) -> T:
+        """``change`` (a synchronous command of this namespace) run after the commands that
+        hold the lock now (a load parsing off the loop, a webhook probe), and before the
+        next."""
+        async with self.lock:
+            return change()
+
+    async def exclusive(self, work: Callable[[], Awaitable[T]]) -> T:
+        """``work`` awaited under the lock: nothing else that takes it (a load, a webhook
+        create or update, :meth:`in_turn`) runs until it is done."""
+        async with self.lock:
+            return await work()
 
     def _tell(
         self,
@@ -463,49 +441,6 @@ class Namespace(TranscriptChanges):
             if r.instance_id == instance and r.in_progress(store.get(r.mtg_session_id), now):
                 return r
         return None
-
-    # -- rooms (the Daily routes /rooms; the checks of the request body are the HTTP layer's)
-
-    def create_room(
-        self, name: str | None, privacy: str | None, properties: Mapping[str, Any] | None
-    ) -> Room:
-        """A room created now through the API. A name of a room visible now is taken (400);
-        a room that is not created yet by the clock (a scenario's future room) gives its
-        name up to this one [F]. Without a name, a random one (seeded per namespace)."""
-        now = self.world.clock.now()
-        current = self.world.rooms
-        if name is None:
-            name = rooms_.random_name(self._room_ids)
-            while current.get(name) is not None:
-                name = rooms_.random_name(self._room_ids)
-        elif current.visible(name, now) is not None:
-            raise invalid(f"a room named {name} already exists")
-        if current.get(name) is None:  # not a future room's name given up to this one
-            self.bounds.check_rooms(len(current) + 1)
-        room = Room(
-            rooms_.random_id(self._room_ids), name, True, rooms_.DEFAULT_PRIVACY, now, {}
-        ).updated(privacy, properties)
-        self.world.rooms = current.with_room(check_properties(room))
-        return room
-
-    def update_room(
-        self, name: str, privacy: str | None, properties: Mapping[str, Any] | None
-    ) -> Room:
-        room = check_properties(self._visible_room(name).updated(privacy, properties))
-        self.world.rooms = self.world.rooms.with_room(room)
-        return room
-
-    def delete_room(self, name: str) -> Room:
-        """The room leaves; the meeting history of its sessions stays [F]."""
-        room = self._visible_room(name)
-        self.world.rooms = self.world.rooms.without(name)
-        return room
-
-    def _visible_room(self, name: str) -> Room:
-        room = self.world.rooms.visible(name, self.world.clock.now())
-        if room is None:
-            raise not_found(f"room {name} not found")
-        return room
 
 
 class Namespaces:

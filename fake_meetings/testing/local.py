@@ -180,9 +180,7 @@ class LocalBackend:
         return self._refused("token", lambda: self.tokens.issue(properties, now))
 
     def room(self, body: dict[str, Any]) -> dict[str, Any]:
-        from ..api.daily.rooms import create_room
-
-        room = self._refused("room", lambda: create_room(self.space, body))
+        room = self._refused("room", lambda: self.space.create_room(dict(body)))
         return room.as_json(self.domain)
 
     def leave(self, participant_id: str) -> None:
@@ -191,7 +189,7 @@ class LocalBackend:
     # -- recordings: the Daily routes' own checks and changes
 
     def start_recording(self, room: str, body: dict[str, Any]) -> str:
-        from ..api.bodies import checked_fields
+        from ..domain.bodies import checked_fields
         from ..domain.recordstart import START_FIELDS, start_options
 
         def change() -> str:
@@ -201,7 +199,7 @@ class LocalBackend:
         return self._refused("recording start", change)
 
     def stop_recording(self, room: str, body: dict[str, Any]) -> None:
-        from ..api.bodies import checked_fields
+        from ..domain.bodies import checked_fields
         from ..domain.recordstart import STOP_FIELDS, stop_options
 
         def change() -> None:
@@ -227,7 +225,7 @@ class LocalBackend:
         return self._run(read)
 
     def start_transcription(self, room: str, body: dict[str, Any]) -> None:
-        from ..api.bodies import checked_fields
+        from ..domain.bodies import checked_fields
         from ..domain.transcribestart import START_FIELDS, checked_instance
 
         def change() -> None:
@@ -237,7 +235,7 @@ class LocalBackend:
         self._refused("transcription start", change)
 
     def stop_transcription(self, room: str, body: dict[str, Any]) -> None:
-        from ..api.bodies import checked_fields
+        from ..domain.bodies import checked_fields
         from ..domain.transcribestart import STOP_FIELDS, checked_instance
 
         def change() -> None:
@@ -247,7 +245,7 @@ class LocalBackend:
         self._refused("transcription stop", change)
 
     def transcripts(self, room: str | None) -> list[dict[str, Any]]:
-        from ..api.daily.transcripts import transcript_json
+        from ..domain.world import transcript_json
 
         def read() -> list[dict[str, Any]]:
             world = self.world
@@ -272,57 +270,45 @@ class LocalBackend:
             ) from None
 
     def requests(self) -> list[RecordedRequest]:
-        return [RecordedRequest.from_dict(e.as_dict()) for e in self.space.journal]
+        entries = self._run(self.space.requests)
+        return [RecordedRequest.from_dict(e.as_dict()) for e in entries]
 
     def clear_requests(self) -> None:
-        self.space.journal.clear()
+        self._run(self.space.clear_requests)
 
     # -- webhooks: the Daily routes' own calls, the desk's log, waiting for deliveries
 
     def webhook_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        from ..api.bodies import checked_fields
-        from ..api.daily.webhooks import deleted, listed
-        from ..domain.webhook import CREATE_FIELDS
+        from ..domain.bodies import checked_fields
+        from ..domain.webhook import CREATE_FIELDS, deleted_json, listed_json
 
-        desk = self.space.webhooks
+        space = self.space
         uuid = path.removeprefix("/webhooks").strip("/")
         if method == "GET":
             if uuid:
-                return self._refused("webhook", lambda: desk.get(uuid).as_json())
-            return self._run(lambda: listed(desk))
+                return self._refused("webhook", lambda: space.webhook(uuid).as_json())
+            return self._run(lambda: listed_json(space.current_webhook()))
         if method == "DELETE":
-            return self._refused("webhook", lambda: deleted(desk, uuid))
+            return self._refused("webhook", lambda: deleted_json(space.delete_webhook(uuid)))
         sent = self._refused("webhook", lambda: checked_fields(body or {}, CREATE_FIELDS))
         if uuid:
-            return self._awaited("webhook", lambda: desk.update(uuid, sent)).as_json()
-        return self._awaited("webhook", lambda: desk.create(sent)).as_json()
+            return self._awaited("webhook", lambda: space.update_webhook(uuid, sent)).as_json()
+        return self._awaited("webhook", lambda: space.create_webhook(sent)).as_json()
 
     def webhook_log(self, limit: int) -> dict[str, Any]:
         return self._run(lambda: self.space.webhooks.summary(limit))
 
     def clear_webhook_log(self) -> None:
-        self._run(self.space.webhooks.sender.clear)
+        self._run(self.space.clear_webhook_log)
 
     def min_stay(self) -> int:
         return self.world.min_stay
 
     def set_min_stay(self, seconds: int) -> None:
-        world = self.world
-
-        def change() -> None:
-            world.min_stay = seconds
-
-        self._run(change)
+        self._run(lambda: self.space.set_min_stay(seconds))
 
     def set_webhook_timestamp(self, mode: str) -> None:
-        from ..domain.webhook import timestamp_mode
-
-        desk = self.space.webhooks
-
-        def change() -> None:
-            desk.timestamp = timestamp_mode(mode)
-
-        self._refused("webhook timestamp", change)
+        self._refused("webhook timestamp", lambda: self.space.set_webhook_timestamp(mode))
 
     def settle(self, timeout: float) -> bool:
         desk = self.space.webhooks

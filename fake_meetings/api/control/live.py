@@ -54,12 +54,18 @@ async def join(request: web.Request) -> web.Response:
     user_name = _text(body, "user_name", JOIN_EXAMPLE, required=False)
     user_id = _text(body, "user_id", JOIN_EXAMPLE, required=False)
     space = space_of(request)
-    async with space.lock:  # not in the middle of a load that appends to the current sessions
+
+    def change() -> tuple[Session, Participant]:
         if token is not None:  # its room, user fields and time limits apply (§9, §11)
             who = joining(tokens.check_token(request, token), room, user_name, user_id, owner)
-            room, user_name, user_id, owner = who.room, who.user_name, who.user_id, who.owner
+            return space.join(
+                who.room, user_name=who.user_name, user_id=who.user_id, owner=who.owner
+            )
         assert room is not None
-        session, stay = space.join(room, user_name=user_name, user_id=user_id, owner=owner)
+        return space.join(room, user_name=user_name, user_id=user_id, owner=owner)
+
+    # in turn: not in the middle of a load that appends to the current sessions
+    session, stay = await space.in_turn(change)
     return json_answer(_answer(session, stay, space.world.clock.now()), status=201)
 
 
@@ -71,6 +77,5 @@ async def leave(request: web.Request) -> web.Response:
     participant_id = _text(body, "participant_id", LEAVE_EXAMPLE, required=True)
     assert participant_id is not None
     space = space_of(request)
-    async with space.lock:
-        session, stay = space.leave(participant_id)
+    session, stay = await space.in_turn(lambda: space.leave(participant_id))
     return json_answer(_answer(session, stay, space.world.clock.now()))

@@ -63,9 +63,8 @@ async def reset(request: web.Request) -> web.Response:
     if empty not in ("true", "false"):
         raise invalid(f"empty: must be true or false; got {empty!r}")
     space = space_of(request)
-    async with space.lock:
-        space.reset(empty=empty == "true")
-        return json_answer({"sessions": len(space.world.store), **clock_state(space)})
+    await space.in_turn(lambda: space.reset(empty=empty == "true"))
+    return json_answer({"sessions": len(space.world.store), **clock_state(space)})
 
 
 async def load_scenario(request: web.Request) -> web.Response:
@@ -147,27 +146,25 @@ async def set_clock(request: web.Request) -> web.Response:
     if len(actions) != 1:
         raise invalid(f"give exactly one of freeze_at, advance, real; like {CLOCK_EXAMPLE}")
     space = space_of(request)
-    async with space.lock:
-        action, value = actions[0], body[actions[0]]
-        if action == "freeze_at":
-            if isinstance(value, bool) or not isinstance(value, int | str):
-                raise invalid(
-                    f"freeze_at: must be unix seconds or an ISO 8601 string; got {value!r}"
-                )
-            try:
-                instant = parse_instant(value)
-            except ValueError as exc:
-                raise invalid(f"freeze_at: {exc}") from None
-            space.set_clock(instant)
-        elif action == "advance":
-            if type(value) is not int:
-                raise invalid(f"advance: must be a whole number of seconds; got {value!r}")
-            space.advance_clock(value)  # the clock checks the range (domain/clock.py)
-        elif value is not True:
-            raise invalid(f"real: must be true (to return to real time); got {value!r}")
-        else:
-            space.real_clock()
-        return json_answer(clock_state(space))
+    action, value = actions[0], body[actions[0]]
+    if action == "freeze_at":
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise invalid(f"freeze_at: must be unix seconds or an ISO 8601 string; got {value!r}")
+        try:
+            instant = parse_instant(value)
+        except ValueError as exc:
+            raise invalid(f"freeze_at: {exc}") from None
+        await space.in_turn(lambda: space.set_clock(instant))
+    elif action == "advance":
+        if type(value) is not int:
+            raise invalid(f"advance: must be a whole number of seconds; got {value!r}")
+        seconds = value  # the clock checks the range (domain/clock.py)
+        await space.in_turn(lambda: space.advance_clock(seconds))
+    elif value is not True:
+        raise invalid(f"real: must be true (to return to real time); got {value!r}")
+    else:
+        await space.in_turn(space.real_clock)
+    return json_answer(clock_state(space))
 
 
 FAULT_EXAMPLE = '{"status": 429, "path": "/v1/meetings", "count": 3}'
@@ -175,22 +172,21 @@ FAULT_EXAMPLE = '{"status": 429, "path": "/v1/meetings", "count": 3}'
 
 async def add_fault(request: web.Request) -> web.Response:
     fault = parse_fault(await json_object(request, FAULT_EXAMPLE))
-    space_of(request).faults.add(fault)
+    space_of(request).arm_fault(fault)
     return json_answer(fault.as_dict(), status=201)
 
 
 async def list_faults(request: web.Request) -> web.Response:
-    return json_answer({"data": [f.as_dict() for f in space_of(request).faults.list()]})
+    return json_answer({"data": [f.as_dict() for f in space_of(request).armed_faults()]})
 
 
 async def clear_faults(request: web.Request) -> web.Response:
-    return json_answer({"cleared": space_of(request).faults.clear()})
+    return json_answer({"cleared": space_of(request).clear_faults()})
 
 
 async def remove_fault(request: web.Request) -> web.Response:
     fault_id = request.match_info["fault"]
-    if not space_of(request).faults.remove(fault_id):
-        raise not_found(f"no fault with id {fault_id!r} (GET /_fake/faults lists them)")
+    space_of(request).remove_fault(fault_id)
     return json_answer({"cleared": 1})
 
 
@@ -204,12 +200,12 @@ async def list_requests(request: web.Request) -> web.Response:
                 f"limit: must be a whole number from 0 to 999999999; got {limit_text[:40]!r}"
             )
         limit = int(limit_text)
-    entries = space_of(request).journal.select(path, method, limit)
+    entries = space_of(request).requests(path, method, limit)
     return json_answer({"data": [e.as_dict() for e in entries]})
 
 
 async def clear_requests(request: web.Request) -> web.Response:
-    return json_answer({"cleared": space_of(request).journal.clear()})
+    return json_answer({"cleared": space_of(request).clear_requests()})
 
 
 async def list_namespaces(request: web.Request) -> web.Response:

@@ -133,9 +133,12 @@ async def load(
 ) -> tuple[Namespace, Store]:
     text = as_text(await read_body(request))
     space = space_of(request)
-    async with space.lock:
+
+    async def work() -> tuple[Namespace, Store]:
         with request.app[LOADS].started() as job:  # abandoned if the server stops meanwhile
             return await _load(job, space, text, append=append, sessions_only=sessions_only)
+
+    return await space.exclusive(work)
 
 
 async def _load(

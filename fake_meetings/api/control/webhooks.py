@@ -26,10 +26,7 @@ async def deliveries(request: web.Request) -> web.Response:
 
 
 async def clear(request: web.Request) -> web.Response:
-    sender = space_of(request).webhooks.sender
-    cleared = len(sender.log)
-    sender.clear()
-    return json_answer({"cleared": cleared})
+    return json_answer({"cleared": space_of(request).clear_webhook_log()})
 
 
 async def settle(request: web.Request) -> web.Response:

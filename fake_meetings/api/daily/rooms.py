@@ -1,5 +1,6 @@
 """The Daily room routes (contract part two, §10): parameters and bodies -> the namespace's
-rooms -> JSON. Every change goes through ``state/namespaces.py``; a bad request changes nothing.
+rooms -> JSON. Every change is a command of the namespace (``state/roomchanges.py``, which checks
+the body through ``domain/roombody.py``); a bad request changes nothing.
 
 Every answer is the rooms as seen at the server clock's instant (read once per request): a room
 is visible from its ``created_at`` on.
@@ -7,30 +8,27 @@ is visible from its ``created_at`` on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from aiohttp import web
 
-from ...domain.nesting import check_depth
 from ...domain.query import UnknownCursor
-from ...domain.rooms import PRIVACY, Room, invalid_name_info, list_rooms
-from ...state.namespaces import Namespace
-from ..bodies import daily_body, kind_of
+from ...domain.roombody import CREATE_FIELDS, UPDATE_FIELDS
+from ...domain.rooms import Room, list_rooms
+from ..bodies import daily_body
 from ..errors import invalid, not_found
 from ..keys import CONFIG, namespace_of, world_of
 from . import params
 from .render_cache import Bounded, exact
 from .route import Route
 
-CREATE_FIELDS = ("name", "privacy", "properties")
 ROOM_BUDGET = 1024 * 1024  # bytes of single-room bodies kept, for the whole process
 # (id(room), domain) -> (room, its JSON): GET /rooms/:name answers, oldest dropped first
 ROOM_BODIES: Bounded[tuple[int, str], tuple[Room, bytes]] = Bounded(
     ROOM_BUDGET, lambda key, kept: len(kept[1]) + 200
 )
-UPDATE_FIELDS = ("privacy", "properties")
 
 
 def _json(body: Any) -> web.Response:
@@ -85,27 +83,14 @@ async def get_one(request: web.Request) -> web.Response:
 
 
 async def create(request: web.Request) -> web.Response:
-    room = create_room(namespace_of(request), await daily_body(request, CREATE_FIELDS))
+    room = namespace_of(request).create_room(await daily_body(request, CREATE_FIELDS))
     return _json(_room(request, room))
-
-
-def create_room(space: Namespace, body: Mapping[str, Any]) -> Room:
-    """``POST /rooms`` with this body (only ``CREATE_FIELDS``), in ``space``; also the test
-    handle's way to make one."""
-    name = body.get("name")
-    if name is not None:
-        if not isinstance(name, str):
-            raise invalid(f"name: must be a string; got {kind_of(name)}")
-        complaint = invalid_name_info(name) if name else "name: must not be empty"
-        if complaint is not None:
-            raise invalid(complaint)
-    return space.create_room(name, _privacy(body), _properties(body))
 
 
 async def update(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     body = await daily_body(request, UPDATE_FIELDS)
-    room = namespace_of(request).update_room(name, _privacy(body), _properties(body))
+    room = namespace_of(request).update_room(name, body)
     return _json(_room(request, room))
 
 
@@ -113,22 +98,6 @@ async def delete(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     room = namespace_of(request).delete_room(name)
     return _json({"deleted": True, "name": room.name})
-
-
-def _privacy(body: Mapping[str, Any]) -> str | None:
-    privacy = body.get("privacy")
-    if privacy is not None and privacy not in PRIVACY:
-        shown = privacy if isinstance(privacy, str) else kind_of(privacy)
-        raise invalid(f"privacy: must be public or private; got {shown!r:.100}")
-    return privacy
-
-
-def _properties(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    properties = body.get("properties")
-    if properties is not None and not isinstance(properties, dict):
-        raise invalid(f"properties: must be a JSON object; got {kind_of(properties)}")
-    check_depth(properties, "properties")
-    return properties
 
 
 # The Daily room routes, declared once like meetings.ROUTES: served under /v1 and at the root,

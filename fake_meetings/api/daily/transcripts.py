@@ -10,8 +10,6 @@ per request): visible from its start, ``t_in_progress`` until it stops, then ``t
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 from aiohttp import web
 
@@ -27,7 +25,7 @@ from ...domain.transcripts import (
     place_of,
     seen_at,
 )
-from ...domain.world import World
+from ...domain.world import World, transcript_json
 from ..bodies import daily_body, json_answer
 from ..errors import invalid, not_found
 from ..keys import CONFIG, NAMESPACES, namespace_of, request_key, world_of
@@ -35,14 +33,6 @@ from . import files, params
 from .route import Route
 
 LINK_VALID_FOR = 3600  # seconds: Daily's transcript links are valid one hour [D tr-link]
-
-
-def transcript_json(
-    world: World, transcript: Transcript, now: int, domain: str, status: str | None = None
-) -> dict[str, Any]:
-    """The REST object of ``transcript`` at ``now`` (``status`` overrides the one seen)."""
-    seen = seen_at(transcript, world.store.get(transcript.mtg_session_id), now)
-    return as_json(seen, DOMAIN_ID, place_of(world.domain.properties, domain), status)
 
 
 def _visible(world: World, tr_id: str, now: int) -> Transcript:
