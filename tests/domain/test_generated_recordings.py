@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections import Counter
 from dataclasses import astuple
 from pathlib import Path
 
@@ -102,6 +103,24 @@ def test_the_recorded_share_is_about_the_one_asked_for(share: float) -> None:
     canceled = sum(r.canceled for r in recs)
     assert 0 < canceled < 0.1 * len(recs)
     assert sum(r.type == "cloud" for r in recs) > 0.8 * len(recs)
+
+
+def test_at_now_some_run_some_are_over_and_some_are_still_ahead() -> None:
+    """With sessions ahead of now, the clock shows every state: recordings of sessions going
+    on now are in progress, the earlier ones finished or canceled, the later ones not listed."""
+    sessions, recs = _made(2, 5000, 0.3, 4 * 3600)
+    by_id = {s.id: s for s in sessions}
+    seen = Counter(
+        "ahead"
+        if r.start_ts > NOW
+        else "running"
+        if naive_stop(r, by_id[r.mtg_session_id]) > NOW
+        else "canceled"
+        if r.canceled
+        else "finished"
+        for r in recs
+    )
+    assert min(seen[k] for k in ("ahead", "running", "canceled", "finished")) > 0, seen
 
 
 def test_the_sessions_are_the_same_whatever_the_share() -> None:
