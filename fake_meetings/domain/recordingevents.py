@@ -34,6 +34,7 @@ from .recordings import (
     s3_key,
     seen_at,
     share_token,
+    tracks,
 )
 from .store import Store
 from .transcriptevents import TranscriptEvent
@@ -119,7 +120,7 @@ class RecordingEvent:
             "s3_key": s3_key(r, self.domain, self.template),
         }
         if r.type == RAW_TRACKS:
-            body["tracks"] = []
+            body["tracks"] = tracks(seen, body["s3_key"])
         return body
 
 

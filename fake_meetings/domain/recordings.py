@@ -157,7 +157,7 @@ def s3_key(recording: Recording, domain_name: str, template: str | None = None) 
 
 def as_json(seen: Seen, domain_name: str, template: str | None = None) -> dict[str, Any]:
     """The REST object (contract §2.1), in the field order of Daily's example: ``duration``
-    left out while in progress; ``tracks`` an empty list (cloud recordings); no ``type``."""
+    left out while in progress; ``tracks`` (:func:`tracks`); no ``type``."""
     r = seen.recording
     body: dict[str, Any] = {
         "id": r.id,
@@ -171,8 +171,35 @@ def as_json(seen: Seen, domain_name: str, template: str | None = None) -> dict[s
     body["share_token"] = share_token(r.id)
     body["s3key"] = s3_key(r, domain_name, template)
     body["mtgSessionId"] = r.mtg_session_id
-    body["tracks"] = []
+    body["tracks"] = tracks(seen, body["s3key"])
     return body
+
+
+AUDIO_ONLY = "raw-tracks-audio-only"  # the layout preset of a raw-tracks recording without video
+BYTES_PER_SECOND = {"audio": 8_000, "video": 125_000}  # a track's size: 64 kbit/s, 1 Mbit/s
+
+
+def tracks(seen: Seen, key: str) -> list[dict[str, Any]]:
+    """The ``tracks`` of a raw-tracks recording once finished (contract §2.6): for every stay
+    of its session that overlaps it, an audio and a video track (audio only with the
+    ``raw-tracks-audio-only`` layout), ``{"size", "type", "s3Key"}``, the key Daily's
+    ``{start ms}-{participant id}-cam-{audio|video}-{track start ms}`` in the directory of the
+    recording's own ``key``, the size a steady bitrate's over the recorded part of the stay.
+    An empty list while in progress, and for the other types."""
+    r = seen.recording
+    if r.type != RAW_TRACKS or seen.status != FINISHED or seen.session is None:
+        return []
+    kinds = ("audio",) if r.layout == AUDIO_ONLY else ("audio", "video")
+    folder = key.rsplit("/", 1)[0]
+    out = []
+    for p in seen.session.participants:
+        join = max(p.join_time, r.start_ts)
+        leave = seen.upto if p.leave is None else min(p.leave, seen.upto)
+        for kind in kinds if leave > join else ():
+            name = f"{r.start_ts * 1000}-{p.participant_id}-cam-{kind}-{join * 1000}"
+            size = (leave - join) * BYTES_PER_SECOND[kind]
+            out.append({"size": size, "type": kind, "s3Key": f"{folder}/{name}"})
+    return out
 
 
 _BY_START = attrgetter("start_ts", "id")  # a recording's sort_key, as the sort's key

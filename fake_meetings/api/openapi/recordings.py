@@ -198,7 +198,21 @@ def schemas() -> dict[str, Schema]:
                 "share_token": {"type": "string"},
                 "s3key": {"type": "string"},
                 "mtgSessionId": {"type": "string"},
-                "tracks": {"type": "array", "maxItems": 0},
+                "tracks": {
+                    "type": "array",
+                    "description": "A raw-tracks recording's files once it has finished "
+                    "(empty before, and for the other types).",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["size", "type", "s3Key"],
+                        "properties": {
+                            "size": {"type": "integer", "minimum": 0},
+                            "type": {"enum": ["audio", "video"]},
+                            "s3Key": {"type": "string"},
+                        },
+                    },
+                },
             },
         }
     }
