@@ -45,6 +45,7 @@ from .controls import ControlCommands
 from .faults import Faults
 from .hooks import WebhookCommands
 from .journal import Journal
+from .loading import LoadCommands
 from .roomchanges import ROOMS_SEED, RoomCommands
 from .transcription import TranscriptChanges, check_transcripts
 
@@ -82,7 +83,9 @@ def check_owner(value: object) -> bool:
 Listener = Callable[[Moved], None]
 
 
-class Namespace(RoomCommands, TranscriptChanges, WebhookCommands, ControlCommands):
+class Namespace(
+    LoadCommands, RoomCommands, TranscriptChanges, WebhookCommands, ControlCommands
+):
     """One namespace's state, and every change to it: the commands. Callers (the Daily
     routes, the control plane, the test handle) read a body, call one command, render; they
     never change ``world``, the webhook desk, the faults or the journal themselves.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from ..client.control import FakeMeetingsError
 from ..config import DEFAULT_DOMAIN
 from ..domain.model import Participant, Session
-from ..domain.store import DuplicateSessionId, Store
+from ..domain.store import Store
 from ..domain.tokens import TokenDesk, joining
 from ..domain.world import World
 from ..errors import ApiError, invalid
@@ -91,59 +91,30 @@ class LocalBackend:
 
     def load(self, source: Source, mode: Mode, now: int | None) -> None:
         scenario, store = self._read(source, now)
-        if mode == "append":
-            store = self._merged(scenario, source_label(source))
-        elif store is None:
-            store = Store(scenario.sessions)
-        freeze = now if now is not None else scenario.now
-        rooms, append, hook = scenario.rooms, mode == "append", scenario.webhook
-        domain, recordings, min_stay = scenario.domain, scenario.recordings, scenario.min_stay
-        transcripts = scenario.transcripts
-        try:  # the same change as POST /_fake/scenario: the file's rooms come with its sessions
-            self._run(
-                lambda: self.space.load(
-                    store,
-                    freeze,
-                    rooms,
-                    append=append,
-                    webhook=hook,
-                    domain=domain,
-                    recordings=recordings,
-                    min_stay=min_stay,
-                    transcripts=transcripts,
-                )
-            )
-        except ApiError as exc:
-            from ..scenario.scenario import ScenarioError
-            from ..scenario.validate import Problem
-
-            problem = Problem(source_label(source), None, ("rooms",), exc.info)
-            raise ScenarioError([problem]) from None
-
-    def _merged(self, scenario: Scenario, label: str) -> Store:
-        try:
-            return self.space.appended(scenario.sessions)
-        except DuplicateSessionId as exc:
-            from ..scenario.scenario import ScenarioError
-            from ..scenario.validate import Problem
-
-            problem = Problem(
-                label,
-                None,
-                ("sessions",),
-                f"session id {exc.session_id!r} is already served "
-                "(load with mode='replace' to start over)",
-            )
-            raise ScenarioError([problem]) from None
+        self._load(scenario, source_label(source), mode == "append", now, store)
 
     def add_sessions(self, sessions: list[dict[str, Any]]) -> None:
         from ..scenario.scenario import load_data
 
-        scenario = load_data(
-            {"sessions": sessions}, "add_session()", wall_now=self.world.clock.now()
-        )
-        store = self._merged(scenario, "add_session()")
-        self._run(lambda: self.space.load(store, None))
+        label = "add_session()"
+        scenario = load_data({"sessions": sessions}, label, wall_now=self.world.clock.now())
+        self._load(scenario, label, True, None, None)
+
+    def _load(
+        self, scenario: Scenario, label: str, append: bool, now: int | None, built: Store | None
+    ) -> None:
+        """The same two commands as ``POST /_fake/scenario``: prepared on this thread (the
+        bounds, the ids served twice, the store), swapped in on the server's loop. A refusal
+        of the swap (a room or id clash, a bound) is a problem of the file's ``rooms``."""
+        space = self.space
+        try:
+            store = space.prepare_load(scenario, label, append=append, built=built)
+            self._run(lambda: space.commit_load(scenario, store, append=append, freeze_at=now))
+        except ApiError as exc:
+            from ..scenario.scenario import ScenarioError
+            from ..scenario.validate import Problem
+
+            raise ScenarioError([Problem(label, None, ("rooms",), exc.info)]) from None
 
     def clock(self) -> tuple[int, bool]:
         return self.world.clock.now(), self.world.clock.frozen

@@ -8,12 +8,11 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 
 from aiohttp import web
 
-from ...domain.model import Session
 from ...domain.store import Store
 from ...scenario.scenario import SHOWN, Scenario, ScenarioError, build
 from ...scenario.validate import Problem
@@ -108,26 +107,6 @@ def _check_generate_size(doc: Document) -> None:
         )
 
 
-def _clashes(new: Sequence[Session], store: Store, doc: Document) -> list[Problem]:
-    """Sessions of a body that would append an id the namespace already serves."""
-    written = doc.data.get("sessions") if isinstance(doc.data, dict) else None
-    count = len(written) if isinstance(written, list) else 0
-    problems = []
-    for i, session in enumerate(new):
-        if store.get(session.id) is not None:
-            path: tuple[str | int, ...] = ("sessions", i, "id") if i < count else ("generate",)
-            problems.append(
-                _problem(
-                    path,
-                    f"session id {session.id!r} is already served; give another id "
-                    "(sessions without an id get one derived from their content), or "
-                    "load with mode=replace",
-                    doc,
-                )
-            )
-    return problems
-
-
 async def load(
     request: web.Request, *, append: bool, sessions_only: bool
 ) -> tuple[Namespace, Store]:
@@ -148,28 +127,12 @@ async def _load(
     parse = partial(_parse_scenario, sessions_only=sessions_only, check=job.check)
     try:
         scenario, doc = await job.run(parse, text, world.clock.now())
+        # the bounds, the ids an append would serve twice, the store: off the loop too
+        prepare = partial(space.prepare_load, append=append, doc=doc)
+        store = await job.run(prepare, scenario, SOURCE)
     except ScenarioError as exc:
         raise refused(exc) from None
-    # before the store is built: a namespace appended to forever ends here, cheaply
-    space.bounds.check_sessions(len(scenario.sessions) + (len(world.store) if append else 0))
-    if append:
-        problems = _clashes(scenario.sessions, world.store, doc)
-        if problems:
-            raise refused(ScenarioError(problems))
-        store = await job.run(space.appended, scenario.sessions)
-    else:
-        store = await job.run(Store, scenario.sessions)
     # one step, no await in between: a request sees the old store, rooms and clock or the
     # new (the rooms a body declares are checked against the current ones in that step)
-    space.load(
-        store,
-        scenario.now,
-        scenario.rooms,
-        append=append,
-        webhook=scenario.webhook,
-        domain=scenario.domain,
-        recordings=scenario.recordings,
-        min_stay=scenario.min_stay,
-        transcripts=scenario.transcripts,
-    )
+    space.commit_load(scenario, store, append=append)
     return space, store

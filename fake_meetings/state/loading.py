@@ -1,0 +1,130 @@
+"""A namespace's load and append of a scenario, as two commands both the control plane
+(``POST /_fake/scenario``, ``/_fake/sessions``) and the test handle (``load``,
+``add_session``) call, so the two check and change alike:
+
+- :meth:`LoadCommands.prepare_load`, off the server's loop (the control plane's load thread,
+  the handle's own thread): the sessions bound, the ids an append would serve twice (each a
+  problem with its file, line and path), and the new store built and indexed;
+- :meth:`LoadCommands.commit_load`, on the loop, in one synchronous step: the store, rooms,
+  recordings, transcripts, webhook, domain, ``min_stay`` and clock swapped in
+  (``Namespace.load``), or nothing when one of them is refused.
+
+Parsing stays with the caller (a request body, a file, a dict). The control plane runs both
+steps under the namespace's lock (``Namespace.exclusive``), so nothing changes the sessions
+between them; the handle makes one call at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..domain.store import Store
+
+if TYPE_CHECKING:
+    from ..domain.domainconfig import DomainConfig
+    from ..domain.model import Session
+    from ..domain.recordings import Recording
+    from ..domain.rooms import Room
+    from ..domain.transcripts import Transcript
+    from ..domain.world import World
+    from ..scenario.scenario import Scenario
+    from ..scenario.validate import Problem
+    from ..scenario.yamldoc import Document
+    from .bounds import Bounds
+
+
+def clashes(
+    new: Sequence[Session], store: Store, source: str, doc: Document | None
+) -> list[Problem]:
+    """The sessions of an append whose id ``store`` serves already, each a problem naming its
+    source, its line in ``doc`` (when the text was read with lines) and its path."""
+    from ..scenario.validate import Problem
+
+    written = doc.data.get("sessions") if doc is not None and isinstance(doc.data, dict) else None
+    count = len(written) if isinstance(written, list) else len(new) if doc is None else 0
+    problems = []
+    for i, session in enumerate(new):
+        if store.get(session.id) is not None:
+            path: tuple[str | int, ...] = ("sessions", i, "id") if i < count else ("generate",)
+            problems.append(
+                Problem(
+                    source,
+                    doc.line_of(path) if doc is not None else None,
+                    path,
+                    f"session id {session.id!r} is already served; give another id "
+                    "(sessions without an id get one derived from their content), or "
+                    "load with mode=replace",
+                )
+            )
+    return problems
+
+
+class LoadCommands:
+    """The load commands of a namespace (mixed into ``Namespace``)."""
+
+    if TYPE_CHECKING:
+        world: World
+        bounds: Bounds
+
+        def appended(self, sessions: Iterable[Session]) -> Store: ...
+
+        def load(
+            self,
+            store: Store,
+            freeze_at: int | None,
+            rooms: Sequence[Room] | None = None,
+            *,
+            append: bool = False,
+            webhook: Mapping[str, Any] | None = None,
+            domain: DomainConfig | None = None,
+            recordings: Sequence[Recording] | None = None,
+            min_stay: int | None = None,
+            transcripts: Sequence[Transcript] | None = None,
+        ) -> None: ...
+
+    def prepare_load(
+        self,
+        scenario: Scenario,
+        source: str,
+        *,
+        append: bool,
+        doc: Document | None = None,
+        built: Store | None = None,
+    ) -> Store:
+        """The store ``scenario``'s sessions make, alone or after the served ones (``append``);
+        ``built``, that store built already (the handle's cache of a file). Safe off the loop:
+        it reads the namespace, changes nothing. More sessions than the namespace's bound is a
+        400 (ApiError); an append of an id served already raises ScenarioError, one problem per
+        session."""
+        world = self.world
+        # before the store is built: a namespace appended to forever ends here, cheaply
+        self.bounds.check_sessions(len(scenario.sessions) + (len(world.store) if append else 0))
+        if not append:
+            return built if built is not None else Store(scenario.sessions)
+        problems = clashes(scenario.sessions, world.store, source, doc)
+        if problems:
+            from ..scenario.scenario import ScenarioError
+
+            raise ScenarioError(problems)
+        return self.appended(scenario.sessions)
+
+    def commit_load(
+        self, scenario: Scenario, store: Store, *, append: bool, freeze_at: int | None = None
+    ) -> None:
+        """``store`` (from :meth:`prepare_load`) and the rest of ``scenario`` (its rooms,
+        recordings, transcripts, webhook, domain, ``min_stay``: those it declares) swapped in
+        at once; the clock frozen at ``freeze_at``, else at the scenario's ``now:``, else left.
+        A room, recording or transcript that clashes, or a bound passed, is a 400 (ApiError)
+        that changes nothing."""
+        self.load(
+            store,
+            freeze_at if freeze_at is not None else scenario.now,
+            scenario.rooms,
+            append=append,
+            webhook=scenario.webhook,
+            domain=scenario.domain,
+            recordings=scenario.recordings,
+            min_stay=scenario.min_stay,
+            transcripts=scenario.transcripts,
+        )
