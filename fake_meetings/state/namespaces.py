@@ -20,18 +20,15 @@ import asyncio
 import random
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..config import DEFAULT_MAX_NAMESPACES
 from ..domain import rooms as rooms_
 from ..domain.domainconfig import DomainConfig
 from ..domain.events import Moved
-from ..domain.ids import seeded_uuid
 from ..domain.model import Participant, Session
 from ..domain.recordingevents import Shelf
-from ..domain.recordings import RAW_TRACKS, Recording, Recordings
-from ..domain.recordstart import StartOptions, StopOptions, same_kind
+from ..domain.recordings import Recording, Recordings
 from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
 from ..domain.transcripts import Transcript, Transcripts, place_of, with_room_ids
@@ -46,13 +43,13 @@ from .faults import Faults
 from .hooks import WebhookCommands
 from .journal import Journal
 from .loading import LoadCommands
+from .recordingchanges import RECORDINGS_SEED, RecordingCommands
 from .roomchanges import ROOMS_SEED, RoomCommands
 from .transcription import TranscriptChanges, check_transcripts
 
 T = TypeVar("T")
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
-RECORDINGS_SEED = 3  # ids of recordings started through the API: the same, for recordings
 MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
 _EMPTY = Store(())
 _NO_ROOMS = Rooms(())
@@ -84,7 +81,12 @@ Listener = Callable[[Moved], None]
 
 
 class Namespace(
-    LoadCommands, RoomCommands, TranscriptChanges, WebhookCommands, ControlCommands
+    LoadCommands,
+    RoomCommands,
+    RecordingCommands,
+    TranscriptChanges,
+    WebhookCommands,
+    ControlCommands,
 ):
     """One namespace's state, and every change to it: the commands. Callers (the Daily
     routes, the control plane, the test handle) read a body, call one command, render; they
@@ -349,101 +351,6 @@ class Namespace(
             raise invalid(f"properties: {problem}")
         self.world.domain = domain
         return domain
-
-    # -- recordings (the Daily routes /recordings)
-
-    def delete_recording(self, rec_id: str) -> Recording:
-        """``DELETE /recordings/:id``: the recording visible now, gone from here on (a 404
-        when there is none)."""
-        world = self.world
-        recording = world.recordings.visible(rec_id, world.clock.now())
-        if recording is None:
-            raise not_found(f"recording {rec_id} not found")
-        world.recordings = world.recordings.without(rec_id)
-        return recording
-
-    def start_recording(self, room: str, options: StartOptions) -> Recording:
-        """``POST /rooms/:name/recordings/start``: a recording of the session going on in
-        ``room`` now, from now until it is stopped, its ``maxDuration`` or the session's end.
-        A room not visible now is a 404; a room nobody is in now is a 404 "not hosting a
-        call" [?]; an instance already recording here is a 400 "has an active stream" [C]."""
-        world = self.world
-        now = world.clock.now()
-        self._visible_room(room)
-        from ..domain.presence import present
-
-        here = present(world.store, now, room)
-        if not here:
-            raise not_found(
-                f"room {room} is not hosting a call: nobody is in it now (a recording starts "
-                "once someone has joined)"
-            )
-        session = max((x.session for x in here), key=lambda s: (s.start_time, s.id))
-        active = self._recording_on(room, options.instance_id, now)
-        if active is not None:
-            raise invalid(
-                f"room {room} has an active stream on instance {active.instance_id} (recording "
-                f"{active.id}); stop it first, or start with another instanceId"
-            )
-        self.bounds.check_recordings(world.recordings.counted + 1)
-        rec_id = seeded_uuid(self._recording_ids)
-        while rec_id in world.recordings.rank:
-            rec_id = seeded_uuid(self._recording_ids)
-        recording = Recording(
-            rec_id,
-            room,
-            session.id,
-            now,
-            max_duration=options.max_duration,
-            instance_id=options.instance_id,
-            type=options.type,
-            layout=options.layout["preset"] if options.layout is not None else "default",
-        )
-        world.recordings = world.recordings.joined([recording])
-        self._tell("recording-started", now, recording=recording)
-        return recording
-
-    def update_recording(self, room: str, options: StartOptions) -> Recording:
-        """``POST /rooms/:name/recordings/update``: the recording in progress on the instance,
-        unchanged (the fake keeps no layout); none is a 400, a raw-tracks one too [D]."""
-        now = self.world.clock.now()
-        self._visible_room(room)
-        if options.type == RAW_TRACKS:
-            raise invalid("a raw-tracks recording cannot be updated")
-        active = self._recording_on(room, options.instance_id, now)
-        if active is None:
-            raise invalid(
-                f"room {room} has no recording in progress on instance {options.instance_id} "
-                "to update"
-            )
-        if active.type == RAW_TRACKS:
-            raise invalid(f"recording {active.id} is raw-tracks: it cannot be updated")
-        return active
-
-    def stop_recording(self, room: str, options: StopOptions) -> Recording:
-        """``POST /rooms/:name/recordings/stop``: the recording in progress on the instance
-        (of the body's type: raw-tracks stops only raw-tracks) stops now; none is a 400 [D]."""
-        world = self.world
-        now = world.clock.now()
-        self._visible_room(room)
-        active = self._recording_on(room, options.instance_id, now)
-        if active is None or not same_kind(options.type, active.type):
-            raise invalid(
-                f"room {room} has no {options.type} recording in progress on instance "
-                f"{options.instance_id} to stop"
-            )
-        stopped = replace(active, end=now)
-        world.recordings = world.recordings.replaced(stopped)
-        self._tell("recording-stopped", now, recording=stopped)
-        return stopped
-
-    def _recording_on(self, room: str, instance: str, now: int) -> Recording | None:
-        """The recording of ``room`` in progress at ``now`` on ``instance``, if any."""
-        store = self.world.store
-        for r in self.world.recordings.running_in_room(room, now):  # not the room's history
-            if r.instance_id == instance and r.in_progress(store.get(r.mtg_session_id), now):
-                return r
-        return None
 
 
 class Namespaces:
