@@ -31,6 +31,7 @@ from ..domain.recordingevents import Shelf
 from ..domain.recordings import Recording, Recordings
 from ..domain.rooms import Room, Rooms
 from ..domain.store import Store
+from ..domain.tokens import Token, joining
 from ..domain.transcripts import Transcript, Transcripts, place_of, with_room_ids
 from ..domain.world import World
 from ..errors import ApiError, invalid, not_found
@@ -284,14 +285,22 @@ class Namespace(
 
     def join(
         self,
-        room: str,
+        room: str | None,
         *,
         user_id: str | None = None,
         user_name: str | None = None,
         owner: bool = False,
+        token: Token | None = None,
     ) -> tuple[Session, Participant]:
         """Someone joins ``room`` now; returns the session joined and the new stay. The
-        fields are checked here, for the control plane and the handle alike (400 naming one)."""
+        fields are checked here, for the control plane and the handle alike (400 naming one).
+        With ``token`` (verified by the caller, at this instant), its room, user fields and
+        ``is_owner`` apply (``tokens.joining``): a room it does not name is refused."""
+        if token is not None:
+            who = joining(token, room, user_name, user_id, owner)
+            room, user_name, user_id, owner = who.room, who.user_name, who.user_id, who.owner
+        elif room is None:
+            raise invalid("room: required (or a token with a room_name)")
         check_text("room", room, required=True)
         complaint = rooms_.name_problem(room)  # the rule of POST /rooms: GET /rooms lists it
         if complaint is not None:

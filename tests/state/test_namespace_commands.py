@@ -242,3 +242,15 @@ async def test_in_turn_waits_for_a_load_under_way() -> None:
     parsed.set()
     await asyncio.gather(loading, joining)
     assert order == ["load", "join"]
+
+
+def test_a_join_with_a_token_takes_its_room_and_user_fields() -> None:
+    from fake_meetings.domain.tokens import TokenDesk
+
+    desk, s = TokenDesk("secret"), space()
+    text = desk.issue({"room_name": "alpha", "user_name": "Tok", "is_owner": True}, T0)
+    token = desk.verify(text, T0)
+    _, stay = s.join(None, user_name="Ann", token=token)
+    assert (stay.user_name, stay.owner) == ("Tok", True)
+    assert "not valid for room 'beta'" in refused(400, s.join, "beta", token=token)
+    assert "room: required (or a token" in refused(400, s.join, None)

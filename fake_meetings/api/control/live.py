@@ -10,7 +10,7 @@ from aiohttp import web
 
 from ...domain import timeline
 from ...domain.model import Participant, Session
-from ...domain.tokens import MAX_TOKEN, joining
+from ...domain.tokens import MAX_TOKEN
 from ...errors import invalid
 from ...state.namespaces import MAX_TEXT, check_owner, check_text
 from ..bodies import json_answer, json_object, space_of
@@ -56,13 +56,10 @@ async def join(request: web.Request) -> web.Response:
     space = space_of(request)
 
     def change() -> tuple[Session, Participant]:
-        if token is not None:  # its room, user fields and time limits apply (§9, §11)
-            who = joining(tokens.check_token(request, token), room, user_name, user_id, owner)
-            return space.join(
-                who.room, user_name=who.user_name, user_id=who.user_id, owner=who.owner
-            )
-        assert room is not None
-        return space.join(room, user_name=user_name, user_id=user_id, owner=owner)
+        # a token: verified at the instant of the join; its room, user fields and time limits
+        # apply (§9, §11)
+        found = tokens.check_token(request, token) if token is not None else None
+        return space.join(room, user_name=user_name, user_id=user_id, owner=owner, token=found)
 
     # in turn: not in the middle of a load that appends to the current sessions
     session, stay = await space.in_turn(change)
