@@ -1,6 +1,9 @@
-"""What one client sees: a World (sessions, rooms, clock), its faults and its request journal;
-and the one place that changes them (reset, load, the clock, people joining and leaving, rooms
-created, updated and deleted), for the Daily routes, the control plane and the test handle.
+"""What one client sees: a World (sessions, rooms, clock), its faults, its request journal and
+its webhook; and the one place that changes them, as commands, for the Daily routes, the
+control plane and the test handle. Here: reset, the swap of a load, the clock, people joining
+and leaving, the domain; the other commands are grouped by subject and mixed into
+:class:`Namespace` (``loading.py``, ``roomchanges.py``, ``recordingchanges.py``,
+``transcription.py``, ``hooks.py``, ``controls.py``).
 
 Without ``--namespaces`` there is one namespace, the default, for everybody. With it, each
 Bearer key gets its own namespace: a fresh copy of the start-up sessions and clock, no faults,
