@@ -146,6 +146,9 @@ def fake_server(name: str, *args: str, variant: str | None = None, log: bool = T
     return Server(name, [*prefix, "serve", "--port", "0", *args], log=log)
 
 
+RECORDED = "0.3"  # the share of the main server's generated sessions that are recorded
+
+
 def generated(n: int) -> list[str]:
     return ["--generate", str(n), "--seed", SEED, "--now", NOW]
 
@@ -383,7 +386,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
     n = 10_000
     print(f"\n== 1. Throughput: wrk -t1 -c32 -d{args.seconds}s, {n:,} generated sessions ==")
     servers = [
-        fake_server("fake", *generated(n)),
+        fake_server("fake", *generated(n), "--recorded", RECORDED),
         fake_server("fake --access-log", *generated(n), "--access-log", log=False),
         fake_server("fake, journal off", *generated(n), variant="--no-journal"),
         fake_server("fake, full page only", *generated(n)),
@@ -395,6 +398,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
     try:
         q = find_queries(fake, 1000)
         print(f"newest page: {q.ongoing_on_first_page} ongoing sessions of 100")
+        recording = Client(fake).json("/v1/recordings?limit=1")["data"][0]["id"]  # type: ignore[index]
         full = Row("limit=100 (full page)", fake, [q.full])
         logged_row = Row("full page, --access-log on", logged, [q.full])
         journal_row = Row("full page, journal off (patched)", unjournaled, [q.full])
@@ -417,7 +421,12 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
             presence,
             Row("GET /webhooks (none configured: [])", fake, ["/v1/webhooks"]),
             Row("GET / (the domain object)", fake, ["/v1/"]),
-            Row("GET /recordings (none recorded: an empty page)", fake, ["/v1/recordings"]),
+            Row(
+                f"GET /recordings (full page; {RECORDED} of sessions recorded)",
+                fake,
+                ["/v1/recordings"],
+            ),
+            Row("GET /recordings/:id (one recording)", fake, [f"/v1/recordings/{recording}"]),
             Row("GET /transcript (none transcribed: an empty page)", fake, ["/v1/transcript"]),
             cursors,
             logged_row,

@@ -10,19 +10,17 @@ the changes: ``state/namespaces.py``).
 
 from __future__ import annotations
 
-from typing import Any
-
-import orjson
 from aiohttp import web
 
 from ...domain.query import UnknownCursor
-from ...domain.recordings import FINISHED, Recording, as_json, list_recordings, seen_at
+from ...domain.recordings import FINISHED, Recording, list_recordings, seen_at
 from ...domain.recordstart import START_FIELDS, STOP_FIELDS, start_options, stop_options
 from ...domain.world import World
 from ..bodies import daily_body, json_answer
 from ..errors import invalid, not_found
 from ..keys import CONFIG, NAMESPACES, namespace_of, request_key, world_of
 from . import files, params
+from .recording_cache import RECORDING_BYTES
 from .route import Route
 
 
@@ -31,9 +29,10 @@ def _template(world: World) -> str | None:
     return template if isinstance(template, str) else None
 
 
-def _object(world: World, recording: Recording, now: int, domain: str) -> dict[str, Any]:
-    seen = seen_at(recording, world.store.get(recording.mtg_session_id), now)
-    return as_json(seen, domain, _template(world))
+def _object(world: World, recording: Recording, now: int, domain: str) -> bytes:
+    """Its JSON object's bytes (kept once it has stopped: ``recording_cache.py``)."""
+    session = world.store.get(recording.mtg_session_id)
+    return RECORDING_BYTES.render(recording, session, now, domain, _template(world))
 
 
 def _visible(world: World, rec_id: str, now: int) -> Recording:
@@ -51,8 +50,8 @@ async def list_all(request: web.Request) -> web.Response:
         page = list_recordings(world.recordings, query, now, config.unknown_cursor, world.store.get)
     except UnknownCursor as exc:
         raise invalid(f"{exc.param}: no recording with id {exc.value!r}") from None
-    data = [_object(world, r, now, config.domain) for r in page.recordings]
-    body = orjson.dumps({"total_count": page.total_count, "data": data})
+    data = b",".join([_object(world, r, now, config.domain) for r in page.recordings])
+    body = b'{"total_count":%d,"data":[%b]}' % (page.total_count, data)
     return web.Response(body=body, content_type="application/json")
 
 
@@ -60,7 +59,8 @@ async def get_one(request: web.Request) -> web.Response:
     world = world_of(request)
     now = world.clock.now()
     recording = _visible(world, request.match_info["id"], now)
-    return json_answer(_object(world, recording, now, request.app[CONFIG].domain))
+    body = _object(world, recording, now, request.app[CONFIG].domain)
+    return web.Response(body=body, content_type="application/json")
 
 
 async def delete(request: web.Request) -> web.Response:

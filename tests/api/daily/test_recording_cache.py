@@ -1,0 +1,84 @@
+"""The kept JSON of stopped recordings (``api/daily/recording_cache.py``) is byte for byte what
+rendering anew gives (``domain/recordings.as_json``, serialized), for recordings and sessions
+drawn by hypothesis, seen at clock instants that go forward and back, with sessions replaced by
+new ones (a live join makes a new object), two key templates, and budgets so small that entries
+are dropped all the time."""
+
+from __future__ import annotations
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fake_meetings.api.daily.recording_cache import RecordingBytes
+from fake_meetings.domain.model import Participant, Session
+from fake_meetings.domain.recordings import TYPES, Recording, as_json, seen_at
+
+T = 1_000_000
+
+
+@st.composite
+def sessions(draw: st.DrawFn, sid: str) -> Session:
+    stays = []
+    for i in range(draw(st.integers(1, 4))):
+        join = T + draw(st.integers(0, 600))
+        duration = draw(st.none() | st.integers(0, 900))
+        stays.append(Participant(f"{sid}-p{i}", None, None, join, duration))
+    return Session.of(sid, "room", min(p.join_time for p in stays), stays)
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> tuple[list[Session], list[Session], list[Recording]]:
+    first = [draw(sessions(f"s{i}")) for i in range(2)]
+    # the same sessions, each with one stay more: what a live join leaves (new objects)
+    later = [
+        Session.of(
+            s.id,
+            s.room,
+            s.start_time,
+            [*s.participants, Participant("late", None, None, T + 700, 5)],
+        )
+        for s in first
+    ]
+    recordings = []
+    for i in range(draw(st.integers(1, 5))):
+        s = draw(st.sampled_from(first))
+        start = s.start_time + draw(st.integers(0, 300))
+        end = draw(st.none() | st.integers(start, start + 900))
+        recordings.append(
+            Recording(
+                f"r{i}",
+                s.room,
+                s.id,
+                start,
+                end,
+                draw(st.integers(1, 2000)),
+                draw(st.booleans()),
+                type=draw(st.sampled_from(TYPES)),
+            )
+        )
+    return first, later, recordings
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    worlds(),
+    st.lists(st.tuples(st.integers(T - 10, T + 3000), st.booleans(), st.booleans()), max_size=25),
+    st.sampled_from([64, 700, 1 << 20]),
+)
+def test_kept_bytes_are_the_rendered_bytes(
+    world: tuple[list[Session], list[Session], list[Recording]],
+    steps: list[tuple[int, bool, bool]],
+    budget: int,
+) -> None:
+    first, later, recordings = world
+    kept = RecordingBytes(budget)
+    for now, joined, templated in steps:
+        by_id = {s.id: s for s in (later if joined else first)}
+        template = "{room_name}/{recording_id}/{epoch_time}" if templated else None
+        for r in recordings:
+            if r.start_ts > now:
+                continue  # not visible yet: never rendered
+            session = by_id[r.mtg_session_id]
+            expected = orjson.dumps(as_json(seen_at(r, session, now), "dom", template))
+            assert kept.render(r, session, now, "dom", template) == expected
