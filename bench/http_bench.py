@@ -475,7 +475,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
         for row, target in judged:
             cpu = f"; CPU per request {row.cpu_ratio:.2f}" if row.cpu_ratio is not None else ""
             print(
-                f"ISSUE 15  {row.name} = {row.ratio:.2f} x constant body (>= {target:.2f}): "
+                f"TARGET  {row.name} = {row.ratio:.2f} x constant body (>= {target:.2f}): "
                 f"{verdict(row.ratio >= target)}{cpu}; repetitions {spread(row.ratios, 2)}"
             )
     finally:
@@ -501,7 +501,7 @@ def latency_and_memory(args: argparse.Namespace, tmp: Path) -> None:
     first = big.first_200()
     print(f"  listening after {time.monotonic() - t0:.1f} s")
     print(
-        f"ISSUE 15  serve --generate {big_n:,} to its first 200 = {first:.1f} s "
+        f"TARGET  serve --generate {big_n:,} to its first 200 = {first:.1f} s "
         f"(<= {TARGET_FIRST_200:.0f} s): {verdict(first <= TARGET_FIRST_200, big_n)}"
     )
     try:
@@ -545,7 +545,7 @@ def latency_and_memory(args: argparse.Namespace, tmp: Path) -> None:
                 f"{median(p99[(big_n, kind)]):,.0f} us)"
             )
         print(
-            f"ISSUE 15  p50 of the query mix at {big_n:,} = {ratios['mix']:.2f} x at {small_n:,} "
+            f"TARGET  p50 of the query mix at {big_n:,} = {ratios['mix']:.2f} x at {small_n:,} "
             f"(<= {TARGET_LATENCY}): {verdict(ratios['mix'] <= TARGET_LATENCY, big_n)}"
         )
 
@@ -564,7 +564,7 @@ def latency_and_memory(args: argparse.Namespace, tmp: Path) -> None:
             f"added {(big_rss - big_rss_idle) / big_n:,.0f} B"
         )
         print(
-            f"ISSUE 15  {per_session:,.0f} B/session at {big_n:,} (<= {TARGET_BYTES:,}): "
+            f"TARGET  {per_session:,.0f} B/session at {big_n:,} (<= {TARGET_BYTES:,}): "
             f"{verdict(per_session <= TARGET_BYTES, big_n)}"
         )
     finally:

@@ -11,7 +11,7 @@ process with the modules already imported (as in a pytest session, where the plu
 imported before the first test); import times are printed apart. A second start in the same
 process (a warm one) is shown too.
 
-The issue-15 figure is the whole of it: from the parent's ``subprocess`` call (interpreter
+The figure that counts is the whole of it: from the parent's ``subprocess`` call (interpreter
 start, ``site``, imports, scenario load, server start) to the child's first 200, read on
 ``time.perf_counter`` in both processes (the system-wide monotonic clock on Linux and macOS),
 with pytest-httpserver's in the same run as its baseline. Needs pytest-httpserver
@@ -207,7 +207,7 @@ def main() -> None:
     ratio = proc_fake / proc_base
     verdict = "MET" if ratio <= TARGET_PROCESS_RATIO else "NOT MET"
     print(
-        f"ISSUE 15  process start to first 200, imports included / pytest-httpserver's = "
+        f"TARGET  process start to first 200, imports included / pytest-httpserver's = "
         f"{proc_fake:.0f} / {proc_base:.0f} ms = {ratio:.2f}x "
         f"(<= {TARGET_PROCESS_RATIO:.0f}x): {verdict}"
     )

@@ -5,7 +5,14 @@ at every later instant: its status, duration, peak of participants and tracks ar
 its stop. Its bytes are kept under the recording and its session as objects (both are
 immutable: a stop, an update or a live join makes new ones, which miss), with the domain name
 and ``recordings_template`` that its key is made of. A recording in progress is rendered
-every time. The kept bytes are bounded by :data:`BUDGET`, the oldest dropped first.
+every time.
+
+Whole list bodies are kept too, under the raw query string, the recordings and sessions
+snapshots (as objects), the domain name, the key template and the count of recordings visible
+at the instant: once every recording on a page has stopped, the page is the same at every later
+instant with that count (a query with ``in_progress`` is not kept: which recordings it holds
+follows the clock). The kept bytes of both kinds are bounded by :data:`BUDGET` together, the
+oldest dropped first.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from ...domain.model import Session
 from ...domain.recordings import IN_PROGRESS, Recording, as_json, seen_at
 
 BUDGET = 8 * 1024 * 1024  # bytes of recording JSON kept for the whole process (~27,000 objects)
-Key = tuple[int, int, str, str | None]
+Key = tuple[object, ...]
 
 
 class RecordingBytes:
@@ -26,7 +33,8 @@ class RecordingBytes:
 
     def __init__(self, budget: int = BUDGET):
         self.budget = budget
-        self._kept: OrderedDict[Key, tuple[Recording, Session | None, bytes]] = OrderedDict()
+        # a recording's: (recording, session, bytes); a page's: (snapshots, stop, bytes)
+        self._kept: OrderedDict[Key, tuple[object, object, bytes]] = OrderedDict()
         self._size = 0
 
     def render(
@@ -37,7 +45,7 @@ class RecordingBytes:
         domain: str,
         template: str | None,
     ) -> bytes:
-        key = (id(recording), id(session), domain, template)
+        key = ("one", id(recording), id(session), domain, template)
         kept = self._kept.get(key)
         if (
             kept is not None
@@ -52,7 +60,23 @@ class RecordingBytes:
             self._keep(key, (recording, session, body))
         return body
 
-    def _keep(self, key: Key, entry: tuple[Recording, Session | None, bytes]) -> None:
+    def page(self, key: Key, snapshots: tuple[object, ...], now: int) -> bytes | None:
+        """A list body kept under ``key`` (made of the snapshots' ids and what else shapes the
+        page), if its ``snapshots`` are these objects and ``now`` is at or after every stop."""
+        kept = self._kept.get(key)
+        if kept is None or now < kept[1]:  # type: ignore[operator]
+            return None
+        kept_snapshots = kept[0]
+        assert isinstance(kept_snapshots, tuple)
+        if any(a is not b for a, b in zip(kept_snapshots, snapshots, strict=True)):
+            return None
+        return kept[2]
+
+    def keep_page(self, key: Key, snapshots: tuple[object, ...], stop: int, body: bytes) -> None:
+        """Keep a list body whose recordings have all stopped by ``stop`` (their latest)."""
+        self._keep(key, (snapshots, stop, body))
+
+    def _keep(self, key: Key, entry: tuple[object, object, bytes]) -> None:
         old = self._kept.pop(key, None)
         if old is not None:
             self._size -= len(old[2])

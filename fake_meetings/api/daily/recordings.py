@@ -45,13 +45,25 @@ def _visible(world: World, rec_id: str, now: int) -> Recording:
 async def list_all(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
     now = world.clock.now()  # one snapshot, one instant per request
+    recordings, store, template = world.recordings, world.store, _template(world)
+    snapshots = (recordings, store)
+    key = (
+        *(request.rel_url.raw_query_string, id(recordings), id(store), config.domain, template),
+        *(recordings.visible_count(now), config.strict_limit, config.unknown_cursor),
+    )
+    body = RECORDING_BYTES.page(key, snapshots, now)
+    if body is not None:
+        return web.Response(body=body, content_type="application/json")
     query = params.recordings_query(request.query, strict_limit=config.strict_limit)
     try:
-        page = list_recordings(world.recordings, query, now, config.unknown_cursor, world.store.get)
+        page = list_recordings(recordings, query, now, config.unknown_cursor, store.get)
     except UnknownCursor as exc:
         raise invalid(f"{exc.param}: no recording with id {exc.value!r}") from None
     data = b",".join([_object(world, r, now, config.domain) for r in page.recordings])
     body = b'{"total_count":%d,"data":[%b]}' % (page.total_count, data)
+    stops = [r.stop(store.get(r.mtg_session_id)) for r in page.recordings]
+    if query.in_progress is None and all(stop <= now for stop in stops):
+        RECORDING_BYTES.keep_page(key, snapshots, max(stops, default=0), body)
     return web.Response(body=body, content_type="application/json")
 
 

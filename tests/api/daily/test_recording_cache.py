@@ -82,3 +82,45 @@ def test_kept_bytes_are_the_rendered_bytes(
             session = by_id[r.mtg_session_id]
             expected = orjson.dumps(as_json(seen_at(r, session, now), "dom", template))
             assert kept.render(r, session, now, "dom", template) == expected
+
+
+def test_kept_pages_follow_the_clock_over_http() -> None:
+    """A page kept once its recordings had stopped is not served when the clock goes back to
+    where one is in progress again, and a page filtered on ``in_progress`` is never kept: the
+    recordings it holds change with the clock while the count of visible ones does not."""
+    import requests
+
+    from fake_meetings.config import ServerConfig
+    from fake_meetings.domain.clock import Clock
+    from fake_meetings.domain.world import World
+    from fake_meetings.scenario.scenario import load_text
+    from fake_meetings.testing import ServerThread
+
+    text = f"""\
+now: {T}
+sessions:
+  - id: s
+    room: r
+    start_time: {T - 1000}
+    participants: [{{participant_id: p, join_time: {T - 1000}}}]
+recordings:
+  - {{id: early, session: s, start_ts: {T - 900}, end: {T - 800}}}
+  - {{id: late, session: s, start_ts: {T - 700}, end: {T - 100}}}
+"""
+    sc = load_text(text, "k.yaml")
+    world = World(sc.sessions, Clock(T), sc.rooms, recordings=sc.recordings)
+    headers = {"Authorization": "Bearer k"}
+    with ServerThread(world, ServerConfig(port=0)) as s:
+
+        def at(instant: int, query: str = "") -> dict[str, str]:
+            clock = f"{s.base_url}/_fake/clock"
+            moved = requests.post(clock, json={"freeze_at": instant}, timeout=10)
+            assert moved.status_code == 200
+            got = requests.get(f"{s.base_url}/v1/recordings{query}", headers=headers, timeout=10)
+            return {r["id"]: r["status"] for r in got.json()["data"]}
+
+        assert at(T) == {"late": "finished", "early": "finished"}  # kept from here on
+        assert at(T - 300) == {"late": "in-progress", "early": "finished"}  # same count
+        assert at(T) == {"late": "finished", "early": "finished"}
+        assert at(T - 300, "?in_progress=false") == {"early": "finished"}
+        assert at(T, "?in_progress=false") == {"late": "finished", "early": "finished"}
