@@ -4,15 +4,15 @@ A recording seen at an instant at or after its stop (finished or canceled) shows
 at every later instant: its status, duration, peak of participants and tracks are counted up to
 its stop. Its bytes are kept under the recording and its session as objects (both are
 immutable: a stop, an update or a live join makes new ones, which miss), with the domain name
-and ``recordings_template`` that its key is made of. A recording in progress is rendered
-every time.
+and ``recordings_template`` that its key is made of. A recording in progress is kept only
+for the instant it was rendered at (the same second of a running clock, or a frozen clock).
 
 Whole list bodies are kept too, under the raw query string, the recordings and sessions
-snapshots (as objects), the domain name, the key template and the count of recordings visible
-at the instant: once every recording on a page has stopped, the page is the same at every later
-instant with that count (a query with ``in_progress`` is not kept: which recordings it holds
-follows the clock). The kept bytes of both kinds are bounded by :data:`BUDGET` together, the
-oldest dropped first.
+snapshots (as objects), the domain name, the key template and the count of recordings visible at
+the instant: once every recording on a page has stopped, the page is the same at every later
+instant with that count; any other page (one holding a recording in progress, or filtered on
+``in_progress``) is kept for its instant only. The kept bytes of both kinds are bounded by
+:data:`BUDGET` together, the oldest dropped first.
 """
 
 from __future__ import annotations
@@ -54,10 +54,13 @@ class RecordingBytes:
             and now >= recording.stop(session)
         ):
             return kept[2]
+        at_now = (*key, now)  # an object in progress: the same at this instant only
+        kept = self._kept.get(at_now)
+        if kept is not None and kept[0] is recording and kept[1] is session:
+            return kept[2]
         seen = seen_at(recording, session, now)
         body = orjson.dumps(as_json(seen, domain, template))
-        if seen.status != IN_PROGRESS:
-            self._keep(key, (recording, session, body))
+        self._keep(key if seen.status != IN_PROGRESS else at_now, (recording, session, body))
         return body
 
     def page(self, key: Key, snapshots: tuple[object, ...], now: int) -> bytes | None:

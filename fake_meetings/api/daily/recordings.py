@@ -51,7 +51,8 @@ async def list_all(request: web.Request) -> web.Response:
         *(request.rel_url.raw_query_string, id(recordings), id(store), config.domain, template),
         *(recordings.visible_count(now), config.strict_limit, config.unknown_cursor),
     )
-    body = RECORDING_BYTES.page(key, snapshots, now)
+    at_now = (*key, now)  # a page that follows the clock: the same at this instant only
+    body = RECORDING_BYTES.page(key, snapshots, now) or RECORDING_BYTES.page(at_now, snapshots, now)
     if body is not None:
         return web.Response(body=body, content_type="application/json")
     query = params.recordings_query(request.query, strict_limit=config.strict_limit)
@@ -64,6 +65,8 @@ async def list_all(request: web.Request) -> web.Response:
     stops = [r.stop(store.get(r.mtg_session_id)) for r in page.recordings]
     if query.in_progress is None and all(stop <= now for stop in stops):
         RECORDING_BYTES.keep_page(key, snapshots, max(stops, default=0), body)
+    else:
+        RECORDING_BYTES.keep_page(at_now, snapshots, now, body)
     return web.Response(body=body, content_type="application/json")
 
 
