@@ -122,9 +122,7 @@ def _namespace(request: web.Request, ns: str) -> Namespace | None:
 _NO_KEY = (404, "NoSuchKey", "The specified key does not exist.")
 
 
-def _opened(
-    request: web.Request, suffix: str, signed: str
-) -> tuple[str, Namespace] | web.Response:
+def _opened(request: web.Request, suffix: str, signed: str) -> tuple[str, Namespace] | web.Response:
     """The id and namespace a signed link names, or S3's refusal: a bad signature, an
     unknown namespace, an expired link (by that namespace's clock)."""
     name = request.match_info["file"]
