@@ -1,11 +1,13 @@
 """What the blocks of a scenario that hang on its sessions (``recordings:``, ``transcripts:``)
-read alike: the session an item names, a streaming instance id, a choice among names."""
+read alike: the session an item names with its span (start and end or duration), a unique id,
+a streaming instance id, a choice among names."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..domain.model import Session
 from ..domain.recordings import DEFAULT_INSTANCE
@@ -81,3 +83,68 @@ def session_named(
         )
         return None
     return max(going, key=lambda s: s.sort_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """What an item of a block that hangs on sessions reads alike: its ``id`` (None: to be
+    derived), its session, and ``start_ts`` and ``end`` or ``duration`` as given."""
+
+    id: str | None
+    session: Session | None
+    start: int | None
+    end: int | None
+    duration: int | None
+
+
+def read_span(
+    c: Checker,
+    path: Path,
+    raw: dict[str, object],
+    now: int,
+    sessions: Sequence[Session],
+    by_id: dict[str, Session],
+) -> Span:
+    """The item's id, session, start and end or duration, each problem at its line."""
+    item_id = c.identifier((*path, "id"), ID_RE)
+    start = c.instant((*path, "start_ts"), now) if "start_ts" in raw else None
+    session = session_named(c, path, raw, start, sessions, by_id)
+    if "end" in raw and "duration" in raw:
+        c.problem((*path, "duration"), "give end or duration, not both")
+    end = c.instant((*path, "end"), now) if "end" in raw else None
+    duration = c.non_negative((*path, "duration")) if "duration" in raw else None
+    return Span(item_id, session, start, end, duration)
+
+
+def placed(c: Checker, path: Path, span: Span, what: str) -> tuple[Session, int, int | None] | None:
+    """The span's session, start (its session's start when not given) and end (``start +
+    duration`` when given so), or None after a problem: a start before its session's, an end
+    before the start."""
+    session, start, end = span.session, span.start, span.end
+    if session is None:
+        return None
+    if start is None:
+        start = session.start_time
+    if start < session.start_time:
+        c.problem(
+            (*path, "start_ts"),
+            f"{start} is before its session {session.id!r} starts ({session.start_time})",
+        )
+        return None
+    if end is None and span.duration is not None:
+        end = start + span.duration
+    if end is not None and end < start:
+        c.problem((*path, "end"), f"{end} is before the {what} starts ({start})")
+        return None
+    return session, start, end
+
+
+def first_use(c: Checker, path: Path, item_id: str, seen: dict[str, int], what: str) -> bool:
+    """Whether ``item_id`` is new in its block (``seen``: id -> the index it first stood at);
+    a repeat is a problem at its line."""
+    if item_id in seen:
+        first = f"first at {path[0]}[{seen[item_id]}]"
+        c.problem((*path, "id"), f"duplicate {what} id {item_id!r} ({first})")
+        return False
+    seen[item_id] = int(path[1])
+    return True

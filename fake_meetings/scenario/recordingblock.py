@@ -35,7 +35,7 @@ from ..domain.recordings import (
     recording_id,
 )
 from ..domain.recordstart import PRESETS
-from .blockparts import ID_RE, choice, instance_id, session_named
+from .blockparts import choice, first_use, instance_id, placed, read_span
 from .validate import Checker
 
 RECORDING_KEYS = (
@@ -67,13 +67,7 @@ def recordings_block(
         if raw is None:
             continue
         before = c.count
-        rec_id = c.identifier((*path, "id"), ID_RE)
-        start = c.instant((*path, "start_ts"), now) if "start_ts" in raw else None
-        session = session_named(c, path, raw, start, sessions, by_id)
-        if "end" in raw and "duration" in raw:
-            c.problem((*path, "duration"), "give end or duration, not both")
-        end = c.instant((*path, "end"), now) if "end" in raw else None
-        duration = c.non_negative((*path, "duration")) if "duration" in raw else None
+        span = read_span(c, path, raw, now, sessions, by_id)
         max_duration = c.positive((*path, "max_duration")) if "max_duration" in raw else None
         if max_duration is not None and max_duration > MAX_MAX_DURATION:
             c.problem(
@@ -86,28 +80,12 @@ def recordings_block(
         instance = instance_id(c, (*path, "instance_id")) if "instance_id" in raw else None
         if layout == "raw-tracks-audio-only" and kind != RAW_TRACKS:
             c.problem((*path, "layout"), f"{layout} is for type: {RAW_TRACKS} only")
-        if session is None or c.count > before:
+        if c.count > before or (where := placed(c, path, span, "recording")) is None:
             continue
-        if start is None:
-            start = session.start_time
-        if start < session.start_time:
-            c.problem(
-                (*path, "start_ts"),
-                f"{start} is before its session {session.id!r} starts ({session.start_time})",
-            )
+        session, start, end = where
+        rec_id = span.id or recording_id(f"{label}#{i}|{session.id}|{start}")
+        if not first_use(c, path, rec_id, seen, "recording"):
             continue
-        if end is None and duration is not None:
-            end = start + duration
-        if end is not None and end < start:
-            c.problem((*path, "end"), f"{end} is before the recording starts ({start})")
-            continue
-        if rec_id is None:
-            rec_id = recording_id(f"{label}#{i}|{session.id}|{start}")
-        if rec_id in seen:
-            first = f"first at recordings[{seen[rec_id]}]"
-            c.problem((*path, "id"), f"duplicate recording id {rec_id!r} ({first})")
-            continue
-        seen[rec_id] = i
         out.append(
             Recording(
                 rec_id,

@@ -24,7 +24,7 @@ from pathlib import Path as FsPath
 from ..domain.model import Session
 from ..domain.recordings import DEFAULT_INSTANCE
 from ..domain.transcripts import MAX_ERROR, Transcript, transcript_id
-from .blockparts import ID_RE, instance_id, session_named
+from .blockparts import first_use, instance_id, placed, read_span
 from .validate import Checker
 
 TRANSCRIPT_KEYS = (
@@ -54,40 +54,18 @@ def transcripts_block(
         if raw is None:
             continue
         before = c.count
-        tr_id = c.identifier((*path, "id"), ID_RE)
-        start = c.instant((*path, "start_ts"), now) if "start_ts" in raw else None
-        session = session_named(c, path, raw, start, sessions, by_id)
-        if "end" in raw and "duration" in raw:
-            c.problem((*path, "duration"), "give end or duration, not both")
-        end = c.instant((*path, "end"), now) if "end" in raw else None
-        duration = c.non_negative((*path, "duration")) if "duration" in raw else None
+        span = read_span(c, path, raw, now, sessions, by_id)
         stored = c.boolean((*path, "stored"), default=True)
         error = c.string((*path, "error")) if "error" in raw else None
         if error is not None and len(error) > MAX_ERROR:
             c.problem((*path, "error"), f"at most {MAX_ERROR:,} characters; got {len(error):,}")
         instance = instance_id(c, (*path, "instance_id")) if "instance_id" in raw else None
-        if session is None or c.count > before:
+        if c.count > before or (where := placed(c, path, span, "transcript")) is None:
             continue
-        if start is None:
-            start = session.start_time
-        if start < session.start_time:
-            c.problem(
-                (*path, "start_ts"),
-                f"{start} is before its session {session.id!r} starts ({session.start_time})",
-            )
+        session, start, end = where
+        tr_id = span.id or transcript_id(f"{label}#{i}|{session.id}|{start}")
+        if not first_use(c, path, tr_id, seen, "transcript"):
             continue
-        if end is None and duration is not None:
-            end = start + duration
-        if end is not None and end < start:
-            c.problem((*path, "end"), f"{end} is before the transcript starts ({start})")
-            continue
-        if tr_id is None:
-            tr_id = transcript_id(f"{label}#{i}|{session.id}|{start}")
-        if tr_id in seen:
-            first = f"first at transcripts[{seen[tr_id]}]"
-            c.problem((*path, "id"), f"duplicate transcript id {tr_id!r} ({first})")
-            continue
-        seen[tr_id] = i
         room_id = ""  # the served room's, filled in when the file is loaded
         out.append(
             Transcript(
