@@ -208,7 +208,8 @@ _BY_START = attrgetter("start_ts", "id")  # a recording's sort_key, as the sort'
 class Recordings:
     """An immutable snapshot of recordings, in ascending ``(start_ts, id)`` order."""
 
-    __slots__ = ("by_room", "generated", "longest", "ordered", "rank", "starts")
+    # __weakref__: the API keeps pages rendered from one snapshot without keeping it alive
+    __slots__ = ("__weakref__", "by_room", "generated", "longest", "ordered", "rank", "starts")
 
     def __init__(self, recordings: Iterable[Recording] = ()):
         with gc_paused():  # indexing creates no cycles; see gcpause.py

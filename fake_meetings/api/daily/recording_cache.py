@@ -17,6 +17,7 @@ instant with that count; any other page (one holding a recording in progress, or
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 
 import orjson
@@ -33,7 +34,7 @@ class RecordingBytes:
 
     def __init__(self, budget: int = BUDGET):
         self.budget = budget
-        # a recording's: (recording, session, bytes); a page's: (snapshots, stop, bytes)
+        # a recording's: (recording, session, bytes); a page's: (refs to snapshots, stop, bytes)
         self._kept: OrderedDict[Key, tuple[object, object, bytes]] = OrderedDict()
         self._size = 0
 
@@ -69,15 +70,16 @@ class RecordingBytes:
         kept = self._kept.get(key)
         if kept is None or now < kept[1]:  # type: ignore[operator]
             return None
-        kept_snapshots = kept[0]
-        assert isinstance(kept_snapshots, tuple)
-        if any(a is not b for a, b in zip(kept_snapshots, snapshots, strict=True)):
+        refs = kept[0]
+        assert isinstance(refs, tuple)
+        if any(ref() is not s for ref, s in zip(refs, snapshots, strict=True)):
             return None
         return kept[2]
 
     def keep_page(self, key: Key, snapshots: tuple[object, ...], stop: int, body: bytes) -> None:
-        """Keep a list body whose recordings have all stopped by ``stop`` (their latest)."""
-        self._keep(key, (snapshots, stop, body))
+        """Keep a list body whose recordings have all stopped by ``stop`` (their latest). The
+        snapshots are held weakly: a kept page never keeps a replaced store alive."""
+        self._keep(key, (tuple(weakref.ref(s) for s in snapshots), stop, body))
 
     def _keep(self, key: Key, entry: tuple[object, object, bytes]) -> None:
         old = self._kept.pop(key, None)

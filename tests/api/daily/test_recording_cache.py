@@ -124,3 +124,23 @@ recordings:
         assert at(T) == {"late": "finished", "early": "finished"}
         assert at(T - 300, "?in_progress=false") == {"early": "finished"}
         assert at(T, "?in_progress=false") == {"late": "finished", "early": "finished"}
+
+
+def test_a_kept_page_keeps_no_snapshot_alive() -> None:
+    """A page is kept under its snapshots weakly: once a reload drops them, they are gone (a
+    kept page could otherwise hold a replaced million-session store), and the page misses."""
+    import gc
+    import weakref
+
+    from fake_meetings.domain.recordings import Recordings
+    from fake_meetings.domain.store import Store
+
+    kept = RecordingBytes()
+    store, recordings = Store([]), Recordings([])
+    kept.keep_page(("q",), (recordings, store), T, b"{}")
+    assert kept.page(("q",), (recordings, store), T) == b"{}"
+    gone = weakref.ref(store)
+    del store, recordings
+    gc.collect()
+    assert gone() is None
+    assert kept.page(("q",), (Recordings([]), Store([])), T) is None
