@@ -44,9 +44,7 @@ _HUGE = 10**30  # stands for any longer number: still an integer, just out of ev
 def meetings_query(query: MultiMapping[str], *, strict_limit: bool) -> tuple[MeetingsQuery, bool]:
     """The typed list query and whether participants are left out (``no_participants``)."""
     _once(query, MEETINGS_PARAMS)
-    starting_after = query.get("starting_after")
-    ending_before = query.get("ending_before")
-    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    starting_after, ending_before = _cursors(query)
     q = MeetingsQuery(
         room=query.get("room"),
         timeframe_start=_timestamp(query, "timeframe_start"),
@@ -69,17 +67,13 @@ def participants_query(query: MultiMapping[str], *, strict_limit: bool) -> Parti
 
 def rooms_query(query: MultiMapping[str], *, strict_limit: bool) -> RoomsQuery:
     _once(query, ROOMS_PARAMS)
-    starting_after = query.get("starting_after")
-    ending_before = query.get("ending_before")
-    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    starting_after, ending_before = _cursors(query)
     return RoomsQuery(_limit(query, strict_limit), starting_after, ending_before)
 
 
 def recordings_query(query: MultiMapping[str], *, strict_limit: bool) -> RecordingsQuery:
     _once(query, RECORDINGS_PARAMS)
-    starting_after = query.get("starting_after")
-    ending_before = query.get("ending_before")
-    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    starting_after, ending_before = _cursors(query)
     limit = _limit(query, strict_limit)
     in_progress = _boolean(query, "in_progress")
     return RecordingsQuery(
@@ -89,9 +83,7 @@ def recordings_query(query: MultiMapping[str], *, strict_limit: bool) -> Recordi
 
 def transcripts_query(query: MultiMapping[str], *, strict_limit: bool) -> TranscriptsQuery:
     _once(query, TRANSCRIPTS_PARAMS)
-    starting_after = query.get("starting_after")
-    ending_before = query.get("ending_before")
-    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    starting_after, ending_before = _cursors(query)
     limit = _limit(query, strict_limit)
     return TranscriptsQuery(
         query.get("roomId"), query.get("mtgSessionId"), limit, starting_after, ending_before
@@ -120,6 +112,14 @@ def _once(query: MultiMapping[str], known: Iterable[str]) -> None:
         count = len(query.getall(name, ()))
         if count > 1:
             raise invalid(f"{name}: given {count} times; give it at most once")
+
+
+def _cursors(query: MultiMapping[str]) -> tuple[str | None, str | None]:
+    """``starting_after`` and ``ending_before`` (not both) of a list route."""
+    starting_after = query.get("starting_after")
+    ending_before = query.get("ending_before")
+    _not_both(starting_after, ending_before, "starting_after", "ending_before")
+    return starting_after, ending_before
 
 
 def _not_both(a: str | None, b: str | None, name_a: str, name_b: str) -> None:
