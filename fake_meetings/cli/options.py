@@ -245,8 +245,9 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
         "--rate-limit",
         action="store_true",
         default=None,
-        help="answer 429 beyond Daily's limit of 20 requests/s and 100 per 5 s per key "
-        f"(env {ENV_PREFIX}RATE_LIMIT=1)",
+        help="answer 429 beyond Daily's limits per key: 20 requests/s and 100 per 5 s; "
+        "DELETE /rooms/:name and GET /recordings 2/s and 50 per 30 s; recording starts 1/s and "
+        f"5 per 5 s (env {ENV_PREFIX}RATE_LIMIT=1)",
     )
     p(
         "--no-admin",
