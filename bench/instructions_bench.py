@@ -28,12 +28,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from http_bench import HERE, Server, find_queries, generated, machine, mean_size
+from http_bench import HERE, RECORDED, Client, Server, find_queries, generated, machine, mean_size
 
 from fake_meetings.config import DEFAULT_JOURNAL_CAP
 
 TARGETS = {"full page": 0.85, "one session": 0.80, "one room": 0.80, "presence": 0.80}
 TARGETS["1000 random cursors"] = 0.50
+TARGETS["recordings page"] = 0.80
+TARGETS["one recording"] = 0.80
 # warm-up requests per route: past the journal's cap, so each counted request also drops the
 # oldest entry, as under load (with fewer, the journal's steady-state cost went uncounted)
 JOURNAL_FULL = DEFAULT_JOURNAL_CAP + 1
@@ -92,18 +94,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fake = Counted(
             "fake",
-            [sys.executable, "-m", "fake_meetings", "serve", "--port", "0", *generated(10_000)],
+            [
+                *(sys.executable, "-m", "fake_meetings", "serve", "--port", "0"),
+                *(*generated(10_000), "--recorded", RECORDED),
+            ],
             Path(tmp),
         )
         const: Counted | None = None
         try:
             q = find_queries(fake.server, 1000)
+            newest = Client(fake.server).json("/v1/recordings?limit=1")
+            recording = newest["data"][0]["id"]  # type: ignore[index]
             rows = {
                 "full page": [q.full],
                 "one session": [q.one],
                 "one room": [q.one_room],
                 "presence": ["/v1/presence"],
                 "1000 random cursors": q.cursors,
+                "recordings page": ["/v1/recordings"],
+                "one recording": [f"/v1/recordings/{recording}"],
             }
             sizes = {name: mean_size(fake.server, paths) for name, paths in rows.items()}
             argv = [sys.executable, str(HERE / "constant_server.py")]
