@@ -23,7 +23,7 @@ from ..domain.world import World
 from ..state.faults import Fault
 from ..state.journal import Journal
 from ..state.namespaces import Bounds, Namespaces
-from ..state.ratelimit import RATE_LIMIT_INFO, RateLimiter
+from ..state.ratelimit import RateLimiter, Tier, tier_of
 from .control import plane as admin
 from .credentials import bearer_key, same_secret
 from .daily import files
@@ -84,9 +84,10 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
 
     1. the control plane (``/_fake/``): the route, its errors in the envelope, the version
        header; no API auth, no faults, no journal;
-    2. a Daily route: the rate limit and injected faults first (an existing namespace's: here
-       a namespace is only looked up, so a request refused before it reaches a route (401,
-       404, a fault) leaves none behind; a fault that fires ties the request to its namespace);
+    2. a Daily route: the rate limit (its route's tier, :func:`_rate_tier`) and injected
+       faults first (an existing namespace's: here a namespace is only looked up, so a request
+       refused before it reaches a route (401, 404, a fault) leaves none behind; a fault that
+       fires ties the request to its namespace);
     3. then auth and the route (:func:`_answer`), every error in Daily's envelope;
     4. the version header on the answer, and the request in the journal."""
     if request.path.startswith(FAKE_PREFIX):
@@ -99,8 +100,8 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     space = existing_namespace(request)
     if limiter is not None or (space is not None and space.faults):
         key = request_key(request)
-        if limiter is not None and not limiter.allow(key):
-            response: web.StreamResponse = error_response(429, "rate-limit-error", RATE_LIMIT_INFO)
+        if limiter is not None and not limiter.allow(key, tier := _rate_tier(request)):
+            response: web.StreamResponse = error_response(429, "rate-limit-error", tier.info)
         elif (
             space is not None
             and space.faults
@@ -123,6 +124,16 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     response.headers[VERSION_KEY] = __version__
     _record(request, response.status, fault)
     return response
+
+
+def _rate_tier(request: web.Request) -> Tier:
+    """The rate-limit tier of a request: by its method and the path of the route that took it,
+    as the route table declares it (``/v1/rooms/{name}/`` is ``/rooms/{name}``); a path no
+    route takes, or a method its route does not answer, is in the general tier."""
+    path: str = getattr(request.match_info.route.resource, "canonical", "")
+    if path.startswith(API_PREFIX + "/"):
+        path = path[len(API_PREFIX) :]
+    return tier_of(request.method, path.rstrip("/") or "/")
 
 
 def _drop(request: web.Request, fault: Fault) -> web.StreamResponse:

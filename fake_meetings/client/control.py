@@ -47,6 +47,14 @@ class RemoteScenarioError(ScenarioError):
         return ScenarioError([p if lines else replace(p, line=None) for p in problems])
 
 
+def _unknown_id(path: str, info: str) -> bool:
+    """A 404 of a control-plane route that is there, for an id it does not know (a route
+    missing answers "no route ...")."""
+    if path == "/_fake/leave":
+        return info.startswith("no participant")
+    return path.endswith("/fail") and info.endswith(" not found")
+
+
 WEBHOOK_PROBE = 10.0  # seconds a webhook create/update may add: the server probes the URL
 
 
@@ -126,7 +134,7 @@ class ControlPlane:
         except (ValueError, AttributeError):
             info = raw[:300].decode("utf-8", "replace")
         what = f"{method} {self.base_url}{path} answered {exc.code}"
-        if exc.code == 404 and path == "/_fake/leave" and info.startswith("no participant"):
+        if exc.code == 404 and _unknown_id(path, info):
             return FakeMeetingsError(f"{what}: {info}")  # the route is there; the id is not
         if exc.code in (404, 405) and path.startswith("/_fake/"):
             return ControlPlaneMissing(
@@ -244,6 +252,18 @@ class ControlPlane:
     def stop_transcription(self, room: str, body: dict[str, Any]) -> None:
         """``POST /v1/rooms/:name/transcription/stop``."""
         self._post_json(f"/v1/rooms/{urllib.parse.quote(room, safe='')}/transcription/stop", body)
+
+    def fail_recording(self, rec_id: str, error: str | None) -> None:
+        """``POST /_fake/recordings/:id/fail`` (``error``: the text, else the server's)."""
+        self._fail("recordings", rec_id, error)
+
+    def fail_transcript(self, tr_id: str, error: str | None) -> None:
+        """``POST /_fake/transcripts/:id/fail`` (``error``: the text, else the server's)."""
+        self._fail("transcripts", tr_id, error)
+
+    def _fail(self, kind: str, item: str, error: str | None) -> None:
+        body = {} if error is None else {"error": error}
+        self._post_json(f"/_fake/{kind}/{urllib.parse.quote(item, safe='')}/fail", body)
 
     def transcripts(self, room: str | None) -> list[dict[str, Any]]:
         """Every page of ``GET /v1/transcript`` (of ``room``'s id when given), newest first."""

@@ -4,7 +4,8 @@ clock passes their start and their stop, like ``events.py`` for the sessions.
 - ``recording.started`` at a recording's ``start_ts``;
 - at its stop (declared, stopped through the API, at ``max_duration`` or at its session's end),
   ``recording.ready-to-download`` when it finished with a duration above 0 [D], else
-  ``recording.error`` (a canceled recording, or one that stopped at its own start) [F].
+  ``recording.error`` (a canceled recording, or one that stopped at its own start) [F]; a
+  recording failed on purpose (``failed.py``) sends its own ``error_msg``.
 
 At one instant they come after the session events (a recording started at a join comes after
 ``participant.joined``; one stopped by its session's end after ``meeting.ended``), starts before
@@ -25,6 +26,7 @@ from typing import Any
 from . import transcriptevents as transcribed
 from .domainconfig import DOMAIN_ID
 from .events import Event, Passing, envelope
+from .failed import FailedRecording
 from .model import Session
 from .recordings import (
     FINISHED,
@@ -100,9 +102,10 @@ class RecordingEvent:
             }
         if self.type == REC_ERROR:
             why = "canceled" if r.canceled else "stopped before anything was recorded"
+            failure = r.error_msg if isinstance(r, FailedRecording) else None
             return {
                 "action": ERROR_ACTION,
-                "error_msg": f"{ERROR_ACTION}: recording {r.id} {why}",
+                "error_msg": failure or f"{ERROR_ACTION}: recording {r.id} {why}",
                 "instance_id": r.instance_id,
                 "room_name": r.room_name,
                 "timestamp": self.instant,

@@ -3,7 +3,7 @@ its webhook; and the one place that changes them, as commands, for the Daily rou
 control plane and the test handle. Here: reset, the swap of a load, the clock, people joining
 and leaving, the domain; the other commands are grouped by subject and mixed into
 :class:`Namespace` (``loading.py``, ``roomchanges.py``, ``recordingchanges.py``,
-``transcription.py``, ``hooks.py``, ``controls.py``).
+``transcription.py``, ``failures.py``, ``hooks.py``, ``controls.py``).
 
 Without ``--namespaces`` there is one namespace, the default, for everybody. With it, each
 Bearer key gets its own namespace: a fresh copy of the start-up sessions and clock, no faults,
@@ -43,6 +43,7 @@ from ..webhooks.settings import Settings
 from .bounds import MAX_RECORDINGS as MAX_RECORDINGS  # where it was first declared
 from .bounds import Bounds as Bounds
 from .controls import ControlCommands
+from .failures import FailureCommands
 from .faults import Faults
 from .hooks import WebhookCommands
 from .journal import Journal
@@ -89,6 +90,7 @@ class Namespace(
     RoomCommands,
     RecordingCommands,
     TranscriptChanges,
+    FailureCommands,
     WebhookCommands,
     ControlCommands,
 ):

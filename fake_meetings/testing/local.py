@@ -16,6 +16,7 @@ from ..domain.tokens import TokenDesk
 from ..domain.world import World
 from ..errors import ApiError
 from .handle import Mode, RecordedRequest, Source, is_text, read_scenario, source_label
+from .localmedia import LocalMedia
 
 if TYPE_CHECKING:
     from ..scenario.scenario import Scenario
@@ -40,7 +41,7 @@ def _direct(fn: Callable[[], T]) -> T:
     return fn()
 
 
-class LocalBackend:
+class LocalBackend(LocalMedia):
     """Acts on a namespace of a server in this process (through the state layer, like the
     control plane). ``run`` executes a change on the server's loop (``ServerThread.call``) so
     no request sees it half done."""
@@ -150,79 +151,6 @@ class LocalBackend:
 
     def leave(self, participant_id: str) -> None:
         self._refused("leave", lambda: self.space.leave(participant_id))
-
-    # -- recordings: the Daily routes' own checks and changes
-
-    def start_recording(self, room: str, body: dict[str, Any]) -> str:
-        from ..domain.bodies import checked_fields
-        from ..domain.recordstart import START_FIELDS, start_options
-
-        def change() -> str:
-            options = start_options(checked_fields(dict(body), START_FIELDS))
-            return self.space.start_recording(room, options).id
-
-        return self._refused("recording start", change)
-
-    def stop_recording(self, room: str, body: dict[str, Any]) -> None:
-        from ..domain.bodies import checked_fields
-        from ..domain.recordstart import STOP_FIELDS, stop_options
-
-        def change() -> None:
-            self.space.stop_recording(room, stop_options(checked_fields(dict(body), STOP_FIELDS)))
-
-        self._refused("recording stop", change)
-
-    def recordings(self, room: str | None) -> list[dict[str, Any]]:
-        from ..domain.recordings import as_json, seen_at
-
-        def read() -> list[dict[str, Any]]:
-            world = self.world
-            now = world.clock.now()
-            template = world.domain.properties.get("recordings_template")
-            template = template if isinstance(template, str) else None
-            found = [
-                as_json(seen_at(r, world.store.get(r.mtg_session_id), now), self.domain, template)
-                for r in reversed(world.recordings.ordered)
-                if r.start_ts <= now and (room is None or r.room_name == room)
-            ]
-            return found
-
-        return self._run(read)
-
-    def start_transcription(self, room: str, body: dict[str, Any]) -> None:
-        from ..domain.bodies import checked_fields
-        from ..domain.transcribestart import START_FIELDS, checked_instance
-
-        def change() -> None:
-            instance = checked_instance(checked_fields(dict(body), START_FIELDS))
-            self.space.start_transcription(room, instance)
-
-        self._refused("transcription start", change)
-
-    def stop_transcription(self, room: str, body: dict[str, Any]) -> None:
-        from ..domain.bodies import checked_fields
-        from ..domain.transcribestart import STOP_FIELDS, checked_instance
-
-        def change() -> None:
-            instance = checked_instance(checked_fields(dict(body), STOP_FIELDS))
-            self.space.stop_transcription(room, instance)
-
-        self._refused("transcription stop", change)
-
-    def transcripts(self, room: str | None) -> list[dict[str, Any]]:
-        from ..domain.world import transcript_json
-
-        def read() -> list[dict[str, Any]]:
-            world = self.world
-            now = world.clock.now()
-            found = world.rooms.get(room) if room is not None else None
-            return [
-                transcript_json(world, t, now, self.domain)
-                for t in reversed(world.transcripts.ordered)
-                if t.start_ts <= now and (room is None or (found and t.room_id == found.id))
-            ]
-
-        return self._run(read)
 
     def _refused(self, what: str, change: Callable[[], T]) -> T:
         """``change`` run on the loop; a refusal raises what the remote backend raises for the

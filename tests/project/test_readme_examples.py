@@ -70,6 +70,8 @@ EXPECTED = {
     "live": "docs/how-to/live-meetings.md",
     "webhooks": "docs/how-to/webhooks.md",
     "webhooks-over-http": "docs/how-to/webhooks.md",
+    "failures": "docs/how-to/webhooks.md",
+    "failures-over-http": "docs/how-to/webhooks.md",
     "faults": "docs/how-to/faults.md",
     "namespaces": "docs/how-to/namespaces.md",
     "generate-file": "docs/how-to/generated-data.md",

@@ -27,7 +27,7 @@ from ..daily import render
 from ..errors import VERSION_KEY, ApiError, invalid, not_found
 from ..keys import NAMESPACES, existing_namespace
 from ..openapi import document as openapi
-from . import live, loads
+from . import failures, live, loads
 from . import webhooks as control_webhooks
 from .browser import refuse_browser_attacks
 from .faults import parse_fault
@@ -304,6 +304,7 @@ def add_routes(
         ("DELETE", "namespaces", delete_namespaces),
         ("DELETE", "namespaces/{key}", delete_namespace),
         *control_webhooks.ROUTES,
+        *failures.ROUTES,
     ]
     for method, path, handler in routes:
         app.router.add_route(method, PREFIX + path, wrap(_guarded(handler, config)))

@@ -1,0 +1,93 @@
+"""A namespace's failures on purpose (``POST /_fake/recordings/:id/fail``,
+``/_fake/transcripts/:id/fail`` and the handle's ``recordings.fail``, ``transcripts.fail``):
+a recording or a transcript in progress stops now as a failed one (``domain/failed.py``), so
+a test can exercise a client's ``recording.error`` / ``transcript.error`` handling. The part
+of :class:`namespaces.Namespace` they add, kept here so each file stays one subject; each is
+synchronous on the server's loop, like a stop, so none takes the namespace's lock.
+
+Only an item in progress now can fail: an id not visible now is a 404, one that has stopped
+(finished, canceled, failed) a 400 saying so. A failure is a change at an instant, like a
+stop: moving the clock back before it shows the item in progress again, and a reset brings
+back the scenario's items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..domain import recordings as recordings_
+from ..domain import transcripts as transcripts_
+from ..domain.failed import RECORDING_ERROR, TRANSCRIPT_ERROR, error_text, failed_at
+from ..errors import invalid, not_found
+
+if TYPE_CHECKING:
+    from ..domain.model import Participant, Session
+    from ..domain.recordings import Recording
+    from ..domain.transcripts import Transcript
+    from ..domain.world import World
+
+
+class FailureCommands:
+    """The failure commands of a namespace (mixed into ``Namespace``)."""
+
+    if TYPE_CHECKING:
+        world: World
+
+        def _tell(
+            self,
+            kind: str,
+            before: int,
+            session: Session | None = None,
+            stay: Participant | None = None,
+            *,
+            recording: Recording | None = None,
+            transcript: Transcript | None = None,
+        ) -> None: ...
+
+        def fail_transcription(self, tr_id: str, error: str) -> Transcript: ...
+
+    def fail_recording(self, rec_id: str, error: object = None) -> Recording:
+        """The recording ``rec_id``, in progress now, stops now as failed: ``canceled`` with
+        ``duration: 0``, and ``recording.error`` with ``error`` (a non-blank text, else
+        ``RECORDING_ERROR``) as its ``error_msg``."""
+        text = error_text(error, RECORDING_ERROR)
+        world = self.world
+        now = world.clock.now()
+        recording = world.recordings.visible(rec_id, now)
+        if recording is None:
+            raise not_found(f"recording {rec_id} not found")
+        session = world.store.get(recording.mtg_session_id)
+        if not recording.in_progress(session, now):
+            status = recordings_.seen_at(recording, session, now).status
+            raise invalid(
+                f"recording {rec_id} is {status}, not in progress: only a recording in "
+                "progress can fail"
+            )
+        failed = failed_at(recording, now, text)
+        world.recordings = world.recordings.replaced(failed)
+        self._tell("recording-failed", now, recording=failed)
+        return failed
+
+    def fail_transcript(self, tr_id: str, error: object = None) -> Transcript:
+        """The transcript ``tr_id``, in progress now, stops now as failed: ``t_error`` with
+        ``error`` (a non-blank text, else ``TRANSCRIPT_ERROR``), and ``transcript.error``.
+        (``fail_transcription`` only marks a transcript: it fails when it stops.)"""
+        text = error_text(error, TRANSCRIPT_ERROR)
+        world = self.world
+        now = world.clock.now()
+        transcript = world.transcripts.visible(tr_id, now)
+        if transcript is None:
+            raise not_found(f"transcript {tr_id} not found")
+        session = world.store.get(transcript.mtg_session_id)
+        if not transcript.in_progress(session, now):
+            status = transcripts_.seen_at(transcript, session, now).status
+            raise invalid(
+                f"transcript {tr_id} is {status}, not in progress: only a transcript in "
+                "progress can fail"
+            )
+        marked = self.fail_transcription(tr_id, text)  # in progress: nothing is sent yet
+        stopped = replace(marked, end=now)
+        world.transcripts = world.transcripts.replaced(stopped)
+        self._tell("transcript-stopped", now, transcript=stopped)
+        return stopped
