@@ -3,15 +3,16 @@
 ``add_session``) call, so the two check and change alike:
 
 - :meth:`LoadCommands.prepare_load`, off the server's loop (the control plane's load thread,
-  the handle's own thread): the sessions bound, the ids an append would serve twice (each a
-  problem with its file, line and path), and the new store built and indexed;
+  a worker thread of the handle's load): the sessions bound, the ids an append would serve
+  twice (each a problem with its file, line and path), and the new store built and indexed;
 - :meth:`LoadCommands.commit_load`, on the loop, in one synchronous step: the store, rooms,
   recordings, transcripts, webhook, domain, ``min_stay`` and clock swapped in
   (``Namespace.load``), or nothing when one of them is refused.
 
-Parsing stays with the caller (a request body, a file, a dict). The control plane runs both
-steps under the namespace's lock (``Namespace.exclusive``), so nothing changes the sessions
-between them; the handle makes one call at a time.
+Parsing stays with the caller (a request body, a file, a dict). The control plane and the
+handle run both steps under the namespace's lock (``Namespace.exclusive``), so nothing changes
+the sessions between them, and a load of one never slips between the two steps of the
+other's.
 """
 
 from __future__ import annotations

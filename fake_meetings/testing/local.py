@@ -3,6 +3,7 @@ through the state layer (``state/namespaces.py``), the same calls the control pl
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
@@ -34,7 +35,7 @@ class OnLoop(Protocol):
 class OnLoopAsync(Protocol):
     """Awaits a coroutine on the server's loop from another thread and returns its result."""
 
-    def __call__(self, make: Callable[[], Awaitable[T]], timeout: float = ...) -> T: ...
+    def __call__(self, make: Callable[[], Awaitable[T]], timeout: float | None = ...) -> T: ...
 
 
 def _direct(fn: Callable[[], T]) -> T:
@@ -104,13 +105,32 @@ class LocalBackend(LocalMedia):
     def _load(
         self, scenario: Scenario, label: str, append: bool, now: int | None, built: Store | None
     ) -> None:
-        """The same two commands as ``POST /_fake/scenario``: prepared on this thread (the
-        bounds, the ids served twice, the store), swapped in on the server's loop. A refusal
-        of the swap (a room or id clash, a bound) is a problem of the file's ``rooms``."""
+        """The same two commands as ``POST /_fake/scenario``, in the namespace's turn as there
+        (``Namespace.exclusive``), so a load over HTTP and this one never interleave: prepared
+        off the loop (the bounds, the ids served twice, the store), swapped in on the server's
+        loop. A refusal of the swap (a room or id clash, a bound) is a problem of the file's
+        ``rooms``."""
         space = self.space
+
+        def prepare() -> Store:
+            return space.prepare_load(scenario, label, append=append, built=built)
+
+        def commit(store: Store) -> None:
+            space.commit_load(scenario, store, append=append, freeze_at=now)
+
+        async def in_turn() -> None:
+            commit(await asyncio.to_thread(prepare))
+
         try:
-            store = space.prepare_load(scenario, label, append=append, built=built)
-            self._run(lambda: space.commit_load(scenario, store, append=append, freeze_at=now))
+            if self._run_async is not None:  # as long as it takes, like the file's reading
+                self._run_async(lambda: space.exclusive(in_turn), None)
+            elif space.lock.locked():  # on the caller's loop, which a wait would block
+                raise FakeMeetingsError(
+                    "load refused: another load (or a webhook's test request) holds this "
+                    "namespace's turn; await it before loading through the handle"
+                )
+            else:
+                commit(prepare())
         except ApiError as exc:
             from ..scenario.scenario import ScenarioError
             from ..scenario.validate import Problem

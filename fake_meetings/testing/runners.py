@@ -115,9 +115,9 @@ class ServerThread(_Server):
         loop.call_soon_threadsafe(run)
         return future.result(timeout)
 
-    def call_async(self, make: Callable[[], Awaitable[T]], timeout: float = 30) -> T:
+    def call_async(self, make: Callable[[], Awaitable[T]], timeout: float | None = 30) -> T:
         """Await ``make()`` on the server's event loop from another thread, and return its
-        result (or raise its exception) within ``timeout`` seconds."""
+        result (or raise its exception) within ``timeout`` seconds (None: however long)."""
         loop = self._loop
         if loop is None or not self.running or loop.is_closed():
             raise RuntimeError("the fake-meetings server is not running")
