@@ -25,6 +25,7 @@ DEFAULT_MAX_CONNECTIONS = 1000
 DEFAULT_MAX_ROOMS = 200_000
 DEFAULT_MAX_SESSIONS = 2_000_000
 DEFAULT_DOMAIN = "fake-meetings"  # rooms' urls: https://<domain>.daily.co/<room name>
+DEFAULT_UNKNOWN_CURSOR: UnknownCursorMode = "error"  # a cursor naming no record: a 400
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class ServerConfig:
     auth: bool = True  # contract §6: require `Authorization: Bearer <key>`
     api_key: str | None = None  # when set, the key must be exactly this
     strict_limit: bool = False  # limit > 100: clamp (False) or 400 (True)
-    unknown_cursor: UnknownCursorMode = "error"  # a cursor naming no record: 400 or empty page
+    # a cursor naming no record: "error" (a 400) or "empty" (an empty page)
+    unknown_cursor: UnknownCursorMode = DEFAULT_UNKNOWN_CURSOR
     # --min-stay: seconds a stay lasts before /meetings shows it (the ten-second rule; 0: off);
     # None: each namespace's own (a scenario's min_stay:, else DEFAULT_MIN_STAY)
     min_stay: int | None = None

@@ -1,7 +1,8 @@
 """The command line: ``fake-meetings serve | validate | generate | capture | verify``, one module
 per command (``serve.py``, ``validate.py``, ``generate.py``, ``capture.py``, ``verify.py``: its
-sub-parser and what it does); the options they share and their environment variables in
-``options.py``."""
+sub-parser and what it does); the options of ``serve`` and of the generator, each declared
+once with its environment variable and default (``declare.py``), in ``options.py``,
+``control_options.py``, ``generate_options.py`` and ``webhook_options.py``."""
 
 from __future__ import annotations
 

@@ -14,7 +14,9 @@ from ..domain.model import Session
 from ..progress import LARGE, Progress
 from ..scenario.dump import dump_scenario
 from .atomic import replacing
-from .options import UsageError, add_generate_options, generate_spec, now_option
+from .declare import UsageError
+from .generate_options import add_generate_options, generate_spec
+from .options import now_option
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

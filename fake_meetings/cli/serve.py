@@ -16,16 +16,18 @@ from aiohttp import web
 
 from ..api.app import create_app
 from ..api.runner import listen
-from ..config import DEFAULT_HOST, DEFAULT_MIN_STAY, DEFAULT_PORT, ServerConfig
+from ..config import ServerConfig
 from ..scenario.bundled import bundled_names
 from ..scenario.loading import Loaded, load
+from .control_options import CONTROL, add_control_options
+from .declare import UsageError
+from .generate_options import SHAPE, add_generate_options, generate_spec
 from .options import (
-    ENV_PREFIX,
-    UsageError,
-    add_control_options,
-    add_generate_options,
-    env,
-    generate_spec,
+    GENERATE,
+    HOST,
+    PORT,
+    SERVING,
+    add_serving_options,
     now_option,
     scenario_origin,
     scenario_specs,
@@ -33,76 +35,20 @@ from .options import (
 )
 from .webhook_options import add_webhook_options, shown_url, webhook_settings
 
+# Every option of serve declared in declare.py's form (the webhooks' aside): the reference
+# pages' tables of options are generated from these.
+DECLARED = (*SERVING, *SHAPE, *CONTROL)
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "serve",
         help="serve scenarios over HTTP",
         description="Serve meeting sessions over HTTP, like https://api.daily.co/v1. Every option "
-        f"can also be set by an environment variable ({ENV_PREFIX}HOST, ...); a flag wins.",
+        f"can also be set by an environment variable ({HOST.variable}, ...); a flag wins.",
         epilog="bundled scenarios: " + ", ".join(bundled_names()),
     )
-    p = parser.add_argument
-    p(
-        "--scenario",
-        action="append",
-        metavar="FILE|NAME",
-        help="a scenario file, or a bundled scenario's name; repeat to merge several (default: "
-        f"the bundled 'default'). Env {ENV_PREFIX}SCENARIO, several separated by ':'",
-    )
-    p("--host", help=f"address to bind (default {DEFAULT_HOST}; env {ENV_PREFIX}HOST)")
-    p("--port", help=f"port, 0 for any free one (default {DEFAULT_PORT}; env {ENV_PREFIX}PORT)")
-    auth = parser.add_mutually_exclusive_group()
-    auth.add_argument(
-        "--api-key",
-        metavar="KEY",
-        help="accept only this Bearer key; others get "
-        f"401 (default: any non-empty key; env {ENV_PREFIX}API_KEY)",
-    )
-    auth.add_argument(
-        "--no-auth",
-        action="store_true",
-        default=None,
-        help=f"no Authorization header needed (env {ENV_PREFIX}NO_AUTH=1)",
-    )
-    p(
-        "--now",
-        metavar="T",
-        help="freeze the clock at T (unix seconds or ISO 8601); beats a "
-        f"scenario's now: (env {ENV_PREFIX}NOW)",
-    )
-    p(
-        "--strict-limit",
-        action="store_true",
-        default=None,
-        help="answer limit > 100 with a 400 "
-        f"instead of clamping it to 100 (env {ENV_PREFIX}STRICT_LIMIT=1)",
-    )
-    p(
-        "--min-stay",
-        metavar="SECONDS",
-        help="a stay enters /meetings once it has lasted this long, and a shorter one never "
-        f"does, as Daily records nobody who stayed under 10 s (default {DEFAULT_MIN_STAY}, or a "
-        f"scenario's min_stay:; 0: at once; env {ENV_PREFIX}MIN_STAY)",
-    )
-    p(
-        "--unknown-cursor",
-        choices=("error", "empty"),
-        help="a cursor naming no record: 400 "
-        f"(error, the default) or an empty page (env {ENV_PREFIX}UNKNOWN_CURSOR)",
-    )
-    p(
-        "--access-log",
-        action="store_true",
-        default=None,
-        help=f"log every request to stderr (env {ENV_PREFIX}ACCESS_LOG=1)",
-    )
-    p(
-        "--generate",
-        metavar="N",
-        help="also serve N generated sessions (alone: instead of the "
-        f"default scenario; env {ENV_PREFIX}GENERATE)",
-    )
+    add_serving_options(parser)
     add_generate_options(parser)
     add_control_options(parser)
     add_webhook_options(parser)
@@ -114,11 +60,10 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def run(args: argparse.Namespace) -> int:
     config = replace(server_config(args), webhooks=webhook_settings(args))
     now = now_option(args)
-    count = args.generate if args.generate is not None else env("GENERATE")
-    if count is not None and not str(count).isdigit():
+    count = GENERATE.text(args)
+    if count is not None and not count.isdigit():
         raise UsageError(f"--generate {count!r}: expected a whole number of sessions")
-    source = "--generate" if args.generate is not None else f"{ENV_PREFIX}GENERATE"
-    spec = generate_spec(args, int(count), now, source) if count else None
+    spec = generate_spec(args, int(count), now, GENERATE.source(args)) if count else None
     origin = scenario_origin(args)
     gc.collect()  # see gc.freeze() below
     loaded = load(scenario_specs(args), now=now, generate=spec, origin=origin, report=True)
@@ -142,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _listen_error(exc: OSError, args: argparse.Namespace, config: ServerConfig) -> str:
     """Why the server cannot listen, naming the option to change (--host or --port)."""
-    host_option = "--host" if args.host else f"{ENV_PREFIX}HOST"
-    port_option = "--port" if args.port is not None else f"{ENV_PREFIX}PORT"
+    host_option = HOST.flag if args.host else HOST.variable
+    port_option = PORT.source(args)
     where = f"cannot listen on {config.host}:{config.port}"
     reason = exc.strerror or str(exc)
     if isinstance(exc, socket.gaierror):

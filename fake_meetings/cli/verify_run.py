@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..client.daily import DailyReader, SourceError
-from ..config import ServerConfig
+from ..config import DEFAULT_DOMAIN, ServerConfig
 from ..domain.clock import Clock
 from ..domain.domainconfig import DEFAULTS, DomainConfig, property_problem
 from ..domain.world import World
@@ -32,7 +32,7 @@ from ..verify.sides import AccountNames
 from ..verify.view import CaptureView
 from . import capture
 from .atomic import replacing
-from .options import UsageError
+from .declare import UsageError
 from .verify_options import VerifyOptions, pseudonymised, verify_options
 
 
@@ -111,7 +111,7 @@ def _verify(o: VerifyOptions, ignores: Ignores) -> int:
         domain_name, domain = _domain(account.get("/"))
         rooms = _rooms(account, c.max_rooms)
         world = World(loaded.sessions, Clock(loaded.now), loaded.rooms, domain)
-        config = ServerConfig(port=0, host="127.0.0.1", domain=domain_name or "fake-meetings")
+        config = ServerConfig(port=0, host="127.0.0.1", domain=domain_name or DEFAULT_DOMAIN)
         view = CaptureView(loaded.sessions, world, loaded.now, o.since)
         mix = build_mix(view)[: o.max_requests]
         results = Results(o.base_url, path.name, loaded.now)

@@ -23,7 +23,7 @@ from ..webhooks.settings import (
     host_allowed,
     host_of,
 )
-from .options import ENV_PREFIX, UsageError, _number, env
+from .declare import ENV_PREFIX, UsageError, env, whole_number
 
 
 def add_webhook_options(parser: argparse.ArgumentParser) -> None:
@@ -50,14 +50,14 @@ def add_webhook_options(parser: argparse.ArgumentParser) -> None:
     p(
         "--webhook-retry",
         choices=hook_config.RETRY_TYPES,
-        help=f"retry policy (default circuit-breaker; env {ENV_PREFIX}WEBHOOK_RETRY)",
+        help=f"retry policy (default {hook_config.CIRCUIT_BREAKER}; env {ENV_PREFIX}WEBHOOK_RETRY)",
     )
     p(
         "--webhook-timestamp",
         choices=hook_config.TIMESTAMPS,
         help="X-Webhook-Timestamp (and the signed string): wall, the time of sending as "
-        "Daily's (default), or clock, the server clock, for a receiver whose clock is frozen "
-        "to the fake's; event_ts is on the server clock in both (env "
+        "Daily's, or clock, the server clock, for a receiver whose clock is frozen to the "
+        f"fake's; event_ts is on the server clock in both (default {hook_config.WALL}; env "
         f"{ENV_PREFIX}WEBHOOK_TIMESTAMP)",
     )
     p(
@@ -71,13 +71,13 @@ def add_webhook_options(parser: argparse.ArgumentParser) -> None:
         "--webhook-ended-delay",
         metavar="S",
         help="seconds of server clock between a session's end and its meeting.ended (Daily: "
-        f"up to 20; default 0; env {ENV_PREFIX}WEBHOOK_ENDED_DELAY)",
+        f"up to 20; default {Settings.ended_delay}; env {ENV_PREFIX}WEBHOOK_ENDED_DELAY)",
     )
     p(
         "--webhook-timeout",
         metavar="S",
-        help="seconds a delivery try may take before it counts as failed (default 5; env "
-        f"{ENV_PREFIX}WEBHOOK_TIMEOUT)",
+        help="seconds a delivery try may take before it counts as failed "
+        f"(default {Timing.timeout:g}; env {ENV_PREFIX}WEBHOOK_TIMEOUT)",
     )
     p(
         "--webhook-outbox",
@@ -90,9 +90,20 @@ def add_webhook_options(parser: argparse.ArgumentParser) -> None:
     p(
         "--webhook-retry-delays",
         metavar="S,S,S,S",
-        help="exponential retry: seconds before tries 2 to 5 (default 1,2,4,8; Daily's reach "
-        f"15 minutes; env {ENV_PREFIX}WEBHOOK_RETRY_DELAYS)",
+        help="exponential retry: seconds before tries 2 to 5 (default "
+        f"{','.join(f'{d:g}' for d in Timing.retry_delays)}; Daily's reach 15 minutes; env "
+        f"{ENV_PREFIX}WEBHOOK_RETRY_DELAYS)",
     )
+
+
+def _number(
+    args: argparse.Namespace, dest: str, var: str, default: int | None, *, least: int = 0
+) -> int | None:
+    """A whole number from the flag ``dest``, else the variable ``var``, else ``default``."""
+    flag = getattr(args, dest)
+    text = str(flag) if flag is not None else env(var)
+    source = "--" + dest.replace("_", "-") if flag is not None else ENV_PREFIX + var
+    return whole_number(text, source, default, least)
 
 
 def webhook_settings(args: argparse.Namespace) -> Settings:
@@ -100,7 +111,7 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
         value = getattr(args, name, None)
         return value if value is not None else env(env_name) or None
 
-    delay = _number(args.webhook_ended_delay, "WEBHOOK_ENDED_DELAY", "--webhook-ended-delay", 0)
+    delay = _number(args, "webhook_ended_delay", "WEBHOOK_ENDED_DELAY", Settings.ended_delay)
     timing = Timing()
     timeout = given("webhook_timeout", "WEBHOOK_TIMEOUT")
     if timeout is not None:
@@ -110,7 +121,7 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
         timing = replace(
             timing, retry_delays=_seconds_list(delays, "--webhook-retry-delays", 4, zero=True)
         )
-    outbox = _number(args.webhook_outbox, "WEBHOOK_OUTBOX", "--webhook-outbox", None, least=1)
+    outbox = _number(args, "webhook_outbox", "WEBHOOK_OUTBOX", None, least=1)
     if outbox is not None:
         if outbox > MAX_OUTBOX:
             by_flag = args.webhook_outbox is not None

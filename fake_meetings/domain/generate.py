@@ -41,6 +41,7 @@ DEFAULT_DAYS = 30  # the window reaches this many days back from now
 DEFAULT_LOCALE = "en_US"
 DEFAULT_TZ = "UTC"
 DEFAULT_RECORDED = 0.0  # the share of sessions recorded (genrecordings.py); 0: no recordings
+DEFAULT_AHEAD = 0  # seconds after now that sessions may still start in; 0: none in the future
 
 _ROOM_WORDS = (
     "daily-standup", "sales-demo", "design-review", "support", "office-hours", "all-hands",
@@ -58,11 +59,12 @@ class GenerateSpec:
     sessions: int = DEFAULT_SESSIONS
     rooms: int = DEFAULT_ROOMS
     seed: int = DEFAULT_SEED
-    start: int | None = None  # unix seconds; default: 30 days before end, or before now if earlier
+    # unix seconds; default: DEFAULT_DAYS before end, or before now if earlier
+    start: int | None = None
     end: int | None = None  # unix seconds; default (and at most): now + ahead
     locale: str = DEFAULT_LOCALE
     tz: str = DEFAULT_TZ
-    ahead: int = 0  # seconds after now that sessions may still start in
+    ahead: int = DEFAULT_AHEAD
     recorded: float = DEFAULT_RECORDED  # the share of sessions recorded, 0 to 1
 
     def window(self, now: int) -> tuple[int, int]:

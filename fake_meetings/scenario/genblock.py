@@ -2,15 +2,17 @@
 
 generate:
   sessions: 500        # required: how many
-  rooms: 8             # optional, default 8
-  seed: 7              # optional, default 0
-  start: -30d          # optional: window start (any time form), default 30 days before
+  rooms: 12            # optional
+  seed: 7              # optional
+  start: -60d          # optional: window start (any time form); default DEFAULT_DAYS before
                        # end, or before now when end is later
   end: now             # optional: window end, default (and at most) now + ahead
-  ahead: 2h            # optional: sessions may also start up to this long after now, default 0
-  locale: en_US        # optional: Faker locale of the names
-  tz: Europe/Berlin    # optional: time zone of the working hours, default UTC
-  recorded: 0.3        # optional: the share of sessions recorded (0 to 1), default 0
+  ahead: 2h            # optional: sessions may also start up to this long after now
+  locale: de_DE        # optional: Faker locale of the names
+  tz: Europe/Berlin    # optional: time zone of the working hours
+  recorded: 0.3        # optional: the share of sessions recorded (0 to 1)
+
+The defaults of the optional keys are ``domain/generate.py``'s, the same as the options'.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import math
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..domain.generate import (
+    DEFAULT_AHEAD,
     DEFAULT_LOCALE,
     DEFAULT_RECORDED,
     DEFAULT_ROOMS,
@@ -87,13 +90,13 @@ def generate_spec(c: Checker, now: int) -> GenerateSpec | None:
         return None
     return GenerateSpec(
         count,
-        rooms or DEFAULT_ROOMS,
-        seed or DEFAULT_SEED,
+        DEFAULT_ROOMS if rooms is None else rooms,
+        DEFAULT_SEED if seed is None else seed,
         start,
         end,
         locale,
         tz,
-        ahead or 0,
+        DEFAULT_AHEAD if ahead is None else ahead,
         float(recorded),
     )
 
