@@ -10,6 +10,9 @@ A page asks for generated text with an HTML comment alone on a line, which the h
 - ``<!-- generate: daily-routes -->``: every Daily route from the OpenAPI document the server
   serves at ``/_fake/openapi.json`` (``fake_meetings.api.openapi.document.document``), with its
   parameters, body fields and answers;
+- ``<!-- generate: option-table -->`` before a table of options, and ``<!-- generate:
+  generator-options -->``: tables of ``serve``'s and the generator's options, their variables
+  and defaults from the options' declarations (``mkdocs_options.py``);
 - ``<!-- generate: control-plane-routes -->``: every ``/_fake/`` route the server registers,
   read from its router, each linked to the page's section about it. The build fails when a
   route has no section (a heading naming ``METHOD /_fake/path``) or a section names a route the
@@ -27,6 +30,7 @@ import re
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs_options import generator_options, option_tables  # beside this file
 
 MARKER = re.compile(r"^<!-- generate: (?P<what>[\w-]+)(?: (?P<arg>[\w-]+))? -->$", re.MULTILINE)
 WIDTH = "100"  # argparse wraps usage lines at $COLUMNS
@@ -43,9 +47,11 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
             return daily_routes()
         if what == "control-plane-routes":
             return control_plane_routes(markdown)
+        if what == "generator-options":
+            return generator_options()
         raise PluginError(f"{page.file.src_path}: unknown generated block {match[0]}")
 
-    return MARKER.sub(replace, markdown)
+    return MARKER.sub(replace, option_tables(markdown, page.file.src_path))
 
 
 # ---------------------------------------------------------------------------------------------
