@@ -69,3 +69,10 @@ def test_refusals_raise_with_the_server_s_message(handle: FakeMeetings) -> None:
         with pytest.raises(FakeMeetingsError, match="nope not found") as caught:
             fail("nope")
         assert not isinstance(caught.value, ControlPlaneMissing)  # the route is there
+
+
+def test_a_server_without_the_route_is_named_as_such() -> None:
+    with ServerThread(World(clock=Clock(NOW)), ServerConfig(port=0, admin=False)) as s:
+        remote = FakeMeetings(RemoteBackend(s.base_url, "k"), s.url, "k")
+        with pytest.raises(ControlPlaneMissing, match="has no control plane"):
+            remote.recordings.fail("r")
