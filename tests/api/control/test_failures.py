@@ -241,3 +241,27 @@ def test_a_reset_brings_the_scenario_s_items_back(server: ServerThread) -> None:
     assert post(server, "/_fake/reset").status_code == 200
     assert get(server, "/v1/recordings/rec-live")["status"] == "in-progress"
     assert get(server, "/v1/transcript/tr-live")["status"] == "t_in_progress"
+
+
+def test_with_namespaces_a_failure_stays_in_its_key_s_namespace() -> None:
+    sc = load_text(SCENARIO, "failures.yaml")
+    world = World(
+        sc.sessions, Clock(T), sc.rooms, sc.domain, sc.recordings, transcripts=sc.transcripts
+    )
+    with ServerThread(world, ServerConfig(port=0, namespaces=True)) as running:
+        base = running.base_url
+
+        def status(key: str) -> str:
+            r = requests.get(
+                base + "/v1/recordings/rec-live", headers={"Authorization": key}, timeout=10
+            )
+            assert r.status_code == 200, r.text
+            return str(r.json()["status"])
+
+        failed = requests.post(
+            base + "/_fake/recordings/rec-live/fail",
+            headers={"Authorization": "Bearer a"},
+            timeout=10,
+        )
+        assert failed.status_code == 200, failed.text
+        assert (status("Bearer a"), status("Bearer b")) == ("canceled", "in-progress")
