@@ -1,6 +1,6 @@
-"""Rank lists kept by key (a room's recordings' ranks, ``recordings.py``) after one item is
-inserted or removed at a rank, sharing every list the change leaves alone; and a sequence made of
-a prefix of one rank list and another list, for the keyset window over a filtered list.
+"""Rank lists kept by key (``ranklist.py``'s key indexes: a room's recordings' ranks) after one
+item is inserted or removed at a rank, sharing every list the change leaves alone; and a sequence
+made of a prefix of one rank list and another list, for the keyset window over a filtered list.
 
 A snapshot's lists are never changed once built: a change builds the lists it touches again.
 """

@@ -21,7 +21,7 @@ from typing import Any
 
 from .events import envelope
 from .model import Participant, Session
-from .recordings import _peak
+from .recording import peak_during
 from .store import Store
 from .transcripts import ERROR, FINISHED, Place, Transcript, Transcripts, seen_at, vtt_key
 
@@ -80,7 +80,7 @@ class TranscriptEvent:
             "mtg_session_id": t.mtg_session_id,
         }
         duration = stop - t.start_ts
-        peak = _peak(stays, t.start_ts, stop) if session is not None else 0
+        peak = peak_during(stays, t.start_ts, stop) if session is not None else 0
         minutes = participant_minutes(stays, t.start_ts, stop)
         if self.type == TR_STARTED:
             return {

@@ -12,22 +12,24 @@ Whether its WebVTT file is stored is fixed when it starts: the room's
 ``enable_transcription_storage`` property, else the domain's (Daily's default: off) [?].
 Turning storage on later does not store an earlier transcript's file, as with Daily [C].
 
-Transcripts are kept in ascending ``(start_ts, id)`` order; the API lists them newest first.
-A snapshot is never mutated: a change builds a new one.
+Transcripts are kept in ascending ``(start_ts, id)`` order, by rank (``ranklist.py``, as
+recordings are); the API lists them newest first. A snapshot is never mutated: a change builds a
+new one.
 """
 
 from __future__ import annotations
 
 import random
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .ids import seeded_uuid
 from .model import Session
-from .query import MAX_LIMIT, UnknownCursorMode, keyset_window
-from .recordings import DEFAULT_INSTANCE
+from .query import MAX_LIMIT, UnknownCursorMode
+from .ranklist import Keys, RankList
+from .recording import DEFAULT_INSTANCE
 from .rooms import created_at_text
 
 if TYPE_CHECKING:
@@ -177,48 +179,29 @@ def as_json(seen: Seen, domain_id: str, place: Place, status: str | None = None)
     }
 
 
-class Transcripts:
-    """An immutable snapshot of transcripts, in ascending ``(start_ts, id)`` order."""
+class Transcripts(RankList[Transcript]):
+    """An immutable snapshot of transcripts, in ascending ``(start_ts, id)`` order, their ranks
+    by room id and by session."""
 
-    __slots__ = ("by_room", "by_session", "ordered", "rank", "starts")
+    __slots__ = ()
+    KEYS: ClassVar[Keys] = {
+        "room": attrgetter("room_id"),
+        "session": attrgetter("mtg_session_id"),
+    }
+    WHAT = "transcript"
 
-    def __init__(self, transcripts: Iterable[Transcript] = ()):
-        self.ordered: tuple[Transcript, ...] = tuple(sorted(transcripts, key=lambda t: t.sort_key))
-        self.rank: dict[str, int] = {}
-        self.by_room: dict[str, list[int]] = {}  # room id -> ranks
-        self.by_session: dict[str, list[int]] = {}
-        for i, t in enumerate(self.ordered):
-            if t.id in self.rank:
-                raise ValueError(f"duplicate transcript id {t.id!r}")
-            self.rank[t.id] = i
-            self.by_room.setdefault(t.room_id, []).append(i)
-            self.by_session.setdefault(t.mtg_session_id, []).append(i)
-        self.starts: list[int] = [t.start_ts for t in self.ordered]
+    @property
+    def by_room(self) -> dict[str, list[int]]:
+        """A room's id -> the ascending ranks of its transcripts."""
+        return self.by["room"]
 
-    def __len__(self) -> int:
-        return len(self.ordered)
-
-    def visible(self, tr_id: str, now: int) -> Transcript | None:
-        rank = self.rank.get(tr_id)
-        if rank is None or self.ordered[rank].start_ts > now:
-            return None
-        return self.ordered[rank]
-
-    def visible_count(self, now: int) -> int:
-        return bisect_right(self.starts, now)
+    @property
+    def by_session(self) -> dict[str, list[int]]:
+        """A session's id -> the ascending ranks of its transcripts."""
+        return self.by["session"]
 
     def in_room(self, room_id: str) -> list[Transcript]:
-        return [self.ordered[i] for i in self.by_room.get(room_id, [])]
-
-    def without(self, tr_id: str) -> Transcripts:
-        return Transcripts(t for t in self.ordered if t.id != tr_id)
-
-    def replaced(self, transcript: Transcript) -> Transcripts:
-        return Transcripts(transcript if t.id == transcript.id else t for t in self.ordered)
-
-    def joined(self, more: Iterable[Transcript]) -> Transcripts:
-        """These transcripts and ``more`` (an id in both raises ValueError)."""
-        return Transcripts((*self.ordered, *more))
+        return self.having("room", room_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,18 +230,11 @@ def list_transcripts(
     ``q.room_id`` and the session ``q.mtg_session_id`` when given; ``total_count`` is the
     filtered count [?]."""
     index: Sequence[int]
-    if q.room_id is None and q.mtg_session_id is None:
-        index = range(len(transcripts))
-    elif q.mtg_session_id is None:
-        index = transcripts.by_room.get(q.room_id or "", [])
+    if q.mtg_session_id is None:
+        index = transcripts.ranks("room", q.room_id)
     else:
-        index = transcripts.by_session.get(q.mtg_session_id, [])
+        index = transcripts.ranks("session", q.mtg_session_id)
         if q.room_id is not None:
             index = [i for i in index if transcripts.ordered[i].room_id == q.room_id]
-    hi = bisect_left(index, transcripts.visible_count(now))  # visible: the ranks below the count
-    found = keyset_window(index, 0, hi, q, transcripts.rank.get, unknown_cursor)
-    if found is None:
-        return TranscriptsPage(hi, [])
-    start, end = found
-    page = [transcripts.ordered[index[i]] for i in range(end - 1, start - 1, -1)]
-    return TranscriptsPage(hi, page)
+    hi = transcripts.visible_in(index, now)
+    return TranscriptsPage(hi, transcripts.page(index, hi, q, unknown_cursor))

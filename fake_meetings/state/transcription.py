@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from ..domain.world import World
 
 TRANSCRIPTS_SEED = 4  # ids of transcripts started through the API: the same, for transcripts
-# Transcripts per namespace: each change re-sorts them (a few thousand cost milliseconds), so a
-# client starting transcriptions in a loop is stopped.
+# Transcripts per namespace: each change copies their indexes (a few thousand cost a fraction of
+# a millisecond), and a client starting transcriptions in a loop is stopped.
 MAX_TRANSCRIPTS = 10_000
 
 
