@@ -33,11 +33,11 @@ from .options import (
     scenario_specs,
     server_config,
 )
-from .webhook_options import add_webhook_options, shown_url, webhook_settings
+from .webhook_options import WEBHOOK, add_webhook_options, shown_url, webhook_settings
 
-# Every option of serve declared in declare.py's form (the webhooks' aside): the reference
-# pages' tables of options are generated from these.
-DECLARED = (*SERVING, *SHAPE, *CONTROL)
+# Every option of serve, in declare.py's form: the reference pages' tables of options are
+# generated from these.
+DECLARED = (*SERVING, *SHAPE, *CONTROL, *WEBHOOK)
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

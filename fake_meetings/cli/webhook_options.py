@@ -1,8 +1,8 @@
 """``serve``'s webhook options: a webhook in place at start-up (in every namespace), when
 ``meeting.ended`` is sent, what ``X-Webhook-Timestamp`` holds, the hosts a webhook may point
-at, and the delivery bounds. Each
-has a FAKE_MEETINGS_* variable; a flag wins. The hmac secret is never printed (not in errors,
-not in the start-up line)."""
+at, and the delivery bounds. Each is declared once (``declare.py``), its default from
+``webhooks/settings.py`` or ``domain/webhook.py``, and has a FAKE_MEETINGS_* variable; a flag
+wins. The hmac secret is never printed (not in errors, not in the start-up line)."""
 
 from __future__ import annotations
 
@@ -23,130 +23,134 @@ from ..webhooks.settings import (
     host_allowed,
     host_of,
 )
-from .declare import ENV_PREFIX, UsageError, env, whole_number
+from .declare import Declared, UsageError, shown
+
+URL = Declared(
+    "--webhook-url",
+    "WEBHOOK_URL",
+    "send Daily's events to URL from start-up, in every namespace, without the test request "
+    "POST /webhooks makes",
+    metavar="URL",
+)
+HMAC = Declared(
+    "--webhook-hmac",
+    "WEBHOOK_HMAC",
+    "the webhook's signing secret, base64",
+    words="32 random bytes, shown by GET /webhooks",
+    metavar="BASE64",
+)
+EVENTS = Declared(
+    "--webhook-events",
+    "WEBHOOK_EVENTS",
+    "comma-separated event types to send, e.g. meeting.ended,participant.left",
+    words="all",
+    metavar="TYPES",
+)
+RETRY = Declared(
+    "--webhook-retry",
+    "WEBHOOK_RETRY",
+    "retry policy",
+    hook_config.CIRCUIT_BREAKER,
+    choices=hook_config.RETRY_TYPES,
+)
+TIMESTAMP = Declared(
+    "--webhook-timestamp",
+    "WEBHOOK_TIMESTAMP",
+    "X-Webhook-Timestamp (and the signed string): wall, the time of sending as Daily's, or "
+    "clock, the server clock, for a receiver whose clock is frozen to the fake's; event_ts is "
+    "on the server clock in both",
+    hook_config.WALL,
+    choices=hook_config.TIMESTAMPS,
+)
+ALLOW = Declared(
+    ALLOW_OPTION,
+    "WEBHOOK_ALLOW",
+    "the only hosts a webhook URL may name (POST /webhooks, --webhook-url, a scenario's "
+    "webhook:), e.g. receiver,127.0.0.1; another is refused without connecting",
+    words="any host",
+    metavar="HOST[,HOST...]",
+)
+ENDED_DELAY = Declared(
+    "--webhook-ended-delay",
+    "WEBHOOK_ENDED_DELAY",
+    "seconds of server clock between a session's end and its meeting.ended; Daily's, up to 20",
+    Settings.ended_delay,
+    metavar="S",
+)
+TIMEOUT = Declared(
+    "--webhook-timeout",
+    "WEBHOOK_TIMEOUT",
+    "seconds a delivery try may take before it counts as failed",
+    Timing.timeout,
+    metavar="S",
+)
+OUTBOX = Declared(
+    "--webhook-outbox",
+    "WEBHOOK_OUTBOX",
+    "events waiting to be sent per namespace; a clock move's events beyond that are dropped "
+    "and counted, never built",
+    Timing.outbox,
+    metavar="N",
+    bound=f"about {OUTBOX_BYTES_EACH * Timing.outbox // 1_000_000} MB; at most {MAX_OUTBOX:,}",
+    least=1,
+)
+RETRY_DELAYS = Declared(
+    "--webhook-retry-delays",
+    "WEBHOOK_RETRY_DELAYS",
+    "exponential retry: seconds before tries 2 to 5; Daily's reach 15 minutes",
+    ",".join(shown(delay) for delay in Timing.retry_delays),
+    metavar="S,S,S,S",
+)
+WEBHOOK = (
+    URL,
+    HMAC,
+    EVENTS,
+    RETRY,
+    TIMESTAMP,
+    ALLOW,
+    ENDED_DELAY,
+    TIMEOUT,
+    OUTBOX,
+    RETRY_DELAYS,
+)
 
 
 def add_webhook_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("webhooks (Daily's POST /webhooks works too)")
-    p = group.add_argument
-    p(
-        "--webhook-url",
-        metavar="URL",
-        help="send Daily's events to URL from start-up, in every namespace, without the test "
-        f"request POST /webhooks makes (env {ENV_PREFIX}WEBHOOK_URL)",
-    )
-    p(
-        "--webhook-hmac",
-        metavar="BASE64",
-        help="the webhook's signing secret, base64 (default: 32 random bytes, shown by GET "
-        f"/webhooks; env {ENV_PREFIX}WEBHOOK_HMAC)",
-    )
-    p(
-        "--webhook-events",
-        metavar="TYPES",
-        help="comma-separated event types to send (default: all; env "
-        f"{ENV_PREFIX}WEBHOOK_EVENTS), e.g. meeting.ended,participant.left",
-    )
-    p(
-        "--webhook-retry",
-        choices=hook_config.RETRY_TYPES,
-        help=f"retry policy (default {hook_config.CIRCUIT_BREAKER}; env {ENV_PREFIX}WEBHOOK_RETRY)",
-    )
-    p(
-        "--webhook-timestamp",
-        choices=hook_config.TIMESTAMPS,
-        help="X-Webhook-Timestamp (and the signed string): wall, the time of sending as "
-        "Daily's, or clock, the server clock, for a receiver whose clock is frozen to the "
-        f"fake's; event_ts is on the server clock in both (default {hook_config.WALL}; env "
-        f"{ENV_PREFIX}WEBHOOK_TIMESTAMP)",
-    )
-    p(
-        ALLOW_OPTION,
-        metavar="HOST[,HOST...]",
-        help="the only hosts a webhook URL may name (POST /webhooks, --webhook-url, a "
-        "scenario's webhook:); another is refused without connecting (default: any host; env "
-        f"{ENV_PREFIX}WEBHOOK_ALLOW), e.g. receiver,127.0.0.1",
-    )
-    p(
-        "--webhook-ended-delay",
-        metavar="S",
-        help="seconds of server clock between a session's end and its meeting.ended (Daily: "
-        f"up to 20; default {Settings.ended_delay}; env {ENV_PREFIX}WEBHOOK_ENDED_DELAY)",
-    )
-    p(
-        "--webhook-timeout",
-        metavar="S",
-        help="seconds a delivery try may take before it counts as failed "
-        f"(default {Timing.timeout:g}; env {ENV_PREFIX}WEBHOOK_TIMEOUT)",
-    )
-    p(
-        "--webhook-outbox",
-        metavar="N",
-        help="events waiting to be sent per namespace; a clock move's events beyond that are "
-        f"dropped and counted, never built (default {Timing.outbox:,}, about "
-        f"{OUTBOX_BYTES_EACH * Timing.outbox // 1_000_000} MB; at most {MAX_OUTBOX:,}; env "
-        f"{ENV_PREFIX}WEBHOOK_OUTBOX)",
-    )
-    p(
-        "--webhook-retry-delays",
-        metavar="S,S,S,S",
-        help="exponential retry: seconds before tries 2 to 5 (default "
-        f"{','.join(f'{d:g}' for d in Timing.retry_delays)}; Daily's reach 15 minutes; env "
-        f"{ENV_PREFIX}WEBHOOK_RETRY_DELAYS)",
-    )
-
-
-def _number(
-    args: argparse.Namespace, dest: str, var: str, default: int | None, *, least: int = 0
-) -> int | None:
-    """A whole number from the flag ``dest``, else the variable ``var``, else ``default``."""
-    flag = getattr(args, dest)
-    text = str(flag) if flag is not None else env(var)
-    source = "--" + dest.replace("_", "-") if flag is not None else ENV_PREFIX + var
-    return whole_number(text, source, default, least)
+    for option in WEBHOOK:
+        option.add(group)
 
 
 def webhook_settings(args: argparse.Namespace) -> Settings:
-    def given(name: str, env_name: str) -> str | None:
-        value = getattr(args, name, None)
-        return value if value is not None else env(env_name) or None
-
-    delay = _number(args, "webhook_ended_delay", "WEBHOOK_ENDED_DELAY", Settings.ended_delay)
+    delay = ENDED_DELAY.whole(args)
     timing = Timing()
-    timeout = given("webhook_timeout", "WEBHOOK_TIMEOUT")
+    timeout = TIMEOUT.text(args)
     if timeout is not None:
         timing = replace(timing, timeout=_seconds_list(timeout, "--webhook-timeout", 1)[0])
-    delays = given("webhook_retry_delays", "WEBHOOK_RETRY_DELAYS")
+    delays = RETRY_DELAYS.text(args)
     if delays is not None:
         timing = replace(
             timing, retry_delays=_seconds_list(delays, "--webhook-retry-delays", 4, zero=True)
         )
-    outbox = _number(args, "webhook_outbox", "WEBHOOK_OUTBOX", None, least=1)
-    if outbox is not None:
-        if outbox > MAX_OUTBOX:
-            by_flag = args.webhook_outbox is not None
-            source = "--webhook-outbox" if by_flag else f"{ENV_PREFIX}WEBHOOK_OUTBOX"
-            raise UsageError(f"{source} {outbox}: at most {MAX_OUTBOX:,} events")
-        timing = replace(timing, outbox=outbox)
-    stamp = given("webhook_timestamp", "WEBHOOK_TIMESTAMP")
+    outbox = OUTBOX.whole(args)
+    if outbox > MAX_OUTBOX:
+        raise UsageError(f"{OUTBOX.source(args)} {outbox}: at most {MAX_OUTBOX:,} events")
+    timing = replace(timing, outbox=outbox)
+    stamp = TIMESTAMP.text(args)
     if stamp is not None and stamp not in hook_config.TIMESTAMPS:  # a flag is checked by argparse
         raise UsageError(
-            f"{ENV_PREFIX}WEBHOOK_TIMESTAMP {stamp[:40]!r}: expected "
-            + " or ".join(hook_config.TIMESTAMPS)
+            f"{TIMESTAMP.variable} {stamp[:40]!r}: expected " + " or ".join(hook_config.TIMESTAMPS)
         )
-    allow = _allow(given("webhook_allow", "WEBHOOK_ALLOW"))
-    url = given("webhook_url", "WEBHOOK_URL")
+    allow = _allow(ALLOW.text(args))
+    url = URL.text(args)
     startup: dict[str, Any] | None = None
     if url is not None:
         startup = {"url": url}
-        for field, name, env_name in (
-            ("hmac", "webhook_hmac", "WEBHOOK_HMAC"),
-            ("retryType", "webhook_retry", "WEBHOOK_RETRY"),
-        ):
-            value = given(name, env_name)
+        for field, option in (("hmac", HMAC), ("retryType", RETRY)):
+            value = option.text(args)
             if value is not None:
                 startup[field] = value
-        events = given("webhook_events", "WEBHOOK_EVENTS")
+        events = EVENTS.text(args)
         if events is not None:
             startup["eventTypes"] = [e.strip() for e in events.split(",") if e.strip()]
         try:  # the same checks as POST /webhooks, named by flag
@@ -163,7 +167,7 @@ def webhook_settings(args: argparse.Namespace) -> Settings:
                 f"--webhook-url: host {host_of(url)!r} is not one {ALLOW_OPTION} allows "
                 f"({', '.join(sorted(allow))})"
             )
-    elif given("webhook_hmac", "WEBHOOK_HMAC") or given("webhook_events", "WEBHOOK_EVENTS"):
+    elif HMAC.text(args) or EVENTS.text(args):
         raise UsageError("--webhook-hmac and --webhook-events need --webhook-url")
     assert delay is not None
     return Settings(timing=timing, ended_delay=delay, startup=startup, timestamp=stamp, allow=allow)
