@@ -56,7 +56,7 @@ class ServerConfig:
     max_namespaces: int = DEFAULT_MAX_NAMESPACES  # live key namespaces; least recently used go
     max_rooms: int = DEFAULT_MAX_ROOMS  # rooms per namespace; a change making more is a 400
     max_sessions: int = DEFAULT_MAX_SESSIONS  # sessions per namespace; likewise
-    rate_limit: bool = False  # Daily's documented limits per key (state/ratelimit.py's tiers)
+    rate_limit: bool = False  # Daily's documented limits per key (domain/ratelimits.py's tiers)
     # connections: bounds that keep slow or idle clients from holding the server
     header_timeout: float = DEFAULT_HEADER_TIMEOUT  # seconds to send a whole request head
     keepalive_timeout: float = DEFAULT_KEEPALIVE_TIMEOUT  # seconds an idle connection is kept

@@ -18,12 +18,13 @@ from aiohttp.typedefs import Handler
 
 from .. import __version__
 from ..config import ServerConfig
+from ..domain.ratelimits import Tier, tier_of
 from ..domain.tokens import TokenDesk
 from ..domain.world import World
 from ..state.faults import Fault
 from ..state.journal import Journal
 from ..state.namespaces import Bounds, Namespaces
-from ..state.ratelimit import RateLimiter, Tier, tier_of
+from ..state.ratelimit import RateLimiter
 from .control import plane as admin
 from .credentials import bearer_key, same_secret
 from .daily import files

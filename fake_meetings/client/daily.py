@@ -2,7 +2,8 @@
 any fake-meetings server) with the user's key, paced under the rate limit and retried.
 
 - Pacing: at most ``rate`` requests in any second and ``5 * rate`` in any 5 s (Daily's limit is
-  20 and 100, contract §7), with a small margin for the network's jitter.
+  20 and 100), with a small margin for the network's jitter; ``GET /recordings`` in the same
+  share of its own tier's limits (at 20: 2 a second and 50 in 30 s; ``domain/ratelimits.py``).
 - 429: wait ``Retry-After`` seconds when the answer gives it (at most ``MAX_WAIT``), else an
   exponential backoff; then retry. 5xx, a dropped connection or a timeout: the same backoff.
   After ``max_retries`` retries of one request it gives up with :class:`SourceError`.
@@ -33,6 +34,8 @@ import urllib.request
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+from ..domain.ratelimits import GENERAL, TIERS, Tier, tier_of
 
 DAILY_API = "https://api.daily.co/v1"
 PAGE = 100  # the largest page Daily serves
@@ -150,31 +153,43 @@ def retry_after(value: str | None, now: float) -> float | None:
 
 
 class Pacer:
-    """Waits before a request so that at most ``rate`` go out in any second and ``5 * rate`` in
-    any 5 seconds."""
+    """Waits before a request so that at most ``rate`` go out in any second and
+    ``per_window`` (by default ``rate`` a second) in any ``window`` seconds."""
 
     def __init__(
         self,
         rate: float,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        *,
+        window: int = 5,
+        per_window: int | None = None,
     ):
         self.per_second = max(1, int(rate))
-        self.per_five = max(1, int(5 * rate))
+        self.window = window
+        self.per_window = max(1, int(window * rate) if per_window is None else per_window)
         self._clock, self._sleep = clock, sleep
         self._sent: deque[float] = deque()
+
+    @classmethod
+    def within(cls, tier: Tier, rate: float) -> Pacer:
+        """A pacer for the routes of ``tier`` that keeps to the same share of the tier's
+        limits as ``rate`` is of the general tier's (at Daily's 20 a second: the tier's)."""
+        share = rate / GENERAL.per_second
+        per_window = max(1, int(tier.per_window * share))
+        return cls(tier.per_second * share, window=tier.window, per_window=per_window)
 
     def wait(self) -> None:
         while True:
             now = self._clock()
-            while self._sent and self._sent[0] <= now - 5 - MARGIN:
+            while self._sent and self._sent[0] <= now - self.window - MARGIN:
                 self._sent.popleft()
             recent = sum(1 for t in self._sent if t > now - 1 - MARGIN)
             waits = []
             if recent >= self.per_second:
                 waits.append(self._sent[-self.per_second] + 1 + MARGIN - now)
-            if len(self._sent) >= self.per_five:
-                waits.append(self._sent[-self.per_five] + 5 + MARGIN - now)
+            if len(self._sent) >= self.per_window:
+                waits.append(self._sent[-self.per_window] + self.window + MARGIN - now)
             if not waits or max(waits) <= 0:
                 self._sent.append(now)
                 return
@@ -201,13 +216,19 @@ class DailyReader:
         self._key = api_key
         self.max_retries, self.backoff, self.timeout = max_retries, backoff, timeout
         self.on_retry, self._sleep = on_retry, sleep
-        self.pacer = Pacer(rate)
+        self.pacer = Pacer(rate)  # the general tier's routes
+        # the routes of Daily's smaller tiers (GET /recordings): each tier paced on its own
+        self._pacers = {tier: Pacer.within(tier, rate) for tier in TIERS if tier is not GENERAL}
         self.requests = self.retries = 0
         host = urllib.parse.urlsplit(self.base_url).hostname or ""
         proxies = urllib.request.ProxyHandler({} if host in _LOCAL else None)
         self._opener = urllib.request.build_opener(
             proxies, _NoRedirect(), _HTTPHandler(), _HTTPSHandler()
         )
+
+    def pacer_for(self, path: str) -> Pacer:
+        """The pacer of ``GET path``'s tier (``path`` without the base URL and query)."""
+        return self._pacers.get(tier_of("GET", path), self.pacer)
 
     def _safe(self, text: str) -> str:
         """``text`` with the key blotted out, should an answer ever echo it."""
@@ -225,8 +246,9 @@ class DailyReader:
         shown = self._safe(url)
         headers = {"Authorization": f"Bearer {self._key}", "Accept": "application/json"}
         attempt = 0
+        pacer = self.pacer_for(path)
         while True:
-            self.pacer.wait()
+            pacer.wait()
             self.requests += 1
             wait: float | None = None
             deadline = _current.deadline = _Deadline(self.timeout)

@@ -152,3 +152,34 @@ def test_an_answer_over_the_size_bound_is_refused_not_held(
     server = stub([(200, {}, big)])
     with pytest.raises(SourceError, match="more than 2 MiB"):
         DailyReader(server.url, "k").get("/meetings")
+
+
+@settings(max_examples=40, deadline=None)
+@given(gaps=st.lists(st.floats(min_value=0, max_value=0.2), min_size=1, max_size=200))
+def test_get_recordings_is_paced_to_its_own_tier(gaps: list[float]) -> None:
+    """Daily documents about 2 a second and 50 in 30 s for GET /recordings (written here, not
+    read from the code); a reader at Daily's general 20 a second keeps to them on that route
+    only."""
+    reader = DailyReader("http://127.0.0.1:9/v1", "k", rate=20)
+    assert reader.pacer_for("/recordings/some-id") is reader.pacer
+    assert reader.pacer_for("/meetings") is reader.pacer
+    listed = reader.pacer_for("/recordings")
+    assert listed is not reader.pacer
+    t = FakeTime()
+    pacer = Pacer(listed.per_second, t.clock, t.sleep, window=30, per_window=listed.per_window)
+    assert (pacer.per_second, pacer.per_window, listed.window) == (2, 50, 30)
+    sent = []
+    for gap in gaps:
+        t.now += gap
+        pacer.wait()
+        sent.append(t.now)
+    for i, at in enumerate(sent):
+        assert sum(1 for s in sent[i:] if s < at + 1 + MARGIN) <= 2
+        assert sum(1 for s in sent[i:] if s < at + 30 + MARGIN) <= 50
+
+
+def test_a_faster_reader_paces_the_recordings_list_in_the_same_share() -> None:
+    # verify reads its own fake at 1,000 a second: 50 times Daily's 20, so 100 a second and
+    # 2,500 in 30 s on the recordings list
+    listed = DailyReader("http://127.0.0.1:9/v1", "k", rate=1000).pacer_for("/recordings")
+    assert (listed.per_second, listed.per_window, listed.window) == (100, 2500, 30)

@@ -10,16 +10,15 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fake_meetings.state.ratelimit import (
+from fake_meetings.domain.ratelimits import (
     DELETES_AND_LISTS,
     GENERAL,
-    MAX_WINDOWS,
     RECORDING_START,
     TIERS,
-    RateLimiter,
     Tier,
     tier_of,
 )
+from fake_meetings.state.ratelimit import MAX_WINDOWS, RateLimiter
 
 # Daily's documented numbers, written here (not read from the code under test):
 # (per second, per window, window seconds)

@@ -14,9 +14,9 @@ import pytest
 
 from fake_meetings.api.routes import daily_routes
 from fake_meetings.domain.clock import Clock
+from fake_meetings.domain.ratelimits import TIERS
 from fake_meetings.domain.world import World
 from fake_meetings.scenario.scenario import load_text
-from fake_meetings.state.ratelimit import TIERS
 from fake_meetings.testing import ServerThread
 from tests.helpers.admin import Http, error, ok
 from tests.helpers.clients import Resp
