@@ -110,7 +110,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         type=float,
         default=RATE,
-        help=f"at most N requests per second and 5N per 5 s (default {RATE:g}: Daily's limit)",
+        help=f"at most N requests per second and 5N per 5 s (default {RATE:g}: Daily's limit); "
+        "GET /recordings in the same share of its own tier (2/s and 50 per 30 s at 20)",
     )
     p(
         "--max-retries",
