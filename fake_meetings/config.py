@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .domain.domainconfig import DEFAULT_DOMAIN as DEFAULT_DOMAIN  # rooms' urls, domain_name
 from .domain.query import UnknownCursorMode
 from .domain.recorded import DEFAULT_MIN_STAY as DEFAULT_MIN_STAY  # the ten-second rule's
 from .webhooks.settings import Settings as WebhookSettings
@@ -24,7 +25,6 @@ DEFAULT_MAX_CONNECTIONS = 1000
 # creates rooms or appends sessions forever
 DEFAULT_MAX_ROOMS = 200_000
 DEFAULT_MAX_SESSIONS = 2_000_000
-DEFAULT_DOMAIN = "fake-meetings"  # rooms' urls: https://<domain>.daily.co/<room name>
 DEFAULT_UNKNOWN_CURSOR: UnknownCursorMode = "error"  # a cursor naming no record: a 400
 
 

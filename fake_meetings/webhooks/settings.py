@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.domainconfig import DEFAULT_DOMAIN
+
 ALLOW_OPTION = "--webhook-allow"  # named in the errors of a URL it refuses
 MAX_OUTBOX = 1_000_000  # the largest --webhook-outbox
 OUTBOX_BYTES_EACH = 320  # about what one event waiting in an outbox holds (measured: hardening.md)
@@ -35,7 +37,7 @@ class Settings:
     # None: any host
     allow: frozenset[str] | None = None
     # the Daily domain's name in recording events' s3_key (make_app sets ServerConfig.domain)
-    domain: str = "fake-meetings"
+    domain: str = DEFAULT_DOMAIN
 
     def allows(self, url: str) -> bool:
         """Whether a webhook may point at ``url`` (its host is allowed, or any is)."""
