@@ -19,7 +19,17 @@ from ..config import (
     DEFAULT_MAX_SESSIONS,
     MIN_JOURNAL_BYTES,
 )
+from ..domain.ratelimits import DELETES_AND_LISTS, GENERAL, RECORDING_START, Tier
 from .declare import Declared
+
+
+def _window(tier: Tier) -> str:
+    return f"{tier.per_window} per {tier.window} s"
+
+
+def _tier(tier: Tier) -> str:
+    return f"{tier.per_second}/s and {_window(tier)}"
+
 
 DOMAIN = Declared(
     "--domain",
@@ -46,9 +56,9 @@ NAMESPACES = Declared(
 RATE_LIMIT = Declared(
     "--rate-limit",
     "RATE_LIMIT",
-    "answer 429 beyond Daily's limits per key: 20 requests/s and 100 per 5 s; "
-    "DELETE /rooms/:name and GET /recordings 2/s and 50 per 30 s; recording starts 1/s and "
-    "5 per 5 s",
+    f"answer 429 beyond Daily's limits per key: {GENERAL.per_second} requests/s and "
+    f"{_window(GENERAL)}; DELETE /rooms/:name and GET /recordings {_tier(DELETES_AND_LISTS)}; "
+    f"recording starts {_tier(RECORDING_START)}",
     switch=True,
 )
 NO_ADMIN = Declared(
