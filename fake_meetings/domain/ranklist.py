@@ -13,6 +13,7 @@ of its own are kept by ``_derive`` (from scratch) and ``_moved`` (after one chan
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
@@ -58,12 +59,12 @@ class RankList(Generic[T]):
             first = {r.id: i for i, r in reversed(list(enumerate(self.ordered)))}
             twice = next(r for i, r in enumerate(self.ordered) if first[r.id] != i)
             raise ValueError(f"duplicate {self.WHAT} id {twice.id!r}")
-        self.by: dict[str, dict[str, list[int]]] = {}
+        self.by: dict[str, dict[str, array[int]]] = {}
         for name, key in self.KEYS.items():
             lists: dict[str, list[int]] = {}
             for i, value in enumerate(map(key, self.ordered)):
                 lists.setdefault(value, []).append(i)
-            self.by[name] = lists
+            self.by[name] = {value: array("q", ranks) for value, ranks in lists.items()}
         self.starts: list[int] = [r.start_ts for r in self.ordered]
 
     def _derive(self) -> None:
@@ -164,7 +165,7 @@ class RankList(Generic[T]):
         self,
         ordered: tuple[T, ...],
         rank: dict[str, int],
-        by: dict[str, dict[str, list[int]]],
+        by: dict[str, dict[str, array[int]]],
         starts: list[int],
         gone: T | None,
         came: T | None = None,

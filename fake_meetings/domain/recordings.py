@@ -9,6 +9,7 @@ or a delete builds a new one.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,7 +105,7 @@ class Recordings(RankList[Recording]):
         self.longest = was.longest if came is None else max(was.longest, _span(came))
 
     @property
-    def by_room(self) -> dict[str, list[int]]:
+    def by_room(self) -> dict[str, array[int]]:
         """A room's name -> the ascending ranks of its recordings."""
         return self.by["room"]
 

@@ -20,6 +20,7 @@ new one.
 from __future__ import annotations
 
 import random
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -191,12 +192,12 @@ class Transcripts(RankList[Transcript]):
     WHAT = "transcript"
 
     @property
-    def by_room(self) -> dict[str, list[int]]:
+    def by_room(self) -> dict[str, array[int]]:
         """A room's id -> the ascending ranks of its transcripts."""
         return self.by["room"]
 
     @property
-    def by_session(self) -> dict[str, list[int]]:
+    def by_session(self) -> dict[str, array[int]]:
         """A session's id -> the ascending ranks of its transcripts."""
         return self.by["session"]
 
