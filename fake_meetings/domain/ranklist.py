@@ -13,6 +13,7 @@ of its own are kept by ``_derive`` (from scratch) and ``_moved`` (after one chan
 
 from __future__ import annotations
 
+import random
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,6 +22,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from . import rankshift
 from .gcpause import gc_paused
+from .ids import seeded_uuid
 from .query import Keyset, UnknownCursorMode, keyset_window
 
 
@@ -83,6 +85,13 @@ class RankList(Generic[T]):
         if rank is None or self.ordered[rank].start_ts > now:
             return None
         return self.ordered[rank]
+
+    def new_id(self, draw: random.Random) -> str:
+        """A seeded UUID (``ids.seeded_uuid``) that no object here has: a new one's id."""
+        found = seeded_uuid(draw)
+        while found in self.rank:
+            found = seeded_uuid(draw)
+        return found
 
     def visible_count(self, now: int) -> int:
         """How many have started by ``now``: the ranks below this are visible."""

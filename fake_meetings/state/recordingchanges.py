@@ -11,7 +11,6 @@ import random
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..domain.ids import seeded_uuid
 from ..domain.recordings import RAW_TRACKS, Recording
 from ..domain.recordstart import StartOptions, StopOptions, same_kind
 from ..errors import invalid, not_found
@@ -81,11 +80,8 @@ class RecordingCommands:
                 f"{active.id}); stop it first, or start with another instanceId"
             )
         self.bounds.check_recordings(world.recordings.counted + 1)
-        rec_id = seeded_uuid(self._recording_ids)
-        while rec_id in world.recordings.rank:
-            rec_id = seeded_uuid(self._recording_ids)
         recording = Recording(
-            rec_id,
+            world.recordings.new_id(self._recording_ids),
             room,
             session.id,
             now,

@@ -10,7 +10,6 @@ import random
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..domain.ids import seeded_uuid
 from ..domain.transcripts import STORAGE_PROPERTY, Transcript
 from ..errors import invalid, not_found
 
@@ -59,11 +58,7 @@ class TranscriptChanges:
     def _next_transcript_id(self) -> str:
         if self._transcript_ids is None:
             self._transcript_ids = random.Random(TRANSCRIPTS_SEED)
-        taken = self.world.transcripts.rank
-        tr_id = seeded_uuid(self._transcript_ids)
-        while tr_id in taken:
-            tr_id = seeded_uuid(self._transcript_ids)
-        return tr_id
+        return self.world.transcripts.new_id(self._transcript_ids)
 
     def restart_transcript_ids(self) -> None:
         """Ids from the start of their sequence again (a reset)."""

@@ -2,10 +2,11 @@
 model, a dict of objects sorted when asked: random starts, deletes and replacements one at a
 time (the ranks moved, the untouched indexes shared) and whole joins, each followed by pages of
 every kind (a key's value or all, at random instants and cursors, either mode of an unknown
-cursor), lookups by id and the family's own count."""
+cursor), lookups by id, new ids and the family's own count."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import ClassVar
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fake_meetings.domain.ids import seeded_uuid
 from fake_meetings.domain.query import OLDEST, UnknownCursor
 from fake_meetings.domain.ranklist import Keys, RankList
 from tests.helpers.models import keyset_page
@@ -190,3 +192,10 @@ def test_an_id_twice_is_refused_by_name() -> None:
         Items([one]).joined([replace(one, start_ts=0)])
     with pytest.raises(ValueError, match="duplicate item id 'x'"):
         Items([one]).joined([one, Item("y", 1, "a", "s1")])
+
+
+def test_a_new_id_is_the_next_seeded_one_that_no_object_has() -> None:
+    rng = random.Random(7)
+    first, second = seeded_uuid(rng), seeded_uuid(rng)
+    assert Items().new_id(random.Random(7)) == first
+    assert Items([Item(first, 1, "a", "s1")]).new_id(random.Random(7)) == second
