@@ -70,10 +70,10 @@ class RecordingBytes:
         kept = self._kept.get(key)
         if kept is None or now < kept[1]:  # type: ignore[operator]
             return None
-        refs = kept[0]
-        assert isinstance(refs, tuple)
-        if any(ref() is not s for ref, s in zip(refs, snapshots, strict=True)):
-            return None
+        refs: tuple[weakref.ref[object], ...] = kept[0]  # type: ignore[assignment]
+        for ref, snapshot in zip(refs, snapshots, strict=True):  # a loop: no generator to make
+            if ref() is not snapshot:
+                return None
         return kept[2]
 
     def keep_page(self, key: Key, snapshots: tuple[object, ...], stop: int, body: bytes) -> None:

@@ -47,9 +47,15 @@ async def list_all(request: web.Request) -> web.Response:
     now = world.clock.now()  # one snapshot, one instant per request
     recordings, store, template = world.recordings, world.store, _template(world)
     snapshots = (recordings, store)
-    key = (
-        *(request.rel_url.raw_query_string, id(recordings), id(store), config.domain, template),
-        *(recordings.visible_count(now), config.strict_limit, config.unknown_cursor),
+    key = (  # one flat tuple: it is hashed on every request
+        request.rel_url.raw_query_string,
+        id(recordings),
+        id(store),
+        config.domain,
+        template,
+        recordings.visible_count(now),
+        config.strict_limit,
+        config.unknown_cursor,
     )
     at_now = (*key, now)  # a page that follows the clock: the same at this instant only
     body = RECORDING_BYTES.page(key, snapshots, now) or RECORDING_BYTES.page(at_now, snapshots, now)
