@@ -11,7 +11,8 @@ was sent to. The signature is HMAC-SHA256 with a secret derived from the server'
 never shown) over the id, the expiry and the namespace tag.
 
 The file is ``domain/mp4.py``'s MP4 of the recording's duration, ``Content-Disposition:
-attachment``; a transcript's is ``domain/vtt.py``'s WebVTT (``text/vtt``), when its file is
+attachment`` (``inline`` when the domain's ``recordings_bucket`` allows streaming from it);
+a transcript's is ``domain/vtt.py``'s WebVTT (``text/vtt``), when its file is
 stored (``isVttAvailable``). As S3 refuses a presigned URL, a tampered link is a 403
 ``SignatureDoesNotMatch`` and an expired one (the namespace's server clock past ``expires``) a
 403 ``AccessDenied`` ("Request has expired"); a recording or transcript that is gone (deleted,
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
@@ -158,11 +159,20 @@ async def recording_file(request: web.Request) -> web.StreamResponse:
     if seen is None or seen.status != FINISHED or seen.duration is None:
         return _s3_error(*_NO_KEY)
     filename = s3_key(seen.recording, request.app[CONFIG].domain).rsplit("/", 1)[-1] + SUFFIX
+    how = "inline" if _streamed(world.domain.properties) else "attachment"
     return web.Response(
         body=mp4_file(seen.duration),
         content_type="video/mp4",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'{how}; filename="{filename}"'},
     )
+
+
+def _streamed(properties: Mapping[str, object]) -> bool:
+    """Whether a recording's file plays in the browser (``inline``): Daily's files in its own
+    bucket are attachments; in a custom ``recordings_bucket`` the bucket's
+    ``allow_streaming_from_bucket`` decides (read when the file is served)."""
+    bucket = properties.get("recordings_bucket")
+    return isinstance(bucket, dict) and bucket.get("allow_streaming_from_bucket") is True
 
 
 async def transcript_file(request: web.Request) -> web.StreamResponse:

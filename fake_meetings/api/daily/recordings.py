@@ -13,7 +13,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ...domain.query import UnknownCursor
-from ...domain.recordings import FINISHED, Recording, list_recordings, seen_at
+from ...domain.recordings import FINISHED, RAW_TRACKS, Recording, list_recordings, seen_at
 from ...domain.recordstart import START_FIELDS, STOP_FIELDS, start_options, stop_options
 from ...domain.world import World
 from ..bodies import daily_body, json_answer
@@ -95,6 +95,11 @@ async def access_link(request: web.Request) -> web.Response:
     now = world.clock.now()
     recording = _visible(world, request.match_info["id"], now)
     valid_for = params.valid_for_secs(request.query)
+    if recording.type == RAW_TRACKS:  # Daily: access links do not cover rtp/raw tracks
+        raise invalid(
+            f"recording {recording.id} is a raw-tracks recording: an access link covers one "
+            "file, and its tracks are files of their own (each track's s3Key names one)"
+        )
     seen = seen_at(recording, world.store.get(recording.mtg_session_id), now)
     if seen.status != FINISHED:
         raise invalid(
