@@ -118,7 +118,8 @@ def _link(c: Context) -> Schema:
         {"type": "integer", "minimum": 0},
     )
     return {
-        "summary": "A signed, expiring link to a finished recording's MP4 file",
+        "summary": "A signed, expiring link to a finished recording's MP4 file (none for "
+        "raw-tracks: 400)",
         "parameters": [_ID, valid_for],
         "responses": responses(answer("The link and when it expires.", link), c.one),
     }
