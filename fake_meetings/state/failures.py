@@ -13,13 +13,12 @@ back the scenario's items.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..domain import recordings as recordings_
 from ..domain import transcripts as transcripts_
 from ..domain.failed import RECORDING_ERROR, TRANSCRIPT_ERROR, error_text, failed_at
-from ..errors import invalid, not_found
+from .lookups import failing, stopped
 
 if TYPE_CHECKING:
     from ..domain.model import Participant, Session
@@ -54,16 +53,9 @@ class FailureCommands:
         text = error_text(error, RECORDING_ERROR)
         world = self.world
         now = world.clock.now()
-        recording = world.recordings.visible(rec_id, now)
-        if recording is None:
-            raise not_found(f"recording {rec_id} not found")
-        session = world.store.get(recording.mtg_session_id)
-        if not recording.in_progress(session, now):
-            status = recordings_.seen_at(recording, session, now).status
-            raise invalid(
-                f"recording {rec_id} is {status}, not in progress: only a recording in "
-                "progress can fail"
-            )
+        recording = failing(
+            world.recordings, rec_id, world.store, now, "recording", recordings_.seen_at
+        )
         failed = failed_at(recording, now, text)
         world.recordings = world.recordings.replaced(failed)
         self._tell("recording-failed", now, recording=failed)
@@ -76,18 +68,8 @@ class FailureCommands:
         text = error_text(error, TRANSCRIPT_ERROR)
         world = self.world
         now = world.clock.now()
-        transcript = world.transcripts.visible(tr_id, now)
-        if transcript is None:
-            raise not_found(f"transcript {tr_id} not found")
-        session = world.store.get(transcript.mtg_session_id)
-        if not transcript.in_progress(session, now):
-            status = transcripts_.seen_at(transcript, session, now).status
-            raise invalid(
-                f"transcript {tr_id} is {status}, not in progress: only a transcript in "
-                "progress can fail"
-            )
+        failing(world.transcripts, tr_id, world.store, now, "transcript", transcripts_.seen_at)
         marked = self.fail_transcription(tr_id, text)  # in progress: nothing is sent yet
-        stopped = replace(marked, end=now)
-        world.transcripts = world.transcripts.replaced(stopped)
-        self._tell("transcript-stopped", now, transcript=stopped)
-        return stopped
+        done, world.transcripts = stopped(world.transcripts, marked, now)
+        self._tell("transcript-stopped", now, transcript=done)
+        return done

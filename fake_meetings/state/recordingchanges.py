@@ -8,12 +8,12 @@ loop, so none takes the namespace's lock."""
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..domain.recordings import RAW_TRACKS, Recording
 from ..domain.recordstart import StartOptions, StopOptions, same_kind
-from ..errors import invalid, not_found
+from ..errors import invalid
+from .lookups import hosted_session, on_instance, removed, stopped
 
 if TYPE_CHECKING:
     from ..domain.model import Participant, Session
@@ -50,10 +50,9 @@ class RecordingCommands:
         """``DELETE /recordings/:id``: the recording visible now, gone from here on (a 404
         when there is none)."""
         world = self.world
-        recording = world.recordings.visible(rec_id, world.clock.now())
-        if recording is None:
-            raise not_found(f"recording {rec_id} not found")
-        world.recordings = world.recordings.without(rec_id)
+        recording, world.recordings = removed(
+            world.recordings, rec_id, world.clock.now(), "recording"
+        )
         return recording
 
     def start_recording(self, room: str, options: StartOptions) -> Recording:
@@ -64,15 +63,7 @@ class RecordingCommands:
         world = self.world
         now = world.clock.now()
         self._visible_room(room)
-        from ..domain.presence import present
-
-        here = present(world.store, now, room)
-        if not here:
-            raise not_found(
-                f"room {room} is not hosting a call: nobody is in it now (a recording starts "
-                "once someone has joined)"
-            )
-        session = max((x.session for x in here), key=lambda s: (s.start_time, s.id))
+        session = hosted_session(world.store, room, now, "a recording starts")
         active = self._recording_on(room, options.instance_id, now)
         if active is not None:
             raise invalid(
@@ -123,15 +114,11 @@ class RecordingCommands:
                 f"room {room} has no {options.type} recording in progress on instance "
                 f"{options.instance_id} to stop"
             )
-        stopped = replace(active, end=now)
-        world.recordings = world.recordings.replaced(stopped)
-        self._tell("recording-stopped", now, recording=stopped)
-        return stopped
+        done, world.recordings = stopped(world.recordings, active, now)
+        self._tell("recording-stopped", now, recording=done)
+        return done
 
     def _recording_on(self, room: str, instance: str, now: int) -> Recording | None:
         """The recording of ``room`` in progress at ``now`` on ``instance``, if any."""
-        store = self.world.store
-        for r in self.world.recordings.running_in_room(room, now):  # not the room's history
-            if r.instance_id == instance and r.in_progress(store.get(r.mtg_session_id), now):
-                return r
-        return None
+        running = self.world.recordings.running_in_room(room, now)  # not the room's history
+        return on_instance(running, instance, self.world.store, now)

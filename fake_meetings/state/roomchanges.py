@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from ..domain import rooms as rooms_
 from ..domain.roombody import create_body, update_body
 from ..domain.rooms import Room
-from ..errors import invalid, not_found
+from ..errors import invalid
+from .lookups import visible
 
 if TYPE_CHECKING:
     from ..domain.world import World
@@ -77,7 +78,4 @@ class RoomCommands:
         return room
 
     def _visible_room(self, name: str) -> Room:
-        room = self.world.rooms.visible(name, self.world.clock.now())
-        if room is None:
-            raise not_found(f"room {name} not found")
-        return room
+        return visible(self.world.rooms, name, self.world.clock.now(), "room")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.transcripts import STORAGE_PROPERTY, Transcript
 from ..errors import invalid, not_found
+from .lookups import hosted_session, on_instance, removed, stopped, visible
 
 if TYPE_CHECKING:
     from ..domain.model import Participant, Session
@@ -68,10 +69,9 @@ class TranscriptChanges:
         """``DELETE /transcript/:id``: the transcript visible now, gone from here on (a 404
         when there is none)."""
         world = self.world
-        transcript = world.transcripts.visible(tr_id, world.clock.now())
-        if transcript is None:
-            raise not_found(f"transcript {tr_id} not found")
-        world.transcripts = world.transcripts.without(tr_id)
+        transcript, world.transcripts = removed(
+            world.transcripts, tr_id, world.clock.now(), "transcript"
+        )
         return transcript
 
     def start_transcription(self, room: str, instance: str) -> Transcript:
@@ -82,15 +82,7 @@ class TranscriptChanges:
         world = self.world
         now = world.clock.now()
         found = self._visible_room(room)
-        from ..domain.presence import present  # the presence engine, on first use
-
-        here = present(world.store, now, room)
-        if not here:
-            raise not_found(
-                f"room {room} is not hosting a call: nobody is in it now (transcription starts "
-                "once someone has joined)"
-            )
-        session = max((x.session for x in here), key=lambda s: (s.start_time, s.id))
+        session = hosted_session(world.store, room, now, "transcription starts")
         active = self._transcript_on(found.id, instance, now)
         if active is not None:
             raise invalid(
@@ -131,27 +123,20 @@ class TranscriptChanges:
         active = self._transcript_on(found.id, instance, now)
         if active is None:
             raise not_found(f"room {room} has no transcription to stop on instance {instance}")
-        stopped = replace(active, end=now)
-        world.transcripts = world.transcripts.replaced(stopped)
-        self._tell("transcript-stopped", now, transcript=stopped)
-        return stopped
+        done, world.transcripts = stopped(world.transcripts, active, now)
+        self._tell("transcript-stopped", now, transcript=done)
+        return done
 
     def fail_transcription(self, tr_id: str, error: str) -> Transcript:
         """The transcript ``tr_id`` (visible now) ends in ``t_error`` with ``error`` once it
         stops (the handle's way to test a client's error path)."""
         world = self.world
         now = world.clock.now()
-        transcript = world.transcripts.visible(tr_id, now)
-        if transcript is None:
-            raise not_found(f"transcript {tr_id} not found")
+        transcript = visible(world.transcripts, tr_id, now, "transcript")
         failed = replace(transcript, error=error)
         world.transcripts = world.transcripts.replaced(failed)
         self._tell("transcript-failed", now, transcript=failed)
         return failed
 
     def _transcript_on(self, room_id: str, instance: str, now: int) -> Transcript | None:
-        store = self.world.store
-        for t in self.world.transcripts.in_room(room_id):
-            if t.instance_id == instance and t.in_progress(store.get(t.mtg_session_id), now):
-                return t
-        return None
+        return on_instance(self.world.transcripts.in_room(room_id), instance, self.world.store, now)
