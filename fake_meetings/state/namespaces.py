@@ -53,6 +53,7 @@ from .roomchanges import ROOMS_SEED, RoomCommands
 from .transcription import TranscriptChanges, check_transcripts
 
 T = TypeVar("T")
+Ranked = TypeVar("Ranked", Recordings, Transcripts)  # a family loaded by `_loaded`
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
 MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
@@ -245,8 +246,11 @@ class Namespace(
         self.bounds.check_sessions(len(store))
         new_rooms = current.implied_by(store.first_starts())
         self.bounds.check_rooms(len(new_rooms))
-        new_transcripts = _transcripts(world.transcripts, transcripts, new_rooms, append=append)
-        new_recordings = _recordings(world.recordings, recordings, append=append)
+        named = None if transcripts is None else with_room_ids(transcripts, new_rooms)
+        new_transcripts = _loaded(world.transcripts, named, "transcript", append=append)
+        if named is not None:
+            check_transcripts(len(new_transcripts))
+        new_recordings = _loaded(world.recordings, recordings, "recording", append=append)
         self.bounds.check_recordings(new_recordings.counted)
         before = world.clock.now()
         world.rooms = new_rooms
@@ -436,40 +440,18 @@ class Namespaces:
         return 1 + len(self._by_key)
 
 
-def _recordings(
-    current: Recordings, loaded: Sequence[Recording] | None, *, append: bool
-) -> Recordings:
-    """The recordings after a load: ``loaded`` replacing or joining ``current``."""
+def _loaded(current: Ranked, loaded: Sequence[Any] | None, word: str, *, append: bool) -> Ranked:
+    """A family's snapshot after a load (recordings, transcripts): ``loaded`` replacing or
+    joining ``current`` (an id already there is a 400 naming the ``word``); None keeps
+    ``current``."""
     if loaded is None:
         return current
     if not append:
-        return Recordings(loaded)
-    taken = [r.id for r in loaded if r.id in current.rank]
+        return type(current)(loaded)
+    taken = [x.id for x in loaded if x.id in current.rank]
     if taken:
         raise invalid(
-            f"recordings: a recording with id {taken[0]} already exists; give another id, or "
-            "load with mode=replace"
+            f"{word}s: a {word} with id {taken[0]} already exists; give another id, or load "
+            "with mode=replace"
         )
     return current.joined(loaded)
-
-
-def _transcripts(
-    current: Transcripts, loaded: Sequence[Transcript] | None, rooms: Rooms, *, append: bool
-) -> Transcripts:
-    """The transcripts after a load: ``loaded`` (their rooms' ids from ``rooms``) replacing or
-    joining ``current`` (an id already there is a 400); None keeps ``current``."""
-    if loaded is None:
-        return current
-    named = with_room_ids(loaded, rooms)
-    if not append:
-        new = Transcripts(named)
-    else:
-        taken = [t.id for t in named if t.id in current.rank]
-        if taken:
-            raise invalid(
-                f"transcripts: a transcript with id {taken[0]} already exists; give another "
-                "id, or load with mode=replace"
-            )
-        new = current.joined(named)
-    check_transcripts(len(new))
-    return new
