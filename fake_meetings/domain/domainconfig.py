@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import invalid
+from ..errors import ApiError, invalid
 
 # the server's --domain unless it says another: rooms' urls, https://<name>.daily.co/<room>,
 # and domain_name (config.py lists it among the server's defaults)
@@ -250,3 +250,25 @@ _CHECK_OF_KIND: dict[str, Callable[[object], str | None]] = {
     "permissions": _permissions,
 }
 _CHECKS = {name: _CHECK_OF_KIND[kind] for name, kind in KINDS.items()}
+
+
+def bucket_flag(properties: Mapping[str, object], bucket: str, flag: str) -> bool | None:
+    """``flag`` of the domain's custom ``bucket`` (``recordings_bucket``,
+    ``transcription_bucket``): True or False as set, None without such a bucket or flag."""
+    value = properties.get(bucket)
+    found = value.get(flag) if isinstance(value, dict) else None
+    return found if isinstance(found, bool) else None
+
+
+def no_api_access(properties: Mapping[str, object], bucket: str) -> ApiError | None:
+    """Daily's docs: for files in a custom bucket, its ``allow_api_access`` decides whether an
+    access link is given; set to false, the fake refuses with a 403 naming it (Daily's answer
+    is not documented: possibly an error string in place of the link)."""
+    if bucket_flag(properties, bucket, "allow_api_access") is not False:
+        return None
+    return ApiError(
+        403,
+        f"{bucket}.allow_api_access is false: files in this bucket get no access link; "
+        "read them from the bucket, or set it to true (POST / with properties)",
+        "forbidden-error",
+    )

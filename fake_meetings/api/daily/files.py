@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from ...domain import transcripts as tr
+from ...domain.domainconfig import bucket_flag
 from ...domain.mp4 import mp4_file
 from ...domain.recordings import FINISHED, Recording, s3_key, seen_at
 from ...domain.vtt import webvtt
@@ -120,6 +121,7 @@ def _namespace(request: web.Request, ns: str) -> Namespace | None:
     return None
 
 
+STREAMING = "allow_streaming_from_bucket"  # read when the file is served: no per-file record
 _NO_KEY = (404, "NoSuchKey", "The specified key does not exist.")
 
 
@@ -159,20 +161,14 @@ async def recording_file(request: web.Request) -> web.StreamResponse:
     if seen is None or seen.status != FINISHED or seen.duration is None:
         return _s3_error(*_NO_KEY)
     filename = s3_key(seen.recording, request.app[CONFIG].domain).rsplit("/", 1)[-1] + SUFFIX
-    how = "inline" if _streamed(world.domain.properties) else "attachment"
+    # Daily's own bucket: an attachment; a custom one: inline if it allows streaming from it
+    streamed = bucket_flag(world.domain.properties, "recordings_bucket", STREAMING)
+    how = "inline" if streamed else "attachment"
     return web.Response(
         body=mp4_file(seen.duration),
         content_type="video/mp4",
         headers={"Content-Disposition": f'{how}; filename="{filename}"'},
     )
-
-
-def _streamed(properties: Mapping[str, object]) -> bool:
-    """Whether a recording's file plays in the browser (``inline``): Daily's files in its own
-    bucket are attachments; in a custom ``recordings_bucket`` the bucket's
-    ``allow_streaming_from_bucket`` decides (read when the file is served)."""
-    bucket = properties.get("recordings_bucket")
-    return isinstance(bucket, dict) and bucket.get("allow_streaming_from_bucket") is True
 
 
 async def transcript_file(request: web.Request) -> web.StreamResponse:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ...domain.domainconfig import no_api_access
 from ...domain.query import UnknownCursor
 from ...domain.recordings import FINISHED, RAW_TRACKS, Recording, list_recordings, seen_at
 from ...domain.recordstart import START_FIELDS, STOP_FIELDS, start_options, stop_options
@@ -95,6 +96,9 @@ async def access_link(request: web.Request) -> web.Response:
     now = world.clock.now()
     recording = _visible(world, request.match_info["id"], now)
     valid_for = params.valid_for_secs(request.query)
+    refused = no_api_access(world.domain.properties, "recordings_bucket")
+    if refused is not None:
+        raise refused
     if recording.type == RAW_TRACKS:  # Daily: access links do not cover rtp/raw tracks
         raise invalid(
             f"recording {recording.id} is a raw-tracks recording: an access link covers one "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import orjson
 from aiohttp import web
 
-from ...domain.domainconfig import DOMAIN_ID
+from ...domain.domainconfig import DOMAIN_ID, no_api_access
 from ...domain.query import UnknownCursor
 from ...domain.transcribestart import START_FIELDS, STOP_FIELDS, UPDATE_FIELDS, checked_instance
 from ...domain.transcripts import (
@@ -88,6 +88,9 @@ async def access_link(request: web.Request) -> web.Response:
     now = world.clock.now()
     transcript = _visible(world, request.match_info["id"], now)
     seen = seen_at(transcript, world.store.get(transcript.mtg_session_id), now)
+    refused = no_api_access(world.domain.properties, "transcription_bucket")
+    if refused is not None:
+        raise refused
     if not transcript.stored:
         raise invalid(
             f"Transcriptions not stored for {transcript.id}. consider "

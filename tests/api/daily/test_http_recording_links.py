@@ -1,7 +1,8 @@
-"""What a recording's access link gives, by the recording's type and the domain's bucket, on a
-real server: Daily's access links do not cover raw-tracks recordings (their tracks are files
-of their own), and a file in a custom ``recordings_bucket`` with
-``allow_streaming_from_bucket: true`` is served ``inline`` rather than as an attachment."""
+"""What an access link gives, by the recording's type and the domain's buckets, on a real
+server: Daily's access links do not cover raw-tracks recordings (their tracks are files of
+their own); a file in a custom ``recordings_bucket`` with ``allow_streaming_from_bucket: true``
+is served ``inline`` rather than as an attachment; a custom bucket with
+``allow_api_access: false`` gives no link (a 403, our choice of status)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ recordings:
     type: raw-tracks
     start_ts: -110m
     end: -90m
+transcripts:
+  - {{id: tr-done, session: s1, start_ts: -115m, end: -100m}}
 """
 BUCKET = {
     "bucket_name": "my-recordings",
@@ -51,7 +54,9 @@ BUCKET = {
 @pytest.fixture
 def server() -> Iterator[ServerThread]:
     sc = load_text(SCENARIO, "links.yaml")
-    world = World(sc.sessions, Clock(T), sc.rooms, sc.domain, sc.recordings)
+    world = World(
+        sc.sessions, Clock(T), sc.rooms, sc.domain, sc.recordings, transcripts=sc.transcripts
+    )
     with ServerThread(world, ServerConfig(port=0)) as running:
         yield running
 
@@ -60,8 +65,10 @@ def _get(server: ServerThread, path: str) -> requests.Response:
     return requests.get(server.base_url + path, headers=KEY, timeout=10)
 
 
-def _set_bucket(server: ServerThread, bucket: dict[str, Any] | None) -> None:
-    body = {"properties": {"recordings_bucket": bucket}}
+def _set_bucket(
+    server: ServerThread, bucket: dict[str, Any] | None, name: str = "recordings_bucket"
+) -> None:
+    body = {"properties": {name: bucket}}
     r = requests.post(server.base_url + "/v1/", json=body, headers=KEY, timeout=10)
     assert r.status_code == 200, r.text
 
@@ -94,3 +101,23 @@ def test_the_file_is_inline_only_from_a_bucket_that_allows_streaming(
     assert _disposition(server).startswith("inline;")
     _set_bucket(server, None)
     assert _disposition(server).startswith("attachment;")
+
+
+@pytest.mark.parametrize(
+    ("bucket", "path"),
+    [
+        ("recordings_bucket", "/v1/recordings/rec-cloud/access-link"),
+        ("transcription_bucket", "/v1/transcript/tr-done/access-link"),
+    ],
+)
+def test_a_bucket_without_api_access_gives_no_link(
+    server: ServerThread, bucket: str, path: str
+) -> None:
+    assert _get(server, path).status_code == 200
+    _set_bucket(server, {**BUCKET, "allow_api_access": False}, bucket)
+    refused = _get(server, path)
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "forbidden-error"
+    assert f"{bucket}.allow_api_access" in refused.json()["info"]
+    _set_bucket(server, {**BUCKET, "allow_api_access": True}, bucket)
+    assert _get(server, path).status_code == 200
