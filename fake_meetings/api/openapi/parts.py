@@ -32,6 +32,10 @@ ERRORS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("invalid-request-error", "authorization-header-error"),
     ),
     "401": ("The API key is not the configured one.", ("authentication-error",)),
+    "403": (
+        "A custom bucket whose `allow_api_access` is false gives no access link.",
+        ("forbidden-error",),
+    ),
     "404": (
         "No such meeting session (or no participant records left), room, webhook, recording "
         "or transcript.",
@@ -172,6 +176,11 @@ class Context:
     def one(self) -> tuple[str, ...]:
         """The errors of a route naming one record: 404 too."""
         return _with(self.errors, "404")
+
+    @property
+    def linked(self) -> tuple[str, ...]:
+        """The errors of an access link to one record's file: 403 too (a bucket refusing)."""
+        return _with(self.one, "403")
 
     @property
     def sent(self) -> tuple[str, ...]:

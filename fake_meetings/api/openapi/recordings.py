@@ -121,7 +121,7 @@ def _link(c: Context) -> Schema:
         "summary": "A signed, expiring link to a finished recording's MP4 file (none for "
         "raw-tracks: 400)",
         "parameters": [_ID, valid_for],
-        "responses": responses(answer("The link and when it expires.", link), c.one),
+        "responses": responses(answer("The link and when it expires.", link), c.linked),
     }
 
 

@@ -92,7 +92,7 @@ def _link(c: Context) -> Schema:
     return {
         "summary": "A signed link, valid one hour, to a stored transcript's WebVTT file",
         "parameters": [_ID],
-        "responses": responses(answer("The link and where the file is.", link), c.one),
+        "responses": responses(answer("The link and where the file is.", link), c.linked),
     }
 
 

@@ -19,6 +19,7 @@ from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.scenario.scenario import load_text
 from fake_meetings.testing import ServerThread
+from tests.helpers.transcripts import Checked
 
 KEY = {"Authorization": "Bearer test-key"}
 T = 1_700_000_000
@@ -84,8 +85,9 @@ def _disposition(server: ServerThread) -> str:
 def test_a_raw_tracks_recording_has_no_access_link(server: ServerThread) -> None:
     raw = _get(server, "/v1/recordings/rec-raw").json()
     assert raw["status"] == "finished" and raw["tracks"]  # finished, with files of its own
-    refused = _get(server, "/v1/recordings/rec-raw/access-link")
-    assert refused.status_code == 400
+    link = "/recordings/{id}/access-link"
+    refused = Checked(server).call("GET", link, "/recordings/rec-raw/access-link")
+    assert refused.status_code == 400  # and as the served OpenAPI document declares it
     assert refused.json()["error"] == "invalid-request-error"
     assert "raw-tracks" in refused.json()["info"] and "s3Key" in refused.json()["info"]
     assert _get(server, "/v1/recordings/rec-cloud/access-link").status_code == 200
@@ -104,20 +106,21 @@ def test_the_file_is_inline_only_from_a_bucket_that_allows_streaming(
 
 
 @pytest.mark.parametrize(
-    ("bucket", "path"),
+    ("bucket", "template", "path"),
     [
-        ("recordings_bucket", "/v1/recordings/rec-cloud/access-link"),
-        ("transcription_bucket", "/v1/transcript/tr-done/access-link"),
+        ("recordings_bucket", "/recordings/{id}/access-link", "/recordings/rec-cloud/access-link"),
+        ("transcription_bucket", "/transcript/{id}/access-link", "/transcript/tr-done/access-link"),
     ],
 )
 def test_a_bucket_without_api_access_gives_no_link(
-    server: ServerThread, bucket: str, path: str
+    server: ServerThread, bucket: str, template: str, path: str
 ) -> None:
-    assert _get(server, path).status_code == 200
+    api = Checked(server)  # each answer as the served OpenAPI document declares it
+    assert api.call("GET", template, path).status_code == 200
     _set_bucket(server, {**BUCKET, "allow_api_access": False}, bucket)
-    refused = _get(server, path)
+    refused = api.call("GET", template, path)
     assert refused.status_code == 403
     assert refused.json()["error"] == "forbidden-error"
     assert f"{bucket}.allow_api_access" in refused.json()["info"]
     _set_bucket(server, {**BUCKET, "allow_api_access": True}, bucket)
-    assert _get(server, path).status_code == 200
+    assert api.call("GET", template, path).status_code == 200
