@@ -1,0 +1,121 @@
+"""Recording changes at scale: a start, a stop, a delete and the pages that follow them.
+
+    python bench/recordings_bench.py            # ~10,000 and ~300,000 recordings
+    python bench/recordings_bench.py --quick    # ~10,000 and ~30,000
+
+Sessions are generated as ``serve --generate N --recorded 0.3`` makes them (the clock frozen
+at the end of their window, so about 1% are going on), 33,000 and 1,000,000 of them (100,000
+with ``--quick``), and their recordings drawn. Everything runs in this process, on the code a
+request runs (a namespace's commands, the query of ``GET /recordings``), without HTTP or
+rendering (``bench/http_bench.py`` measures those). The changes are chained, each on the
+snapshot the previous one made:
+
+- a start (``POST /rooms/:name/recordings/start``) in a room someone is in now, on an instance
+  of its own, then a full page of the newest (``GET /recordings``) and of the room's;
+- its stop (``.../recordings/stop``), then the same pages;
+- a delete (``DELETE /recordings/:id``) of a generated recording drawn at random (most lie
+  far below the newest: the ranks above it move), then the same pages;
+- a page after a cursor (``starting_after`` a random recording) on the last snapshot.
+
+Each figure is the median of its samples, printed with the same at the small size, measured
+in the same run, and their ratio (large / small): a change that copies its indexes grows with
+the number of recordings, one that does not stays near 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+from fake_meetings.domain.clock import Clock
+from fake_meetings.domain.generate import GenerateSpec, generate
+from fake_meetings.domain.genrecordings import generated_recordings
+from fake_meetings.domain.presence import present
+from fake_meetings.domain.recordings import Recordings, RecordingsQuery, list_recordings
+from fake_meetings.domain.recordstart import StartOptions, StopOptions
+from fake_meetings.domain.world import World
+from fake_meetings.state.journal import Journal
+from fake_meetings.state.namespaces import Namespace
+
+NOW = 1_717_430_400  # 2024-06-03T16:00:00Z, a Monday afternoon: many meetings under way
+SHARE = 0.3  # of the sessions recorded, as serve --recorded 0.3
+SAMPLES = 60
+
+
+def build(sessions: int) -> Namespace:
+    made = generate(GenerateSpec(sessions=sessions, seed=1), NOW)
+    world = World(made, Clock(NOW))
+    del made
+    world.recordings = Recordings(generated_recordings(1, SHARE, world.store.sessions))
+    gc.collect()
+    gc.freeze()
+    return Namespace(world, Journal())
+
+
+def costs(space: Namespace) -> dict[str, float]:
+    """Median seconds of each change and of the pages asked after it."""
+    world = space.world
+    rooms = sorted({p.session.room for p in present(world.store, NOW)})
+    gone = random.Random(5).sample([r.id for r in world.recordings.ordered], SAMPLES)
+    out: dict[str, list[float]] = {}
+
+    def timed(label: str, call: Callable[..., object], *args: object) -> None:
+        t0 = time.perf_counter()
+        call(*args)
+        out.setdefault(label, []).append(time.perf_counter() - t0)
+
+    def pages(after: str, room: str) -> None:
+        newest, of_room = RecordingsQuery(), RecordingsQuery(room_name=room)
+        timed(f"page after {after}", list_recordings, world.recordings, newest, NOW)
+        timed(f"room page after {after}", list_recordings, world.recordings, of_room, NOW)
+
+    for i in range(SAMPLES):
+        room = rooms[i % len(rooms)]
+        instance = f"bench-{i}"
+        timed("start", space.start_recording, room, StartOptions(instance_id=instance))
+        pages("a start", room)
+        timed("stop", space.stop_recording, room, StopOptions(instance_id=instance))
+        pages("a stop", room)
+        timed("delete", space.delete_recording, gone[i])
+        pages("a delete", room)
+    rng = random.Random(9)
+    ids = [r.id for r in world.recordings.ordered]
+    for _ in range(SAMPLES):
+        q = RecordingsQuery(starting_after=rng.choice(ids))
+        timed("page after a cursor", list_recordings, world.recordings, q, NOW)
+    return {label: statistics.median(times) for label, times in out.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="100,000 sessions, not 1,000,000")
+    args = parser.parse_args()
+    sizes = (33_000, 100_000 if args.quick else 1_000_000)
+    results, counts = [], []
+    for n in sizes:
+        t0 = time.perf_counter()
+        space = build(n)
+        count = len(space.world.recordings)
+        print(
+            f"{n:>9,} sessions, {count:,} recordings: built in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+        results.append(costs(space))
+        counts.append(count)
+        del space
+        gc.unfreeze()
+        gc.collect()
+    small, large = results
+    for label in small:
+        print(
+            f"{label} at {counts[1]:,} recordings: {large[label] * 1e3:.3f} ms / "
+            f"{small[label] * 1e3:.3f} ms at {counts[0]:,} = {large[label] / small[label]:.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
