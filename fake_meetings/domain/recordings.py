@@ -9,14 +9,12 @@ or a delete builds a new one.
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import ClassVar
 
-from . import rankshift
+from . import chunked
 from .model import Session
 from .query import MAX_LIMIT, UnknownCursorMode
 from .ranklist import Keys, RankList
@@ -81,8 +79,8 @@ def _span(r: Recording) -> int:
 
 
 class Recordings(RankList[Recording]):
-    """An immutable snapshot of recordings, in ascending ``(start_ts, id)`` order, their ranks
-    by room; how many were generated, and the longest any may run."""
+    """An immutable snapshot of recordings, in ascending ``(start_ts, id)`` order, and by
+    room; how many were generated, and the longest any may run."""
 
     # __weakref__: the API keeps pages rendered from one snapshot without keeping it alive
     __slots__ = ("__weakref__", "generated", "longest")
@@ -105,27 +103,22 @@ class Recordings(RankList[Recording]):
         self.longest = was.longest if came is None else max(was.longest, _span(came))
 
     @property
-    def by_room(self) -> dict[str, array[int]]:
-        """A room's name -> the ascending ranks of its recordings."""
-        return self.by["room"]
-
-    @property
     def counted(self) -> int:
         """How many count against a namespace's bound: all but the generated ones."""
         return len(self.ordered) - self.generated
 
-    def running_from(self, now: int) -> int:
-        """The first rank that may stop at ``now`` or later: every recording below it stopped
-        before, its session whatever (it started more than ``longest`` seconds before)."""
-        return bisect_left(self.starts, now - self.longest)
+    def running_from(self, now: int, index: Sequence[Recording] | None = None) -> int:
+        """The first position of ``index`` (ascending; every recording by default) that may
+        stop at ``now`` or later: every recording below it stopped before, its session whatever
+        (it started more than ``longest`` seconds before)."""
+        of = self.ordered if index is None else index
+        return chunked.started(of, now - self.longest, at=False)
 
     def running_in_room(self, room: str, now: int) -> list[Recording]:
         """The recordings of ``room`` visible at ``now`` that may stop at ``now`` or later (the
         only ones that can be in progress then), in ascending ``(start_ts, id)`` order."""
-        ranks = self.ranks("room", room)
-        lo = bisect_left(ranks, self.running_from(now))
-        hi = self.visible_in(ranks, now)
-        return [self.ordered[i] for i in ranks[lo:hi]]
+        index = self.of("room", room)
+        return chunked.window(index, self.running_from(now, index), self.visible_in(index, now))
 
     def in_room(self, room: str) -> list[Recording]:
         """The recordings of ``room``, in ascending ``(start_ts, id)`` order."""
@@ -157,18 +150,17 @@ def list_recordings(
     """The keyset rules of ``/meetings`` and ``/rooms`` (``query.keyset_window``) over the
     recordings visible at ``now``, of ``q.room_name``'s room when given, in progress at ``now``
     (or not) when ``q.in_progress`` is given (``session_of`` finds a recording's session)."""
-    index = recordings.ranks("room", q.room_name)
+    index = recordings.of("room", q.room_name)
     hi = recordings.visible_in(index, now)
     if q.in_progress is not None:
         # Only those started in the last ``longest`` seconds may run now: they are scanned,
         # the older ones are all stopped.
-        ordered = recordings.ordered
-        lo = bisect_left(index, recordings.running_from(now))
+        lo = recordings.running_from(now, index)
         kept = [
-            i
-            for i in index[lo:hi]
-            if (now < ordered[i].stop(session_of(ordered[i].mtg_session_id))) == q.in_progress
+            r
+            for r in chunked.window(index, lo, hi)
+            if (now < r.stop(session_of(r.mtg_session_id))) == q.in_progress
         ]
-        index = kept if q.in_progress else rankshift.Spliced(index, lo, kept)
+        index = kept if q.in_progress else chunked.Spliced(index, lo, kept)
         hi = len(index)
     return RecordingsPage(hi, recordings.page(index, hi, q, unknown_cursor))

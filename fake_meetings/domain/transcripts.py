@@ -12,15 +12,14 @@ Whether its WebVTT file is stored is fixed when it starts: the room's
 ``enable_transcription_storage`` property, else the domain's (Daily's default: off) [?].
 Turning storage on later does not store an earlier transcript's file, as with Daily [C].
 
-Transcripts are kept in ascending ``(start_ts, id)`` order, by rank (``ranklist.py``, as
-recordings are); the API lists them newest first. A snapshot is never mutated: a change builds a
+Transcripts are kept in ascending ``(start_ts, id)`` order (``ranklist.py``, as recordings
+are); the API lists them newest first. A snapshot is never mutated: a change builds a
 new one.
 """
 
 from __future__ import annotations
 
 import random
-from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -181,8 +180,8 @@ def as_json(seen: Seen, domain_id: str, place: Place, status: str | None = None)
 
 
 class Transcripts(RankList[Transcript]):
-    """An immutable snapshot of transcripts, in ascending ``(start_ts, id)`` order, their ranks
-    by room id and by session."""
+    """An immutable snapshot of transcripts, in ascending ``(start_ts, id)`` order, by room id
+    and by session."""
 
     __slots__ = ()
     KEYS: ClassVar[Keys] = {
@@ -190,16 +189,6 @@ class Transcripts(RankList[Transcript]):
         "session": attrgetter("mtg_session_id"),
     }
     WHAT = "transcript"
-
-    @property
-    def by_room(self) -> dict[str, array[int]]:
-        """A room's id -> the ascending ranks of its transcripts."""
-        return self.by["room"]
-
-    @property
-    def by_session(self) -> dict[str, array[int]]:
-        """A session's id -> the ascending ranks of its transcripts."""
-        return self.by["session"]
 
     def in_room(self, room_id: str) -> list[Transcript]:
         return self.having("room", room_id)
@@ -230,12 +219,12 @@ def list_transcripts(
     (``query.keyset_window``) over the transcripts visible at ``now``, of the room
     ``q.room_id`` and the session ``q.mtg_session_id`` when given; ``total_count`` is the
     filtered count [?]."""
-    index: Sequence[int]
+    index: Sequence[Transcript]
     if q.mtg_session_id is None:
-        index = transcripts.ranks("room", q.room_id)
+        index = transcripts.of("room", q.room_id)
     else:
-        index = transcripts.ranks("session", q.mtg_session_id)
+        index = transcripts.of("session", q.mtg_session_id)
         if q.room_id is not None:
-            index = [i for i in index if transcripts.ordered[i].room_id == q.room_id]
+            index = [t for t in index if t.room_id == q.room_id]
     hi = transcripts.visible_in(index, now)
     return TranscriptsPage(hi, transcripts.page(index, hi, q, unknown_cursor))

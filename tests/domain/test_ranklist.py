@@ -1,8 +1,11 @@
 """The ranked snapshot that recordings and transcripts share (domain/ranklist.py) against a plain
 model, a dict of objects sorted when asked: random starts, deletes and replacements one at a
-time (the ranks moved, the untouched indexes shared) and whole joins, each followed by pages of
+time (the untouched key values' sequences shared) and whole joins, each followed by pages of
 every kind (a key's value or all, at random instants and cursors, either mode of an unknown
-cursor), lookups by id, new ids and the family's own count."""
+cursor), lookups by id and by rank, new ids and the family's own count. Each runs with the
+chunks and shards of the real sizes and with tiny ones (``chunked.CHUNK``, ``sharded.SHARD``),
+so sequences are chunked, split, emptied and made tuples again, and maps spread again, within
+a few changes."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fake_meetings.domain import chunked, sharded
 from fake_meetings.domain.ids import seeded_uuid
 from fake_meetings.domain.query import OLDEST, UnknownCursor
 from fake_meetings.domain.ranklist import Keys, RankList
@@ -61,23 +65,34 @@ def check(snapshot: Items, model: dict[str, Item]) -> None:
     """Every index of ``snapshot`` is the model's, sorted plainly, and a rebuild's."""
     ordered = sorted(model.values(), key=_key)
     assert list(snapshot.ordered) == ordered and len(snapshot) == len(ordered)
-    assert snapshot.rank == {i.id: r for r, i in enumerate(ordered)}
-    assert snapshot.starts == [i.start_ts for i in ordered]
+    assert list(reversed(snapshot.ordered)) == ordered[::-1]
+    assert [snapshot.ordered[r] for r in range(len(ordered))] == ordered
+    assert list(snapshot.ordered[1:-1]) == ordered[1:-1]
+    assert dict(snapshot.rank) == {i.id: r for r, i in enumerate(ordered)}
+    assert all(i.id in snapshot.rank for i in ordered) and "nobody" not in snapshot.rank
     for name in ("room", "session"):
-        want: dict[str, list[int]] = {}
-        for r, i in enumerate(ordered):
-            want.setdefault(getattr(i, name), []).append(r)
-        assert {value: list(ranks) for value, ranks in snapshot.by[name].items()} == want
+        want: dict[str, list[Item]] = {}
+        for i in ordered:
+            want.setdefault(getattr(i, name), []).append(i)
+        assert {value: list(of) for value, of in snapshot.by[name].items()} == want
         for value in ("a", "b", "c", "s1", "s2"):
-            assert list(snapshot.ranks(name, value)) == want.get(value, [])
-            assert snapshot.having(name, value) == [ordered[r] for r in want.get(value, [])]
+            assert list(snapshot.of(name, value)) == want.get(value, [])
+            assert snapshot.having(name, value) == want.get(value, [])
     assert snapshot.in_a == sum(i.room == "a" for i in ordered)
     rebuilt = Items(model.values())
-    assert (rebuilt.rank, rebuilt.by, rebuilt.starts) == (
-        snapshot.rank,
-        snapshot.by,
-        snapshot.starts,
-    )
+    assert dict(rebuilt.rank) == dict(snapshot.rank)
+    for name in ("room", "session"):
+        assert {v: list(of) for v, of in rebuilt.by[name].items()} == {
+            v: list(of) for v, of in snapshot.by[name].items()
+        }
+
+
+def shared_but(after: Items, before: Items, *changed: Item) -> None:
+    """Every key value's sequence that no object of ``changed`` has is ``before``'s own."""
+    for name, key in Items.KEYS.items():
+        touched = {key(i) for i in changed}
+        for value, of in before.by[name].items():
+            assert value in touched or after.by[name][value] is of
 
 
 ITEM = st.tuples(st.integers(0, 20), st.sampled_from("abc"), st.sampled_from(["s1", "s2"]))
@@ -88,7 +103,7 @@ OPS = st.lists(
         ITEM,
         st.lists(ITEM, max_size=3),
     ),
-    max_size=25,
+    max_size=40,
 )
 PAGES = st.lists(
     st.tuples(
@@ -102,10 +117,28 @@ PAGES = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+# (objects a chunk, entries a shard): the real sizes, and tiny ones that chunk and spread
+# within a few changes
+SIZES = [(chunked.CHUNK, sharded.SHARD), (1, 1), (2, 3)]
+
+
+@pytest.mark.parametrize(("chunk", "shard"), SIZES)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))  # fmt: skip
 @given(ops=OPS, pages=PAGES)
 def test_changes_pages_and_lookups_match_a_sorted_model(
+    chunk: int,
+    shard: int,
+    ops: list[tuple[str, int, tuple[int, str, str], list[tuple[int, str, str]]]],
+    pages: list[tuple[int, str | None, int, str, int]],
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chunked, "CHUNK", chunk)
+        patch.setattr(sharded, "SHARD", shard)
+        _changes(ops, pages)
+
+
+def _changes(
     ops: list[tuple[str, int, tuple[int, str, str], list[tuple[int, str, str]]]],
     pages: list[tuple[int, str | None, int, str, int]],
 ) -> None:
@@ -113,10 +146,12 @@ def test_changes_pages_and_lookups_match_a_sorted_model(
     model: dict[str, Item] = {}
     for op, n, (start, room, session), more in ops:
         ids = sorted(model)
+        before = snapshot
         if op == "join":
             item = Item(f"i{made:03d}", start, room, session)
             made += 1
             snapshot, model[item.id] = snapshot.joined([item]), item
+            shared_but(snapshot, before, item)
         elif op == "join-many":
             added = [Item(f"i{made + k:03d}", *x) for k, x in enumerate(more)]
             made += len(added)
@@ -125,16 +160,15 @@ def test_changes_pages_and_lookups_match_a_sorted_model(
         elif op == "delete" and ids:
             gone = ids[n % len(ids)]
             snapshot = snapshot.without(gone)
-            del model[gone]
+            shared_but(snapshot, before, model.pop(gone))
         elif op == "delete-absent":
             assert snapshot.without("nobody") is snapshot
         elif op in ("stop", "move") and ids:
             was = model[ids[n % len(ids)]]
-            # a stop keeps the start and keys (indexes shared); a move changes them (a rebuild)
+            # a stop keeps the start and keys (in place); a move changes them (a rebuild)
             if op == "stop":
-                before = snapshot
                 snapshot = snapshot.replaced(replace(was))
-                assert snapshot.rank is before.rank and snapshot.by is before.by
+                shared_but(snapshot, before, was)
                 model[was.id] = snapshot.ordered[snapshot.rank[was.id]]
             else:
                 moved = replace(was, start_ts=start, room=room)
@@ -167,7 +201,7 @@ def _page(
     elif kind == "unknown":
         after = "nobody"
     q = Asked(limit, after, before)
-    index = snapshot.ranks(key, value)
+    index = snapshot.of(key, value)
     hi = snapshot.visible_in(index, now)
     assert hi == len(kept)
     assert snapshot.visible_count(now) == sum(i.start_ts <= now for i in model.values())
