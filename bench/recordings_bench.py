@@ -11,7 +11,9 @@ rendering (``bench/http_bench.py`` measures those). The changes are chained, eac
 snapshot the previous one made:
 
 - a start (``POST /rooms/:name/recordings/start``) in a room someone is in now, on an instance
-  of its own, then a full page of the newest (``GET /recordings``) and of the room's;
+  of its own, then a full page of the newest (``GET /recordings``) and of the room's; its first
+  step, finding who is in the room now (the sessions' presence engine, not the recordings'),
+  is timed alone too;
 - its stop (``.../recordings/stop``), then the same pages;
 - a delete (``DELETE /recordings/:id``) of a generated recording drawn at random (most lie
   far below the newest: the ranks above it move), then the same pages;
@@ -76,6 +78,7 @@ def costs(space: Namespace) -> dict[str, float]:
     for i in range(SAMPLES):
         room = rooms[i % len(rooms)]
         instance = f"bench-{i}"
+        timed("who is in the room (a start's first step)", present, world.store, NOW, room)
         timed("start", space.start_recording, room, StartOptions(instance_id=instance))
         pages("a start", room)
         timed("stop", space.stop_recording, room, StopOptions(instance_id=instance))
