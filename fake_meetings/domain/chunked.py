@@ -91,6 +91,14 @@ class Chunked(Sequence[T], Generic[T]):
             c += 1
         return out
 
+    def iter_from(self, start: int) -> Iterator[T]:
+        """The objects from position ``start`` on, in order."""
+        if start >= len(self):
+            return iter(())
+        c = bisect_right(self._offsets, max(0, start)) - 1
+        first = self._chunks[c][max(0, start) - self._offsets[c] :]
+        return chain(first, chain.from_iterable(self._chunks[c + 1 :]))
+
     def position(self, key: SortKey) -> int:
         """How many objects sort before ``key``."""
         c = bisect_left(self._lasts, key, key=BY_START)
@@ -161,6 +169,13 @@ def window(seq: Sequence[T], start: int, stop: int) -> list[T]:
     if isinstance(seq, Chunked):
         return seq.window(start, stop)
     return list(seq[start:stop])
+
+
+def iter_from(seq: Sequence[T], start: int) -> Iterator[T]:
+    """The objects of ``seq`` from position ``start`` on, in order."""
+    if isinstance(seq, Chunked):
+        return seq.iter_from(start)
+    return iter(seq[max(0, start) :])
 
 
 def _edited(seq: Sorted[T], at: int, drop: int, put: tuple[T, ...]) -> Sorted[T]:

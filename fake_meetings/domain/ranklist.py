@@ -89,6 +89,10 @@ class RankList(Generic[T]):
             found = seeded_uuid(draw)
         return found
 
+    def from_rank(self, rank: int) -> Iterator[T]:
+        """The objects from ``rank`` on, in ascending ``(start_ts, id)`` order."""
+        return chunked.iter_from(self.ordered, rank)
+
     def visible_count(self, now: int) -> int:
         """How many have started by ``now``: the ranks below this are visible."""
         return chunked.started(self.ordered, now)

@@ -153,10 +153,8 @@ def between(shelf: Shelf, store: Store, before: int, after: int) -> list[ShelfEv
     if after <= before:
         return out
     recordings = shelf.recordings
-    ordered = recordings.ordered
     # by start_ts, from the first that may stop after ``before`` (the others stopped by then)
-    for i in range(recordings.running_from(before), len(ordered)):
-        r = ordered[i]
+    for r in recordings.from_rank(recordings.running_from(before)):
         if r.start_ts > after:
             break
         session = store.get(r.mtg_session_id)
@@ -208,9 +206,7 @@ def next_instant(shelf: Shelf, store: Store, now: int) -> int | None:
     """The first instant after ``now`` when a recording starts or stops (None: none does)."""
     found: list[int] = []
     recordings = shelf.recordings
-    ordered = recordings.ordered
-    for i in range(recordings.running_from(now), len(ordered)):  # the others stopped by now
-        r = ordered[i]
+    for r in recordings.from_rank(recordings.running_from(now)):  # the others stopped by now
         if r.start_ts > now:
             found.append(r.start_ts)
             break  # ordered by start: the later ones start later still

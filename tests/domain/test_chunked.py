@@ -71,6 +71,7 @@ def _same(seq: chunked.Sorted[Item], model: list[Item], probes: list[int]) -> No
         assert list(seq[p::3]) == model[p::3]
         lo, hi = sorted((max(0, min(n, p)), max(0, min(n, p + 5))))
         assert chunked.window(seq, lo, hi) == model[lo:hi]
+        assert list(chunked.iter_from(seq, max(0, p))) == model[max(0, p) :]
         assert chunked.started(seq, p) == sum(i.start_ts <= p for i in model)
         assert chunked.started(seq, p, at=False) == sum(i.start_ts < p for i in model)
         for key in ((p, ""), (p, "i050"), (p, "z")):
