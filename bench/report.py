@@ -66,6 +66,7 @@ STEPS = (
     Step("webhooks", "webhooks_bench.py", ("--quick",), ("wrk",)),
     Step("routes-scale", "routes_scale_bench.py", ("--quick",)),
     Step("rooms-scale", "scale_bench.py", ("--quick",)),
+    Step("recordings", "recordings_bench.py", ("--quick",)),
     Step("capture", "capture_bench.py"),
     Step("load", "load_bench.py", ("--sessions", "20000", "--runs", "1")),
     Step("instructions", "instructions_bench.py", ("--requests", "100"), ("wrk",), ("valgrind",)),
