@@ -1,9 +1,9 @@
 """What one client sees: a World (sessions, rooms, clock), its faults, its request journal and
 its webhook; and the one place that changes them, as commands, for the Daily routes, the
-control plane and the test handle. Here: reset, the swap of a load, the clock, people joining
-and leaving, the domain; the other commands are grouped by subject and mixed into
-:class:`Namespace` (``loading.py``, ``roomchanges.py``, ``recordingchanges.py``,
-``transcription.py``, ``failures.py``, ``hooks.py``, ``controls.py``).
+control plane and the test handle. Here: reset and the domain; the other commands are grouped
+by subject and mixed into :class:`Namespace` (``loading.py``, ``livechanges.py`` (the clock,
+join and leave), ``roomchanges.py``, ``recordingchanges.py``, ``transcription.py``,
+``failures.py``, ``hooks.py``, ``controls.py``).
 
 Without ``--namespaces`` there is one namespace, the default, for everybody. With it, each
 Bearer key gets its own namespace: a fresh copy of the start-up sessions and clock, no faults,
@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from ..config import DEFAULT_MAX_NAMESPACES
@@ -32,12 +32,11 @@ from ..domain.events import Moved
 from ..domain.model import Participant, Session
 from ..domain.recordingevents import Shelf
 from ..domain.recordings import Recording, Recordings
-from ..domain.rooms import Room, Rooms
+from ..domain.rooms import Rooms
 from ..domain.store import Store
-from ..domain.tokens import Token, joining
-from ..domain.transcripts import Transcript, Transcripts, place_of, with_room_ids
+from ..domain.transcripts import Transcript, Transcripts, place_of
 from ..domain.world import World
-from ..errors import ApiError, invalid, not_found
+from ..errors import invalid
 from ..webhooks.desk import WebhookDesk
 from ..webhooks.settings import Settings
 from .bounds import MAX_RECORDINGS as MAX_RECORDINGS  # where it was first declared
@@ -47,40 +46,16 @@ from .failures import FailureCommands
 from .faults import Faults
 from .hooks import WebhookCommands
 from .journal import Journal
+from .livechanges import LIVE_SEED, LiveCommands
 from .loading import LoadCommands
 from .recordingchanges import RECORDINGS_SEED, RecordingCommands
 from .roomchanges import ROOMS_SEED, RoomCommands
-from .transcription import TranscriptChanges, check_transcripts
+from .transcription import TranscriptChanges
 
 T = TypeVar("T")
-Ranked = TypeVar("Ranked", Recordings, Transcripts)  # a family loaded by `_loaded`
 
-LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
-MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
 _EMPTY = Store(())
 _NO_ROOMS = Rooms(())
-
-
-def check_text(
-    name: str, value: object, *, required: bool, hint: str = "", most: int = MAX_TEXT
-) -> str | None:
-    """``value`` as a non-empty text field of a join or a leave, of at most ``most`` characters
-    (None when optional and not given); anything else is a 400 naming the field. ``hint`` ends
-    the message (an example)."""
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        need = "required: a non-empty string" if required else "a non-empty string or null"
-        raise invalid(f"{name}: {need}; got {value!r:.100}{hint}")
-    if len(value) > most:
-        raise invalid(f"{name}: at most {most:,} characters; got {len(value):,}")
-    return value
-
-
-def check_owner(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise invalid(f"owner: must be true or false; got {value!r:.100}")
-    return value
 
 
 Listener = Callable[[Moved], None]
@@ -88,6 +63,7 @@ Listener = Callable[[Moved], None]
 
 class Namespace(
     LoadCommands,
+    LiveCommands,
     RoomCommands,
     RecordingCommands,
     TranscriptChanges,
@@ -204,160 +180,6 @@ class Namespace(
         self._joined = {}
         self._tell("reset", before)
 
-    def load(
-        self,
-        store: Store,
-        freeze_at: int | None,
-        rooms: Sequence[Room] | None = None,
-        *,
-        append: bool = False,
-        webhook: Mapping[str, Any] | None = None,
-        domain: DomainConfig | None = None,
-        recordings: Sequence[Recording] | None = None,
-        min_stay: int | None = None,
-        transcripts: Sequence[Transcript] | None = None,
-    ) -> None:
-        """Serve ``store`` (already built), freezing the clock at ``freeze_at`` if given.
-
-        ``rooms``, the rooms a loaded scenario declares: they replace the current rooms, or
-        with ``append`` join them (a name already there is a 400 and changes nothing). None
-        keeps the current rooms. In every case a room the sessions name without one is implied.
-        ``webhook``, a scenario's `webhook:` block, becomes the webhook (no test request);
-        ``domain``, its `domain:` block, the domain's configuration. ``recordings``, its
-        `recordings:` block: they replace the current recordings, or with ``append`` join them
-        (an id already there is a 400); None keeps them (as it keeps the rooms). ``min_stay``,
-        its `min_stay:`, becomes the namespace's (until a reset); None keeps it.
-        ``transcripts``, its `transcripts:` block, as ``recordings`` (their rooms' ids are the
-        served rooms').
-        """
-        world = self.world
-        if rooms is None:
-            current = world.rooms
-        elif append:
-            taken = [r.name for r in rooms if world.rooms.get(r.name) is not None]
-            if taken:
-                raise invalid(
-                    f"rooms: a room named {taken[0]} already exists; give another name, or "
-                    "load with mode=replace"
-                )
-            current = world.rooms.with_rooms(rooms)
-        else:
-            current = Rooms(rooms)
-        self.bounds.check_sessions(len(store))
-        new_rooms = current.implied_by(store.first_starts())
-        self.bounds.check_rooms(len(new_rooms))
-        named = None if transcripts is None else with_room_ids(transcripts, new_rooms)
-        new_transcripts = _loaded(world.transcripts, named, "transcript", append=append)
-        if named is not None:
-            check_transcripts(len(new_transcripts))
-        new_recordings = _loaded(world.recordings, recordings, "recording", append=append)
-        self.bounds.check_recordings(new_recordings.counted)
-        before = world.clock.now()
-        world.rooms = new_rooms
-        if not append:  # the sessions live joins made are gone
-            self._joined = {}
-        world.store = store
-        world.recordings = new_recordings
-        world.transcripts = new_transcripts
-        if freeze_at is not None:
-            self.world.clock.set(freeze_at)
-        if domain is not None:
-            world.domain = domain
-        if min_stay is not None:
-            world.min_stay = min_stay
-        if webhook is not None:
-            self.webhooks.configure(webhook)
-        self._tell("load", before)
-
-    def appended(self, sessions: Iterable[Session]) -> Store:
-        """The current sessions and these (an id served already raises DuplicateSessionId)."""
-        return Store((*self.world.store.sessions, *sessions))
-
-    # -- the clock
-
-    def set_clock(self, instant: int) -> None:
-        before = self.world.clock.now()
-        self.world.clock.set(instant)
-        self._tell("clock", before)
-
-    def advance_clock(self, seconds: int) -> None:
-        before = self.world.clock.now()
-        self.world.clock.advance(seconds)
-        self._tell("clock", before)
-
-    def real_clock(self) -> None:
-        before = self.world.clock.now()
-        self.world.clock.unfreeze()
-        self._tell("clock", before)
-
-    # -- people joining and leaving now
-
-    def join(
-        self,
-        room: str | None,
-        *,
-        user_id: str | None = None,
-        user_name: str | None = None,
-        owner: bool = False,
-        token: Token | None = None,
-    ) -> tuple[Session, Participant]:
-        """Someone joins ``room`` now; returns the session joined and the new stay. The
-        fields are checked here, for the control plane and the handle alike (400 naming one).
-        With ``token`` (verified by the caller, at this instant), its room, user fields and
-        ``is_owner`` apply (``tokens.joining``): a room it does not name is refused."""
-        if token is not None:
-            who = joining(token, room, user_name, user_id, owner)
-            room, user_name, user_id, owner = who.room, who.user_name, who.user_id, who.owner
-        elif room is None:
-            raise invalid("room: required (or a token with a room_name)")
-        check_text("room", room, required=True)
-        complaint = rooms_.name_problem(room)  # the rule of POST /rooms: GET /rooms lists it
-        if complaint is not None:
-            raise invalid(f"room: {complaint}")
-        check_text("user_name", user_name, required=False)
-        check_text("user_id", user_id, required=False)
-        check_owner(owner)
-        from ..domain import live  # imported on the first join or leave
-
-        now = self.world.clock.now()
-        store = self.world.store
-        implied = self.world.rooms.get(room) is None
-        if implied:
-            self.bounds.check_rooms(len(self.world.rooms) + 1)
-        change = live.join(
-            store, room, now, self._ids, user_id=user_id, user_name=user_name, owner=owner
-        )
-        self.bounds.check_sessions(len(change.store))
-        self.world.store = change.store
-        self._joined[change.participant.participant_id] = change.session.id
-        if implied:  # a room the join names into being [F]
-            self.world.rooms = self.world.rooms.implied_by({room: change.session.start_time})
-        self._tell("join", now, change.session, change.participant)
-        return change.session, change.participant
-
-    def leave(self, participant_id: str) -> tuple[Session, Participant]:
-        """The stay ``participant_id`` ends now; returns its session (ended if it was the last
-        one present) and the closed stay. Only a stay present now can leave: it is found among
-        the sessions ongoing now, in O(log n), never by reading every session; another id is a
-        404, or a 400 saying why when a live join here made it."""
-        check_text("participant_id", participant_id, required=True)
-        from ..domain import live
-
-        now = self.world.clock.now()
-        joined = self._joined.get(participant_id)
-        try:
-            change = live.leave(self.world.store, participant_id, now, joined)
-        except live.UnknownParticipant:
-            raise not_found(
-                f"no participant {participant_id!r} in a room now (the id a join returned; "
-                "only a stay present now can leave)"
-            ) from None
-        except live.NotPresent as exc:
-            raise ApiError(400, f"participant {participant_id!r} {exc}") from None
-        self.world.store = change.store
-        self._tell("leave", now, change.session, change.participant)
-        return change.session, change.participant
-
     # -- the domain (the Daily route POST /; its body is checked by the HTTP layer)
 
     def set_domain(self, properties: Mapping[str, Any]) -> DomainConfig:
@@ -438,20 +260,3 @@ class Namespaces:
     def __len__(self) -> int:
         """How many namespaces exist, the default one included."""
         return 1 + len(self._by_key)
-
-
-def _loaded(current: Ranked, loaded: Sequence[Any] | None, word: str, *, append: bool) -> Ranked:
-    """A family's snapshot after a load (recordings, transcripts): ``loaded`` replacing or
-    joining ``current`` (an id already there is a 400 naming the ``word``); None keeps
-    ``current``."""
-    if loaded is None:
-        return current
-    if not append:
-        return type(current)(loaded)
-    taken = [x.id for x in loaded if x.id in current.rank]
-    if taken:
-        raise invalid(
-            f"{word}s: a {word} with id {taken[0]} already exists; give another id, or load "
-            "with mode=replace"
-        )
-    return current.joined(loaded)

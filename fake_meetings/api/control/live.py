@@ -12,7 +12,7 @@ from ...domain import timeline
 from ...domain.model import Participant, Session
 from ...domain.tokens import MAX_TOKEN
 from ...errors import invalid
-from ...state.namespaces import MAX_TEXT, check_owner, check_text
+from ...state.livechanges import MAX_TEXT, check_owner, check_text
 from ..bodies import json_answer, json_object, space_of
 from ..daily import tokens
 

@@ -5,7 +5,7 @@ Every answer is the namespace's recordings as seen at the server clock's instant
 request): a recording is visible from its ``start_ts``, in progress until it stops, then
 finished (``domain/recordings.py``). Recordings come from scenario files (``recordings:``) and
 from ``POST /rooms/:name/recordings/start | update | stop`` (bodies: ``domain/recordstart.py``;
-the changes: ``state/namespaces.py``).
+the changes: ``state/recordingchanges.py``).
 """
 
 from __future__ import annotations
