@@ -14,17 +14,14 @@ from typing import TYPE_CHECKING
 
 from ..errors import not_found
 from .faults import Fault, Faults
+from .group import CommandGroup
 from .journal import Entry, Journal
 
-if TYPE_CHECKING:
-    from ..domain.world import World
 
-
-class ControlCommands:
+class ControlCommands(CommandGroup):
     """The fault, journal and min_stay commands of a namespace (mixed into ``Namespace``)."""
 
     if TYPE_CHECKING:
-        world: World
         faults: Faults
         journal: Journal
 

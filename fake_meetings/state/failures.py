@@ -18,31 +18,18 @@ from typing import TYPE_CHECKING
 from ..domain import recordings as recordings_
 from ..domain import transcripts as transcripts_
 from ..domain.failed import RECORDING_ERROR, TRANSCRIPT_ERROR, error_text, failed_at
+from .group import CommandGroup
 from .lookups import failing, stopped
 
 if TYPE_CHECKING:
-    from ..domain.model import Participant, Session
     from ..domain.recordings import Recording
     from ..domain.transcripts import Transcript
-    from ..domain.world import World
 
 
-class FailureCommands:
+class FailureCommands(CommandGroup):
     """The failure commands of a namespace (mixed into ``Namespace``)."""
 
     if TYPE_CHECKING:
-        world: World
-
-        def _tell(
-            self,
-            kind: str,
-            before: int,
-            session: Session | None = None,
-            stay: Participant | None = None,
-            *,
-            recording: Recording | None = None,
-            transcript: Transcript | None = None,
-        ) -> None: ...
 
         def fail_transcription(self, tr_id: str, error: str) -> Transcript: ...
 

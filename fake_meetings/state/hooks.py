@@ -17,12 +17,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..domain.webhook import Webhook, timestamp_mode
+from .group import CommandGroup
 
 if TYPE_CHECKING:
     from ..webhooks.desk import WebhookDesk
 
 
-class WebhookCommands:
+class WebhookCommands(CommandGroup):
     """The webhook commands of a namespace (mixed into ``Namespace``)."""
 
     if TYPE_CHECKING:

@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 from ..domain import rooms as rooms_
 from ..domain.tokens import Token, joining
 from ..errors import ApiError, invalid, not_found
+from .group import CommandGroup
 
 if TYPE_CHECKING:
     from ..domain.model import Participant, Session
-    from ..domain.world import World
-    from .bounds import Bounds
 
 LIVE_SEED = 0  # ids of live joins come from a generator seeded with this at every reset
 MAX_TEXT = 1024  # characters of a room name, a user name or id, a participant id
@@ -44,22 +43,12 @@ def check_owner(value: object) -> bool:
     return value
 
 
-class LiveCommands:
+class LiveCommands(CommandGroup):
     """The clock, join and leave commands of a namespace (mixed into ``Namespace``)."""
 
     if TYPE_CHECKING:
-        world: World
-        bounds: Bounds
         _ids: random.Random
         _joined: dict[str, str]
-
-        def _tell(
-            self,
-            kind: str,
-            before: int,
-            session: Session | None = None,
-            stay: Participant | None = None,
-        ) -> None: ...
 
     def set_clock(self, instant: int) -> None:
         before = self.world.clock.now()

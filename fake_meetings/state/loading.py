@@ -25,6 +25,7 @@ from ..domain.rooms import Rooms
 from ..domain.store import Store
 from ..domain.transcripts import Transcripts, with_room_ids
 from ..errors import invalid
+from .group import CommandGroup
 from .transcription import check_transcripts
 
 if TYPE_CHECKING:
@@ -33,12 +34,10 @@ if TYPE_CHECKING:
     from ..domain.recordings import Recording
     from ..domain.rooms import Room
     from ..domain.transcripts import Transcript
-    from ..domain.world import World
     from ..scenario.scenario import Scenario
     from ..scenario.validate import Problem
     from ..scenario.yamldoc import Document
     from ..webhooks.desk import WebhookDesk
-    from .bounds import Bounds
 
 Ranked = TypeVar("Ranked", Recordings, Transcripts)  # a family loaded by `_loaded`
 
@@ -69,17 +68,12 @@ def clashes(
     return problems
 
 
-class LoadCommands:
+class LoadCommands(CommandGroup):
     """The load commands of a namespace (mixed into ``Namespace``)."""
 
     if TYPE_CHECKING:
-        world: World
-        bounds: Bounds
-
         _joined: dict[str, str]
         webhooks: WebhookDesk
-
-        def _tell(self, kind: str, before: int) -> None: ...
 
     def prepare_load(
         self,

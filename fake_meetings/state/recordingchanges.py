@@ -13,36 +13,20 @@ from typing import TYPE_CHECKING
 from ..domain.recordings import RAW_TRACKS, Recording
 from ..domain.recordstart import StartOptions, StopOptions, same_kind
 from ..errors import invalid
+from .group import CommandGroup
 from .lookups import hosted_session, on_instance, removed, stopped
 
 if TYPE_CHECKING:
-    from ..domain.model import Participant, Session
     from ..domain.rooms import Room
-    from ..domain.transcripts import Transcript
-    from ..domain.world import World
-    from .bounds import Bounds
 
 RECORDINGS_SEED = 3  # ids of recordings started through the API: the same, for recordings
 
 
-class RecordingCommands:
+class RecordingCommands(CommandGroup):
     """The recording commands of a namespace (mixed into ``Namespace``)."""
 
     if TYPE_CHECKING:
-        world: World
-        bounds: Bounds
         _recording_ids: random.Random
-
-        def _tell(
-            self,
-            kind: str,
-            before: int,
-            session: Session | None = None,
-            stay: Participant | None = None,
-            *,
-            recording: Recording | None = None,
-            transcript: Transcript | None = None,
-        ) -> None: ...
 
         def _visible_room(self, name: str) -> Room: ...
 

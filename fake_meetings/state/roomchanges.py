@@ -14,11 +14,8 @@ from ..domain import rooms as rooms_
 from ..domain.roombody import create_body, update_body
 from ..domain.rooms import Room
 from ..errors import invalid
+from .group import CommandGroup
 from .lookups import visible
-
-if TYPE_CHECKING:
-    from ..domain.world import World
-    from .bounds import Bounds
 
 ROOMS_SEED = 1  # ids and random names of rooms created through the API: the same, for rooms
 
@@ -31,12 +28,10 @@ def check_properties(room: Room) -> Room:
     return room
 
 
-class RoomCommands:
+class RoomCommands(CommandGroup):
     """The room commands of a namespace (mixed into ``Namespace``)."""
 
     if TYPE_CHECKING:
-        world: World
-        bounds: Bounds
         _room_ids: random.Random
 
     def create_room(self, body: dict[str, Any]) -> Room:

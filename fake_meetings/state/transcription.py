@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 
 from ..domain.transcripts import STORAGE_PROPERTY, Transcript
 from ..errors import invalid, not_found
+from .group import CommandGroup
 from .lookups import hosted_session, on_instance, removed, stopped, visible
 
 if TYPE_CHECKING:
-    from ..domain.model import Participant, Session
-    from ..domain.recordings import Recording
     from ..domain.rooms import Room
     from ..domain.world import World
 
@@ -35,24 +34,13 @@ def check_transcripts(count: int) -> None:
         )
 
 
-class TranscriptChanges:
+class TranscriptChanges(CommandGroup):
     """The transcript changes of a namespace (mixed into ``Namespace``)."""
 
     world: World
     _transcript_ids: random.Random | None = None
 
     if TYPE_CHECKING:
-
-        def _tell(
-            self,
-            kind: str,
-            before: int,
-            session: Session | None = None,
-            stay: Participant | None = None,
-            *,
-            recording: Recording | None = None,
-            transcript: Transcript | None = None,
-        ) -> None: ...
 
         def _visible_room(self, name: str) -> Room: ...
 
