@@ -19,10 +19,8 @@ from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.scenario.scenario import load_text
 from fake_meetings.testing import ServerThread
-from tests.helpers.transcripts import Checked
+from tests.helpers.transcripts import KEY, Checked, T
 
-KEY = {"Authorization": "Bearer test-key"}
-T = 1_700_000_000
 SCENARIO = f"""\
 now: {T}
 sessions:
