@@ -5,16 +5,10 @@ here, not by the package. Its fixtures (``http_client``, ``plain``) are in ``fix
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
-import aiohttp
-import requests
-import yarl
-
-from tests.helpers.clients import Resp, query_string
-from tests.helpers.constants import TIMEOUT
+from tests.helpers.clients import AiohttpClient, RequestsClient, Resp, SyncClient
 from tests.helpers.scenarios import PartSpec, Scenario, SessionSpec
 
 VERSION_HEADER = "x-fake-meetings-version"  # Resp lower-cases header names
@@ -31,21 +25,13 @@ def encode(body: Body) -> bytes | None:
 
 
 class Http:
-    """One real HTTP client against ``base`` (http://127.0.0.1:PORT)."""
+    """One real HTTP client against ``base`` (http://127.0.0.1:PORT): ``clients.py``'s
+    ``requests`` or ``aiohttp`` client (``kind``), with a base URL and bodies."""
 
     def __init__(self, kind: str, base: str = ""):
         self.kind = kind
         self.base = base
-        if kind == "requests":
-            self._session = requests.Session()
-            self._session.trust_env = False
-        else:
-            self._loop = asyncio.new_event_loop()
-            self._aio = self._loop.run_until_complete(self._open())
-
-    @staticmethod
-    async def _open() -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT), trust_env=False)
+        self._client: SyncClient = RequestsClient() if kind == "requests" else AiohttpClient()
 
     def at(self, base: str) -> Http:
         self.base = base
@@ -59,20 +45,7 @@ class Http:
         headers: dict[str, str] | None = None,
         params: dict[str, Any] | list[tuple[str, str]] | None = None,
     ) -> Resp:
-        url = self.base + path + query_string(params)
-        data = encode(body)
-        if self.kind == "requests":
-            r = self._session.request(method, url, data=data, headers=headers, timeout=TIMEOUT)
-            return Resp(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content)
-        return self._loop.run_until_complete(self._aio_call(method, url, data, headers or {}))
-
-    async def _aio_call(
-        self, method: str, url: str, data: bytes | None, headers: dict[str, str]
-    ) -> Resp:
-        async with self._aio.request(
-            method, yarl.URL(url, encoded=True), data=data, headers=headers
-        ) as r:
-            return Resp(r.status, {k.lower(): v for k, v in r.headers.items()}, await r.read())
+        return self._client.request(method, self.base + path, params, headers, encode(body))
 
     def get(self, path: str, **kw: Any) -> Resp:
         return self.call("GET", path, **kw)
@@ -88,11 +61,7 @@ class Http:
         return self.call("GET", path, headers={"Authorization": f"Bearer {key}"}, params=params)
 
     def close(self) -> None:
-        if self.kind == "requests":
-            self._session.close()
-        else:
-            self._loop.run_until_complete(self._aio.close())
-            self._loop.close()
+        self._client.close()
 
 
 def ok(r: Resp, status: int = 200) -> Any:

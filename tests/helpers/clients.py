@@ -1,5 +1,6 @@
-"""Two real clients against a served World: ``requests`` (sync) and ``aiohttp.ClientSession``
-(async, or driven from a private loop), and the ``Resp`` both return."""
+"""The tests' one kind of HTTP client: two real clients against a served World, ``requests``
+(sync) and ``aiohttp.ClientSession`` (async, or driven from a private loop), and the ``Resp``
+both return."""
 
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ def query_string(params: Sequence[tuple[str, str]] | dict[str, Any] | None) -> s
 
 
 class SyncClient:
-    """A real client against ``base`` (http://127.0.0.1:PORT). ``get(path, params, headers)``."""
+    """A real client: ``request(method, url, params, headers, data)``, and ``get`` with the
+    test key by default. ``tests/helpers/admin.py``'s ``Http`` puts a base URL and bodies in
+    front of one."""
 
     def request(
         self,
@@ -48,6 +51,7 @@ class SyncClient:
         url: str,
         params: Sequence[tuple[str, str]] | dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        data: bytes | None = None,
     ) -> Resp:
         raise NotImplementedError
 
@@ -68,9 +72,9 @@ class RequestsClient(SyncClient):
         self.session = requests.Session()
         self.session.trust_env = False  # never a proxy: 127.0.0.1 only
 
-    def request(self, method, url, params=None, headers=None):  # type: ignore[no-untyped-def]
+    def request(self, method, url, params=None, headers=None, data=None):  # type: ignore[no-untyped-def]
         r = self.session.request(
-            method, url + query_string(params), headers=headers or {}, timeout=TIMEOUT
+            method, url + query_string(params), headers=headers or {}, data=data, timeout=TIMEOUT
         )
         return Resp(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content)
 
@@ -89,14 +93,17 @@ class AiohttpClient(SyncClient):
     async def _open() -> aiohttp.ClientSession:
         return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT), trust_env=False)
 
-    async def _request(self, method: str, url: str, headers: dict[str, str]) -> Resp:
-        async with self.session.request(method, yarl.URL(url, encoded=True), headers=headers) as r:
+    async def _request(
+        self, method: str, url: str, headers: dict[str, str], data: bytes | None
+    ) -> Resp:
+        target = yarl.URL(url, encoded=True)
+        async with self.session.request(method, target, headers=headers, data=data) as r:
             body = await r.read()
             return Resp(r.status, {k.lower(): v for k, v in r.headers.items()}, body)
 
-    def request(self, method, url, params=None, headers=None):  # type: ignore[no-untyped-def]
+    def request(self, method, url, params=None, headers=None, data=None):  # type: ignore[no-untyped-def]
         return self.loop.run_until_complete(
-            self._request(method, url + query_string(params), headers or {})
+            self._request(method, url + query_string(params), headers or {}, data)
         )
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from fake_meetings.config import ServerConfig
 from fake_meetings.testing import ServerThread
@@ -184,7 +185,7 @@ def test_a_body_over_the_cap_is_413(
         before = state(c)
         big = b"sessions: []\n" + b"# padding\n" * 300  # about 3 KB, over 2048
         body: Any = iter([big[:1000], big[1000:]]) if chunked else big
-        r = c._session.post(small_body_server.base_url + path, data=body, timeout=10)
+        r = requests.post(small_body_server.base_url + path, data=body, timeout=10)  # streamed
         assert r.status_code == 413, r.text
         assert r.json()["error"] == "invalid-request-error"
         assert "2,048-byte limit" in r.json()["info"]
