@@ -33,7 +33,10 @@ from fake_meetings.config import (
     DEFAULT_PORT,
 )
 from fake_meetings.domain.generate import DEFAULT_RECORDED
+from fake_meetings.domain.ratelimits import TIERS
+from fake_meetings.domain.transcripts import MAX_ERROR
 from fake_meetings.domain.webhook import CIRCUIT_BREAKER
+from fake_meetings.state.ratelimit import MAX_WINDOWS
 from fake_meetings.webhooks.settings import Settings, Timing
 from tests.project.test_readme_examples import ADDRESS
 
@@ -82,6 +85,13 @@ def sentences() -> list[tuple[str, str]]:
             f"`--max-sessions` sessions (default {DEFAULT_MAX_SESSIONS:,})",
         ),
         ("docs/reference/hardening.md", f"`--webhook-outbox N` (default {timing.outbox:,})"),
+        ("docs/reference/hardening.md", f"an error text of at most {MAX_ERROR:,} characters"),
+        ("docs/reference/hardening.md", f"past {MAX_WINDOWS:,} windows, the idle ones"),
+        (
+            "docs/reference/hardening.md",
+            f"({', '.join(str(t.per_window) for t in TIERS[:-1])} or {TIERS[-1].per_window} "
+            "entries)",
+        ),
         (
             "docs/reference/control-plane.md",
             f"`--journal-cap` entries (default {cap})",
