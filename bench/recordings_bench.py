@@ -12,8 +12,8 @@ snapshot the previous one made:
 
 - a start (``POST /rooms/:name/recordings/start``) in a room someone is in now, on an instance
   of its own, then a full page of the newest (``GET /recordings``) and of the room's; its first
-  step, finding who is in the room now (the sessions' presence engine, not the recordings'),
-  is timed alone too;
+  step, finding the room's latest session with someone in it now (the sessions' presence
+  engine, not the recordings'), is timed alone too;
 - its stop (``.../recordings/stop``), then the same pages;
 - a delete (``DELETE /recordings/:id``) of a generated recording drawn at random (most lie
   far below the newest: the ranks above it move), then the same pages;
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.generate import GenerateSpec, generate
 from fake_meetings.domain.genrecordings import generated_recordings
-from fake_meetings.domain.presence import present
+from fake_meetings.domain.presence import latest_hosting, present
 from fake_meetings.domain.recordings import Recordings, RecordingsQuery, list_recordings
 from fake_meetings.domain.recordstart import StartOptions, StopOptions
 from fake_meetings.domain.world import World
@@ -78,7 +78,9 @@ def costs(space: Namespace) -> dict[str, float]:
     for i in range(SAMPLES):
         room = rooms[i % len(rooms)]
         instance = f"bench-{i}"
-        timed("who is in the room (a start's first step)", present, world.store, NOW, room)
+        timed(
+            "the room's session now (a start's first step)", latest_hosting, world.store, NOW, room
+        )
         timed("start", space.start_recording, room, StartOptions(instance_id=instance))
         pages("a start", room)
         timed("stop", space.stop_recording, room, StopOptions(instance_id=instance))

@@ -59,6 +59,23 @@ def present(store: Store, now: int, room: str | None = None) -> list[Present]:
     return found
 
 
+def latest_hosting(store: Store, now: int, room: str) -> Session | None:
+    """The latest started session (by ``(start_time, id)``) going on in ``room`` at ``now``
+    with someone in it: the session of :func:`present`'s last-started entry for ``room``.
+    The room's ongoing sessions are read from the newest down, only until one has someone in
+    it, so a crowded room costs no more than an empty one."""
+    sessions = store.sessions
+    for rank in reversed(store.at(now).index(room, True)):
+        session = sessions[rank]
+        for p in session.participants:  # sorted by join_time
+            if p.join_time > now:
+                break
+            leave = p.leave
+            if leave is None or leave > now:
+                return session
+    return None
+
+
 def by_room(store: Store, now: int) -> dict[str, list[Present]]:
     """``/presence``: the present participants grouped by room, rooms by name; no empty room."""
     rooms: dict[str, list[Present]] = {}

@@ -51,15 +51,15 @@ def hosted_session(store: Store, room: str, now: int, starts: str) -> Session:
     """The session going on in ``room`` at ``now`` (the latest started, when several are);
     nobody in it now is a 404 "not hosting a call", ``starts`` saying what starts once someone
     has joined ("a recording starts")."""
-    from ..domain.presence import present  # the presence engine, on first use
+    from ..domain.presence import latest_hosting  # the presence engine, on first use
 
-    here = present(store, now, room)
-    if not here:
+    session = latest_hosting(store, now, room)
+    if session is None:
         raise not_found(
             f"room {room} is not hosting a call: nobody is in it now ({starts} once someone "
             "has joined)"
         )
-    return max((x.session for x in here), key=lambda s: (s.start_time, s.id))
+    return session
 
 
 def visible(items: Visible[T], key: str, now: int, word: str) -> T:
