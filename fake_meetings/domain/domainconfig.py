@@ -95,6 +95,12 @@ class DomainConfig:
     def as_json(self, name: str) -> dict[str, Any]:
         return {"domain_name": name, "domain_id": DOMAIN_ID, "config": self.config()}
 
+    @property
+    def recordings_template(self) -> str | None:
+        """The domain's ``recordings_template`` when set (recordings' keys), else None."""
+        template = self.properties.get("recordings_template")
+        return template if isinstance(template, str) else None
+
 
 def checked_properties(value: object) -> dict[str, Any]:
     """``properties`` of ``POST /`` (a 400 naming the first bad one)."""

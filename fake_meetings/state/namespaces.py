@@ -141,11 +141,10 @@ class Namespace(
         """What the recording and transcript webhooks read: the recordings and transcripts
         now, the domain's templates and transcript bucket."""
         world = self.world
-        template = world.domain.properties.get("recordings_template")
         return Shelf(
             world.recordings,
             domain,
-            template if isinstance(template, str) else None,
+            world.domain.recordings_template,
             world.transcripts,
             place_of(world.domain.properties, domain),
         )

@@ -56,14 +56,12 @@ class LocalMedia:
         def read() -> list[dict[str, Any]]:
             world = self.world
             now = world.clock.now()
-            template = world.domain.properties.get("recordings_template")
-            template = template if isinstance(template, str) else None
-            found = [
+            template = world.domain.recordings_template
+            listed = world.recordings.of("room", room)  # the room's only, when given
+            return [
                 as_json(seen_at(r, world.store.get(r.mtg_session_id), now), self.domain, template)
-                for r in reversed(world.recordings.ordered)
-                if r.start_ts <= now and (room is None or r.room_name == room)
+                for r in reversed(listed[: world.recordings.visible_in(listed, now)])
             ]
-            return found
 
         return self._run(read)
 

@@ -24,10 +24,9 @@ async def fail_recording(request: web.Request) -> web.Response:
     failed = await space.in_turn(lambda: space.fail_recording(rec_id, body.get("error")))
     world = space.world
     now = world.clock.now()
-    template = world.domain.properties.get("recordings_template")
     seen = seen_at(failed, world.store.get(failed.mtg_session_id), now)
     domain = request.app[CONFIG].domain
-    return json_answer(as_json(seen, domain, template if isinstance(template, str) else None))
+    return json_answer(as_json(seen, domain, world.domain.recordings_template))
 
 
 async def fail_transcript(request: web.Request) -> web.Response:

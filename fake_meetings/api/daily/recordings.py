@@ -25,15 +25,10 @@ from .recording_cache import RECORDING_BYTES
 from .route import Route
 
 
-def _template(world: World) -> str | None:
-    template = world.domain.properties.get("recordings_template")
-    return template if isinstance(template, str) else None
-
-
 def _object(world: World, recording: Recording, now: int, domain: str) -> bytes:
     """Its JSON object's bytes (kept once it has stopped: ``recording_cache.py``)."""
     session = world.store.get(recording.mtg_session_id)
-    return RECORDING_BYTES.render(recording, session, now, domain, _template(world))
+    return RECORDING_BYTES.render(recording, session, now, domain, world.domain.recordings_template)
 
 
 def _visible(world: World, rec_id: str, now: int) -> Recording:
@@ -46,7 +41,7 @@ def _visible(world: World, rec_id: str, now: int) -> Recording:
 async def list_all(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
     now = world.clock.now()  # one snapshot, one instant per request
-    recordings, store, template = world.recordings, world.store, _template(world)
+    recordings, store, template = world.recordings, world.store, world.domain.recordings_template
     snapshots = (recordings, store)
     key = (  # one flat tuple: it is hashed on every request
         request.rel_url.raw_query_string,
