@@ -27,9 +27,10 @@ from .ids import seeded_uuid
 from .query import Keyset, UnknownCursorMode, keyset_window
 from .sharded import Sharded
 
-__all__ = ["Keys", "RankList", "Timed"]
+__all__ = ["EARLIEST", "LATEST", "Keys", "RankList", "Timed"]
 
 Keys = Mapping[str, Callable[[Any], str]]  # a key's name -> the key of an object (its room...)
+EARLIEST, LATEST = -(1 << 62), 1 << 62  # before and after every instant the fake handles
 
 
 class RankList(Generic[T]):
@@ -96,6 +97,16 @@ class RankList(Generic[T]):
     def visible_count(self, now: int) -> int:
         """How many have started by ``now``: the ranks below this are visible."""
         return chunked.started(self.ordered, now)
+
+    def visible_span(self, now: int) -> tuple[int, int]:
+        """The instants ``[lo, hi)`` around ``now`` at which the same objects are visible as at
+        ``now``: from the latest start at or before it (``EARLIEST`` when none has started) to
+        the next start after it (``LATEST`` when none is to come)."""
+        ordered = self.ordered
+        count = chunked.started(ordered, now)
+        lo = ordered[count - 1].start_ts if count else EARLIEST
+        hi = ordered[count].start_ts if count < len(ordered) else LATEST
+        return lo, hi
 
     def visible_in(self, index: Sequence[T], now: int) -> int:
         """How many of the objects ``index`` (ascending) have started by ``now`` (a prefix)."""

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from fake_meetings.domain import chunked, sharded
 from fake_meetings.domain.ids import seeded_uuid
 from fake_meetings.domain.query import OLDEST, UnknownCursor
-from fake_meetings.domain.ranklist import Keys, RankList
+from fake_meetings.domain.ranklist import EARLIEST, LATEST, Keys, RankList
 from tests.helpers.models import keyset_page
 
 
@@ -205,6 +205,11 @@ def _page(
     hi = snapshot.visible_in(index, now)
     assert hi == len(kept)
     assert snapshot.visible_count(now) == sum(i.start_ts <= now for i in model.values())
+    # the instants that see what ``now`` sees: from the latest start up to the next one
+    starts = [i.start_ts for i in model.values()]
+    lo, hi_span = snapshot.visible_span(now)
+    assert lo == max((s for s in starts if s <= now), default=EARLIEST)
+    assert hi_span == min((s for s in starts if s > now), default=LATEST)
     if after == "nobody":
         with pytest.raises(UnknownCursor):
             snapshot.page(index, hi, q, "error")

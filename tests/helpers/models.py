@@ -3,6 +3,12 @@ and independent of the code under test."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the types only: the models compute from plain fields
+    from fake_meetings.domain.model import Session
+    from fake_meetings.domain.recordings import Recording
+
 
 def keyset_page(
     ordered: list[str],
@@ -93,3 +99,15 @@ def naive_transcripts(
         for t in kept
     }
     return [t[0] for t in kept], {t[0]: (t[3], t[0]) for t in kept}, seen
+
+
+def naive_status(r: Recording, s: Session, now: int) -> tuple[str, int | None]:
+    """A recording's status and duration at ``now``: it runs until the first of its declared
+    end, its max_duration and its session's end; stopped, it is canceled or finished."""
+    ends = [r.start_ts + r.max_duration, *([r.end] if r.end is not None else [])]
+    stop = max(r.start_ts, min([*ends, *([s.end] if s.end is not None else [])]))
+    if now < stop:
+        return "in-progress", None
+    if r.canceled or stop == r.start_ts:
+        return "canceled", 0
+    return "finished", stop - r.start_ts

@@ -7,18 +7,22 @@ immutable: a stop, an update or a live join makes new ones, which miss), with th
 and ``recordings_template`` that its key is made of. A recording in progress is kept only
 for the instant it was rendered at (the same second of a running clock, or a frozen clock).
 
-Whole list bodies are kept too, under the raw query string, the recordings and sessions
-snapshots (as objects), the domain name, the key template and the count of recordings visible at
-the instant: once every recording on a page has stopped, the page is the same at every later
-instant with that count; any other page (one holding a recording in progress, or filtered on
-``in_progress``) is kept for its instant only. The kept bytes of both kinds are bounded by
-:data:`BUDGET` together, the oldest dropped first.
+Whole list bodies are kept too, under the raw query string and the recordings snapshot, with
+what else the page is made of (the sessions snapshot, the server's config, the domain's
+properties, all as objects) and the instants ``[lo, hi)`` at which it stays the same: a page
+whose recordings have all stopped is the same from its latest stop (and the latest start
+visible) up to the next recording's start, whatever the clock does in between; any other page
+(one holding a recording in progress, or filtered on ``in_progress``) is kept for its instant
+only. A request for a kept page is one lookup, a few identity checks and one comparison of
+instants. The kept bytes of both kinds are bounded by :data:`BUDGET` together, the oldest
+dropped first.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections import OrderedDict
+from typing import Any
 
 import orjson
 
@@ -34,8 +38,9 @@ class RecordingBytes:
 
     def __init__(self, budget: int = BUDGET):
         self.budget = budget
-        # a recording's: (recording, session, bytes); a page's: (refs to snapshots, stop, bytes)
-        self._kept: OrderedDict[Key, tuple[object, object, bytes]] = OrderedDict()
+        # a recording's: (recording, session, bytes); a page's: (refs to its two snapshots,
+        # config, domain, lo, hi, bytes)
+        self._kept: OrderedDict[Key, tuple[Any, ...]] = OrderedDict()
         self._size = 0
 
     def render(
@@ -54,42 +59,68 @@ class RecordingBytes:
             and kept[1] is session
             and now >= recording.stop(session)
         ):
-            return kept[2]
+            found: bytes = kept[2]
+            return found
         at_now = (*key, now)  # an object in progress: the same at this instant only
         kept = self._kept.get(at_now)
         if kept is not None and kept[0] is recording and kept[1] is session:
-            return kept[2]
+            found = kept[2]
+            return found
         seen = seen_at(recording, session, now)
         body = orjson.dumps(as_json(seen, domain, template))
         self._keep(key if seen.status != IN_PROGRESS else at_now, (recording, session, body))
         return body
 
-    def page(self, key: Key, snapshots: tuple[object, ...], now: int) -> bytes | None:
-        """A list body kept under ``key`` (made of the snapshots' ids and what else shapes the
-        page), if its ``snapshots`` are these objects and ``now`` is at or after every stop."""
-        kept = self._kept.get(key)
-        if kept is None or now < kept[1]:  # type: ignore[operator]
+    def page(
+        self,
+        query: str,
+        recordings: object,
+        store: object,
+        config: object,
+        domain: object,
+        now: int,
+    ) -> bytes | None:
+        """The list body kept for ``query`` over these snapshots, ``config`` and ``domain``
+        (each the same object as when it was kept), if ``now`` is inside its instants."""
+        kept = self._kept.get((query, id(recordings)))
+        if kept is None:
             return None
-        refs: tuple[weakref.ref[object], ...] = kept[0]  # type: ignore[assignment]
-        for ref, snapshot in zip(refs, snapshots, strict=True):  # a loop: no generator to make
-            if ref() is not snapshot:
-                return None
-        return kept[2]
+        body: bytes
+        refs, kept_config, kept_domain, lo, hi, body = kept
+        if (
+            lo <= now < hi
+            and kept_config is config
+            and kept_domain is domain
+            and refs[0]() is recordings  # held weakly: a dead one (an id reused) is None
+            and refs[1]() is store
+        ):
+            return body
+        return None
 
-    def keep_page(self, key: Key, snapshots: tuple[object, ...], stop: int, body: bytes) -> None:
-        """Keep a list body whose recordings have all stopped by ``stop`` (their latest). The
-        snapshots are held weakly: a kept page never keeps a replaced store alive."""
-        self._keep(key, (tuple(weakref.ref(s) for s in snapshots), stop, body))
+    def keep_page(
+        self,
+        query: str,
+        snapshots: tuple[object, object],
+        made_of: tuple[object, object],
+        instants: tuple[int, int],
+        body: bytes,
+    ) -> None:
+        """Keep a list body for ``query`` over the recordings and sessions ``snapshots`` (held
+        weakly: a kept page never keeps a replaced store alive), with the ``made_of`` config and
+        domain, the same at the ``instants`` ``[lo, hi)``."""
+        refs = (weakref.ref(snapshots[0]), weakref.ref(snapshots[1]))
+        self._keep((query, id(snapshots[0])), (refs, *made_of, *instants, body))
 
-    def _keep(self, key: Key, entry: tuple[object, object, bytes]) -> None:
+    def _keep(self, key: Key, entry: tuple[Any, ...]) -> None:
+        """Keep ``entry`` (its last item the bytes counted against the budget)."""
         old = self._kept.pop(key, None)
         if old is not None:
-            self._size -= len(old[2])
+            self._size -= len(old[-1])
         self._kept[key] = entry
-        self._size += len(entry[2])
+        self._size += len(entry[-1])
         while self._size > self.budget and self._kept:
             _, dropped = self._kept.popitem(last=False)
-            self._size -= len(dropped[2])
+            self._size -= len(dropped[-1])
 
     def clear(self) -> None:
         self._kept.clear()

@@ -41,20 +41,9 @@ def _visible(world: World, rec_id: str, now: int) -> Recording:
 async def list_all(request: web.Request) -> web.Response:
     config, world = request.app[CONFIG], world_of(request)
     now = world.clock.now()  # one snapshot, one instant per request
-    recordings, store, template = world.recordings, world.store, world.domain.recordings_template
-    snapshots = (recordings, store)
-    key = (  # one flat tuple: it is hashed on every request
-        request.rel_url.raw_query_string,
-        id(recordings),
-        id(store),
-        config.domain,
-        template,
-        recordings.visible_count(now),
-        config.strict_limit,
-        config.unknown_cursor,
-    )
-    at_now = (*key, now)  # a page that follows the clock: the same at this instant only
-    body = RECORDING_BYTES.page(key, snapshots, now) or RECORDING_BYTES.page(at_now, snapshots, now)
+    recordings, store, domain = world.recordings, world.store, world.domain
+    query_string = request.rel_url.raw_query_string
+    body = RECORDING_BYTES.page(query_string, recordings, store, config, domain, now)
     if body is not None:
         return web.Response(body=body, content_type="application/json")
     query = params.recordings_query(request.query, strict_limit=config.strict_limit)
@@ -66,9 +55,12 @@ async def list_all(request: web.Request) -> web.Response:
     body = b'{"total_count":%d,"data":[%b]}' % (page.total_count, data)
     stops = [r.stop(store.get(r.mtg_session_id)) for r in page.recordings]
     if query.in_progress is None and all(stop <= now for stop in stops):
-        RECORDING_BYTES.keep_page(key, snapshots, max(stops, default=0), body)
+        # the same from its latest stop while the same recordings are visible
+        lo, hi = recordings.visible_span(now)
+        instants = (max(lo, max(stops, default=lo)), hi)
     else:
-        RECORDING_BYTES.keep_page(at_now, snapshots, now, body)
+        instants = (now, now + 1)  # this instant only
+    RECORDING_BYTES.keep_page(query_string, (recordings, store), (config, domain), instants, body)
     return web.Response(body=body, content_type="application/json")
 
 

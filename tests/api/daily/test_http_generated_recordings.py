@@ -14,12 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_meetings.config import ServerConfig
-from fake_meetings.domain.model import Session
-from fake_meetings.domain.recordings import Recording
 from fake_meetings.domain.world import World
 from fake_meetings.scenario.scenario import load_text
 from fake_meetings.testing import ServerThread
-from tests.helpers.models import keyset_page
+from tests.helpers.models import keyset_page, naive_status
 
 KEY = {"Authorization": "Bearer test-key"}
 T = 1_717_243_200
@@ -29,18 +27,6 @@ T = 1_717_243_200
 def server() -> Iterator[ServerThread]:
     with ServerThread(World(), ServerConfig(port=0)) as running:
         yield running
-
-
-def naive_status(r: Recording, s: Session, now: int) -> tuple[str, int | None]:
-    """Status and duration at ``now``: it runs until the first of its declared end, its
-    max_duration and its session's end; stopped, it is canceled or finished."""
-    ends = [r.start_ts + r.max_duration, *([r.end] if r.end is not None else [])]
-    stop = max(r.start_ts, min([*ends, *([s.end] if s.end is not None else [])]))
-    if now < stop:
-        return "in-progress", None
-    if r.canceled or stop == r.start_ts:
-        return "canceled", 0
-    return "finished", stop - r.start_ts
 
 
 @pytest.mark.slow

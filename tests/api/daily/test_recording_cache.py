@@ -6,15 +6,25 @@ are dropped all the time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import orjson
-from hypothesis import given, settings
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_meetings.api.daily.recording_cache import RecordingBytes
+from fake_meetings.config import ServerConfig
 from fake_meetings.domain.model import Participant, Session
 from fake_meetings.domain.recordings import TYPES, Recording, as_json, seen_at
+from fake_meetings.domain.world import World
+from fake_meetings.scenario.scenario import load_text
+from fake_meetings.testing import ServerThread
+from tests.helpers.models import naive_status
 
 T = 1_000_000
+KEY = {"Authorization": "Bearer k"}
 
 
 @st.composite
@@ -88,13 +98,7 @@ def test_kept_pages_follow_the_clock_over_http() -> None:
     """A page kept once its recordings had stopped is not served when the clock goes back to
     where one is in progress again, and a page filtered on ``in_progress`` is never kept: the
     recordings it holds change with the clock while the count of visible ones does not."""
-    import requests
-
-    from fake_meetings.config import ServerConfig
     from fake_meetings.domain.clock import Clock
-    from fake_meetings.domain.world import World
-    from fake_meetings.scenario.scenario import load_text
-    from fake_meetings.testing import ServerThread
 
     text = f"""\
 now: {T}
@@ -136,11 +140,80 @@ def test_a_kept_page_keeps_no_snapshot_alive() -> None:
     from fake_meetings.domain.store import Store
 
     kept = RecordingBytes()
-    store, recordings = Store([]), Recordings([])
-    kept.keep_page(("q",), (recordings, store), T, b"{}")
-    assert kept.page(("q",), (recordings, store), T) == b"{}"
+    store, recordings, config, domain = Store([]), Recordings([]), object(), object()
+    kept.keep_page("q", (recordings, store), (config, domain), (T, T + 1), b"{}")
+    assert kept.page("q", recordings, store, config, domain, T) == b"{}"
     gone = weakref.ref(store)
     del store, recordings
     gc.collect()
     assert gone() is None
-    assert kept.page(("q",), (Recordings([]), Store([])), T) is None
+    assert kept.page("q", Recordings([]), Store([]), config, domain, T) is None
+
+
+@pytest.fixture(scope="module")
+def walked() -> Iterator[ServerThread]:
+    with ServerThread(World(), ServerConfig(port=0)) as running:
+        yield running
+
+
+# a few query strings, asked again and again: each asked at one instant is kept, and served
+# again at the others while the page's instants hold
+WALK_QUERIES = ["", "?limit=2", "?limit=3&ending_before=OLDEST", "?room_name=r1", "?limit=1"]
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    seed=st.integers(0, 2**32),
+    count=st.integers(1, 60),
+    walk=st.lists(
+        st.tuples(st.integers(-6, 6), st.lists(st.integers(0, 4), min_size=1, max_size=3)),
+        min_size=2,
+        max_size=12,
+    ),
+)
+def test_kept_pages_served_along_a_clock_walk_match_a_naive_model(
+    walked: ServerThread, seed: int, count: int, walk: list[tuple[int, list[int]]]
+) -> None:
+    """One set of generated recordings, the clock frozen at instants that go back and forth
+    over a few hours (each step a multiple of 20 minutes, so instants recur): the same few
+    query strings asked at each are answered, kept pages or not, as a naive model of the
+    recordings says (ids in order, ``total_count``, each one's status and duration)."""
+    text = (
+        f"now: {T}\ngenerate: {{sessions: {count}, rooms: 2, seed: {seed}, start: -4h, "
+        f"ahead: 2h, recorded: 0.7}}\n"
+    )
+    local = load_text(text, "walk.yaml")
+    recs, sessions = list(local.recordings), {s.id: s for s in local.sessions}
+    rooms = sorted({r.room_name for r in recs})
+    base = walked.base_url
+    loaded = requests.post(base + "/_fake/scenario", data=text, timeout=30)
+    assert loaded.status_code == 200, loaded.text
+    now = T
+    for step, asked in walk:
+        now += step * 1200
+        moved = requests.post(base + "/_fake/clock", json={"freeze_at": now}, timeout=10)
+        assert moved.status_code == 200, moved.text
+        for which in asked:
+            query = WALK_QUERIES[which]
+            room = rooms[0] if rooms and "room_name" in query else None
+            if room is not None:
+                query = f"?room_name={room}"
+            limit = int(query.split("limit=")[1].split("&")[0]) if "limit=" in query else 100
+            kept = [r for r in recs if r.start_ts <= now and room in (None, r.room_name)]
+            newest = sorted(kept, key=lambda r: (r.start_ts, r.id), reverse=True)
+            want = newest[-limit:] if "OLDEST" in query else newest[:limit]
+            got = requests.get(base + "/v1/recordings" + query, headers=KEY, timeout=10)
+            assert got.status_code == 200, got.text
+            body = got.json()
+            assert body["total_count"] == len(kept)
+            assert [item["id"] for item in body["data"]] == [r.id for r in want]
+            for item, r in zip(body["data"], want, strict=True):
+                status = naive_status(r, sessions[r.mtg_session_id], now)
+                assert (item["status"], item.get("duration")) == status
