@@ -113,6 +113,10 @@ class Journal:
         self.max_bytes = max_bytes
         self._entries: deque[Entry] = deque()
         self._bytes = 0
+        # the latest headers recorded (as kept) and their bytes: a client sends the same
+        # headers request after request, and its entries then share one tuple of them
+        self._last_headers: RawHeaders = ()
+        self._last_data = 0
 
     @property
     def bytes(self) -> int:
@@ -128,14 +132,20 @@ class Journal:
         fault: str | None = None,
     ) -> None:
         """Record a request; headers past the per-entry bounds are cut here, once. On the hot
-        path of every API request: when the header bytes are within ``MAX_VALUE`` no value can
-        be over either bound, so that sum (taken in C) is the only check, and the entry is
-        built as a tuple without a Python-level constructor call."""
-        data = sum(map(len, chain.from_iterable(raw_headers)))
+        path of every API request: headers equal to the latest ones kept (one comparison, in C)
+        are kept as that tuple again, their bytes already counted; other headers
+        within ``MAX_VALUE`` bytes in all cannot be over either bound, so that sum (taken in C)
+        is the only check. The entry is built as a tuple without a Python-level constructor
+        call."""
         truncated = None
-        if data > MAX_VALUE:
-            raw_headers, truncated = _trim(raw_headers)
+        if raw_headers == self._last_headers:
+            raw_headers, data = self._last_headers, self._last_data
+        else:
             data = sum(map(len, chain.from_iterable(raw_headers)))
+            if data > MAX_VALUE:
+                raw_headers, truncated = _trim(raw_headers)
+                data = sum(map(len, chain.from_iterable(raw_headers)))
+            self._last_headers, self._last_data = raw_headers, data  # as kept: within bounds
         size = ENTRY_OVERHEAD + len(url.raw_path_qs) + data + HEADER_OVERHEAD * len(raw_headers)
         entry = _new_entry(
             Entry, (method, url, raw_headers, status, time(), fault, size, truncated)
