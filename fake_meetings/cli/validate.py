@@ -1,5 +1,5 @@
 """``fake-meetings validate``: check scenario files, and that they merge as ``serve`` merges
-them (sessions, `now:`, rooms, webhook, domain: ``scenario.merge_all``), without serving."""
+them (sessions, `now:`, rooms, webhook, domain: ``merge.merge_all``), without serving."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 import time
 
 from ..scenario.loading import resolve
-from ..scenario.scenario import ScenarioError, load_file, merge_all
+from ..scenario.merge import merge_all
+from ..scenario.scenario import ScenarioError, load_file
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

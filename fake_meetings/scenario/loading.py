@@ -21,7 +21,7 @@ from .bundled import bundled_names, cached_sessions, fixtures_dir
 
 if TYPE_CHECKING:
     from ..domain.generate import GenerateSpec
-    from .scenario import Scenario
+    from .loaded import Scenario
 
 # The scenario reader (with PyYAML) and the generator (with zoneinfo) are imported where they are
 # used: serving the bundled default alone, from its shipped sessions, needs neither.
@@ -45,7 +45,7 @@ def resolve(spec: str, origin: str | None = None) -> Path:
     bundled = fixtures_dir() / f"{spec}.yaml"
     if not _path_like(spec) and bundled.is_file():
         return bundled
-    from .scenario import ScenarioError
+    from .loaded import ScenarioError
     from .validate import Problem
 
     where = f" (from {origin})" if origin else ""
@@ -121,7 +121,8 @@ def load(
             return Loaded(shipped, now, [str(paths[0])], report)
     from ..domain.generate import generate as generate_sessions
     from ..domain.genrecordings import generated_recordings
-    from .scenario import Scenario, merge, merge_all
+    from .loaded import Scenario
+    from .merge import merge, merge_all
 
     scenarios = _load_files(paths, now, wall_now, report)
     _, file_now = merge(scenarios)
@@ -164,7 +165,7 @@ def load(
 def _load_files(
     paths: Sequence[Path], now: int | None, wall_now: int, report: bool = False
 ) -> list[Scenario]:
-    from .scenario import ScenarioError
+    from .loaded import ScenarioError
 
     scenarios, problems = [], []
     for path in paths:
@@ -182,7 +183,8 @@ def load_scenario_file(path: Path, now: int | None, wall_now: int) -> Scenario:
     """``scenario.load_file``; a bundled scenario from its shipped sessions when they match its YAML
     (:mod:`fake_meetings.scenario.bundled`: such a file has no ``now:``, so ``now`` or
     ``wall_now`` is the base of its times)."""
-    from .scenario import Scenario, load_file
+    from .loaded import Scenario
+    from .scenario import load_file
 
     if path.parent == fixtures_dir():
         sessions = cached_sessions(path, now if now is not None else wall_now)

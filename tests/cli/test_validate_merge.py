@@ -1,6 +1,6 @@
 """``fake-meetings validate`` refuses the files ``serve`` refuses to merge, with the same problem:
 two files both declaring ``domain:`` or ``webhook:`` (or the same room) merged for validate but
-not for serve, whose loading merged every part (``scenario.merge_all``, used by both now)."""
+not for serve, whose loading merged every part (``merge.merge_all``, used by both now)."""
 
 from __future__ import annotations
 
