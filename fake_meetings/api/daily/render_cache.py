@@ -37,6 +37,10 @@ reorders anything):
 
 At most ``FRAGMENT_BUDGET + BODY_BUDGET`` bytes (40 MiB) are kept per process: 42 bytes per
 session at a million sessions.
+
+The map itself (:class:`~.bounded.Bounded`, with :func:`~.bounded.exact`) and the kept body
+(:class:`~.body.Body`) have modules of their own, as the room routes and presence use them
+too; they are re-exported here, where callers have always imported them.
 """
 
 from __future__ import annotations
@@ -44,9 +48,8 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Generic, TypeVar, cast
+from typing import cast
 
 import orjson
 
@@ -55,135 +58,25 @@ from ...domain.model import Participant, Session
 from ...domain.query import MeetingsPage
 from ...domain.store import Store
 from . import render
+from .body import Body as Body
+from .bounded import ENTRY_OVERHEAD
+from .bounded import Bounded as Bounded
+from .bounded import exact as exact
 from .slots import Slots
 
 FRAGMENT_BUDGET = 24 * 1024 * 1024  # bytes of session fragments kept, for the whole process
 BODY_BUDGET = 16 * 1024 * 1024  # bytes of whole response bodies kept, for the whole process
-_ENTRY_OVERHEAD = 170  # rough cost of an ordered-map slot, a key tuple and a bytes header
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class Bounded(Generic[K, V]):
-    """A dict with a byte budget: adding beyond it drops the oldest entries first (FIFO).
-
-    Reads take no lock and never reorder; writes are serialized, so servers on several threads
-    may share one world. A value costing more than the whole budget is simply not kept.
-    ``dropped(key, value)`` is called for each entry evicted to make room (inside the lock).
-    """
-
-    __slots__ = ("_cost", "_dropped", "_lock", "budget", "data", "size")
-
-    def __init__(
-        self,
-        budget: int,
-        cost: Callable[[K, V], int],
-        dropped: Callable[[K, V], None] | None = None,
-    ):
-        self.budget = budget
-        self.size = 0
-        # insertion order is eviction order; an OrderedDict drops its oldest entry in O(1)
-        # (a plain dict's first live entry is found by scanning past every one already popped)
-        self.data: OrderedDict[K, V] = OrderedDict()
-        self._cost = cost
-        self._dropped = dropped
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        return self.data.get(key)
-
-    def put(self, key: K, value: V) -> bool:
-        """Keep ``value`` under ``key`` (replacing any value there); False if it is not kept."""
-        cost = self._cost(key, value)
-        if cost > self.budget:
-            return False
-        with self._lock:
-            old = self.data.pop(key, None)
-            if old is not None:
-                self.size -= self._cost(key, old)
-            while self.data and self.size + cost > self.budget:
-                oldest, dropped = self.data.popitem(last=False)
-                self.size -= self._cost(oldest, dropped)
-                if self._dropped is not None:
-                    self._dropped(oldest, dropped)
-            self.data[key] = value
-            self.size += cost
-        return True
-
-    def drop_where(self, doomed: Callable[[K], bool]) -> None:
-        with self._lock:
-            for key in [k for k in self.data if doomed(k)]:
-                self.size -= self._cost(key, self.data.pop(key))
-
-    def __len__(self) -> int:
-        return len(self.data)
-
 
 FragmentKey = tuple[int, str | int]  # (snapshot token, session id), or (token, rank): see Slots
 
 
 def _bytes_cost(key: FragmentKey, value: bytes) -> int:
-    return len(value) + _ENTRY_OVERHEAD
-
-
-class Body:
-    """A response body. ``fixed`` when it never changes; otherwise ``parts`` surround ``holes``
-    (live items, rendered by ``fill(hole, now)``), and ``last`` is the body of one instant."""
-
-    __slots__ = ("_weight", "fill", "fixed", "holes", "last", "parts")
-
-    def __init__(
-        self,
-        parts: Sequence[bytes],
-        holes: Sequence[Any] = (),
-        fill: Callable[[Any, int], bytes] | None = None,
-    ):
-        self.parts = tuple(parts)  # len(parts) == len(holes) + 1
-        self.holes = tuple(holes)
-        self.fill = fill
-        self.fixed: bytes | None = self.parts[0] if not self.holes else None
-        self.last: tuple[int, bytes] | None = None
-        self._weight: int | None = None
-
-    def at(self, now: int) -> bytes:
-        if self.fixed is not None:
-            return self.fixed
-        last = self.last
-        if last is not None and last[0] == now:
-            return last[1]
-        pieces = [self.parts[0]]
-        fill = self.fill
-        assert fill is not None
-        for hole, part in zip(self.holes, self.parts[1:], strict=True):
-            pieces.append(fill(hole, now))
-            pieces.append(part)
-        body = b"".join(pieces)
-        self.last = (now, body)  # one assignment: a reader sees the old pair or the new one
-        return body
-
-    def cost(self) -> int:
-        """Bytes kept, fixed at the first call (a map's accounting needs a stable figure): the
-        parts, plus for a live body the assembled one (its size barely varies with the clock;
-        a second's worth of digits is allowed for)."""
-        if self._weight is None:
-            kept = sum(len(p) for p in self.parts)
-            if self.fixed is None:
-                last = self.last[1] if self.last is not None else self.at(0)
-                kept += len(last) + 8 * len(self.holes)
-            self._weight = kept + 64 * len(self.holes) + 2 * _ENTRY_OVERHEAD
-        return self._weight
+    return len(value) + ENTRY_OVERHEAD
 
 
 def _body_cost(key: tuple[int, Hashable], value: Body) -> int:
     parts = key[1] if isinstance(key[1], tuple) else (key[1],)
     return value.cost() + sum(len(k) for k in parts if isinstance(k, str))
-
-
-def exact(value: object) -> bytes:
-    """``orjson.dumps(value)`` in a bytes object of its own size: orjson's buffer starts at 4 KiB
-    and is not shrunk, which would make a kept 800-byte fragment cost 4 KiB."""
-    return memoryview(orjson.dumps(value)).tobytes()
 
 
 def _live(participants: bool, min_stay: int) -> Callable[[Session, int], bytes]:

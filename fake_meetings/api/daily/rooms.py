@@ -21,7 +21,7 @@ from ..bodies import daily_body
 from ..errors import invalid, not_found
 from ..keys import CONFIG, namespace_of, world_of
 from . import params
-from .render_cache import Bounded, exact
+from .bounded import Bounded, exact
 from .route import Route
 
 ROOM_BUDGET = 1024 * 1024  # bytes of single-room bodies kept, for the whole process
