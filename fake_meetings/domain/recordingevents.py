@@ -225,7 +225,8 @@ AnyEvent = Event | RecordingEvent | TranscriptEvent
 
 class Merged:
     """A :class:`Passing` and recording events read as one, in order (the interface the
-    webhook desk reads: :attr:`done`, :meth:`take`, :meth:`count_rest`)."""
+    webhook desk's line reads, ``webhooks/eventline.py``: :attr:`done`, :meth:`take`,
+    :meth:`count_rest`)."""
 
     __slots__ = ("_buffer", "_extra", "_passing")
 

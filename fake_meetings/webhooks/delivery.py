@@ -11,9 +11,9 @@ followed. The policies:
   15 minutes; the fake's delays are options so tests stay fast [F]).
 
 Bounds [F]: every try ends within ``timeout`` seconds (connect to status line); the outbox holds
-``outbox`` events (the desk puts no more in it: see ``desk.py`` for what it does with the
-rest); the log of recent deliveries keeps ``log``. A waiting event's body is written when it is
-sent (or shown), so the outbox holds events, not their JSON.
+``outbox`` events (no more is put in it: see ``eventline.py`` for what happens to the rest);
+the log of recent deliveries keeps ``log``. A waiting event's body is written when it is sent
+(or shown), so the outbox holds events, not their JSON.
 
 A URL whose host ``--webhook-allow`` does not name is never dialled. A failed try says what
 kind of failure it was (refused, timed out, not HTTP, ...) in words of its own: nothing a peer

@@ -8,15 +8,8 @@ and moving forward again passes (and emits) those instants again, with the same 
 live join or leave emits its events at once.
 With the clock running in real time, a task wakes at the next instant with an event.
 
-A change's events are read lazily, in order (``events.Passing``), never all at once: each
-change waits in line, and its events go into the sender's outbox while it has room. The room a
-change gets is the outbox's bound less what waited in it when the change happened (counting
-the events of earlier changes that went in since), as if every event had been put in at once;
-its events beyond that room are dropped: counted, by type, never built. The first slice is read
-at once (a small move's events are all in the outbox when the move returns); the rest by a task
-that reads for at most ``SLICE`` seconds between two turns of the event loop, so a clock jump
-of any size keeps the API answering. A webhook deleted, FAILED or reset meanwhile ends the
-reading: the events not read yet are neither sent nor counted.
+A change's events are read lazily, in line (``eventline.py``): into the sender's outbox while
+it has room, the rest counted as dropped, a slice at a time between two turns of the event loop.
 
 A reset returns to the start-up webhook (``serve --webhook-url``), or none, with an empty log,
 and to the start-up ``X-Webhook-Timestamp`` mode.
@@ -33,7 +26,6 @@ import asyncio
 import contextlib
 import random
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -43,57 +35,19 @@ from ..domain import recordingevents as recorded
 from ..domain import webhook as config
 from ..domain.clock import Clock
 from ..domain.domainconfig import DOMAIN_ID
-from ..domain.events import EVENT_TYPES, Moved, Passing
+from ..domain.events import Moved, Passing
 from ..domain.ids import seeded_uuid
-from ..domain.recordingevents import RECORDING_EVENT_TYPES, AnyEvent, Merged, Shelf
+from ..domain.recordingevents import AnyEvent, Merged, Shelf
 from ..domain.store import Store
-from ..domain.transcriptevents import TRANSCRIPT_EVENT_TYPES, changed_now
-from ..domain.webhook import ACTIVE, CLOCK, FAILED, WALL, Webhook
+from ..domain.transcriptevents import changed_now
+from ..domain.webhook import CLOCK, FAILED, WALL, Webhook
 from ..errors import invalid, not_found
-from .delivery import Delivery, Sender
+from .delivery import Sender
+from .eventline import EventLine, Given
 from .settings import ALLOW_OPTION, Settings, host_of
 
 HOOKS_SEED = 2  # webhook uuids come from a generator seeded with this at every reset
 MAX_WAIT = 60.0  # seconds the real-time task sleeps at most before looking again
-SLICE = 0.004  # seconds of reading a change's events between two turns of the event loop
-TAKE = 64  # events taken from a change at a time
-COUNT = 8  # sessions looked at a time, counting what is dropped
-ALL_TYPES = (*EVENT_TYPES, *RECORDING_EVENT_TYPES, *TRANSCRIPT_EVENT_TYPES)
-
-
-class _Given:
-    """Events built already (a live join's or leave's, a recording started or stopped), read
-    like a :class:`Passing`."""
-
-    __slots__ = ("_events",)
-
-    def __init__(self, events: list[AnyEvent]):
-        self._events = events
-
-    @property
-    def done(self) -> bool:
-        return not self._events
-
-    def take(self, n: int) -> list[AnyEvent]:
-        out, self._events = self._events[:n], self._events[n:]
-        return out
-
-    def count_rest(self, types: frozenset[str], sessions: int) -> int:
-        n = sum(1 for e in self._events if e.type in types)
-        self._events = []
-        return n
-
-
-class _Change:
-    """One change's events, waiting in line: ``removed`` is how many events had left the
-    outbox when it happened; ``room``, how many more it may put in the outbox (set when it
-    comes first in line)."""
-
-    __slots__ = ("events", "removed", "room")
-
-    def __init__(self, events: Merged | _Given, removed: int):
-        self.events, self.removed = events, removed
-        self.room: int | None = None
 
 
 class WebhookDesk:
@@ -109,16 +63,11 @@ class WebhookDesk:
         self._shelf = shelf or Shelf  # the recordings' events are read from it
         self.hook: Webhook | None = None
         self.mark = clock.now()
-        self.emitted = 0  # events emitted to the webhook since start-up or reset
-        self.built = 0  # events built (an event dropped is counted, never built)
-        self.accepted = 0  # events put in the outbox, ever
-        self._line: deque[_Change] = deque()  # changes whose events are being read, in order
-        self._counting: deque[_Change] = deque()  # changes out of room: the rest is counted
-        self._reader: asyncio.Task[None] | None = None
         self.timestamp = WALL  # X-Webhook-Timestamp: WALL or CLOCK (set by _startup)
         self.sender = Sender(
             settings.timing, lambda: self.hook, self._record, self._stamp, settings.allow
         )
+        self.line = EventLine(self.sender, lambda: self.hook)  # changes whose events are read
         self._ids = random.Random(HOOKS_SEED)
         self._ticker: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
@@ -167,7 +116,7 @@ class WebhookDesk:
         """A scenario's `webhook:` (already checked): it replaces the webhook, without the
         test request (the file is trusted like the start-up options); its ``timestamp``, when
         given, becomes the namespace's mode."""
-        self._forget()
+        self.line.forget()
         if body.get("timestamp") is not None:
             self.timestamp = config.timestamp_mode(body["timestamp"])
         self.hook = config.created(body, self._uuid(), DOMAIN_ID, self._clock.now())
@@ -189,7 +138,7 @@ class WebhookDesk:
     def delete(self, uuid: str) -> Webhook:
         hook = self.get(uuid)
         self.hook = None
-        self._forget()
+        self.line.forget()
         return hook
 
     async def _probe(self, hook: Webhook) -> None:
@@ -228,9 +177,9 @@ class WebhookDesk:
     def listen(self, moved: Moved) -> None:
         """A namespace's change (on the server's loop)."""
         if moved.kind == "reset":
-            self._forget()
+            self.line.forget()
             self.sender.clear()
-            self.emitted = self.built = 0
+            self.line.emitted = self.line.built = 0
             self._startup()
             return
         self._changed.set()
@@ -250,19 +199,19 @@ class WebhookDesk:
             ]
             if moved.kind == "leave":  # the session's end stops its recordings
                 found += recorded.ended_now(self._shelf(), moved.session, moved.after)
-            self._emit(_Given(found))
+            self.line.put(Given(found))
         elif moved.recording is not None:
             shelf, r = self._shelf(), moved.recording
             if moved.kind == "recording-started":
-                self._emit(_Given([*recorded.started_now(shelf, moved.store, r)]))
+                self.line.put(Given([*recorded.started_now(shelf, moved.store, r)]))
             else:
-                self._emit(_Given([*recorded.stopped_now(shelf, moved.store, r, moved.after)]))
+                self.line.put(Given([*recorded.stopped_now(shelf, moved.store, r, moved.after)]))
         elif moved.transcript is not None:
             shelf, t = self._shelf(), moved.transcript
             made = changed_now(moved.kind, t, moved.store, moved.after, shelf.place, DOMAIN_ID)
-            self._emit(_Given([*made]))
+            self.line.put(Given([*made]))
         else:
-            self._emit(self._passing(moved.store, self.mark, moved.after))
+            self.line.put(self._passing(moved.store, self.mark, moved.after))
         self.mark = moved.after
         self.start()
 
@@ -271,77 +220,6 @@ class WebhookDesk:
         shelf = self._shelf()
         sessions = Passing(store, before, after, self.settings.ended_delay)
         return Merged(sessions, recorded.between(shelf, store, before, after))
-
-    def _emit(self, events: Merged | _Given) -> None:
-        """Put a change's events in line (nothing when the webhook takes none now); the first
-        slice is read at once when nothing is ahead of it."""
-        hook = self.hook
-        if hook is None or hook.state != ACTIVE or events.done:
-            return
-        self._line.append(_Change(events, self.sender.removed))
-        if len(self._line) > 1 or self._read(SLICE):
-            self._keep_reading()
-
-    def _forget(self) -> None:
-        """What waits is not sent, and the changes not read yet are not read."""
-        self._line.clear()
-        self._counting.clear()
-        self.sender.skip_waiting()
-
-    @property
-    def reading(self) -> int:
-        """How many changes' events are still being read (put in the outbox or counted)."""
-        return len(self._line) + len(self._counting)
-
-    def _read(self, budget: float) -> bool:
-        """Read the changes in line for about ``budget`` seconds: their events go into the
-        outbox while they have room, the rest are counted as dropped. Whether some are left."""
-        hook = self.hook
-        if hook is None or hook.state != ACTIVE:
-            self._forget()
-            return False
-        types = frozenset(t for t in ALL_TYPES if hook.wants(t))
-        sender, bound = self.sender, self.sender.timing.outbox
-        end = time.perf_counter() + budget
-        line, counting = self._line, self._counting
-        while line:
-            change = line[0]
-            if change.room is None:  # the room it had, had every event gone in at once
-                change.room = bound - (self.accepted - change.removed)
-            if change.room > 0:
-                taken = change.events.take(min(TAKE, change.room))
-                self.built += len(taken)
-                wanted = [event for event in taken if event.type in types]
-                for event in wanted:
-                    sender.put(Delivery(event))
-                self.emitted += len(wanted)
-                change.room -= len(wanted)
-                self.accepted += len(wanted)
-            if change.events.done or change.room <= 0:
-                line.popleft()
-                if not change.events.done:
-                    counting.append(change)
-            if time.perf_counter() >= end:
-                return bool(line or counting)
-        while counting:
-            change = counting[0]
-            dropped = change.events.count_rest(types, COUNT)
-            self.emitted += dropped
-            sender.dropped += dropped
-            if change.events.done:
-                counting.popleft()
-            if time.perf_counter() >= end:
-                return bool(counting)
-        return False
-
-    def _keep_reading(self) -> None:
-        if self._reader is None or self._reader.done():
-            with contextlib.suppress(RuntimeError):  # no running loop: read when one runs
-                self._reader = asyncio.get_running_loop().create_task(self._reading())
-
-    async def _reading(self) -> None:
-        while self._read(SLICE):
-            await asyncio.sleep(0)  # the API's requests are served between two slices
 
     # -- the clock running in real time
 
@@ -359,7 +237,7 @@ class WebhookDesk:
         while self.hook is not None and not self._clock.frozen:
             now = self._clock.now()
             if now > self.mark:
-                self._emit(self._passing(self._store(), self.mark, now))
+                self.line.put(self._passing(self._store(), self.mark, now))
                 self.mark = now
             store = self._store()
             upcoming = events_.next_instant(store, self.mark, delay)
@@ -374,7 +252,7 @@ class WebhookDesk:
     @property
     def idle(self) -> bool:
         """Every change's events are read, and nothing waits to be sent."""
-        return not self.reading and self.sender.idle
+        return not self.line.reading and self.sender.idle
 
     async def settle(self, timeout: float) -> bool:
         """Wait until :attr:`idle`, at most ``timeout`` seconds; whether it is."""
@@ -384,13 +262,13 @@ class WebhookDesk:
             left = deadline - loop.time()
             if left <= 0:
                 return False
-            reader = self._reader
-            if self.reading and reader is not None and not reader.done():
+            reader = self.line.reader
+            if self.line.reading and reader is not None and not reader.done():
                 await asyncio.wait({reader}, timeout=left)
             elif not await self.sender.settle(left):
                 return False
-            elif self.reading:  # read by nobody (no loop ran when it came): read now
-                self._keep_reading()
+            elif self.line.reading:  # read by nobody (no loop ran when it came): read now
+                self.line.keep_reading()
                 await asyncio.sleep(0)
         return True
 
@@ -398,21 +276,19 @@ class WebhookDesk:
         """The namespace is gone: stop the tasks; what waits is not sent."""
         if self._ticker is not None:
             self._ticker.cancel()
-        if self._reader is not None:
-            self._reader.cancel()
-        self._line.clear()
-        self._counting.clear()
+        if self.line.reader is not None:
+            self.line.reader.cancel()
+        self.line.clear()
         self.hook = None
         with contextlib.suppress(RuntimeError):  # kept: a task nobody holds may be collected
             self._closing = asyncio.get_running_loop().create_task(self.sender.close())
 
     async def close(self) -> None:
-        for task in (self._ticker, self._reader):
+        for task in (self._ticker, self.line.reader):
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
-        self._line.clear()
-        self._counting.clear()
+        self.line.clear()
         await self.sender.close()
 
     def summary(self, limit: int) -> dict[str, Any]:
@@ -421,9 +297,9 @@ class WebhookDesk:
         return {
             "webhook": None if self.hook is None else _public(self.hook),
             "timestamp": self.timestamp,
-            "emitted": self.emitted,
-            "built": self.built,
-            "reading": self.reading,
+            "emitted": self.line.emitted,
+            "built": self.line.built,
+            "reading": self.line.reading,
             "pending": len(self.sender.outbox),
             "delivered": self.sender.delivered,
             "failed": self.sender.failed,
