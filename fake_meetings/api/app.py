@@ -63,7 +63,8 @@ def pipeline_for(
 
     def wrap(handler: Handler) -> Handler:
         async def pipeline(request: web.Request) -> web.StreamResponse:
-            if guarded or armed or request.path.startswith(FAKE_PREFIX):
+            url = request.rel_url  # its path_safe: how the router read the path (no decoding)
+            if guarded or armed or url.path_safe.startswith(FAKE_PREFIX):
                 return await _guarded(request, handler)
             try:
                 if auth is not None:
@@ -72,7 +73,9 @@ def pipeline_for(
             except Exception as exc:  # every error in Daily's envelope, as _answer answers it
                 response = _error_answer(request, exc)
             response.headers[VERSION_KEY] = __version__
-            journal.record(request.method, request.rel_url, request.raw_headers, response.status)
+            journal.record(
+                request.method, request.raw_path, url, request.raw_headers, response.status
+            )
             return response
 
         return pipeline
@@ -91,7 +94,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
        fires ties the request to its namespace);
     3. then auth and the route (:func:`_answer`), every error in Daily's envelope;
     4. the version header on the answer, and the request in the journal."""
-    if request.path.startswith(FAKE_PREFIX):
+    if request.rel_url.path_safe.startswith(FAKE_PREFIX):  # the router's own reading of it
         answer = await _answer(request, handler, False)
         answer.headers[VERSION_KEY] = __version__
         return answer
@@ -151,6 +154,7 @@ def _record(request: web.Request, status: int, fault: Fault | None) -> None:
     either goes to the default namespace's journal, whether its key's namespace exists or not."""
     answering_namespace(request).journal.record(
         request.method,
+        request.raw_path,
         request.rel_url,
         request.raw_headers,
         status,

@@ -126,12 +126,15 @@ class Journal:
     def record(
         self,
         method: str,
+        target: str,
         url: URL,
         raw_headers: RawHeaders,
         status: int,
         fault: str | None = None,
     ) -> None:
-        """Record a request; headers past the per-entry bounds are cut here, once. On the hot
+        """Record a request: its ``target`` as received (the path and query of the request
+        line, whose length is counted), its ``url`` (what the entry's path and query are read
+        from) and headers. Headers past the per-entry bounds are cut here, once. On the hot
         path of every API request: headers equal to the latest ones kept (one comparison, in C)
         are kept as that tuple again, their bytes already counted; other headers
         within ``MAX_VALUE`` bytes in all cannot be over either bound, so that sum (taken in C)
@@ -146,7 +149,7 @@ class Journal:
                 raw_headers, truncated = _trim(raw_headers)
                 data = sum(map(len, chain.from_iterable(raw_headers)))
             self._last_headers, self._last_data = raw_headers, data  # as kept: within bounds
-        size = ENTRY_OVERHEAD + len(url.raw_path_qs) + data + HEADER_OVERHEAD * len(raw_headers)
+        size = ENTRY_OVERHEAD + len(target) + data + HEADER_OVERHEAD * len(raw_headers)
         entry = _new_entry(
             Entry, (method, url, raw_headers, status, time(), fault, size, truncated)
         )

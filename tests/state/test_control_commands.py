@@ -59,7 +59,7 @@ def test_one_fault_more_than_the_bound_is_a_400() -> None:
 
 
 def record(s: Namespace, method: str, path: str) -> None:
-    s.journal.record(method, URL(path), ((b"Host", b"x"),), 200)  # the pipeline's write
+    s.journal.record(method, path, URL(path), ((b"Host", b"x"),), 200)  # the pipeline's write
 
 
 def test_the_journal_is_read_by_path_method_and_limit_and_cleared() -> None:

@@ -79,7 +79,7 @@ def test_an_entry_is_cut_exactly_as_the_model_cuts(
     journal = Journal(cap=10, max_bytes=10**9)
     sent = [headers, list(headers), other, [tuple(h) for h in headers]]
     for each in sent:
-        journal.record("GET", url, each, 200)
+        journal.record("GET", url.raw_path_qs, url, each, 200)
     entries = list(journal)
     assert len(entries) == len(sent)
     for entry, each in zip(entries, sent, strict=True):
@@ -117,7 +117,7 @@ def test_the_journal_keeps_the_newest_entries_within_both_bounds(
     journal = Journal(cap=cap, max_bytes=max_bytes)
     sizes = []
     for headers, status in requests:
-        journal.record("GET", url, headers, status)
+        journal.record("GET", url.raw_path_qs, url, headers, status)
         sizes.append(model(url, headers)[2])
     # the model: the longest run of newest entries within cap and max_bytes
     held = 0
