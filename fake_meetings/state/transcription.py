@@ -10,6 +10,7 @@ import random
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..domain.chunked import BY_START
 from ..domain.transcripts import STORAGE_PROPERTY, Transcript
 from ..errors import invalid, not_found
 from .group import CommandGroup
@@ -71,7 +72,7 @@ class TranscriptChanges(CommandGroup):
         now = world.clock.now()
         found = self._visible_room(room)
         session = hosted_session(world.store, room, now, "transcription starts")
-        active = self._transcript_on(found.id, instance, now)
+        active = self._transcript_on(found, instance, now)
         if active is not None:
             raise invalid(
                 f"room {room} already has a transcription in progress (stream in progress on "
@@ -97,7 +98,7 @@ class TranscriptChanges(CommandGroup):
         """``POST /rooms/:name/transcription/update``: the transcription in progress on the
         instance, unchanged (the fake keeps no participants list); none is a 404 [D]."""
         found = self._visible_room(room)
-        active = self._transcript_on(found.id, instance, self.world.clock.now())
+        active = self._transcript_on(found, instance, self.world.clock.now())
         if active is None:
             raise not_found(f"room {room} has no transcription to update on instance {instance}")
         return active
@@ -108,7 +109,7 @@ class TranscriptChanges(CommandGroup):
         world = self.world
         now = world.clock.now()
         found = self._visible_room(room)
-        active = self._transcript_on(found.id, instance, now)
+        active = self._transcript_on(found, instance, now)
         if active is None:
             raise not_found(f"room {room} has no transcription to stop on instance {instance}")
         done, world.transcripts = stopped(world.transcripts, active, now)
@@ -126,5 +127,24 @@ class TranscriptChanges(CommandGroup):
         self._tell("transcript-failed", now, transcript=failed)
         return failed
 
-    def _transcript_on(self, room_id: str, instance: str, now: int) -> Transcript | None:
-        return on_instance(self.world.transcripts.in_room(room_id), instance, self.world.store, now)
+    def _transcript_on(self, room: Room, instance: str, now: int) -> Transcript | None:
+        """The transcript of ``room`` in progress at ``now`` on ``instance``, if any (the first
+        by ``(start_ts, id)``). A transcript starts no earlier than its session and stops at the
+        latest when its session ends, so only the transcripts of the room's sessions going on
+        now can be in progress: those are read, through the per-session index, and not the
+        room's history; unless the room has had fewer transcripts than it has sessions going on
+        (a generated room holds hundreds at once), when reading them all costs less. Sessions
+        name their room and transcripts its id: a room created under a deleted one's name does
+        not own the transcripts made before it."""
+        store, transcripts = self.world.store, self.world.transcripts
+        ongoing = store.at(now).ongoing_in(room.name)
+        history = transcripts.of("room", room.id)
+        if len(history) <= len(ongoing):
+            return on_instance(history, instance, store, now)
+        found = []
+        for session in store.sessions.pick(ongoing):
+            own = (t for t in transcripts.of("session", session.id) if t.room_id == room.id)
+            active = on_instance(own, instance, store, now)
+            if active is not None:
+                found.append(active)
+        return min(found, key=BY_START, default=None)
