@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 
 from ..errors import invalid
 from .bodies import kind_of
-from .recordings import Recording
+from .recordings import GeneratedRecording, Recording
 from .transcripts import MAX_ERROR
 
 RECORDING_ERROR = "cloud-recording-error: recording failed"  # error_msg when none is given
@@ -31,10 +31,20 @@ class FailedRecording(Recording):
     error_msg: str = RECORDING_ERROR
 
 
+@dataclass(frozen=True, slots=True)
+class FailedGeneratedRecording(FailedRecording, GeneratedRecording):
+    """A generated recording that failed: failed in every way, and still generated, so that
+    failing it does not change what counts against a namespace's bound of recordings."""
+
+
 def failed_at(recording: Recording, instant: int, error: str) -> FailedRecording:
-    """``recording`` failed at ``instant`` with ``error`` (its other fields kept)."""
+    """``recording`` failed at ``instant`` with ``error`` (its other fields kept; a generated
+    one stays generated)."""
     kept = {f.name: getattr(recording, f.name) for f in fields(Recording)}
-    return FailedRecording(**{**kept, "end": instant, "canceled": True, "error_msg": error})
+    kind = (
+        FailedGeneratedRecording if isinstance(recording, GeneratedRecording) else FailedRecording
+    )
+    return kind(**{**kept, "end": instant, "canceled": True, "error_msg": error})
 
 
 def error_text(value: object, default: str) -> str:

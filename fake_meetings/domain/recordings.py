@@ -88,8 +88,9 @@ class Recordings(RankList[Recording]):
     WHAT = "recording"
 
     def _derive(self) -> None:
-        # how many are GeneratedRecording; the longest any may run, whatever its session
-        self.generated = sum(type(r) is GeneratedRecording for r in self.ordered)
+        # how many are generated (a GeneratedRecording, failed or not); the longest any may
+        # run, whatever its session
+        self.generated = sum(isinstance(r, GeneratedRecording) for r in self.ordered)
         spans = (
             r.max_duration if r.end is None else min(r.max_duration, r.end - r.start_ts)
             for r in self.ordered
@@ -98,7 +99,9 @@ class Recordings(RankList[Recording]):
 
     def _moved(self, was: Recordings, gone: Recording | None, came: Recording | None) -> None:
         self.generated = (
-            was.generated + (type(came) is GeneratedRecording) - (type(gone) is GeneratedRecording)
+            was.generated
+            + isinstance(came, GeneratedRecording)
+            - isinstance(gone, GeneratedRecording)
         )
         self.longest = was.longest if came is None else max(was.longest, _span(came))
 

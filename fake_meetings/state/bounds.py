@@ -11,8 +11,8 @@ from ..errors import invalid
 # Recordings per namespace that clients start and files declare: each change re-sorts them
 # and each clock move reads the started ones (a few thousand cost milliseconds), so a client
 # starting recordings in a loop is stopped. The generated ones (a `generate:` block's or
-# --generate's `recorded` share, up to two per session) are not counted: they are bounded by
-# the sessions generated.
+# --generate's `recorded` share, up to two per session) are not counted, failed or not
+# (``domain/failed.py``): they are bounded by the sessions generated.
 MAX_RECORDINGS = 10_000
 
 

@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 
 from fake_meetings.domain.clock import Clock
-from fake_meetings.domain.recordings import seen_at
+from fake_meetings.domain.recordings import GeneratedRecording, seen_at
+from fake_meetings.domain.recordstart import StartOptions
 from fake_meetings.domain.transcripts import seen_at as transcript_seen_at
 from fake_meetings.domain.world import World
 from fake_meetings.errors import ApiError
 from fake_meetings.scenario.scenario import load_text
+from fake_meetings.state.bounds import Bounds
 from fake_meetings.state.journal import Journal
 from fake_meetings.state.namespaces import Namespace
 
@@ -39,12 +41,20 @@ transcripts:
 """
 
 
-def space() -> Namespace:
+def space(bounds: Bounds | None = None, generated: bool = False) -> Namespace:
+    """The scenario's namespace; with ``generated``, also a generated recording in progress
+    (``gen-live``, on its own instance), as a `generate:` block draws them."""
     sc = load_text(SCENARIO, "failures.yaml")
+    recordings = list(sc.recordings)
+    if generated:
+        other = "9d1c4a8e-0b2f-4e6d-8a7c-3f5e1d2b4c6a"
+        recordings.append(
+            GeneratedRecording("gen-live", "standup", "s1", T - 180, instance_id=other)
+        )
     world = World(
-        sc.sessions, Clock(T), sc.rooms, sc.domain, sc.recordings, transcripts=sc.transcripts
+        sc.sessions, Clock(T), sc.rooms, sc.domain, recordings, transcripts=sc.transcripts
     )
-    return Namespace(world, Journal())
+    return Namespace(world, Journal(), bounds=bounds)
 
 
 def refused(status: int, call: Any, *args: Any) -> str:
@@ -163,3 +173,26 @@ def test_a_reset_brings_the_scenario_s_recording_and_transcript_back() -> None:
     assert recording_now(s, "rec-live") == ("in-progress", None)
     assert transcript_now(s, "tr-live") == ("t_in_progress", 0, None)
     s.fail_recording("rec-live")  # and it can fail again
+
+
+def test_failing_a_generated_recording_does_not_count_it_against_the_bound() -> None:
+    declared = 4  # the scenario's recordings: the generated one is not counted
+    s = space(Bounds(recordings=declared + 1), generated=True)
+    assert s.world.recordings.counted == declared
+    s.fail_recording("gen-live", "cloud-recording-error: generated and failed")
+    assert s.world.recordings.counted == declared
+    assert recording_now(s, "gen-live") == ("canceled", 0)
+    # one more start fits under the bound, as it did before the failure; the next does not
+    s.start_recording("standup", StartOptions(instance_id="e2a9f0c1-7b3d-4c5e-9f8a-1d2c3b4a5e6f"))
+    assert "at most 5 recordings" in refused(
+        400, s.start_recording, "standup", StartOptions(instance_id="third")
+    )
+
+
+def test_failing_a_declared_recording_does_not_change_the_count_either() -> None:
+    s = space(Bounds(recordings=4))
+    s.fail_recording("rec-live")
+    assert s.world.recordings.counted == 4
+    assert "at most 4 recordings" in refused(
+        400, s.start_recording, "standup", StartOptions(instance_id="second")
+    )
