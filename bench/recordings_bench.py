@@ -1,5 +1,5 @@
-"""Recording changes at scale: a start, a stop, a delete and the pages that follow them; and a
-transcription's start and stop in a room with a long history.
+"""Recording changes at scale: a start, a stop, a failure, a delete and the pages that follow
+them; and a transcription's start, stop and failure in a room with a long history.
 
     python bench/recordings_bench.py            # ~10,000 and ~300,000 recordings
     python bench/recordings_bench.py --quick    # ~10,000 and ~30,000
@@ -16,6 +16,8 @@ snapshot the previous one made:
   step, finding the room's latest session with someone in it now (the sessions' presence
   engine, not the recordings'), is timed alone too;
 - its stop (``.../recordings/stop``), then the same pages;
+- a failure (``POST /_fake/recordings/:id/fail``, the control plane's) of another recording
+  started in the room, on an instance of its own (that start is not timed);
 - a delete (``DELETE /recordings/:id``) of a generated recording drawn at random (most lie
   far below the newest: the ranks above it move), then the same pages;
 - a page after a cursor (``starting_after`` a random recording) on the last snapshot.
@@ -25,7 +27,8 @@ rather than the generated sessions: one room with 100, then 9,800, past sessions
 transcript each, and one session going on now. A transcription start
 (``POST /rooms/:name/transcription/start``) there, on an instance of its own, and its stop
 (``.../transcription/stop``) are timed: each first looks for the transcription in progress on
-the instance, which only the transcripts of the sessions going on now can be.
+the instance, which only the transcripts of the sessions going on now can be. So is a failure
+(``POST /_fake/transcripts/:id/fail``) of another transcription started there.
 
 Each figure is the median of its samples, printed with the same at the small size, measured
 in the same run, and their ratio (large / small): a change that copies its indexes grows with
@@ -88,13 +91,16 @@ def with_history(past: int) -> Namespace:
 
 
 def transcript_costs(space: Namespace) -> dict[str, float]:
-    """Median seconds of a transcription's start and stop in the room of :func:`with_history`."""
+    """Median seconds of a transcription's start, stop and failure in the room of
+    :func:`with_history`."""
     out: dict[str, list[float]] = {}
     timed = timer(out)
     for i in range(SAMPLES):
         instance = f"bench-{i}"
         timed("transcription start", space.start_transcription, "history", instance)
         timed("transcription stop", space.stop_transcription, "history", instance)
+        failing = space.start_transcription("history", f"failing-{i}")
+        timed("transcript fail", space.fail_transcript, failing.id)
     return {label: statistics.median(times) for label, times in out.items()}
 
 
@@ -132,6 +138,8 @@ def costs(space: Namespace) -> dict[str, float]:
         pages("a start", room)
         timed("stop", space.stop_recording, room, StopOptions(instance_id=instance))
         pages("a stop", room)
+        failing = space.start_recording(room, StartOptions(instance_id=f"failing-{i}"))
+        timed("fail", space.fail_recording, failing.id)
         timed("delete", space.delete_recording, gone[i])
         pages("a delete", room)
     rng = random.Random(9)
