@@ -1,6 +1,6 @@
 """What the blocks of a scenario that hang on its sessions (``recordings:``, ``transcripts:``)
 read alike: the session an item names with its span (start and end or duration), a unique id,
-a streaming instance id, a choice among names."""
+a streaming instance id, a choice among names, a failure's text."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..domain.model import Session
 from ..domain.recordings import DEFAULT_INSTANCE
+from ..domain.transcripts import MAX_ERROR
 from .validate import Checker
 
 ID_RE = re.compile(r"[A-Za-z0-9._~-]{1,128}")  # the ids sessions take
@@ -37,6 +38,21 @@ def instance_id(c: Checker, path: Path) -> str | None:
         pass
     c.problem(path, f"expected a UUID like {DEFAULT_INSTANCE}; got {value!r:.100}")
     return None
+
+
+def error_text(c: Checker, path: Path) -> str | None:
+    """An item's ``error:``, the text it fails with: what the fail routes take (a non-blank
+    string of at most ``MAX_ERROR`` characters), a problem at its line otherwise."""
+    value = c.string(path)
+    if value is None:
+        return None
+    if not value.strip():
+        c.problem(path, "expected the failure's text; got a blank string")
+        return None
+    if len(value) > MAX_ERROR:
+        c.problem(path, f"expected at most {MAX_ERROR:,} characters; got {len(value):,}")
+        return None
+    return value
 
 
 def session_named(

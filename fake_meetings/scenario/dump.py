@@ -1,9 +1,11 @@
 """Sessions -> a scenario file in the core format, loadable again with identical responses.
 
 Written by hand rather than with ``yaml.dump`` (which is far too slow for a million sessions):
-strings are JSON-quoted, which is valid YAML. Every stay is written whole (a stay that ends after
-``now`` keeps its duration), and the derived fields of each session visible at ``now`` are
-written out as they are at ``now`` (the file's ``now:``), where loading checks them again.
+strings are JSON-quoted, which is valid YAML, the few characters YAML does not hold as they
+are (DEL, the C1 controls, U+2028, U+2029, U+FFFE, U+FFFF) escaped as ``\\uXXXX``, which both
+read. Every stay is written whole (a stay that ends after ``now`` keeps its duration), and the
+derived fields of each session visible at ``now`` are written out as they are at ``now`` (the
+file's ``now:``), where loading checks them again.
 
 The pieces (``write_session``, ``write_room``, ``write_recordings``; ``session_data``,
 ``room_data``, ``recording_data`` for JSON files) are also used one by one by
@@ -12,12 +14,14 @@ The pieces (``write_session``, ``write_room``, ``write_recordings``; ``session_d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 import orjson
 
 from ..domain import timeline
+from ..domain.failed import FailedRecording
 from ..domain.model import Session
 from ..domain.recordings import (
     CLOUD,
@@ -29,9 +33,25 @@ from ..domain.recordings import (
 from ..domain.rooms import Room
 from ..domain.transcripts import Transcript
 
+# what YAML does not hold as it is (PyYAML refuses DEL, the C1 controls, U+FFFE and U+FFFF,
+# and reads U+0085, U+2028 and U+2029 as line breaks, folding the spaces around them); orjson
+# leaves them as they are, being JSON's
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def safe_json(value: Any) -> str:
+    """``value`` as JSON that a scenario's reader (YAML's rules, which JSON files follow too)
+    reads back the same."""
+    text = orjson.dumps(value).decode()
+    return text if text.isascii() and "\x7f" not in text else _UNSAFE.sub(_escaped, text)
+
 
 def _q(value: str | None) -> str:
-    return "null" if value is None else orjson.dumps(value).decode()
+    return "null" if value is None else safe_json(value)
 
 
 def dump_scenario(
@@ -138,13 +158,16 @@ def session_data(s: Session, now: int | None) -> dict[str, Any]:
 
 def recording_data(r: Recording) -> dict[str, Any]:
     """A recording as an item of a ``recordings:`` block: the keys that differ from the block's
-    defaults (``scenario/recordingblock.py``), its session by id."""
+    defaults (``scenario/recordingblock.py``), its session by id; a failed one (``error:``)
+    reads back failed, its ``end`` the failure's instant."""
     out: dict[str, Any] = {"id": r.id, "session": r.mtg_session_id, "start_ts": r.start_ts}
     if r.end is not None:
         out["end"] = r.end
     if r.max_duration != DEFAULT_MAX_DURATION:
         out["max_duration"] = r.max_duration
-    if r.canceled:
+    if isinstance(r, FailedRecording):  # failed: canceled, which error: implies
+        out["error"] = r.error_msg
+    elif r.canceled:
         out["canceled"] = True
     if r.type != CLOUD:
         out["type"] = r.type
@@ -186,5 +209,5 @@ def _write_block(key: str, items: Iterable[dict[str, Any]], out: TextIO) -> None
         if first:
             out.write(f"{key}:\n")
             first = False
-        pairs = ", ".join(f"{k}: {orjson.dumps(v).decode()}" for k, v in item.items())
+        pairs = ", ".join(f"{k}: {safe_json(v)}" for k, v in item.items())
         out.write(f"  - {{{pairs}}}\n")

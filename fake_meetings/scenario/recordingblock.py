@@ -11,10 +11,18 @@ by ``room:`` and ``start_ts`` (the session of that room going on at that instant
         end: -20m              # optional: when it stops (else at max_duration or when the
         duration: 1800         #   session ends); or duration: seconds after start_ts
         max_duration: 10800    # optional: Daily's maxDuration (default 10800 s)
-        canceled: false        # optional: it stops as canceled (duration 0)
+        canceled: true         # optional: it stops as canceled (duration 0)
+        error: "disk full"     # optional: it fails when it stops: canceled (duration 0), and
+                               #   recording.error carries this text (at most 1,000
+                               #   characters, as the fail route takes); implies canceled
         type: cloud            # optional: cloud (default), raw-tracks or cloud-audio-only
         instance_id: c3df...   # optional: the streaming instance (a UUID; default Daily's)
         layout: default        # optional: its layout preset, as recording.started tells
+
+A recording with ``error:`` is a failed one (``domain/failed.py``), as one failed through the
+handle or ``POST /_fake/recordings/:id/fail`` at its stop is: that is how a dump writes such a
+one (its ``end`` the failure's instant). ``canceled: true`` beside it says nothing more;
+``canceled: false`` contradicts it and is a problem.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path as FsPath
 
+from ..domain.failed import FailedRecording
 from ..domain.model import Session
 from ..domain.recordings import (
     CLOUD,
@@ -35,7 +44,7 @@ from ..domain.recordings import (
     recording_id,
 )
 from ..domain.recordstart import PRESETS
-from .blockparts import choice, first_use, instance_id, placed, read_span
+from .blockparts import choice, error_text, first_use, instance_id, placed, read_span
 from .validate import Checker
 
 RECORDING_KEYS = (
@@ -47,6 +56,7 @@ RECORDING_KEYS = (
     "duration",
     "max_duration",
     "canceled",
+    "error",
     "type",
     "instance_id",
     "layout",
@@ -75,6 +85,12 @@ def recordings_block(
                 f"expected at most {MAX_MAX_DURATION} seconds (a year); got {max_duration}",
             )
         canceled = c.boolean((*path, "canceled"), default=False)
+        error = error_text(c, (*path, "error")) if "error" in raw else None
+        if error is not None and canceled is False and "canceled" in raw:
+            c.problem(
+                (*path, "canceled"),
+                "a recording with error: stops as canceled; leave canceled: out or make it true",
+            )
         kind = choice(c, (*path, "type"), TYPES) if "type" in raw else CLOUD
         layout = choice(c, (*path, "layout"), tuple(PRESETS)) if "layout" in raw else None
         instance = instance_id(c, (*path, "instance_id")) if "instance_id" in raw else None
@@ -86,18 +102,17 @@ def recordings_block(
         rec_id = span.id or recording_id(f"{label}#{i}|{session.id}|{start}")
         if not first_use(c, path, rec_id, seen, "recording"):
             continue
-        out.append(
-            Recording(
-                rec_id,
-                session.room,
-                session.id,
-                start,
-                end,
-                max_duration or DEFAULT_MAX_DURATION,
-                bool(canceled),
-                instance or DEFAULT_INSTANCE,
-                kind or CLOUD,
-                layout or DEFAULT_LAYOUT,
-            )
+        fields = (
+            rec_id,
+            session.room,
+            session.id,
+            start,
+            end,
+            max_duration or DEFAULT_MAX_DURATION,
+            bool(canceled) or error is not None,
+            instance or DEFAULT_INSTANCE,
+            kind or CLOUD,
+            layout or DEFAULT_LAYOUT,
         )
+        out.append(Recording(*fields) if error is None else FailedRecording(*fields, error))
     return out

@@ -34,7 +34,7 @@ The format (keys exactly these)::
                                # (Daily's ten-second rule; serve --min-stay beats it; 0: off)
     recordings:                # optional: Daily's recordings (GET /recordings): see
       - session: 3f0c...       # recordingblock.py (session: or room: + start_ts; start_ts,
-        end: -20m              # end or duration, max_duration, canceled, id)
+        end: -20m              # end or duration, max_duration, canceled, error, id)
     transcripts:               # optional: Daily's transcripts (GET /transcript): see
       - session: 3f0c...       # transcriptblock.py (as recordings; stored, error)
 

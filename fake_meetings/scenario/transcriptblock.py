@@ -10,7 +10,8 @@ A transcript names the session it transcribes like a recording does (``blockpart
         end: -20m              # optional: when it was stopped (else when the session ends);
         duration: 1800         #   or duration: seconds after start_ts
         stored: true           # optional: its WebVTT file is stored (default true)
-        error: "no audio"      # optional: it fails (t_error with this text once stopped)
+        error: "no audio"      # optional: it fails (t_error with this text once stopped;
+                               #   at most 1,000 characters, as the fail route takes)
         instance_id: c3df...   # optional: the streaming instance (a UUID; default Daily's)
 
 Its room's id (``roomId``) is the room's of the served rooms, known once the file is loaded.
@@ -23,8 +24,8 @@ from pathlib import Path as FsPath
 
 from ..domain.model import Session
 from ..domain.recordings import DEFAULT_INSTANCE
-from ..domain.transcripts import MAX_ERROR, Transcript, transcript_id
-from .blockparts import first_use, instance_id, placed, read_span
+from ..domain.transcripts import Transcript, transcript_id
+from .blockparts import error_text, first_use, instance_id, placed, read_span
 from .validate import Checker
 
 TRANSCRIPT_KEYS = (
@@ -56,9 +57,7 @@ def transcripts_block(
         before = c.count
         span = read_span(c, path, raw, now, sessions, by_id)
         stored = c.boolean((*path, "stored"), default=True)
-        error = c.string((*path, "error")) if "error" in raw else None
-        if error is not None and len(error) > MAX_ERROR:
-            c.problem((*path, "error"), f"at most {MAX_ERROR:,} characters; got {len(error):,}")
+        error = error_text(c, (*path, "error")) if "error" in raw else None
         instance = instance_id(c, (*path, "instance_id")) if "instance_id" in raw else None
         if c.count > before or (where := placed(c, path, span, "transcript")) is None:
             continue

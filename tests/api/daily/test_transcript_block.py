@@ -155,6 +155,9 @@ def test_loaded_through_the_handle(backend: str) -> None:
         ("{session: s1, instance_id: x}", "expected a UUID"),
         ("{session: s1, speakers: 2}", "speakers"),
         ("{room: retro}", "with room:, give start_ts"),
+        ("{session: s1, error: 5}", "expected a non-empty string; got"),
+        ("{session: s1, error: '  '}", "expected the failure's text; got a blank string"),
+        (f"{{session: s1, error: {'x' * 1001}}}", "at most 1,000 characters; got 1,001"),
     ],
 )
 def test_problems_are_at_their_line(item: str, words: str) -> None:
