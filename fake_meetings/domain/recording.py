@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .ids import seeded_uuid
+from .ids import epoch_ms, seeded_uuid
 from .model import Participant, Session, peak_overlap
 
 # docs.daily.co (start recording): maxDuration defaults to 10800 s in the prose (15000 in the
@@ -130,11 +130,12 @@ def peak_during(stays: Sequence[Participant], start: int, upto: int) -> int:
 
 def s3_key(recording: Recording, domain_name: str, template: str | None = None) -> str:
     """The recording's key: the domain's ``recordings_template`` (Daily's default
-    ``{domain_name}/{room_name}/{epoch_time}``), ``epoch_time`` in milliseconds."""
+    ``{domain_name}/{room_name}/{epoch_time}``), ``epoch_time`` in milliseconds
+    (``ids.epoch_ms``)."""
     values = {
         "domain_name": domain_name,
         "room_name": recording.room_name,
-        "epoch_time": str(recording.start_ts * 1000),
+        "epoch_time": str(epoch_ms(recording.start_ts, recording.id)),
         "mtg_session_id": recording.mtg_session_id,
         "instance_id": recording.instance_id,
         "recording_id": recording.id,
@@ -188,7 +189,7 @@ def tracks(seen: Seen, key: str) -> list[dict[str, Any]]:
         join = max(p.join_time, r.start_ts)
         leave = seen.upto if p.leave is None else min(p.leave, seen.upto)
         for kind in kinds if leave > join else ():
-            name = f"{r.start_ts * 1000}-{p.participant_id}-cam-{kind}-{join * 1000}"
+            name = f"{epoch_ms(r.start_ts, r.id)}-{p.participant_id}-cam-{kind}-{join * 1000}"
             size = (leave - join) * BYTES_PER_SECOND[kind]
             out.append({"size": size, "type": kind, "s3Key": f"{folder}/{name}"})
     return out

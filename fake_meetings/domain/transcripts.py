@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .ids import seeded_uuid
+from .ids import epoch_ms, seeded_uuid
 from .model import Session
 from .query import MAX_LIMIT, UnknownCursorMode
 from .ranklist import Keys, RankList
@@ -112,11 +112,12 @@ def seen_at(transcript: Transcript, session: Session | None, now: int) -> Seen:
 
 def vtt_key(transcript: Transcript, domain_name: str, template: str | None = None) -> str:
     """The file's key: the domain's ``transcription_template`` (Daily's default
-    ``{domain_name}/{room_name}/{epoch_time}.vtt``), ``epoch_time`` in milliseconds."""
+    ``{domain_name}/{room_name}/{epoch_time}.vtt``), ``epoch_time`` in milliseconds
+    (``ids.epoch_ms``)."""
     values = {
         "domain_name": domain_name,
         "room_name": transcript.room_name,
-        "epoch_time": str(transcript.start_ts * 1000),
+        "epoch_time": str(epoch_ms(transcript.start_ts, transcript.id)),
         "mtg_session_id": transcript.mtg_session_id,
         "instance_id": transcript.instance_id,
         "transcript_id": transcript.id,

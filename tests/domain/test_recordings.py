@@ -20,6 +20,7 @@ from fake_meetings.domain.recordings import (
     seen_at,
 )
 from fake_meetings.scenario.scenario import ScenarioError, load_text, merge_all
+from tests.helpers.models import key_ms
 
 T = 1_700_000_000
 
@@ -74,7 +75,7 @@ def test_the_object_has_daily_fields() -> None:
         "mtgSessionId",
         "tracks",
     ]
-    assert body["s3key"] == f"dom/room/{T * 1000}" and body["tracks"] == []
+    assert body["s3key"] == f"dom/room/{key_ms(T, rec.id)}" and body["tracks"] == []
     assert len(body["share_token"]) == 12 and recording_id("x") == rec.id
     assert s3_key(rec, "d", "{room_name}/{recording_id}.mp4") == f"room/{rec.id}.mp4"
 
@@ -229,3 +230,25 @@ def test_two_files_declaring_one_id_do_not_merge() -> None:
     )
     with pytest.raises(ScenarioError, match=r"recording id 'fixed' is also declared in one\.yaml"):
         merge_all([one, two])
+
+
+def test_two_recordings_started_in_one_second_have_two_keys() -> None:
+    """A frozen clock starts recordings of one room in the same second: each key's
+    ``epoch_time`` is that second and three digits of its own, the same at every instant (the
+    digits of rec-a and rec-b are written out: CRC-32 363 and 345)."""
+    start = 1_700_000_000
+    a, b = Recording("rec-a", "standup", "s1", start), Recording("rec-b", "standup", "s1", start)
+    assert s3_key(a, "dom") == "dom/standup/1700000000363"
+    assert s3_key(b, "dom") == "dom/standup/1700000000345"
+    session = _session(start, (start, 600))
+    for now in (start, start + 10, start + 900):
+        assert as_json(seen_at(a, session, now), "dom")["s3key"] == "dom/standup/1700000000363"
+
+
+@given(
+    rec_id=st.text(st.characters(blacklist_characters="/"), min_size=1, max_size=40),
+    start=st.integers(0, 2**34),
+)
+def test_a_key_s_epoch_time_lies_inside_its_start_second(rec_id: str, start: int) -> None:
+    epoch = int(s3_key(Recording(rec_id, "room", "s1", start), "dom").rsplit("/", 1)[1])
+    assert start * 1000 <= epoch < (start + 1) * 1000

@@ -3,6 +3,7 @@ and independent of the code under test."""
 
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the types only: the models compute from plain fields
@@ -111,3 +112,9 @@ def naive_status(r: Recording, s: Session, now: int) -> tuple[str, int | None]:
     if r.canceled or stop == r.start_ts:
         return "canceled", 0
     return "finished", stop - r.start_ts
+
+
+def key_ms(start: int, item_id: str) -> int:
+    """A stored file's ``epoch_time`` as daily-routes.md states the rule: the start second,
+    then three digits, the CRC-32 of the id modulo 1,000."""
+    return start * 1000 + zlib.crc32(item_id.encode("utf-8")) % 1000

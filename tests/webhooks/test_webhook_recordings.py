@@ -19,6 +19,7 @@ from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
 from fake_meetings.webhooks.settings import Settings, Timing
 from tests.helpers.constants import AUTH, NOW, TIMEOUT
+from tests.helpers.models import key_ms
 from tests.helpers.receiver import Receiver
 
 SESSION = "11111111-1111-4111-8111-111111111111"
@@ -144,7 +145,7 @@ def test_a_scenario_s_recordings_emit_as_the_clock_passes_them(
     ]
     assert (payload["type"], payload["status"], payload["duration"]) == ("cloud", "finished", 300)
     assert payload["max_participants"] == 2
-    assert payload["s3_key"] == f"fake-meetings/standup/{(NOW + 200) * 1000}"
+    assert payload["s3_key"] == f"fake-meetings/standup/{key_ms(NOW + 200, 'rec-1')}"
     rest = requests.get(server.url + "/recordings/rec-1", headers=AUTH, timeout=TIMEOUT).json()
     assert (rest["share_token"], rest["s3key"]) == (payload["share_token"], payload["s3_key"])
     assert got[-1]["payload"]["duration"] == 400  # rec-2: 600 to the session's end at 1000

@@ -20,6 +20,7 @@ from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
 from fake_meetings.webhooks.settings import Settings, Timing
 from tests.helpers.constants import AUTH, NOW, TIMEOUT
+from tests.helpers.models import key_ms
 from tests.helpers.receiver import Receiver
 
 SESSION = "11111111-1111-4111-8111-111111111111"
@@ -91,7 +92,7 @@ def test_started_then_ready_with_daily_s_payloads(server: ServerThread, receiver
     handle.webhooks.settle()
     (started,) = received(receiver)
     tr_id = started["payload"]["id"]
-    key = f"fake-meetings/standup/{(NOW + 150) * 1000}.vtt"
+    key = f"fake-meetings/standup/{key_ms(NOW + 150, tr_id)}.vtt"
     s3 = {"key": key, "bucket": "daily-meeting-transcripts", "region": "us-west-2"}
     assert started == {
         "version": "1.1.0",

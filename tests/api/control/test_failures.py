@@ -19,6 +19,7 @@ from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.scenario.scenario import load_text
 from fake_meetings.testing import ServerThread
+from tests.helpers.models import key_ms
 from tests.helpers.receiver import Receiver
 
 KEY = {"Authorization": "Bearer test-key"}
@@ -123,7 +124,7 @@ def test_a_failed_transcript_sends_transcript_error_and_shows_t_error(
         "3431-tra-err-tr-live",
         T + 20,
     )
-    key = f"fake-meetings/standup/{(T - 240) * 1000}.vtt"
+    key = f"fake-meetings/standup/{key_ms(T - 240, 'tr-live')}.vtt"
     assert event["payload"] == {
         "id": "tr-live",
         "info": {"instanceId": INSTANCE, "startTs": T - 240, "endTs": T + 20},

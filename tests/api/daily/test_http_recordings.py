@@ -21,7 +21,7 @@ from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.scenario.scenario import load_text
 from fake_meetings.testing import ServerThread
-from tests.helpers.models import keyset_page
+from tests.helpers.models import key_ms, keyset_page
 
 KEY = {"Authorization": "Bearer test-key"}
 T = 1_700_000_000
@@ -89,7 +89,7 @@ def test_the_list_is_newest_first_with_daily_s_objects(server: ServerThread) -> 
         "max_participants": 2,
         "duration": 900,
         "share_token": a["share_token"],
-        "s3key": f"fake-meetings/standup/{(T - 6900) * 1000}",
+        "s3key": f"fake-meetings/standup/{key_ms(T - 6900, 'rec-a')}",
         "mtgSessionId": "s1",
         "tracks": [],
     }

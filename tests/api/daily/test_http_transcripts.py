@@ -23,7 +23,7 @@ from fake_meetings.config import ServerConfig
 from fake_meetings.domain.transcripts import Transcript, Transcripts
 from fake_meetings.domain.world import World
 from fake_meetings.testing import ServerThread
-from tests.helpers.models import NaiveTranscript, naive_transcripts
+from tests.helpers.models import NaiveTranscript, key_ms, naive_transcripts
 from tests.helpers.transcripts import (
     CUE,
     KEY,
@@ -67,7 +67,8 @@ def test_a_stored_transcript_downloads_as_daily_s_webvtt(
     assert item["roomId"] == room["id"]
     assert (item["mtgSessionId"], item["status"], item["duration"]) == ("s1", "t_finished", 240)
     assert item["isVttAvailable"] is True and item["error"] is None
-    assert item["outParams"]["key"] == f"fake-meetings/standup/{T * 1000}.vtt"
+    epoch = key_ms(T, item["transcriptId"])
+    assert item["outParams"]["key"] == f"fake-meetings/standup/{epoch}.vtt"
     assert api.call("GET", "/transcript/{id}", f"/transcript/{item['transcriptId']}").json() == item
     path = f"/transcript/{item['transcriptId']}/access-link"
     link = api.call("GET", "/transcript/{id}/access-link", path).json()
@@ -77,7 +78,7 @@ def test_a_stored_transcript_downloads_as_daily_s_webvtt(
     got = requests.get(link["link"], timeout=10)
     assert got.status_code == 200, got.text
     assert got.headers["Content-Type"].startswith("text/vtt")
-    assert got.headers["Content-Disposition"] == f'attachment; filename="{T * 1000}.vtt"'
+    assert got.headers["Content-Disposition"] == f'attachment; filename="{epoch}.vtt"'
     assert got.text.startswith("WEBVTT\n\ntranscript:0\n")
     captions = webvtt.from_buffer(io.StringIO(got.text)).captions
     assert len(captions) >= 20

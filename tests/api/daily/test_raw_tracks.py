@@ -19,6 +19,7 @@ from fake_meetings.domain.clock import Clock
 from fake_meetings.domain.world import World
 from fake_meetings.scenario.scenario import load_text
 from fake_meetings.testing import ServerThread
+from tests.helpers.models import key_ms
 from tests.helpers.receiver import Receiver
 from tests.helpers.transcripts import Checked
 
@@ -40,7 +41,7 @@ recordings:
      layout: raw-tracks-audio-only}}
   - {{id: cloud, session: s1, start_ts: {T - 3300}, end: {T - 2700}}}
 """
-START_MS = (T - 3300) * 1000
+START = T - 3300
 # the recording runs T-3300..T-2700: p-a is there all along, p-b from T-3000; p-c never
 EXPECTED = {
     ("p-a", "audio"): (T - 3300, 600 * 8_000),
@@ -67,7 +68,8 @@ def _tracks(body: dict[str, object]) -> dict[tuple[str, str], tuple[int, int]]:
         assert directory == folder
         found = NAME.fullmatch(name)
         assert found, name
-        assert int(found["start"]) == START_MS and found["kind"] == track["type"]
+        epoch = key_ms(START, str(body.get("id") or body.get("recording_id")))
+        assert int(found["start"]) == epoch and found["kind"] == track["type"]
         out[(found["pid"], found["kind"])] = (int(found["track"]) // 1000, track["size"])
     return out
 
