@@ -123,10 +123,6 @@ class Recordings(RankList[Recording]):
         index = self.of("room", room)
         return chunked.window(index, self.running_from(now, index), self.visible_in(index, now))
 
-    def in_room(self, room: str) -> list[Recording]:
-        """The recordings of ``room``, in ascending ``(start_ts, id)`` order."""
-        return self.having("room", room)
-
 
 @dataclass(frozen=True, slots=True)
 class RecordingsQuery:

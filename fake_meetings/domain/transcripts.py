@@ -191,9 +191,6 @@ class Transcripts(RankList[Transcript]):
     }
     WHAT = "transcript"
 
-    def in_room(self, room_id: str) -> list[Transcript]:
-        return self.having("room", room_id)
-
 
 @dataclass(frozen=True, slots=True)
 class TranscriptsQuery:

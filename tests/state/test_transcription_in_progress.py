@@ -35,7 +35,8 @@ class Naive(Namespace):
 
     def _transcript_on(self, room: Room, instance: str, now: int) -> Transcript | None:
         world = self.world
-        return on_instance(world.transcripts.in_room(room.id), instance, world.store, now)
+        history = [t for t in world.transcripts.ordered if t.room_id == room.id]  # all, in order
+        return on_instance(history, instance, world.store, now)
 
 
 room = st.sampled_from(ROOMS)
