@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from fake_meetings.api.daily.recording_cache import BUDGET as RECORDING_BUDGET
+from fake_meetings.api.daily.render_cache import BODY_BUDGET, FRAGMENT_BUDGET
 from fake_meetings.cli import _subparsers, build_parser
 from fake_meetings.cli.declare import shown
 from fake_meetings.cli.serve import DECLARED
@@ -87,6 +89,11 @@ def sentences() -> list[tuple[str, str]]:
         ("docs/reference/hardening.md", f"`--webhook-outbox N` (default {timing.outbox:,})"),
         ("docs/reference/hardening.md", f"an error text of at most {MAX_ERROR:,} characters"),
         ("docs/reference/hardening.md", f"past {MAX_WINDOWS:,} windows, the idle ones"),
+        (
+            "docs/reference/hardening.md",
+            f"at most {mib(FRAGMENT_BUDGET)} of session fragments and {mib(BODY_BUDGET)} of "
+            f"bodies, the recordings' at most {mib(RECORDING_BUDGET)}",
+        ),
         (
             "docs/reference/hardening.md",
             f"({', '.join(str(t.per_window) for t in TIERS[:-1])} or {TIERS[-1].per_window} "

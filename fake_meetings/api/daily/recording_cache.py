@@ -14,34 +14,41 @@ whose recordings have all stopped is the same from its latest stop (and the late
 visible) up to the next recording's start, whatever the clock does in between; any other page
 (one holding a recording in progress, or filtered on ``in_progress``) is kept for its instant
 only. A request for a kept page is one lookup, a few identity checks and one comparison of
-instants. The kept bytes of both kinds are bounded by :data:`BUDGET` together, the oldest
-dropped first.
+instants. Both kinds live in one byte-budgeted map (``bounded.py``), bounded by :data:`BUDGET`
+together, the oldest dropped first; an entry costs its bytes, the text of its key (a page's
+query string is the client's) and the map's slot, so pages of many long query strings cannot
+grow it past the budget.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict
 from typing import Any
 
 import orjson
 
 from ...domain.model import Session
 from ...domain.recordings import IN_PROGRESS, Recording, as_json, seen_at
+from .bounded import ENTRY_OVERHEAD, Bounded
 
 BUDGET = 8 * 1024 * 1024  # bytes of recording JSON kept for the whole process (~27,000 objects)
 Key = tuple[object, ...]
+
+
+def _cost(key: Key, entry: tuple[Any, ...]) -> int:
+    """What an entry costs against the budget: its bytes (the entry's last item), the text in
+    its key (a page's query string, which the client chooses) and the map's own slot."""
+    return len(entry[-1]) + sum(len(k) for k in key if isinstance(k, str)) + ENTRY_OVERHEAD
 
 
 class RecordingBytes:
     """``render(...)``: a recording's JSON object, from what is kept when it has stopped."""
 
     def __init__(self, budget: int = BUDGET):
-        self.budget = budget
         # a recording's: (recording, session, bytes); a page's: (refs to its two snapshots,
-        # config, domain, lo, hi, bytes)
-        self._kept: OrderedDict[Key, tuple[Any, ...]] = OrderedDict()
-        self._size = 0
+        # config, domain, lo, hi, bytes); the oldest dropped first
+        self.kept: Bounded[Key, tuple[Any, ...]] = Bounded(budget, _cost)
+        self._get = self.kept.data.get  # a lookup on every request: the map's own, bound once
 
     def render(
         self,
@@ -52,7 +59,7 @@ class RecordingBytes:
         template: str | None,
     ) -> bytes:
         key = ("one", id(recording), id(session), domain, template)
-        kept = self._kept.get(key)
+        kept = self._get(key)
         if (
             kept is not None
             and kept[0] is recording
@@ -62,13 +69,13 @@ class RecordingBytes:
             found: bytes = kept[2]
             return found
         at_now = (*key, now)  # an object in progress: the same at this instant only
-        kept = self._kept.get(at_now)
+        kept = self._get(at_now)
         if kept is not None and kept[0] is recording and kept[1] is session:
             found = kept[2]
             return found
         seen = seen_at(recording, session, now)
         body = orjson.dumps(as_json(seen, domain, template))
-        self._keep(key if seen.status != IN_PROGRESS else at_now, (recording, session, body))
+        self.kept.put(key if seen.status != IN_PROGRESS else at_now, (recording, session, body))
         return body
 
     def page(
@@ -82,7 +89,7 @@ class RecordingBytes:
     ) -> bytes | None:
         """The list body kept for ``query`` over these snapshots, ``config`` and ``domain``
         (each the same object as when it was kept), if ``now`` is inside its instants."""
-        kept = self._kept.get((query, id(recordings)))
+        kept = self._get((query, id(recordings)))
         if kept is None:
             return None
         body: bytes
@@ -109,22 +116,7 @@ class RecordingBytes:
         weakly: a kept page never keeps a replaced store alive), with the ``made_of`` config and
         domain, the same at the ``instants`` ``[lo, hi)``."""
         refs = (weakref.ref(snapshots[0]), weakref.ref(snapshots[1]))
-        self._keep((query, id(snapshots[0])), (refs, *made_of, *instants, body))
-
-    def _keep(self, key: Key, entry: tuple[Any, ...]) -> None:
-        """Keep ``entry`` (its last item the bytes counted against the budget)."""
-        old = self._kept.pop(key, None)
-        if old is not None:
-            self._size -= len(old[-1])
-        self._kept[key] = entry
-        self._size += len(entry[-1])
-        while self._size > self.budget and self._kept:
-            _, dropped = self._kept.popitem(last=False)
-            self._size -= len(dropped[-1])
-
-    def clear(self) -> None:
-        self._kept.clear()
-        self._size = 0
+        self.kept.put((query, id(snapshots[0])), (refs, *made_of, *instants, body))
 
 
 RECORDING_BYTES = RecordingBytes()  # the process's one store of them (bounded: BUDGET)

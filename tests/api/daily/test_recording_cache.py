@@ -217,3 +217,24 @@ def test_kept_pages_served_along_a_clock_walk_match_a_naive_model(
             for item, r in zip(body["data"], want, strict=True):
                 status = naive_status(r, sessions[r.mtg_session_id], now)
                 assert (item["status"], item.get("duration")) == status
+
+
+def test_pages_under_many_long_query_strings_stay_within_the_budget() -> None:
+    """A client chooses the query string a page is kept under: 2,000 pages of a 27-byte body
+    under distinct 4,000-character query strings cost their keys too, so the map holds no more
+    than the budget allows (about 15 of them in 64 KiB), not 2,000 keys of 4 KB."""
+    from fake_meetings.domain.recordings import Recordings
+    from fake_meetings.domain.store import Store
+
+    budget = 64 * 1024
+    kept = RecordingBytes(budget)
+    store, recordings, config, domain = Store([]), Recordings([]), object(), object()
+    body = b'{"total_count":0,"data":[]}'
+    for i in range(2000):
+        query = f"room_name={i:04d}" + "x" * 3986
+        kept.keep_page(query, (recordings, store), (config, domain), (T, T + 1), body)
+    held = list(kept.kept.data)
+    assert 0 < len(held) <= budget // 4000
+    assert sum(len(q) for q, _ in held) <= budget  # type: ignore[misc]
+    newest = f"room_name={1999:04d}" + "x" * 3986
+    assert kept.page(newest, recordings, store, config, domain, T) == body
