@@ -15,7 +15,7 @@ import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .ids import epoch_ms, seeded_uuid
 from .model import Participant, Session, peak_overlap
@@ -128,24 +128,46 @@ def peak_during(stays: Sequence[Participant], start: int, upto: int) -> int:
     return peak_overlap(clipped)
 
 
+class Stored(Protocol):
+    """What a stored file's key reads of its recording or transcript."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def room_name(self) -> str: ...
+    @property
+    def start_ts(self) -> int: ...
+    @property
+    def mtg_session_id(self) -> str: ...
+    @property
+    def instance_id(self) -> str: ...
+
+
 def s3_key(recording: Recording, domain_name: str, template: str | None = None) -> str:
     """The recording's key: the domain's ``recordings_template`` (Daily's default
-    ``{domain_name}/{room_name}/{epoch_time}``), ``epoch_time`` in milliseconds
-    (``ids.epoch_ms``)."""
-    values = {
-        "domain_name": domain_name,
-        "room_name": recording.room_name,
-        "epoch_time": str(epoch_ms(recording.start_ts, recording.id)),
-        "mtg_session_id": recording.mtg_session_id,
-        "instance_id": recording.instance_id,
-        "recording_id": recording.id,
-    }
+    ``{domain_name}/{room_name}/{epoch_time}``; one trailing ``.`` is no extension, as Daily's
+    own example ends so), :func:`file_key`'s placeholders and ``{recording_id}``."""
     key = template or "{domain_name}/{room_name}/{epoch_time}"
     if key.endswith(".") and not key.endswith(".."):
-        key = key[:-1]  # one trailing '.' is no extension (Daily's own example ends so)
+        key = key[:-1]
+    return file_key(key, recording, domain_name, recording_id=recording.id)
+
+
+def file_key(template: str, item: Stored, domain_name: str, **own: str) -> str:
+    """``template`` with the placeholders a recording's or transcript's stored file fills in:
+    ``{domain_name}``, ``{room_name}``, ``{epoch_time}`` (in milliseconds: ``ids.epoch_ms``),
+    ``{mtg_session_id}``, ``{instance_id}``, and the family's ``own`` (its id's name)."""
+    values = {
+        "domain_name": domain_name,
+        "room_name": item.room_name,
+        "epoch_time": str(epoch_ms(item.start_ts, item.id)),
+        "mtg_session_id": item.mtg_session_id,
+        "instance_id": item.instance_id,
+        **own,
+    }
     for name, value in values.items():
-        key = key.replace("{" + name + "}", value)
-    return key
+        template = template.replace("{" + name + "}", value)
+    return template
 
 
 def as_json(seen: Seen, domain_name: str, template: str | None = None) -> dict[str, Any]:

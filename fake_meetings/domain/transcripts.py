@@ -25,11 +25,11 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .ids import epoch_ms, seeded_uuid
+from .ids import seeded_uuid
 from .model import Session
 from .query import MAX_LIMIT, UnknownCursorMode
 from .ranklist import Keys, RankList
-from .recording import DEFAULT_INSTANCE
+from .recording import DEFAULT_INSTANCE, file_key
 from .rooms import created_at_text
 
 if TYPE_CHECKING:
@@ -112,20 +112,10 @@ def seen_at(transcript: Transcript, session: Session | None, now: int) -> Seen:
 
 def vtt_key(transcript: Transcript, domain_name: str, template: str | None = None) -> str:
     """The file's key: the domain's ``transcription_template`` (Daily's default
-    ``{domain_name}/{room_name}/{epoch_time}.vtt``), ``epoch_time`` in milliseconds
-    (``ids.epoch_ms``)."""
-    values = {
-        "domain_name": domain_name,
-        "room_name": transcript.room_name,
-        "epoch_time": str(epoch_ms(transcript.start_ts, transcript.id)),
-        "mtg_session_id": transcript.mtg_session_id,
-        "instance_id": transcript.instance_id,
-        "transcript_id": transcript.id,
-    }
+    ``{domain_name}/{room_name}/{epoch_time}.vtt``), ``recording.file_key``'s placeholders and
+    ``{transcript_id}``."""
     key = template or DEFAULT_TEMPLATE
-    for name, value in values.items():
-        key = key.replace("{" + name + "}", value)
-    return key
+    return file_key(key, transcript, domain_name, transcript_id=transcript.id)
 
 
 @dataclass(frozen=True, slots=True)
