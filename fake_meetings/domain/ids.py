@@ -24,5 +24,6 @@ def epoch_ms(start_ts: int, item_id: str) -> int:
     the start's own milliseconds; the fake's starts are whole seconds, and the same three
     digits for every key would give two of one room started in the same second (a frozen
     clock) one key. Drawn from the id, they differ for all but one pair in 1,000, and stay
-    the same for the object whatever the clock does."""
-    return start_ts * 1000 + zlib.crc32(item_id.encode()) % 1000
+    the same for the object whatever the clock does. An id's text is hashed as UTF-8, a lone
+    surrogate passed through, so no id can make it fail."""
+    return start_ts * 1000 + zlib.crc32(item_id.encode("utf-8", "surrogatepass")) % 1000

@@ -40,7 +40,7 @@ def recording_id(seed: str) -> str:
 
 def share_token(rec_id: str) -> str:
     """A 12-character share token derived from the id (deprecated by Daily, still sent)."""
-    digest = hashlib.sha256(f"share|{rec_id}".encode()).digest()
+    digest = hashlib.sha256(f"share|{rec_id}".encode("utf-8", "surrogatepass")).digest()
     return "".join(_SHARE_ALPHABET[b % len(_SHARE_ALPHABET)] for b in digest[:12])
 
 

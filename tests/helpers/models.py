@@ -117,4 +117,4 @@ def naive_status(r: Recording, s: Session, now: int) -> tuple[str, int | None]:
 def key_ms(start: int, item_id: str) -> int:
     """A stored file's ``epoch_time`` as daily-routes.md states the rule: the start second,
     then three digits, the CRC-32 of the id modulo 1,000."""
-    return start * 1000 + zlib.crc32(item_id.encode("utf-8")) % 1000
+    return start * 1000 + zlib.crc32(item_id.encode("utf-8", "surrogatepass")) % 1000
